@@ -1,0 +1,32 @@
+/* aether-cli-bench.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* `aetherlens-cli bench`: benchmarks that print their figures as JSON.
+ * Speed targets are checked here, by people reading numbers, never by timed
+ * assertions in tests. Each benchmark lives beside the commands it measures. */
+
+#define G_LOG_DOMAIN "aether-cli-bench"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-cli-private.h"
+
+static const AetherCliCommand bench_commands[] = {
+  { "store",  aether_cli_bench_store,  N_("Ingest, rollup, query and size figures of the storage engine") },
+  { "tariff", aether_cli_bench_tariff, N_("Time to price a year of 1-minute intervals") },
+  { NULL }
+};
+
+int
+aether_cli_bench_main (AetherCliContext  *ctx,
+                       int                argc,
+                       char             **argv)
+{
+  return aether_cli_dispatch (ctx, "bench", bench_commands, argc, argv);
+}

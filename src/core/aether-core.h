@@ -1,0 +1,24 @@
+/* aether-core.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The umbrella header of libaether-core. The app, the CLI, plugins and tests
+ * include this one header; it never pulls in GTK. */
+
+#pragma once
+
+#define AETHER_CORE_INSIDE
+
+#include "aether-clock.h"
+#include "aether-error.h"
+#include "aether-pricer.h"
+#include "aether-version.h"
+
+/* Sub-areas add their public headers here. */
+#include "store/aether-store-all.h"
+#include "tariff/aether-tariff-all.h"
+
+#undef AETHER_CORE_INSIDE

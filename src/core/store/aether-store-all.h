@@ -1,0 +1,10 @@
+/* aether-store-all.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Public headers of the store area, included by aether-core.h. */
+
+#pragma once
