@@ -15,6 +15,7 @@
 #include "aether-clock.h"
 #include "aether-error.h"
 #include "aether-pricer.h"
+#include "aether-reading.h"
 #include "aether-version.h"
 
 /* Sub-areas add their public headers here. */
