@@ -1,0 +1,269 @@
+/* aether-application.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The application object: app-wide actions (preferences, help, about, quit),
+ * their shortcuts, and the one main window. With "run in background" on,
+ * closing the window hides it and holds the application, so collection and
+ * alerts can go on; activating the app again shows the same window. */
+
+#define G_LOG_DOMAIN "aether-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-application.h"
+#include "aether-preferences-window.h"
+#include "aether-window.h"
+
+struct _AetherApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned references */
+  GSettings      *settings;
+
+  guint           held_for_background : 1;
+};
+
+G_DEFINE_FINAL_TYPE (AetherApplication, aether_application, ADW_TYPE_APPLICATION)
+
+/**
+ * aether_application_new:
+ * @application_id: the application id (the `.Devel` one in development builds)
+ * @flags: the application flags
+ *
+ * Returns: (transfer full): a new #AetherApplication
+ */
+AetherApplication *
+aether_application_new (const char        *application_id,
+                        GApplicationFlags  flags)
+{
+  g_return_val_if_fail (application_id != NULL, NULL);
+
+  return g_object_new (AETHER_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       /* The same resources serve the stable and .Devel ids. */
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       NULL);
+}
+
+/**
+ * aether_application_get_settings:
+ * @self: the application
+ *
+ * Returns: (transfer none): the application's settings
+ */
+GSettings *
+aether_application_get_settings (AetherApplication *self)
+{
+  g_return_val_if_fail (AETHER_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static AetherWindow *
+find_main_window (AetherApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (AETHER_IS_WINDOW (l->data))
+        return l->data;
+    }
+
+  return NULL;
+}
+
+static gboolean
+on_main_window_close_request (AetherApplication *self,
+                              AetherWindow      *window)
+{
+  if (!g_settings_get_boolean (self->settings, "run-in-background"))
+    return FALSE;
+
+  /* Keep the application, and so collection and alerts, alive. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  if (!self->held_for_background)
+    {
+      g_application_hold (G_APPLICATION (self));
+      self->held_for_background = TRUE;
+    }
+
+  return TRUE;
+}
+
+static void
+aether_application_activate (GApplication *app)
+{
+  AetherApplication *self = AETHER_APPLICATION (app);
+  AetherWindow *window = find_main_window (self);
+
+  if (window == NULL)
+    {
+      window = aether_window_new (self);
+      g_signal_connect_object (window, "close-request",
+                               G_CALLBACK (on_main_window_close_request),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  if (self->held_for_background)
+    {
+      self->held_for_background = FALSE;
+      g_application_release (app);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+aether_application_startup (GApplication *app)
+{
+  AetherApplication *self = AETHER_APPLICATION (app);
+
+  G_APPLICATION_CLASS (aether_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (BASE_APPLICATION_ID);
+}
+
+static void
+aether_application_dispose (GObject *object)
+{
+  AetherApplication *self = (AetherApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (aether_application_parent_class)->dispose (object);
+}
+
+static void
+aether_application_class_init (AetherApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = aether_application_dispose;
+
+  app_class->activate = aether_application_activate;
+  app_class->startup = aether_application_startup;
+}
+
+static void
+aether_application_about_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  static const char *developers[] = { "The AetherLens authors", NULL };
+  AetherApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("AetherLens"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The AetherLens authors"),
+                        "version", PACKAGE_VERSION,
+                        "website", PACKAGE_WEBSITE,
+                        "issue-url", PACKAGE_BUGREPORTS,
+                        "comments", _("See where your electricity goes, what it costs "
+                                      "at your real tariff, and get told in seconds "
+                                      "when something is wrong."),
+                        "developers", developers,
+                        /* Translators: replace with your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        "copyright", "© 2026 The AetherLens authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        NULL);
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+aether_application_preferences_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AetherPreferencesWindow *prefs = aether_preferences_window_new (self);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+aether_application_help_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* help:aetherlens is the Mallard document installed by gnome.yelp(). */
+  gtk_show_uri (parent, "help:" PACKAGE_NAME, GDK_CURRENT_TIME);
+}
+
+static void
+aether_application_help_page_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *uri = g_strdup_printf ("help:%s/%s", PACKAGE_NAME,
+                                          g_variant_get_string (parameter, NULL));
+
+  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+}
+
+static void
+aether_application_quit_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+
+  if (self->held_for_background)
+    {
+      self->held_for_background = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", aether_application_quit_action },
+  { "about", aether_application_about_action },
+  { "preferences", aether_application_preferences_action },
+  { "help", aether_application_help_action },
+  { "help-page", aether_application_help_page_action, "s" },
+};
+
+static void
+aether_application_init (AetherApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions,
+                                   G_N_ELEMENTS (app_actions),
+                                   self);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                         "app.quit",
+                                         (const char *[]) { "<primary>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                         "app.preferences",
+                                         (const char *[]) { "<primary>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                         "app.help",
+                                         (const char *[]) { "F1", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                         "window.close",
+                                         (const char *[]) { "<primary>w", NULL });
+}

@@ -1,0 +1,22 @@
+/* aether-preferences-window.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "aether-application.h"
+
+G_BEGIN_DECLS
+
+#define AETHER_TYPE_PREFERENCES_WINDOW (aether_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (AetherPreferencesWindow, aether_preferences_window, AETHER, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+AetherPreferencesWindow *aether_preferences_window_new (AetherApplication *application);
+
+G_END_DECLS

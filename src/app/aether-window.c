@@ -1,0 +1,186 @@
+/* aether-window.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The main window: a view switcher over the five pages (Dashboard, History,
+ * Devices, Rates, Alerts) that moves to a bottom bar on narrow screens. The
+ * window remembers its size, maximized state and last page in GSettings. */
+
+#define G_LOG_DOMAIN "aether-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-window.h"
+
+struct _AetherWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewStack         *stack;
+  GtkMenuButton        *primary_menu_button;
+
+  /* Owned references */
+  GSettings            *settings;
+};
+
+G_DEFINE_FINAL_TYPE (AetherWindow, aether_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char * const page_names[] = {
+  "dashboard", "history", "devices", "rates", "alerts",
+};
+
+/**
+ * aether_window_new:
+ * @application: the application
+ *
+ * Returns: (transfer full): a new main window
+ */
+AetherWindow *
+aether_window_new (AetherApplication *application)
+{
+  g_return_val_if_fail (AETHER_IS_APPLICATION (application), NULL);
+
+  return g_object_new (AETHER_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+/**
+ * aether_window_get_visible_page:
+ * @self: a window
+ *
+ * Returns: (transfer none): the name of the page shown
+ */
+const char *
+aether_window_get_visible_page (AetherWindow *self)
+{
+  g_return_val_if_fail (AETHER_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+void
+aether_window_set_visible_page (AetherWindow *self,
+                                const char   *page_name)
+{
+  g_return_if_fail (AETHER_IS_WINDOW (self));
+  g_return_if_fail (page_name != NULL);
+
+  if (adw_view_stack_get_child_by_name (self->stack, page_name) == NULL)
+    {
+      g_warning ("No page named “%s”", page_name);
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->stack, page_name);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  aether_window_set_visible_page (AETHER_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+aether_window_save_state (AetherWindow *self)
+{
+  int width = 0;
+  int height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_string (self->settings, "visible-page", aether_window_get_visible_page (self));
+  g_settings_apply (self->settings);
+}
+
+static void
+aether_window_restore_state (AetherWindow *self)
+{
+  g_autofree char *page = g_settings_get_string (self->settings, "visible-page");
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (adw_view_stack_get_child_by_name (self->stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->stack, page);
+}
+
+static gboolean
+aether_window_close_request (GtkWindow *window)
+{
+  aether_window_save_state (AETHER_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (aether_window_parent_class)->close_request (window);
+}
+
+static void
+aether_window_dispose (GObject *object)
+{
+  AetherWindow *self = (AetherWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AETHER_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (aether_window_parent_class)->dispose (object);
+}
+
+static void
+aether_window_class_init (AetherWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = aether_window_dispose;
+  window_class->close_request = aether_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, primary_menu_button);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+
+  /* Alt+1…5 go to the pages in their order, as in GNOME Settings' tabs. */
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.show-page", "s", page_names[i]);
+
+}
+
+static void
+aether_window_init (AetherWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (BASE_APPLICATION_ID);
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  aether_window_restore_state (self);
+}

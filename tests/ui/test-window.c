@@ -1,0 +1,401 @@
+/* test-window.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The main window as a person sees it: five pages behind a view switcher
+ * that moves to the bottom on a phone-sized window, a primary menu, state
+ * remembered in GSettings. Each window is saved as a PNG in
+ * $G_TEST_BUILDDIR/screenshots so a person can look at what the tests saw. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "aether-application.h"
+#include "aether-preferences-window.h"
+#include "aether-window.h"
+
+static AetherApplication *app;
+
+static const char * const expected_pages[][2] = {
+  { "dashboard", "Dashboard" },
+  { "history", "History" },
+  { "devices", "Devices" },
+  { "rates", "Rates" },
+  { "alerts", "Alerts" },
+};
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+/* Lets GTK lay out and draw @window for a while, so that what we capture is
+ * what a person would see: not a half-allocated first frame, nor a view
+ * switcher caught in the middle of its cross-fade (libadwaita's transitions
+ * last 200 ms). Disabling animations instead trips a GTK 4.8 allocation
+ * warning in AdwViewSwitcherTitle. */
+static void
+wait_for_frames (GtkWidget *window)
+{
+  GdkFrameClock *clock;
+  guint painted = 0;
+  gulong handler;
+  gint64 give_up;
+  gint64 settled;
+
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (window);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (window);
+
+  settled = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((painted < 2 || g_get_monotonic_time () < settled) &&
+         g_get_monotonic_time () < give_up)
+    {
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (painted, >=, 2);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static AetherWindow *
+new_window (void)
+{
+  AetherWindow *window = aether_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frames (GTK_WIDGET (window));
+
+  return window;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_window_has_five_pages_in_order (void)
+{
+  AetherWindow *window = new_window ();
+  AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, G_N_ELEMENTS (expected_pages));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected_pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, expected_pages[i][0]);
+      g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, expected_pages[i][1]);
+      g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
+
+      /* Each page says what will live there, with a way on to its help. */
+      g_assert_true (ADW_IS_STATUS_PAGE (child));
+      g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (child))), >, 40);
+      g_assert_true (GTK_IS_BUTTON (adw_status_page_get_child (ADW_STATUS_PAGE (child))));
+    }
+
+  destroy_window (window);
+}
+
+static void
+test_window_switches_to_each_page_and_saves_png (void)
+{
+  AetherWindow *window;
+  AdwViewStack *stack;
+
+  g_settings_set_string (aether_application_get_settings (app), "visible-page", "dashboard");
+  window = new_window ();
+  stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected_pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("window-%s", expected_pages[i][0]);
+      GtkWidget *child;
+
+      /* Through the window's action, as Alt+1…5 do. */
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", expected_pages[i][0]);
+      wait_for_frames (GTK_WIDGET (window));
+
+      g_assert_cmpstr (aether_window_get_visible_page (window), ==, expected_pages[i][0]);
+      child = adw_view_stack_get_visible_child (stack);
+      g_assert_true (gtk_widget_get_mapped (child));
+      g_assert_true (gtk_widget_get_child_visible (child));
+
+      save_screenshot (GTK_WIDGET (window), name);
+    }
+
+  destroy_window (window);
+}
+
+static void
+test_window_narrow_moves_switcher_to_bottom (void)
+{
+  AetherWindow *window = aether_window_new (app);
+  AdwViewSwitcherBar *bar;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frames (GTK_WIDGET (window));
+  wait_for_frames (GTK_WIDGET (window));
+
+  bar = ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
+  g_assert_true (adw_view_switcher_bar_get_reveal (bar));
+  save_screenshot (GTK_WIDGET (window), "window-narrow");
+
+  destroy_window (window);
+}
+
+static void
+test_window_restores_size_and_page (void)
+{
+  GSettings *settings = aether_application_get_settings (app);
+  AetherWindow *window;
+  int width = 0;
+  int height = 0;
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  g_settings_set_string (settings, "visible-page", "rates");
+
+  window = new_window ();
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  g_assert_cmpstr (aether_window_get_visible_page (window), ==, "rates");
+
+  /* Closing saves what the person left. */
+  aether_window_set_visible_page (window, "alerts");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  {
+    g_autofree char *page = g_settings_get_string (settings, "visible-page");
+
+    g_assert_cmpstr (page, ==, "alerts");
+    g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+    g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 720);
+  }
+
+  g_settings_set_string (settings, "visible-page", "dashboard");
+}
+
+static void
+test_window_primary_menu_offers_the_four_entries (void)
+{
+  AetherWindow *window = new_window ();
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
+  GMenuModel *menu = gtk_menu_button_get_menu_model (button);
+  GMenuModel *section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  static const char * const actions[] = {
+    "app.preferences", "win.show-help-overlay", "app.help", "app.about",
+  };
+
+  g_assert_true (gtk_menu_button_get_primary (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (button)), ==, "Main Menu");
+  g_assert_cmpint (g_menu_model_get_n_items (section), ==, G_N_ELEMENTS (actions));
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      g_assert_cmpstr (action, ==, actions[i]);
+    }
+
+  /* Every app action the menu and the pages use exists. */
+  g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences") != NULL);
+  g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), "about") != NULL);
+  g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), "help") != NULL);
+  g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), "help-page") != NULL);
+  g_assert_true (g_action_map_lookup_action (G_ACTION_MAP (app), "quit") != NULL);
+
+  g_object_unref (section);
+  destroy_window (window);
+}
+
+static void
+test_window_shortcuts_are_installed (void)
+{
+  g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_auto(GStrv) prefs = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_auto(GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.help");
+
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+  g_assert_cmpstr (prefs[0], ==, "<Control>comma");
+  g_assert_cmpstr (help[0], ==, "F1");
+}
+
+static void
+test_window_accessible_roles (void)
+{
+  AetherWindow *window = new_window ();
+  GtkWidget *button = find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (window), GTK_ACCESSIBLE_ROLE_WINDOW);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_ROLE_BUTTON);
+
+  destroy_window (window);
+}
+
+static void
+test_preferences_window_binds_background_setting (void)
+{
+  AetherPreferencesWindow *prefs = aether_preferences_window_new (app);
+  GSettings *settings = aether_application_get_settings (app);
+  GtkSwitch *toggle;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  wait_for_frames (GTK_WIDGET (prefs));
+
+  toggle = GTK_SWITCH (find_descendant (GTK_WIDGET (prefs), GTK_TYPE_SWITCH));
+  g_assert_false (gtk_switch_get_active (toggle));
+  gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  gtk_switch_set_active (toggle, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
+
+  wait_for_frames (GTK_WIDGET (prefs));
+  save_screenshot (GTK_WIDGET (prefs), "preferences");
+  destroy_window (prefs);
+}
+
+static void
+test_about_and_shortcuts_windows_open (void)
+{
+  AetherWindow *window = new_window ();
+  GtkWindow *overlay;
+  GtkWidget *about = NULL;
+
+  /* The shortcuts window comes from gtk/help-overlay.ui in our resources. */
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (overlay);
+  gtk_window_present (overlay);
+  wait_for_frames (GTK_WIDGET (overlay));
+  save_screenshot (GTK_WIDGET (overlay), "shortcuts");
+  gtk_window_close (overlay);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l; l = l->next)
+      if (ADW_IS_ABOUT_WINDOW (l->data))
+        about = l->data;
+  }
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  wait_for_frames (about);
+  save_screenshot (about, "about");
+
+  destroy_window (about);
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  /* Screenshots as GNOME shows the window: only a close button. */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-decoration-layout", ":close",
+                NULL);
+
+  app = aether_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/has-five-pages-in-order", test_window_has_five_pages_in_order);
+  g_test_add_func ("/ui/window/switches-to-each-page-and-saves-png", test_window_switches_to_each_page_and_saves_png);
+  g_test_add_func ("/ui/window/narrow-moves-switcher-to-bottom", test_window_narrow_moves_switcher_to_bottom);
+  g_test_add_func ("/ui/window/restores-size-and-page", test_window_restores_size_and_page);
+  g_test_add_func ("/ui/window/primary-menu-offers-four-entries", test_window_primary_menu_offers_the_four_entries);
+  g_test_add_func ("/ui/window/shortcuts-are-installed", test_window_shortcuts_are_installed);
+  g_test_add_func ("/ui/window/accessible-roles", test_window_accessible_roles);
+  g_test_add_func ("/ui/preferences/binds-background-setting", test_preferences_window_binds_background_setting);
+  g_test_add_func ("/ui/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  return ret;
+}
