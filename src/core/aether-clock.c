@@ -115,6 +115,40 @@ aether_clock_get_system (void)
   return system_clock;
 }
 
+static AetherClock *default_clock;
+
+/**
+ * aether_clock_get_default:
+ *
+ * The clock for code that has no other way to be handed one, such as a
+ * plugin's provider created by libpeas. The system clock unless a test or
+ * an accelerated run set another.
+ *
+ * Returns: (transfer none): the default clock
+ */
+AetherClock *
+aether_clock_get_default (void)
+{
+  if (default_clock != NULL)
+    return default_clock;
+
+  return aether_clock_get_system ();
+}
+
+/**
+ * aether_clock_set_default:
+ * @clock: (nullable): the clock, or %NULL for the system clock
+ *
+ * Sets the clock aether_clock_get_default() returns.
+ */
+void
+aether_clock_set_default (AetherClock *clock)
+{
+  g_return_if_fail (!clock || AETHER_IS_CLOCK (clock));
+
+  g_set_object (&default_clock, clock);
+}
+
 /**
  * aether_clock_new_manual:
  * @start_unix_us: the time the clock starts at, in microseconds since the epoch

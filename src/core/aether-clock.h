@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (AetherClock, aether_clock, AETHER, CLOCK, GObject)
 typedef gboolean (*AetherClockFunc) (gpointer user_data);
 
 AetherClock *aether_clock_get_system      (void);
+AetherClock *aether_clock_get_default     (void);
+void         aether_clock_set_default     (AetherClock     *clock);
 AetherClock *aether_clock_new_manual      (gint64           start_unix_us);
 gboolean     aether_clock_is_manual       (AetherClock     *self);
 gint64       aether_clock_now_us          (AetherClock     *self);

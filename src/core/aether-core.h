@@ -21,5 +21,6 @@
 /* Sub-areas add their public headers here. */
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
+#include "collect/aether-collect-all.h"
 
 #undef AETHER_CORE_INSIDE
