@@ -22,5 +22,6 @@
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"
+#include "alerts/aether-alerts-all.h"
 
 #undef AETHER_CORE_INSIDE
