@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aether-core.h"
+#include "aether-sim-home.h"
 
 G_BEGIN_DECLS
 
@@ -55,5 +56,6 @@ int   aether_cli_bench_main        (AetherCliContext *ctx, int argc, char **argv
 /* Benchmarks live beside the commands they measure. */
 int   aether_cli_bench_store       (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_tariff      (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS
