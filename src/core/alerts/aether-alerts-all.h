@@ -9,4 +9,5 @@
 
 #pragma once
 
+#include "aether-notifier.h"
 #include "aether-webhook.h"

@@ -1,0 +1,241 @@
+/* test-notifier.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A real notification to a mock notification daemon (python3-dbusmock's
+ * notification_daemon template) on a private session bus: the right title,
+ * body and buttons arrive, and pressing "Turn Off" reaches the app's action
+ * with the device. Runs inside dbus-run-session with
+ * GNOTIFICATION_BACKEND=freedesktop. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "aether-core.h"
+
+#define MOCK_NAME  "org.freedesktop.Notifications"
+#define MOCK_PATH  "/org/freedesktop/Notifications"
+#define MOCK_IFACE "org.freedesktop.DBus.Mock"
+
+static GSubprocess *mock_daemon;
+static GDBusConnection *bus;
+static GApplication *app;
+static char *turned_off;
+static char *snoozed;
+
+static void
+start_mock_daemon (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *python = g_getenv ("AETHER_TEST_PYTHON");
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  mock_daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                                  python ? python : "python3", "-m", "dbusmock",
+                                  "--template", "notification_daemon",
+                                  "--parameters", "{\"capabilities\": \"body actions\"}",
+                                  NULL);
+  g_assert_no_error (error);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+
+  while (g_get_monotonic_time () < give_up)
+    {
+      g_autoptr(GVariant) reply =
+        g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                     "org.freedesktop.DBus", "NameHasOwner",
+                                     g_variant_new ("(s)", MOCK_NAME), G_VARIANT_TYPE ("(b)"),
+                                     G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+      gboolean has_owner = FALSE;
+
+      if (reply != NULL)
+        g_variant_get (reply, "(b)", &has_owner);
+      if (has_owner)
+        return;
+      g_usleep (50 * 1000);
+    }
+
+  g_error ("The mock notification daemon did not appear on the bus");
+}
+
+static GVariant *
+get_notify_calls (void)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply =
+    g_dbus_connection_call_sync (bus, MOCK_NAME, MOCK_PATH, MOCK_IFACE, "GetMethodCalls",
+                                 g_variant_new ("(s)", "Notify"), G_VARIANT_TYPE ("(a(tav))"),
+                                 G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+on_turn_off (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_free (turned_off);
+  turned_off = g_variant_dup_string (parameter, NULL);
+}
+
+static void
+on_snooze (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  g_free (snoozed);
+  snoozed = g_variant_dup_string (parameter, NULL);
+}
+
+static void
+on_show_device (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+}
+
+static const GActionEntry actions[] = {
+  { "turn-off-device", on_turn_off, "s" },
+  { "snooze-alert", on_snooze, "s" },
+  { "show-device", on_show_device, "s" },
+};
+
+static void
+test_notification_reaches_daemon_and_turn_off_works (void)
+{
+  g_autoptr(AetherNotifier) notifier = aether_notifier_new (app);
+  g_autoptr(GVariant) calls = NULL;
+  g_autoptr(GVariant) args = NULL;
+  g_autoptr(GVariant) call = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *turn_off_key = NULL;
+  g_autofree char *snooze_key = NULL;
+  g_auto(GStrv) notify_actions = NULL;
+  AetherAlertEvent event = {
+    .alert_id = "alert-high-consumption-001",
+    .title = "High Office Consumption",
+    .body = "Office Desk Plug has drawn 612 W for 5 minutes",
+    .device_id = "shelly-plug-office-01",
+    .controllable = TRUE,
+  };
+  gint64 sent_us;
+  guint64 seen_s = 0;
+  guint32 notification_id = 0;
+  gint64 give_up;
+
+  sent_us = g_get_real_time ();
+  aether_notifier_notify (notifier, &event);
+
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < give_up)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_clear_pointer (&calls, g_variant_unref);
+      calls = get_notify_calls ();
+      if (g_variant_n_children (g_variant_get_child_value (calls, 0)) > 0)
+        break;
+      g_usleep (10 * 1000);
+    }
+
+  {
+    g_autoptr(GVariant) list = g_variant_get_child_value (calls, 0);
+
+    g_assert_cmpuint (g_variant_n_children (list), ==, 1);
+    call = g_variant_get_child_value (list, 0);
+  }
+  /* dbusmock stamps calls in whole seconds: enough to say it was now. */
+  g_variant_get (call, "(t@av)", &seen_s, &args);
+  g_assert_cmpint ((gint64)seen_s, >=, sent_us / G_USEC_PER_SEC - 1);
+
+  /* Notify (app_name, replaces_id, app_icon, summary, body, actions, hints, timeout) */
+  {
+    g_autoptr(GVariant) v3 = g_variant_get_child_value (args, 3);
+    g_autoptr(GVariant) v4 = g_variant_get_child_value (args, 4);
+    g_autoptr(GVariant) v5 = g_variant_get_child_value (args, 5);
+    g_autoptr(GVariant) s3 = g_variant_get_variant (v3);
+    g_autoptr(GVariant) s4 = g_variant_get_variant (v4);
+    g_autoptr(GVariant) s5 = g_variant_get_variant (v5);
+
+    summary = g_variant_dup_string (s3, NULL);
+    body = g_variant_dup_string (s4, NULL);
+    notify_actions = g_variant_dup_strv (s5, NULL);
+  }
+
+  g_assert_cmpstr (summary, ==, "High Office Consumption");
+  g_assert_cmpstr (body, ==, "Office Desk Plug has drawn 612 W for 5 minutes");
+
+  /* Actions come as key, label pairs; keys are the detailed action names. */
+  for (guint i = 0; notify_actions[i] && notify_actions[i + 1]; i += 2)
+    {
+      if (g_str_equal (notify_actions[i + 1], "Turn Off"))
+        turn_off_key = g_strdup (notify_actions[i]);
+      else if (g_str_equal (notify_actions[i + 1], "Snooze 1 h"))
+        snooze_key = g_strdup (notify_actions[i]);
+    }
+  g_assert_nonnull (turn_off_key);
+  g_assert_nonnull (snooze_key);
+
+  /* The mock daemon numbers notifications from 1. */
+  notification_id = 1;
+
+  /* The person presses "Turn Off". */
+  {
+    GVariantBuilder signal_args;
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_builder_init (&signal_args, G_VARIANT_TYPE ("av"));
+    g_variant_builder_add (&signal_args, "v", g_variant_new_uint32 (notification_id));
+    g_variant_builder_add (&signal_args, "v", g_variant_new_string (turn_off_key));
+    reply = g_dbus_connection_call_sync (bus, MOCK_NAME, MOCK_PATH, MOCK_IFACE, "EmitSignal",
+                                         g_variant_new ("(sssav)", "org.freedesktop.Notifications",
+                                                        "ActionInvoked", "us", &signal_args),
+                                         NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (turned_off == NULL && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (turned_off, ==, "shelly-plug-office-01");
+  g_assert_null (snoozed);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  start_mock_daemon ();
+
+  app = g_application_new ("io.github.aetherlens.AetherLens.NotifierTest", G_APPLICATION_NON_UNIQUE);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), NULL);
+  g_application_register (app, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/alerts/notifier/reaches-daemon-and-turn-off-works",
+                   test_notification_reaches_daemon_and_turn_off_works);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+  g_subprocess_force_exit (mock_daemon);
+  g_clear_object (&mock_daemon);
+  g_clear_object (&bus);
+
+  return ret;
+}
