@@ -9,5 +9,7 @@
 
 #pragma once
 
+#include "aether-alert-engine.h"
+#include "aether-alert-rule.h"
 #include "aether-notifier.h"
 #include "aether-webhook.h"

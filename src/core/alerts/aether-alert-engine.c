@@ -1,0 +1,1020 @@
+/* aether-alert-engine.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Evaluates alert rules as readings arrive (from the collector's ::reading
+ * signal, i.e. the hot path, never the database), so an alert fires within
+ * the same main-loop turn as the reading that completes its condition.
+ *
+ * Each rule is a small state machine: idle → pending (the condition holds;
+ * a clock timer is set for `duration_seconds`) → fired (once per episode)
+ * → idle again only when the value comes back past the threshold by the
+ * hysteresis. After firing, a rule stays quiet for its cooldown, so a
+ * flapping value does not spam. Outside the rule's schedule (the user's
+ * time zone) nothing becomes pending.
+ *
+ * The engine does not know how to notify or switch a device: it emits
+ * ::fired, ::cleared and ::automation (after an automation's delay, only if
+ * the rule is still firing) and the host (the app, `aetherlens-cli
+ * collect`) acts and reports back with record_action_result(). */
+
+#define G_LOG_DOMAIN "aether-alert-engine"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "aether-alert-engine.h"
+#include "aether-error.h"
+
+#define OFFLINE_CHECK_MS      1000
+#define DEMAND_WINDOW_S       (15 * 60)
+#define HISTORY_MAX_ENTRIES   10000
+
+typedef enum
+{
+  RULE_IDLE,
+  RULE_PENDING,
+  RULE_FIRED,
+} RuleState;
+
+typedef struct
+{
+  /* Owned */
+  AetherAlertRule   *rule;
+
+  /* Borrowed */
+  AetherAlertEngine *engine;
+
+  RuleState          state;
+  gint64             pending_since_us;
+  gint64             fired_at_us;
+  gint64             quiet_until_us;
+  double             last_value;
+  guint              hold_timer;
+  guint              automation_timer;
+} RuleSlot;
+
+typedef struct
+{
+  char    *name;
+  char    *room;
+  gboolean controllable;
+  double   power_w;
+  gboolean have_power;
+  gint64   last_seen_us;
+} DeviceInfo;
+
+struct _AetherAlertEngine
+{
+  GObject      parent_instance;
+
+  /* Owned references */
+  AetherClock *clock;
+  GTimeZone   *tz;
+  GHashTable  *rules;      /* alert_id → RuleSlot */
+  GHashTable  *devices;    /* device_id → DeviceInfo */
+  GPtrArray   *history;    /* AetherAlertHistoryEntry */
+  char        *home_meter;
+  char        *rate_period;
+
+  double       cost_today;
+  double       cost_projected;
+  double       billing_peak_kw;
+
+  /* Demand: energy of the home in the current 15-minute block */
+  gint64       demand_block;
+  double       demand_wh;
+  gint64       demand_last_us;
+  double       demand_last_w;
+
+  guint        offline_timer;
+};
+
+G_DEFINE_FINAL_TYPE (AetherAlertEngine, aether_alert_engine, G_TYPE_OBJECT)
+
+enum {
+  FIRED,
+  CLEARED,
+  AUTOMATION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+history_entry_free (gpointer data)
+{
+  AetherAlertHistoryEntry *entry = data;
+
+  g_free (entry->alert_id);
+  g_free (entry->detail);
+  g_free (entry);
+}
+
+static void
+device_info_free (gpointer data)
+{
+  DeviceInfo *info = data;
+
+  g_free (info->name);
+  g_free (info->room);
+  g_free (info);
+}
+
+static void
+rule_slot_free (gpointer data)
+{
+  RuleSlot *slot = data;
+  AetherAlertEngine *self = slot->engine;
+
+  if (slot->hold_timer != 0)
+    aether_clock_remove_timeout (self->clock, slot->hold_timer);
+  if (slot->automation_timer != 0)
+    aether_clock_remove_timeout (self->clock, slot->automation_timer);
+  aether_alert_rule_unref (slot->rule);
+  g_free (slot);
+}
+
+static void
+add_history (AetherAlertEngine      *self,
+             const char             *alert_id,
+             AetherAlertHistoryKind  kind,
+             char                   *detail)
+{
+  AetherAlertHistoryEntry *entry = g_new0 (AetherAlertHistoryEntry, 1);
+
+  entry->time_us = aether_clock_now_us (self->clock);
+  entry->alert_id = g_strdup (alert_id);
+  entry->kind = kind;
+  entry->detail = detail;
+  g_ptr_array_add (self->history, entry);
+
+  if (self->history->len > HISTORY_MAX_ENTRIES)
+    g_ptr_array_remove_range (self->history, 0, self->history->len - HISTORY_MAX_ENTRIES);
+}
+
+static DeviceInfo *
+ensure_device (AetherAlertEngine *self,
+               const char        *device_id)
+{
+  DeviceInfo *info = g_hash_table_lookup (self->devices, device_id);
+
+  if (info == NULL)
+    {
+      info = g_new0 (DeviceInfo, 1);
+      g_hash_table_insert (self->devices, g_strdup (device_id), info);
+    }
+
+  return info;
+}
+
+static const char *
+device_name (AetherAlertEngine *self,
+             const char        *device_id)
+{
+  DeviceInfo *info = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
+
+  return info && info->name ? info->name : device_id;
+}
+
+static const char *
+metric_unit (const char *metric)
+{
+  if (g_strcmp0 (metric, "power") == 0) return "W";
+  if (g_strcmp0 (metric, "energy") == 0) return "Wh";
+  if (g_strcmp0 (metric, "voltage") == 0) return "V";
+  if (g_strcmp0 (metric, "current") == 0) return "A";
+  if (g_strcmp0 (metric, "temperature") == 0) return "°C";
+  if (g_strcmp0 (metric, "frequency") == 0) return "Hz";
+  return "";
+}
+
+static char *
+describe_value (AetherAlertEngine *self,
+                RuleSlot          *slot)
+{
+  AetherAlertRule *rule = slot->rule;
+  const char *target = aether_alert_rule_get_target (rule);
+  const char *who;
+  g_autofree char *held = NULL;
+
+  switch (aether_alert_rule_get_scope (rule))
+    {
+    case AETHER_ALERT_SCOPE_DEVICE:
+      who = device_name (self, target);
+      break;
+    case AETHER_ALERT_SCOPE_ROOM:
+      who = target;
+      break;
+    case AETHER_ALERT_SCOPE_HOME:
+    default:
+      who = "The whole home";
+      break;
+    }
+
+  if (aether_alert_rule_get_duration (rule) >= 120)
+    held = g_strdup_printf (" for %u minutes", aether_alert_rule_get_duration (rule) / 60);
+  else if (aether_alert_rule_get_duration (rule) > 0)
+    held = g_strdup_printf (" for %u seconds", aether_alert_rule_get_duration (rule));
+  else
+    held = g_strdup ("");
+
+  switch (aether_alert_rule_get_condition_type (rule))
+    {
+    case AETHER_ALERT_CONDITION_THRESHOLD:
+      return g_strdup_printf ("%s: %s %.4g %s%s (limit %.4g %s)", who,
+                              aether_alert_rule_get_metric (rule), slot->last_value,
+                              metric_unit (aether_alert_rule_get_metric (rule)), held,
+                              aether_alert_rule_get_threshold (rule),
+                              metric_unit (aether_alert_rule_get_metric (rule)));
+    case AETHER_ALERT_CONDITION_COST:
+      return g_strdup_printf ("%s is %.2f, over %.2f",
+                              g_str_equal (aether_alert_rule_get_cost_scope (rule), "today")
+                                ? "Today’s cost" : "The projected bill",
+                              slot->last_value, aether_alert_rule_get_threshold (rule));
+    case AETHER_ALERT_CONDITION_OFFLINE:
+      return g_strdup_printf ("%s has not answered for %.0f seconds", who, slot->last_value);
+    case AETHER_ALERT_CONDITION_RATE_PERIOD:
+      return g_strdup_printf ("%s draws %.4g W during %s%s", who, slot->last_value,
+                              aether_alert_rule_get_period (rule), held);
+    case AETHER_ALERT_CONDITION_DEMAND:
+      return g_strdup_printf ("This quarter hour’s demand is heading for %.2f kW", slot->last_value);
+    default:
+      return g_strdup (who);
+    }
+}
+
+static void
+fire (AetherAlertEngine *self,
+      RuleSlot          *slot);
+
+static gboolean
+on_automation_due (gpointer user_data)
+{
+  RuleSlot *slot = user_data;
+  AetherAlertEngine *self = slot->engine;
+  AetherAlertRule *rule = slot->rule;
+
+  slot->automation_timer = 0;
+
+  /* The condition cleared first: nothing to do. */
+  if (slot->state != RULE_FIRED)
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < aether_alert_rule_get_n_actions (rule); i++)
+    {
+      const AetherAlertAction *action = aether_alert_rule_get_action (rule, i);
+
+      if (action->type == AETHER_ALERT_ACTION_AUTOMATION)
+        g_signal_emit (self, signals[AUTOMATION], 0, rule,
+                       aether_alert_rule_get_target (rule), action->turn_on);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fire (AetherAlertEngine *self,
+      RuleSlot          *slot)
+{
+  AetherAlertRule *rule = slot->rule;
+  g_autofree char *detail = describe_value (self, slot);
+  const char *message = NULL;
+  const char *target = aether_alert_rule_get_target (rule);
+  DeviceInfo *info = NULL;
+  AetherAlertEvent event = { 0 };
+  guint delay = G_MAXUINT;
+  gint64 now = aether_clock_now_us (self->clock);
+
+  slot->state = RULE_FIRED;
+  slot->fired_at_us = now;
+  slot->quiet_until_us = now + (gint64)aether_alert_rule_get_cooldown (rule) * G_USEC_PER_SEC;
+
+  aether_alert_rule_record_trigger (rule, now);
+  add_history (self, aether_alert_rule_get_id (rule), AETHER_ALERT_HISTORY_FIRED, g_strdup (detail));
+
+  for (guint i = 0; i < aether_alert_rule_get_n_actions (rule); i++)
+    {
+      const AetherAlertAction *action = aether_alert_rule_get_action (rule, i);
+
+      if (action->type == AETHER_ALERT_ACTION_NOTIFICATION && action->message != NULL)
+        message = action->message;
+      if (action->type == AETHER_ALERT_ACTION_AUTOMATION)
+        delay = MIN (delay, action->delay_seconds);
+    }
+
+  if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_DEVICE)
+    info = g_hash_table_lookup (self->devices, target);
+
+  event.alert_id = aether_alert_rule_get_id (rule);
+  event.title = aether_alert_rule_get_name (rule);
+  event.body = message != NULL ? message : detail;
+  event.device_id = aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_DEVICE ? target : NULL;
+  event.controllable = info != NULL && info->controllable;
+
+  g_signal_emit (self, signals[FIRED], 0, rule, &event);
+
+  if (delay != G_MAXUINT && event.device_id != NULL)
+    {
+      if (delay == 0)
+        on_automation_due (slot);
+      else
+        slot->automation_timer = aether_clock_add_timeout (self->clock, delay * 1000,
+                                                           on_automation_due, slot, NULL);
+    }
+}
+
+static void
+clear (AetherAlertEngine *self,
+       RuleSlot          *slot)
+{
+  RuleState was = slot->state;
+
+  slot->state = RULE_IDLE;
+  if (slot->hold_timer != 0)
+    {
+      aether_clock_remove_timeout (self->clock, slot->hold_timer);
+      slot->hold_timer = 0;
+    }
+  if (slot->automation_timer != 0)
+    {
+      aether_clock_remove_timeout (self->clock, slot->automation_timer);
+      slot->automation_timer = 0;
+      add_history (self, aether_alert_rule_get_id (slot->rule), AETHER_ALERT_HISTORY_ACTION,
+                   g_strdup ("Automation cancelled: the condition cleared first"));
+    }
+
+  if (was == RULE_FIRED)
+    {
+      add_history (self, aether_alert_rule_get_id (slot->rule), AETHER_ALERT_HISTORY_CLEARED,
+                   g_strdup_printf ("Back to %.4g", slot->last_value));
+      g_signal_emit (self, signals[CLEARED], 0, slot->rule);
+    }
+}
+
+static gboolean
+on_hold_reached (gpointer user_data)
+{
+  RuleSlot *slot = user_data;
+  AetherAlertEngine *self = slot->engine;
+
+  slot->hold_timer = 0;
+
+  if (slot->state == RULE_PENDING && aether_clock_now_us (self->clock) >= slot->quiet_until_us)
+    fire (self, slot);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+rule_active_now (AetherAlertEngine *self,
+                 AetherAlertRule   *rule)
+{
+  g_autoptr(GDateTime) local = aether_clock_now_local (self->clock, self->tz);
+
+  return aether_alert_rule_get_enabled (rule) && aether_alert_rule_is_active_at (rule, local);
+}
+
+/* Feeds one evaluation of @slot's condition: @holds says whether it holds
+ * now, @cleared whether the value is back past the hysteresis. */
+static void
+update (AetherAlertEngine *self,
+        RuleSlot          *slot,
+        double             value,
+        gboolean           holds,
+        gboolean           cleared)
+{
+  AetherAlertRule *rule = slot->rule;
+  gint64 now = aether_clock_now_us (self->clock);
+  guint duration = aether_alert_rule_get_duration (rule);
+
+  slot->last_value = value;
+
+  switch (slot->state)
+    {
+    case RULE_FIRED:
+      if (cleared)
+        clear (self, slot);
+      return;
+
+    case RULE_PENDING:
+      if (!holds)
+        {
+          clear (self, slot);
+          return;
+        }
+      if (now - slot->pending_since_us >= (gint64)duration * G_USEC_PER_SEC &&
+          now >= slot->quiet_until_us)
+        {
+          if (slot->hold_timer != 0)
+            {
+              aether_clock_remove_timeout (self->clock, slot->hold_timer);
+              slot->hold_timer = 0;
+            }
+          fire (self, slot);
+        }
+      return;
+
+    case RULE_IDLE:
+    default:
+      if (!holds || now < slot->quiet_until_us || !rule_active_now (self, rule))
+        return;
+
+      slot->state = RULE_PENDING;
+      slot->pending_since_us = now;
+      if (duration == 0)
+        fire (self, slot);
+      else
+        slot->hold_timer = aether_clock_add_timeout (self->clock, duration * 1000,
+                                                     on_hold_reached, slot, NULL);
+      return;
+    }
+}
+
+static void
+evaluate_threshold (AetherAlertEngine *self,
+                    RuleSlot          *slot,
+                    double             value)
+{
+  AetherAlertRule *rule = slot->rule;
+  AetherAlertOperator op = aether_alert_rule_get_operator (rule);
+  double threshold = aether_alert_rule_get_threshold (rule);
+  double hyst = aether_alert_rule_get_hysteresis (rule);
+  gboolean holds = aether_alert_operator_holds (op, value, threshold);
+  gboolean cleared;
+
+  switch (op)
+    {
+    case AETHER_ALERT_OPERATOR_GREATER_THAN:
+      cleared = value < threshold - hyst;
+      break;
+    case AETHER_ALERT_OPERATOR_LESS_THAN:
+      cleared = value > threshold + hyst;
+      break;
+    case AETHER_ALERT_OPERATOR_EQUALS:
+    case AETHER_ALERT_OPERATOR_NOT_EQUALS:
+    default:
+      cleared = !holds;
+      break;
+    }
+
+  update (self, slot, value, holds, cleared);
+}
+
+static double
+scope_value (AetherAlertEngine *self,
+             AetherAlertRule   *rule,
+             const char        *metric,
+             gboolean          *known)
+{
+  const char *target = aether_alert_rule_get_target (rule);
+  GHashTableIter iter;
+  gpointer key, value;
+  double sum = 0;
+
+  *known = FALSE;
+
+  if (g_strcmp0 (metric, "power") != 0)
+    return 0;
+
+  if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_HOME && self->home_meter != NULL)
+    {
+      DeviceInfo *meter = g_hash_table_lookup (self->devices, self->home_meter);
+
+      *known = meter != NULL && meter->have_power;
+      return *known ? meter->power_w : 0;
+    }
+
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      DeviceInfo *info = value;
+
+      if (!info->have_power || g_strcmp0 (key, self->home_meter) == 0)
+        continue;
+      if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_ROOM &&
+          g_strcmp0 (info->room, target) != 0)
+        continue;
+      sum += info->power_w;
+      *known = TRUE;
+    }
+
+  return sum;
+}
+
+static void
+update_demand (AetherAlertEngine *self,
+               const AetherReading *reading)
+{
+  gint64 block = reading->timestamp_us / G_USEC_PER_SEC / DEMAND_WINDOW_S;
+
+  if (block != self->demand_block)
+    {
+      self->demand_block = block;
+      self->demand_wh = 0;
+      self->demand_last_us = 0;
+    }
+
+  if (self->demand_last_us != 0 && reading->timestamp_us > self->demand_last_us)
+    self->demand_wh += (self->demand_last_w + reading->value) / 2.0 *
+                       (double)(reading->timestamp_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
+
+  self->demand_last_us = reading->timestamp_us;
+  self->demand_last_w = reading->value;
+}
+
+static double
+projected_demand_kw (AetherAlertEngine *self)
+{
+  gint64 block_end_us = (self->demand_block + 1) * DEMAND_WINDOW_S * G_USEC_PER_SEC;
+  double remaining_h = (double)MAX (0, block_end_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
+
+  /* The block's average if the present power holds until it ends. */
+  return (self->demand_wh + self->demand_last_w * remaining_h) / (DEMAND_WINDOW_S / 3600.0) / 1000.0;
+}
+
+/**
+ * aether_alert_engine_process_reading:
+ * @self: an engine
+ * @reading: a reading as the collector emits it
+ *
+ * Evaluates every rule the reading can affect.
+ */
+void
+aether_alert_engine_process_reading (AetherAlertEngine   *self,
+                                     const AetherReading *reading)
+{
+  GHashTableIter iter;
+  gpointer value;
+  DeviceInfo *info;
+  gboolean is_power;
+  gboolean is_home_power;
+
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+  g_return_if_fail (reading != NULL);
+
+  info = ensure_device (self, reading->device_id);
+  info->last_seen_us = MAX (info->last_seen_us, reading->timestamp_us);
+  is_power = g_strcmp0 (reading->metric_type, "power") == 0;
+  if (is_power)
+    {
+      info->power_w = reading->value;
+      info->have_power = TRUE;
+    }
+
+  is_home_power = is_power && g_strcmp0 (reading->device_id, self->home_meter) == 0;
+  if (is_home_power)
+    update_demand (self, reading);
+
+  g_hash_table_iter_init (&iter, self->rules);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RuleSlot *slot = value;
+      AetherAlertRule *rule = slot->rule;
+      AetherAlertScope scope = aether_alert_rule_get_scope (rule);
+      const char *target = aether_alert_rule_get_target (rule);
+      gboolean known = FALSE;
+      double v;
+
+      switch (aether_alert_rule_get_condition_type (rule))
+        {
+        case AETHER_ALERT_CONDITION_THRESHOLD:
+          if (g_strcmp0 (reading->metric_type, aether_alert_rule_get_metric (rule)) != 0)
+            break;
+          if (scope == AETHER_ALERT_SCOPE_DEVICE)
+            {
+              if (g_str_equal (reading->device_id, target))
+                evaluate_threshold (self, slot, reading->value);
+            }
+          else if (scope == AETHER_ALERT_SCOPE_ROOM && g_strcmp0 (info->room, target) != 0)
+            break;
+          else if ((v = scope_value (self, rule, reading->metric_type, &known), known))
+            evaluate_threshold (self, slot, v);
+          break;
+
+        case AETHER_ALERT_CONDITION_RATE_PERIOD:
+          if (!is_power)
+            break;
+          if (scope == AETHER_ALERT_SCOPE_DEVICE && !g_str_equal (reading->device_id, target))
+            break;
+          v = scope == AETHER_ALERT_SCOPE_DEVICE ? reading->value : scope_value (self, rule, "power", &known);
+          {
+            gboolean in_period = g_strcmp0 (self->rate_period, aether_alert_rule_get_period (rule)) == 0;
+            double threshold = aether_alert_rule_get_threshold (rule);
+
+            update (self, slot, v, in_period && v > threshold,
+                    !in_period || v < threshold - aether_alert_rule_get_hysteresis (rule));
+          }
+          break;
+
+        case AETHER_ALERT_CONDITION_DEMAND:
+          if (is_home_power)
+            {
+              double limit = aether_alert_rule_get_threshold (rule) > 0
+                ? aether_alert_rule_get_threshold (rule) : self->billing_peak_kw;
+              double projected = projected_demand_kw (self);
+
+              if (limit > 0)
+                update (self, slot, projected, projected > limit, projected < limit * 0.95);
+            }
+          break;
+
+        case AETHER_ALERT_CONDITION_OFFLINE:
+          if (scope == AETHER_ALERT_SCOPE_DEVICE && g_str_equal (reading->device_id, target))
+            update (self, slot, 0, FALSE, TRUE);
+          break;
+
+        case AETHER_ALERT_CONDITION_COST:
+        default:
+          break;
+        }
+    }
+}
+
+static gboolean
+check_offline (gpointer user_data)
+{
+  AetherAlertEngine *self = user_data;
+  gint64 now = aether_clock_now_us (self->clock);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->rules);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RuleSlot *slot = value;
+      AetherAlertRule *rule = slot->rule;
+      DeviceInfo *info;
+      double silent_s;
+
+      if (aether_alert_rule_get_condition_type (rule) != AETHER_ALERT_CONDITION_OFFLINE)
+        continue;
+
+      info = g_hash_table_lookup (self->devices, aether_alert_rule_get_target (rule));
+      if (info == NULL || info->last_seen_us == 0)
+        continue;
+
+      silent_s = (double)(now - info->last_seen_us) / G_USEC_PER_SEC;
+      if (silent_s > aether_alert_rule_get_duration (rule))
+        {
+          /* "Not seen for N seconds" already includes the wait. */
+          slot->last_value = silent_s;
+          if (slot->state != RULE_FIRED && now >= slot->quiet_until_us && rule_active_now (self, rule))
+            fire (self, slot);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+aether_alert_engine_dispose (GObject *object)
+{
+  AetherAlertEngine *self = (AetherAlertEngine *)object;
+
+  if (self->offline_timer != 0)
+    {
+      aether_clock_remove_timeout (self->clock, self->offline_timer);
+      self->offline_timer = 0;
+    }
+  g_clear_pointer (&self->rules, g_hash_table_unref);
+
+  G_OBJECT_CLASS (aether_alert_engine_parent_class)->dispose (object);
+}
+
+static void
+aether_alert_engine_finalize (GObject *object)
+{
+  AetherAlertEngine *self = (AetherAlertEngine *)object;
+
+  g_clear_pointer (&self->devices, g_hash_table_unref);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->home_meter, g_free);
+  g_clear_pointer (&self->rate_period, g_free);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (aether_alert_engine_parent_class)->finalize (object);
+}
+
+static void
+aether_alert_engine_class_init (AetherAlertEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = aether_alert_engine_dispose;
+  object_class->finalize = aether_alert_engine_finalize;
+
+  /**
+   * AetherAlertEngine::fired:
+   * @self: the engine
+   * @rule: the rule
+   * @event: (type gpointer): the #AetherAlertEvent, valid during the emission
+   */
+  signals[FIRED] =
+    g_signal_new ("fired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AETHER_TYPE_ALERT_RULE, G_TYPE_POINTER);
+
+  /**
+   * AetherAlertEngine::cleared:
+   * @self: the engine
+   * @rule: the rule whose condition no longer holds
+   */
+  signals[CLEARED] =
+    g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, AETHER_TYPE_ALERT_RULE);
+
+  /**
+   * AetherAlertEngine::automation:
+   * @self: the engine
+   * @rule: the rule
+   * @device_id: the device to switch
+   * @turn_on: the state to switch it to
+   *
+   * Emitted when an automation's delay has passed with the rule still
+   * firing. The host switches the device and calls
+   * aether_alert_engine_record_action_result().
+   */
+  signals[AUTOMATION] =
+    g_signal_new ("automation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, AETHER_TYPE_ALERT_RULE, G_TYPE_STRING, G_TYPE_BOOLEAN);
+}
+
+static void
+aether_alert_engine_init (AetherAlertEngine *self)
+{
+  self->rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, rule_slot_free);
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, device_info_free);
+  self->history = g_ptr_array_new_with_free_func (history_entry_free);
+}
+
+/**
+ * aether_alert_engine_new:
+ * @clock: the clock
+ * @user_tz: (nullable): the user's time zone for schedules, %NULL for local
+ *
+ * Returns: (transfer full): an engine with no rules
+ */
+AetherAlertEngine *
+aether_alert_engine_new (AetherClock *clock,
+                         GTimeZone   *user_tz)
+{
+  AetherAlertEngine *self;
+
+  g_return_val_if_fail (AETHER_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (AETHER_TYPE_ALERT_ENGINE, NULL);
+  self->clock = g_object_ref (clock);
+  self->tz = user_tz ? g_time_zone_ref (user_tz) : g_time_zone_new_local ();
+  self->offline_timer = aether_clock_add_timeout (clock, OFFLINE_CHECK_MS, check_offline, self, NULL);
+
+  return self;
+}
+
+/**
+ * aether_alert_engine_add_rule:
+ * @self: an engine
+ * @rule: a rule; replaces one with the same id
+ */
+void
+aether_alert_engine_add_rule (AetherAlertEngine *self,
+                              AetherAlertRule   *rule)
+{
+  RuleSlot *slot;
+
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+  g_return_if_fail (rule != NULL);
+
+  slot = g_new0 (RuleSlot, 1);
+  slot->rule = aether_alert_rule_ref (rule);
+  slot->engine = self;
+  g_hash_table_replace (self->rules, g_strdup (aether_alert_rule_get_id (rule)), slot);
+}
+
+gboolean
+aether_alert_engine_remove_rule (AetherAlertEngine *self,
+                                 const char        *alert_id)
+{
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
+
+  return g_hash_table_remove (self->rules, alert_id);
+}
+
+/**
+ * aether_alert_engine_get_rule:
+ * @self: an engine
+ * @alert_id: a rule's id
+ *
+ * Returns: (transfer none) (nullable): the rule
+ */
+AetherAlertRule *
+aether_alert_engine_get_rule (AetherAlertEngine *self,
+                              const char        *alert_id)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), NULL);
+
+  slot = g_hash_table_lookup (self->rules, alert_id);
+  return slot ? slot->rule : NULL;
+}
+
+/**
+ * aether_alert_engine_set_device:
+ * @self: an engine
+ * @device_id: a device
+ * @name: (nullable): its name, for messages
+ * @room: (nullable): its room, for room rules
+ * @controllable: whether it can be switched
+ */
+void
+aether_alert_engine_set_device (AetherAlertEngine *self,
+                                const char        *device_id,
+                                const char        *name,
+                                const char        *room,
+                                gboolean           controllable)
+{
+  DeviceInfo *info;
+
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+  g_return_if_fail (device_id != NULL);
+
+  info = ensure_device (self, device_id);
+  g_free (info->name);
+  info->name = g_strdup (name);
+  g_free (info->room);
+  info->room = g_strdup (room);
+  info->controllable = controllable;
+}
+
+/**
+ * aether_alert_engine_set_home_meter:
+ * @self: an engine
+ * @device_id: (nullable): the whole-home meter; without one, the home is
+ *   the sum of all devices
+ */
+void
+aether_alert_engine_set_home_meter (AetherAlertEngine *self,
+                                    const char        *device_id)
+{
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  g_free (self->home_meter);
+  self->home_meter = g_strdup (device_id);
+}
+
+void
+aether_alert_engine_device_seen (AetherAlertEngine *self,
+                                 const char        *device_id,
+                                 gint64             last_seen_us)
+{
+  DeviceInfo *info;
+
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  info = ensure_device (self, device_id);
+  info->last_seen_us = MAX (info->last_seen_us, last_seen_us);
+}
+
+/**
+ * aether_alert_engine_set_costs:
+ * @self: an engine
+ * @today: today's cost so far
+ * @projected_bill: the projected bill of the current cycle
+ */
+void
+aether_alert_engine_set_costs (AetherAlertEngine *self,
+                               double             today,
+                               double             projected_bill)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  self->cost_today = today;
+  self->cost_projected = projected_bill;
+
+  g_hash_table_iter_init (&iter, self->rules);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RuleSlot *slot = value;
+
+      if (aether_alert_rule_get_condition_type (slot->rule) == AETHER_ALERT_CONDITION_COST)
+        evaluate_threshold (self, slot,
+                            g_str_equal (aether_alert_rule_get_cost_scope (slot->rule), "today")
+                              ? today : projected_bill);
+    }
+}
+
+void
+aether_alert_engine_set_rate_period (AetherAlertEngine *self,
+                                     const char        *period)
+{
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  g_free (self->rate_period);
+  self->rate_period = g_strdup (period);
+}
+
+void
+aether_alert_engine_set_billing_peak_kw (AetherAlertEngine *self,
+                                         double             peak_kw)
+{
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  self->billing_peak_kw = peak_kw;
+}
+
+/**
+ * aether_alert_engine_snooze:
+ * @self: an engine
+ * @alert_id: a rule
+ * @seconds: how long it stays quiet
+ *
+ * Returns: %TRUE if the rule exists
+ */
+gboolean
+aether_alert_engine_snooze (AetherAlertEngine *self,
+                            const char        *alert_id,
+                            guint              seconds)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
+
+  if (!(slot = g_hash_table_lookup (self->rules, alert_id)))
+    return FALSE;
+
+  slot->quiet_until_us = aether_clock_now_us (self->clock) + (gint64)seconds * G_USEC_PER_SEC;
+  add_history (self, alert_id, AETHER_ALERT_HISTORY_ACTION,
+               g_strdup_printf ("Snoozed for %u minutes", seconds / 60));
+  return TRUE;
+}
+
+void
+aether_alert_engine_record_action_result (AetherAlertEngine *self,
+                                          const char        *alert_id,
+                                          const char        *detail)
+{
+  g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
+
+  add_history (self, alert_id, AETHER_ALERT_HISTORY_ACTION, g_strdup (detail));
+}
+
+gboolean
+aether_alert_engine_is_firing (AetherAlertEngine *self,
+                               const char        *alert_id)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
+
+  slot = g_hash_table_lookup (self->rules, alert_id);
+  return slot != NULL && slot->state == RULE_FIRED;
+}
+
+/**
+ * aether_alert_engine_get_history:
+ * @self: an engine
+ *
+ * Returns: (transfer none) (element-type AetherAlertHistoryEntry): oldest first
+ */
+GPtrArray *
+aether_alert_engine_get_history (AetherAlertEngine *self)
+{
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), NULL);
+
+  return self->history;
+}
+
+/**
+ * aether_alert_engine_prune_history:
+ * @self: an engine
+ * @max_age_days: the seed's retention for alerts is 90
+ *
+ * Returns: how many entries were dropped
+ */
+guint
+aether_alert_engine_prune_history (AetherAlertEngine *self,
+                                   guint              max_age_days)
+{
+  gint64 cutoff;
+  guint n = 0;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), 0);
+
+  cutoff = aether_clock_now_us (self->clock) - (gint64)max_age_days * 86400 * G_USEC_PER_SEC;
+  while (n < self->history->len &&
+         ((AetherAlertHistoryEntry *)g_ptr_array_index (self->history, n))->time_us < cutoff)
+    n++;
+
+  if (n > 0)
+    g_ptr_array_remove_range (self->history, 0, n);
+
+  return n;
+}
