@@ -8,3 +8,8 @@
 /* Public headers of the store area, included by aether-core.h. */
 
 #pragma once
+
+#include "aether-hot-tier.h"
+#include "aether-sketch.h"
+#include "aether-store.h"
+#include "aether-store-writer.h"

@@ -1,0 +1,512 @@
+/* aether-hot-tier.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The hot tier replaces the seed's Redis: what live views read, never the
+ * database. Per series, the current value (fresh for 60 s, like the seed's
+ * `EX 60`), the last hour at full resolution (whose tail is the seed's last
+ * 60 points); per device, today's energy and cost (the seed's daily
+ * accumulators, reset at local midnight) and its status; and the current
+ * rate period with its next change.
+ *
+ * Energy arrives as the collector's monotonic `energy` reading, so today's
+ * energy is the sum of its deltas; each delta is priced at its time when a
+ * pricer is set. Points are kept as a float and a 32-bit second offset, so
+ * an hour of 1 s readings is 28 KB a series. */
+
+#define G_LOG_DOMAIN "aether-hot-tier"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "aether-hot-tier.h"
+
+#define FRESH_US     (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
+#define HOUR_US      (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+#define RECENT_MAX   60
+
+typedef struct
+{
+  gint32 offset_ms;  /* from base_us; an hour fits with room */
+  float  value;
+} Point;
+
+typedef struct
+{
+  gint64  base_us;
+  Point  *ring;
+  guint   capacity;
+  guint   head;      /* index of the oldest */
+  guint   len;
+  gint64  last_us;
+  double  last_value;
+} Series;
+
+typedef struct
+{
+  gint64   day_start_us;
+  double   energy_wh;
+  double   cost;
+  double   last_counter;
+  gboolean have_counter;
+  gboolean online;
+  gint64   last_seen_us;
+  guint    error_count;
+  gboolean have_status;
+} Device;
+
+struct _AetherHotTier
+{
+  GObject       parent_instance;
+
+  /* Owned references */
+  AetherClock  *clock;
+  AetherPricer *pricer;
+  GTimeZone    *tz;
+  GHashTable   *series;    /* "device\x1fmetric" → Series */
+  GHashTable   *devices;   /* device → Device */
+  char         *rate_period;
+  double        rate_per_kwh;
+  gint64        next_change_us;
+};
+
+static void sink_iface_init (AetherReadingSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AetherHotTier, aether_hot_tier, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (AETHER_TYPE_READING_SINK, sink_iface_init))
+
+static void
+series_free (gpointer data)
+{
+  Series *series = data;
+
+  g_free (series->ring);
+  g_free (series);
+}
+
+static char *
+series_key (const char *device_id,
+            const char *metric_type)
+{
+  return g_strconcat (device_id, "\x1f", metric_type, NULL);
+}
+
+static Point *
+point_at (Series *series,
+          guint   i)
+{
+  return &series->ring[(series->head + i) % series->capacity];
+}
+
+static void
+series_drop_older_than (Series *series,
+                        gint64  cutoff_us)
+{
+  while (series->len > 0 && series->base_us + point_at (series, 0)->offset_ms * (gint64)1000 < cutoff_us)
+    {
+      series->head = (series->head + 1) % series->capacity;
+      series->len--;
+    }
+}
+
+static void
+series_append (Series *series,
+               gint64  time_us,
+               double  value)
+{
+  Point *p;
+
+  if (series->len == 0)
+    {
+      series->base_us = time_us;
+      series->head = 0;
+    }
+
+  /* Re-base before the offset overflows (after ~24 days). */
+  if (time_us - series->base_us > (gint64)G_MAXINT32 * 1000 / 2)
+    {
+      gint64 shift = time_us - HOUR_US - series->base_us;
+
+      for (guint i = 0; i < series->len; i++)
+        point_at (series, i)->offset_ms -= (gint32)(shift / 1000);
+      series->base_us += shift / 1000 * 1000;
+    }
+
+  series_drop_older_than (series, time_us - HOUR_US);
+
+  if (series->len == series->capacity)
+    {
+      guint capacity = MAX (64, series->capacity * 2);
+      Point *ring = g_new (Point, capacity);
+
+      for (guint i = 0; i < series->len; i++)
+        ring[i] = *point_at (series, i);
+      g_free (series->ring);
+      series->ring = ring;
+      series->capacity = capacity;
+      series->head = 0;
+    }
+
+  p = &series->ring[(series->head + series->len) % series->capacity];
+  p->offset_ms = (gint32)((time_us - series->base_us) / 1000);
+  p->value = (float)value;
+  series->len++;
+  series->last_us = time_us;
+  series->last_value = value;
+}
+
+static gint64
+local_day_start_us (AetherHotTier *self,
+                    gint64         time_us)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  g_autoptr(GDateTime) midnight = g_date_time_new (self->tz, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+static Device *
+ensure_device (AetherHotTier *self,
+               const char    *device_id)
+{
+  Device *device = g_hash_table_lookup (self->devices, device_id);
+
+  if (device == NULL)
+    {
+      device = g_new0 (Device, 1);
+      g_hash_table_insert (self->devices, g_strdup (device_id), device);
+    }
+
+  return device;
+}
+
+static void
+hot_tier_push (AetherReadingSink   *sink,
+               const AetherReading *reading)
+{
+  AetherHotTier *self = AETHER_HOT_TIER (sink);
+  g_autofree char *key = series_key (reading->device_id, reading->metric_type);
+  Series *series = g_hash_table_lookup (self->series, key);
+
+  if (series == NULL)
+    {
+      series = g_new0 (Series, 1);
+      g_hash_table_insert (self->series, g_steal_pointer (&key), series);
+    }
+  series_append (series, reading->timestamp_us, reading->value);
+
+  if (g_strcmp0 (reading->metric_type, "energy") == 0)
+    {
+      Device *device = ensure_device (self, reading->device_id);
+      gint64 day = local_day_start_us (self, reading->timestamp_us);
+
+      if (day != device->day_start_us)
+        {
+          device->day_start_us = day;
+          device->energy_wh = 0;
+          device->cost = 0;
+        }
+
+      if (device->have_counter && reading->value >= device->last_counter)
+        {
+          double delta = reading->value - device->last_counter;
+
+          device->energy_wh += delta;
+          if (self->pricer != NULL && delta > 0)
+            {
+              AetherPrice price;
+              gint64 t = reading->timestamp_us / G_USEC_PER_SEC;
+
+              if (aether_pricer_price_energy (self->pricer, reading->device_id, t - 1, t,
+                                              delta / 1000.0, &price, NULL))
+                device->cost += price.cost;
+            }
+        }
+
+      device->last_counter = reading->value;
+      device->have_counter = TRUE;
+    }
+}
+
+static void
+sink_iface_init (AetherReadingSinkInterface *iface)
+{
+  iface->push = hot_tier_push;
+}
+
+static void
+aether_hot_tier_finalize (GObject *object)
+{
+  AetherHotTier *self = (AetherHotTier *)object;
+
+  g_clear_pointer (&self->series, g_hash_table_unref);
+  g_clear_pointer (&self->devices, g_hash_table_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->rate_period, g_free);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->pricer);
+
+  G_OBJECT_CLASS (aether_hot_tier_parent_class)->finalize (object);
+}
+
+static void
+aether_hot_tier_class_init (AetherHotTierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aether_hot_tier_finalize;
+}
+
+static void
+aether_hot_tier_init (AetherHotTier *self)
+{
+  self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, series_free);
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * aether_hot_tier_new:
+ * @clock: the clock that decides freshness
+ * @tz: (nullable): the zone whose midnight resets daily totals; %NULL for local
+ *
+ * Returns: (transfer full): an empty hot tier
+ */
+AetherHotTier *
+aether_hot_tier_new (AetherClock *clock,
+                     GTimeZone   *tz)
+{
+  AetherHotTier *self;
+
+  g_return_val_if_fail (AETHER_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (AETHER_TYPE_HOT_TIER, NULL);
+  self->clock = g_object_ref (clock);
+  self->tz = tz ? g_time_zone_ref (tz) : g_time_zone_new_local ();
+
+  return self;
+}
+
+void
+aether_hot_tier_set_pricer (AetherHotTier *self,
+                            AetherPricer  *pricer)
+{
+  g_return_if_fail (AETHER_IS_HOT_TIER (self));
+
+  g_set_object (&self->pricer, pricer);
+}
+
+/**
+ * aether_hot_tier_get_current:
+ * @self: a hot tier
+ * @device_id: a device
+ * @metric_type: a metric
+ * @value: (out) (optional): the value
+ * @time_us: (out) (optional): when it was read
+ *
+ * Returns: %TRUE if there is a value no older than 60 s
+ */
+gboolean
+aether_hot_tier_get_current (AetherHotTier *self,
+                             const char    *device_id,
+                             const char    *metric_type,
+                             double        *value,
+                             gint64        *time_us)
+{
+  g_autofree char *key = NULL;
+  Series *series;
+
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), FALSE);
+
+  key = series_key (device_id, metric_type);
+  series = g_hash_table_lookup (self->series, key);
+  if (series == NULL || series->len == 0 ||
+      aether_clock_now_us (self->clock) - series->last_us > FRESH_US)
+    return FALSE;
+
+  if (value != NULL)
+    *value = series->last_value;
+  if (time_us != NULL)
+    *time_us = series->last_us;
+  return TRUE;
+}
+
+static GArray *
+copy_tail (AetherHotTier *self,
+           const char    *device_id,
+           const char    *metric_type,
+           guint          max_points)
+{
+  g_autofree char *key = series_key (device_id, metric_type);
+  Series *series = g_hash_table_lookup (self->series, key);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (AetherHotPoint));
+
+  if (series == NULL)
+    return out;
+
+  series_drop_older_than (series, aether_clock_now_us (self->clock) - HOUR_US);
+
+  for (guint i = series->len > max_points ? series->len - max_points : 0; i < series->len; i++)
+    {
+      Point *p = point_at (series, i);
+      AetherHotPoint point = { series->base_us + p->offset_ms * (gint64)1000, p->value };
+
+      g_array_append_val (out, point);
+    }
+
+  return out;
+}
+
+/**
+ * aether_hot_tier_get_recent:
+ * @self: a hot tier
+ * @device_id: a device
+ * @metric_type: a metric
+ * @max_points: how many, at most (the seed keeps 60)
+ *
+ * Returns: (transfer full) (element-type AetherHotPoint): oldest first
+ */
+GArray *
+aether_hot_tier_get_recent (AetherHotTier *self,
+                            const char    *device_id,
+                            const char    *metric_type,
+                            guint          max_points)
+{
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), NULL);
+
+  return copy_tail (self, device_id, metric_type, max_points ? max_points : RECENT_MAX);
+}
+
+/**
+ * aether_hot_tier_get_last_hour:
+ * @self: a hot tier
+ * @device_id: a device
+ * @metric_type: a metric
+ *
+ * Returns: (transfer full) (element-type AetherHotPoint): every point of the
+ *   last hour, oldest first
+ */
+GArray *
+aether_hot_tier_get_last_hour (AetherHotTier *self,
+                               const char    *device_id,
+                               const char    *metric_type)
+{
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), NULL);
+
+  return copy_tail (self, device_id, metric_type, G_MAXUINT);
+}
+
+/**
+ * aether_hot_tier_get_today:
+ * @self: a hot tier
+ * @device_id: a device
+ * @energy_wh: (out) (optional): energy since local midnight
+ * @cost: (out) (optional): its cost, if a pricer is set
+ *
+ * Returns: %TRUE if the device has reported energy today
+ */
+gboolean
+aether_hot_tier_get_today (AetherHotTier *self,
+                           const char    *device_id,
+                           double        *energy_wh,
+                           double        *cost)
+{
+  Device *device;
+
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), FALSE);
+
+  device = g_hash_table_lookup (self->devices, device_id);
+  if (device == NULL || !device->have_counter ||
+      device->day_start_us != local_day_start_us (self, aether_clock_now_us (self->clock)))
+    return FALSE;
+
+  if (energy_wh != NULL)
+    *energy_wh = device->energy_wh;
+  if (cost != NULL)
+    *cost = device->cost;
+  return TRUE;
+}
+
+void
+aether_hot_tier_set_device_status (AetherHotTier *self,
+                                   const char    *device_id,
+                                   gboolean       online,
+                                   gint64         last_seen_us,
+                                   guint          error_count)
+{
+  Device *device;
+
+  g_return_if_fail (AETHER_IS_HOT_TIER (self));
+
+  device = ensure_device (self, device_id);
+  device->online = online;
+  device->last_seen_us = last_seen_us;
+  device->error_count = error_count;
+  device->have_status = TRUE;
+}
+
+gboolean
+aether_hot_tier_get_device_status (AetherHotTier *self,
+                                   const char    *device_id,
+                                   gboolean      *online,
+                                   gint64        *last_seen_us,
+                                   guint         *error_count)
+{
+  Device *device;
+
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), FALSE);
+
+  device = g_hash_table_lookup (self->devices, device_id);
+  if (device == NULL || !device->have_status)
+    return FALSE;
+
+  if (online) *online = device->online;
+  if (last_seen_us) *last_seen_us = device->last_seen_us;
+  if (error_count) *error_count = device->error_count;
+  return TRUE;
+}
+
+/**
+ * aether_hot_tier_set_rate_period:
+ * @self: a hot tier
+ * @period: (nullable): the period in force
+ * @rate_per_kwh: its rate
+ * @next_change_us: when the period next changes
+ */
+void
+aether_hot_tier_set_rate_period (AetherHotTier *self,
+                                 const char    *period,
+                                 double         rate_per_kwh,
+                                 gint64         next_change_us)
+{
+  g_return_if_fail (AETHER_IS_HOT_TIER (self));
+
+  g_free (self->rate_period);
+  self->rate_period = g_strdup (period);
+  self->rate_per_kwh = rate_per_kwh;
+  self->next_change_us = next_change_us;
+}
+
+/**
+ * aether_hot_tier_get_rate_period:
+ * @self: a hot tier
+ * @rate_per_kwh: (out) (optional): its rate
+ * @next_change_us: (out) (optional): when it changes
+ *
+ * Returns: (nullable): the period in force
+ */
+const char *
+aether_hot_tier_get_rate_period (AetherHotTier *self,
+                                 double        *rate_per_kwh,
+                                 gint64        *next_change_us)
+{
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), NULL);
+
+  if (rate_per_kwh) *rate_per_kwh = self->rate_per_kwh;
+  if (next_change_us) *next_change_us = self->next_change_us;
+  return self->rate_period;
+}

@@ -1,0 +1,1861 @@
+/* aether-store-series.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Samples and their tiers. Raw samples are integers and doubles keyed by
+ * (time, series): live data appends at the end of the tree, so a commit a
+ * second touches a page or two instead of one per series (DESIGN.md's
+ * measurement). Maintenance rolls complete minutes into 1-minute buckets,
+ * those into 5-minute, hourly and (local-midnight) daily ones, each with
+ * count, sum, min, max, first, last and a quantile sketch, and derives each
+ * device's energy per bucket (from its energy counter series when it has
+ * one, else the trapezoid rule over power, never across a gap of more than
+ * three sampling intervals), priced through the AetherPricer at 1-minute
+ * resolution. Every step is one transaction that also moves its watermark,
+ * so maintenance is idempotent and resumes where a crash left it. Retention
+ * never deletes what has not been rolled up yet.
+ *
+ * Queries pick the coarsest tier that still gives a point per column,
+ * stitch coarser tiers in where retention removed the finer one and finer
+ * tiers (down to raw) where maintenance has not reached yet, then reduce to
+ * the requested number of columns keeping each column's first, last, min
+ * and max (M4), so a line drawn from them is the line drawn from all the
+ * data. */
+
+#define G_LOG_DOMAIN "aether-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "aether-error.h"
+#include "aether-sketch.h"
+#include "aether-store-private.h"
+
+AetherPricer          *_aether_store_get_pricer       (AetherStore *self);
+const AetherRetention *_aether_store_get_retention    (AetherStore *self);
+GTimeZone             *_aether_store_get_time_zone    (AetherStore *self);
+GHashTable            *_aether_store_get_series_cache (AetherStore *self);
+gboolean               _aether_store_upgrade          (AetherStore *self,
+                                                       GError     **error);
+
+#define GAP_INTERVALS   3
+#define CHUNK_S         3600
+
+static const char * const rollup_tables[AETHER_N_TIERS] = { "samples", "rollup_1m", "rollup_5m", "rollup_1h", "rollup_1d" };
+static const char * const energy_tables[AETHER_N_TIERS] = { NULL, "energy_1m", "energy_5m", "energy_1h", "energy_1d" };
+
+/* ---- Units and series -------------------------------------------------- */
+
+gboolean
+_aether_normalize_unit (const char  *metric_type,
+                        const char  *unit,
+                        double      *factor,
+                        const char **canonical)
+{
+  static const struct { const char *metric; const char *unit; double factor; const char *canonical; } table[] = {
+    { "power", "W", 1, "W" }, { "power", "w", 1, "W" }, { "power", "watts", 1, "W" }, { "power", "watt", 1, "W" },
+    { "power", "kW", 1000, "W" }, { "power", "kw", 1000, "W" }, { "power", "kilowatts", 1000, "W" },
+    { "energy", "Wh", 1, "Wh" }, { "energy", "wh", 1, "Wh" }, { "energy", "kWh", 1000, "Wh" },
+    { "energy", "kwh", 1000, "Wh" }, { "energy", "watt_hours", 1, "Wh" },
+    { "voltage", "V", 1, "V" }, { "voltage", "volts", 1, "V" }, { "voltage", "mV", 0.001, "V" },
+    { "current", "A", 1, "A" }, { "current", "amps", 1, "A" }, { "current", "mA", 0.001, "A" },
+  };
+  gboolean known_metric = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      if (!g_str_equal (metric_type, table[i].metric))
+        continue;
+      known_metric = TRUE;
+      if (g_str_equal (unit, table[i].unit))
+        {
+          *factor = table[i].factor;
+          *canonical = table[i].canonical;
+          return TRUE;
+        }
+    }
+
+  if (known_metric)
+    return FALSE;
+
+  /* Metrics we do not convert keep their unit. */
+  *factor = 1;
+  *canonical = unit;
+  return TRUE;
+}
+
+gint64
+_aether_store_ensure_series (sqlite3     *db,
+                             GHashTable  *cache,
+                             const char  *device_id,
+                             const char  *metric_type,
+                             const char  *unit,
+                             GError     **error)
+{
+  g_autofree char *key = g_strconcat (device_id, "\x1f", metric_type, NULL);
+  sqlite3_stmt *stmt = NULL;
+  gpointer cached;
+  gint64 id = -1;
+  int rc;
+
+  if (cache != NULL && g_hash_table_lookup_extended (cache, key, NULL, &cached))
+    return GPOINTER_TO_SIZE (cached);
+
+  rc = sqlite3_prepare_v2 (db, "SELECT series_id FROM series WHERE device_id = ? AND metric_type = ?",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), -1;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, metric_type, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (id < 0)
+    {
+      rc = sqlite3_prepare_v2 (db, "INSERT INTO series (device_id, metric_type, unit) VALUES (?, ?, ?)",
+                               -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return _aether_sqlite_fail (db, rc, "Could not create a series", error), -1;
+      sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, metric_type, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, unit, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (db, rc, "Could not create a series", error), -1;
+      id = sqlite3_last_insert_rowid (db);
+    }
+
+  if (cache != NULL)
+    g_hash_table_insert (cache, g_steal_pointer (&key), GSIZE_TO_POINTER ((gsize)id));
+
+  return id;
+}
+
+static int
+compare_reading_time (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const AetherReading *readings = user_data;
+  gint64 ta = readings[*(const guint *)a].timestamp_us;
+  gint64 tb = readings[*(const guint *)b].timestamp_us;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/**
+ * aether_store_ingest:
+ * @self: a store
+ * @readings: (array length=n_readings): readings
+ * @n_readings: how many
+ * @error: a location for a #GError
+ *
+ * Stores every reading in one transaction, or none: an unknown unit or a
+ * full disk leaves the database as it was.
+ *
+ * Returns: %TRUE if all were stored
+ */
+gboolean
+aether_store_ingest (AetherStore          *self,
+                     const AetherReading  *readings,
+                     guint                 n_readings,
+                     GError              **error)
+{
+  sqlite3 *db;
+  g_autofree guint *order = NULL;
+  sqlite3_stmt *insert = NULL;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
+
+  db = _aether_store_get_db (self);
+
+  /* Time order keeps the raw tier append-only. */
+  order = g_new (guint, MAX (n_readings, 1));
+  for (guint i = 0; i < n_readings; i++)
+    order[i] = i;
+  g_qsort_with_data (order, n_readings, sizeof (guint), compare_reading_time, (gpointer)readings);
+
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
+                           -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (db, rc, "Could not store readings", error);
+      goto fail;
+    }
+
+  for (guint k = 0; k < n_readings; k++)
+    {
+      const AetherReading *r = &readings[order[k]];
+      const char *unit = NULL;
+      double factor = 1;
+      gint64 series;
+
+      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
+          goto fail;
+        }
+
+      series = _aether_store_ensure_series (db, _aether_store_get_series_cache (self),
+                                            r->device_id, r->metric_type, unit, error);
+      if (series < 0)
+        goto fail;
+
+      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
+      sqlite3_bind_int64 (insert, 2, series);
+      sqlite3_bind_double (insert, 3, r->value * factor);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        {
+          _aether_sqlite_fail (db, rc, "Could not store readings", error);
+          goto fail;
+        }
+    }
+
+  sqlite3_finalize (insert);
+  if (!_aether_sqlite_exec (db, "COMMIT;", error))
+    {
+      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+
+fail:
+  sqlite3_finalize (insert);
+  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+  /* A series created in the rolled-back transaction must not stay cached. */
+  g_hash_table_remove_all (_aether_store_get_series_cache (self));
+  return FALSE;
+}
+
+/* ---- Watermarks -------------------------------------------------------- */
+
+static gboolean
+get_watermark (sqlite3    *db,
+               AetherTier  tier,
+               gint64     *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT watermark FROM rollup_state WHERE tier = ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          found = TRUE;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  return found;
+}
+
+static gboolean
+set_watermark (sqlite3     *db,
+               AetherTier   tier,
+               gint64       value,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_state (tier, watermark) VALUES (?, ?)",
+                               -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
+  sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, value);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
+  return TRUE;
+}
+
+/* ---- Buckets in memory ------------------------------------------------- */
+
+typedef struct
+{
+  gint64        start;     /* seconds */
+  guint64       count;
+  double        sum;
+  double        min;
+  double        max;
+  double        first;
+  double        last;
+  AetherSketch *sketch;
+} Acc;
+
+static void
+acc_clear (Acc *acc)
+{
+  g_clear_pointer (&acc->sketch, aether_sketch_free);
+}
+
+static void
+acc_add_value (Acc    *acc,
+               double  v)
+{
+  if (acc->count == 0)
+    {
+      acc->min = acc->max = acc->first = v;
+      acc->sketch = aether_sketch_new ();
+    }
+  acc->min = MIN (acc->min, v);
+  acc->max = MAX (acc->max, v);
+  acc->last = v;
+  acc->sum += v;
+  acc->count++;
+  aether_sketch_add (acc->sketch, v);
+}
+
+/* Adds a bucket that comes after everything already in @acc. */
+static void
+acc_merge (Acc       *acc,
+           const Acc *other)
+{
+  if (other->count == 0)
+    return;
+
+  if (acc->count == 0)
+    {
+      acc->min = other->min;
+      acc->max = other->max;
+      acc->first = other->first;
+      acc->sketch = aether_sketch_new ();
+    }
+  acc->min = MIN (acc->min, other->min);
+  acc->max = MAX (acc->max, other->max);
+  acc->last = other->last;
+  acc->sum += other->sum;
+  acc->count += other->count;
+  if (other->sketch != NULL)
+    aether_sketch_merge (acc->sketch, other->sketch);
+}
+
+static void
+acc_from_row (Acc          *acc,
+              sqlite3_stmt *stmt,
+              int           first_col)
+{
+  const void *blob;
+
+  memset (acc, 0, sizeof *acc);
+  acc->start = sqlite3_column_int64 (stmt, first_col);
+  acc->count = (guint64)sqlite3_column_int64 (stmt, first_col + 1);
+  acc->sum = sqlite3_column_double (stmt, first_col + 2);
+  acc->min = sqlite3_column_double (stmt, first_col + 3);
+  acc->max = sqlite3_column_double (stmt, first_col + 4);
+  acc->first = sqlite3_column_double (stmt, first_col + 5);
+  acc->last = sqlite3_column_double (stmt, first_col + 6);
+  blob = sqlite3_column_blob (stmt, first_col + 7);
+  if (blob != NULL)
+    acc->sketch = aether_sketch_deserialize (blob, sqlite3_column_bytes (stmt, first_col + 7));
+}
+
+static int
+bind_acc (sqlite3_stmt *stmt,
+          gint64        series_id,
+          const Acc    *acc)
+{
+  g_autoptr(GBytes) blob = acc->sketch ? aether_sketch_serialize (acc->sketch) : NULL;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, series_id);
+  sqlite3_bind_int64 (stmt, 2, acc->start);
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64)acc->count);
+  sqlite3_bind_double (stmt, 4, acc->sum);
+  sqlite3_bind_double (stmt, 5, acc->min);
+  sqlite3_bind_double (stmt, 6, acc->max);
+  sqlite3_bind_double (stmt, 7, acc->first);
+  sqlite3_bind_double (stmt, 8, acc->last);
+  if (blob != NULL)
+    sqlite3_bind_blob (stmt, 9, g_bytes_get_data (blob, NULL), (int)g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 9);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc;
+}
+
+/* ---- The 1-minute step: raw → 1m, and energy ---------------------------- */
+
+typedef struct
+{
+  gint64   series_id;
+  char    *device_id;
+  char    *metric;
+  gboolean energy_from_counter;   /* this is the device's energy series */
+  gboolean energy_from_power;     /* this is the power series of a device without one */
+  /* Carried across samples */
+  gboolean have_prev;
+  gint64   prev_ms;
+  double   prev_value;
+  gint64   prev_dt_ms;
+  GHashTable *buckets;            /* minute start → Acc* */
+} SeriesWork;
+
+static void
+series_work_free (gpointer data)
+{
+  SeriesWork *work = data;
+
+  g_free (work->device_id);
+  g_free (work->metric);
+  g_hash_table_unref (work->buckets);
+  g_free (work);
+}
+
+static void
+acc_free (gpointer data)
+{
+  acc_clear (data);
+  g_free (data);
+}
+
+typedef struct
+{
+  double energy_wh;
+} EnergyAcc;
+
+static void
+add_energy (GHashTable *energy,
+            const char *device_id,
+            gint64      minute,
+            double      wh)
+{
+  g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, device_id, minute);
+  double *slot = g_hash_table_lookup (energy, key);
+
+  if (slot == NULL)
+    {
+      slot = g_new0 (double, 1);
+      g_hash_table_insert (energy, g_steal_pointer (&key), slot);
+    }
+  *slot += wh;
+}
+
+/* Spreads the energy of a straight segment over the minutes it spans. */
+static void
+add_segment_energy (GHashTable *energy,
+                    const char *device_id,
+                    gint64      t0_ms,
+                    double      p0,
+                    gint64      t1_ms,
+                    double      p1)
+{
+  gint64 t = t0_ms;
+
+  while (t < t1_ms)
+    {
+      gint64 minute = (t / 60000) * 60;
+      gint64 end = MIN (t1_ms, (minute + 60) * 1000);
+      double pa = p0 + (p1 - p0) * (double)(t - t0_ms) / (double)(t1_ms - t0_ms);
+      double pb = p0 + (p1 - p0) * (double)(end - t0_ms) / (double)(t1_ms - t0_ms);
+
+      add_energy (energy, device_id, minute, MAX (0.0, (pa + pb) / 2.0) * (double)(end - t) / 1000.0 / 3600.0);
+      t = end;
+    }
+}
+
+static GHashTable *
+load_series (sqlite3  *db,
+             GError  **error)
+{
+  g_autoptr(GHashTable) series = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, series_work_free);
+  g_autoptr(GHashTable) has_energy = g_hash_table_new (g_str_hash, g_str_equal);
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  int rc = sqlite3_prepare_v2 (db, "SELECT series_id, device_id, metric_type FROM series", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      SeriesWork *work = g_new0 (SeriesWork, 1);
+
+      work->series_id = sqlite3_column_int64 (stmt, 0);
+      work->device_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      work->metric = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+      work->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, acc_free);
+      g_hash_table_insert (series, &work->series_id, work);
+      if (g_str_equal (work->metric, "energy"))
+        g_hash_table_add (has_energy, work->device_id);
+    }
+  sqlite3_finalize (stmt);
+
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+
+      work->energy_from_counter = g_str_equal (work->metric, "energy");
+      work->energy_from_power = g_str_equal (work->metric, "power") &&
+                                !g_hash_table_contains (has_energy, work->device_id);
+    }
+
+  return g_steal_pointer (&series);
+}
+
+/* The sample of @work just before @before_ms, so a chunk's first segment
+ * has its left end. */
+static void
+load_previous_sample (sqlite3    *db,
+                      SeriesWork *work,
+                      gint64      before_ms)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
+                              " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int64 (stmt, 1, work->series_id);
+  sqlite3_bind_int64 (stmt, 2, before_ms);
+  sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      work->have_prev = TRUE;
+      work->prev_ms = sqlite3_column_int64 (stmt, 0);
+      work->prev_value = sqlite3_column_double (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static void
+energy_step (GHashTable *energy,
+             SeriesWork *work,
+             gint64      ts_ms,
+             double      value)
+{
+  if (work->have_prev && ts_ms > work->prev_ms)
+    {
+      gint64 dt = ts_ms - work->prev_ms;
+
+      if (work->energy_from_counter)
+        {
+          double delta = value - work->prev_value;
+
+          /* A counter that went back was reset: count from zero. */
+          if (delta < 0)
+            delta = MAX (value, 0.0);
+          add_energy (energy, work->device_id, (ts_ms / 60000) * 60, delta);
+        }
+      else if (work->energy_from_power)
+        {
+          gint64 limit = work->prev_dt_ms > 0 ? GAP_INTERVALS * work->prev_dt_ms : 300 * 1000;
+
+          if (dt <= limit)
+            add_segment_energy (energy, work->device_id, work->prev_ms, work->prev_value, ts_ms, value);
+        }
+
+      if (dt <= 300 * 1000 || work->prev_dt_ms == 0)
+        work->prev_dt_ms = work->prev_dt_ms ? MIN (work->prev_dt_ms, dt) * 3 / 4 + dt / 4 : dt;
+    }
+
+  work->have_prev = TRUE;
+  work->prev_ms = ts_ms;
+  work->prev_value = value;
+}
+
+static gboolean
+write_energy (AetherStore  *self,
+              sqlite3      *db,
+              GHashTable   *energy,
+              GError      **error)
+{
+  AetherPricer *pricer = _aether_store_get_pricer (self);
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
+                                   " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+
+  g_hash_table_iter_init (&iter, energy);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *sep = strchr (key, '\x1f');
+      g_autofree char *device = g_strndup (key, sep - (const char *)key);
+      gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
+      double wh = *(double *)value;
+
+      sqlite3_bind_text (stmt, 1, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, minute);
+      sqlite3_bind_double (stmt, 3, wh);
+
+      if (pricer != NULL)
+        {
+          AetherPrice price;
+          g_autoptr(GError) local_error = NULL;
+
+          if (aether_pricer_price_energy (pricer, device, minute, minute + 60, wh / 1000.0, &price, &local_error))
+            {
+              sqlite3_bind_double (stmt, 4, price.cost);
+              sqlite3_bind_double (stmt, 5, price.co2_kg);
+            }
+          else
+            {
+              g_debug ("No price for %s at %" G_GINT64_FORMAT ": %s", device, minute, local_error->message);
+              sqlite3_bind_null (stmt, 4);
+              sqlite3_bind_null (stmt, 5);
+            }
+        }
+      else
+        {
+          sqlite3_bind_null (stmt, 4);
+          sqlite3_bind_null (stmt, 5);
+        }
+
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (stmt);
+          return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+        }
+    }
+
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean
+roll_raw_chunk (AetherStore          *self,
+                sqlite3              *db,
+                GHashTable           *series,
+                gint64                from_s,
+                gint64                to_s,
+                AetherMaintainStats  *stats,
+                GError              **error)
+{
+  g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *insert = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  int rc;
+
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+
+      g_hash_table_remove_all (work->buckets);
+      work->have_prev = FALSE;
+      if (work->energy_from_counter || work->energy_from_power)
+        load_previous_sample (db, work, from_s * 1000);
+    }
+
+  rc = sqlite3_prepare_v2 (db, "SELECT ts, series_id, value FROM samples WHERE ts >= ? AND ts < ?",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read samples", error);
+  sqlite3_bind_int64 (stmt, 1, from_s * 1000);
+  sqlite3_bind_int64 (stmt, 2, to_s * 1000);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 ts = sqlite3_column_int64 (stmt, 0);
+      gint64 sid = sqlite3_column_int64 (stmt, 1);
+      double v = sqlite3_column_double (stmt, 2);
+      SeriesWork *work = g_hash_table_lookup (series, &sid);
+      gint64 minute = (ts / 60000) * 60;
+      Acc *acc;
+
+      if (work == NULL)
+        continue;
+
+      acc = g_hash_table_lookup (work->buckets, &minute);
+      if (acc == NULL)
+        {
+          acc = g_new0 (Acc, 1);
+          acc->start = minute;
+          g_hash_table_insert (work->buckets, g_memdup2 (&minute, sizeof minute), acc);
+        }
+      acc_add_value (acc, v);
+      stats->samples_rolled++;
+
+      if (work->energy_from_counter || work->energy_from_power)
+        energy_step (energy, work, ts, v);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read samples", error);
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
+                               " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
+
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+      GHashTableIter b;
+      gpointer acc;
+
+      g_hash_table_iter_init (&b, work->buckets);
+      while (g_hash_table_iter_next (&b, NULL, &acc))
+        {
+          if ((rc = bind_acc (insert, work->series_id, acc)) != SQLITE_DONE)
+            {
+              sqlite3_finalize (insert);
+              return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
+            }
+          stats->rolled[AETHER_TIER_1M]++;
+        }
+    }
+  sqlite3_finalize (insert);
+
+  return write_energy (self, db, energy, error);
+}
+
+/* ---- Coarser steps: merge buckets of the tier below -------------------- */
+
+static gint64
+day_start (GTimeZone *tz,
+           gint64     unix_s)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_s);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight);
+}
+
+static gint64
+bucket_of (AetherStore *self,
+           AetherTier   tier,
+           gint64       unix_s)
+{
+  gint64 w = aether_tier_get_width_s (tier);
+
+  if (tier == AETHER_TIER_1D)
+    return day_start (_aether_store_get_time_zone (self), unix_s);
+
+  return unix_s - (((unix_s % w) + w) % w);
+}
+
+static gboolean
+roll_up_tier (AetherStore          *self,
+              sqlite3              *db,
+              AetherTier            tier,
+              gint64                from_s,
+              gint64                to_s,
+              AetherMaintainStats  *stats,
+              GError              **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT series_id, bucket, count, sum, min, max, first, last, sketch"
+                                             " FROM %s WHERE bucket >= ? AND bucket < ? ORDER BY series_id, bucket",
+                                             rollup_tables[tier - 1]);
+  g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
+                                                 " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                                 rollup_tables[tier]);
+  g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg FROM %s"
+                                                    " WHERE bucket >= ? AND bucket < ? ORDER BY device_id, bucket",
+                                                    energy_tables[tier - 1]);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *insert = NULL;
+  Acc current = { 0 };
+  gint64 current_series = -1;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, select, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, insert_sql, -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return _aether_sqlite_fail (db, rc, "Could not roll up", error);
+    }
+
+  sqlite3_bind_int64 (stmt, 1, from_s);
+  sqlite3_bind_int64 (stmt, 2, to_s);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 sid = sqlite3_column_int64 (stmt, 0);
+      Acc row;
+      gint64 bucket;
+
+      acc_from_row (&row, stmt, 1);
+      bucket = bucket_of (self, tier, row.start);
+
+      if (sid != current_series || bucket != current.start)
+        {
+          if (current.count > 0 && bind_acc (insert, current_series, &current) != SQLITE_DONE)
+            goto fail;
+          if (current.count > 0)
+            stats->rolled[tier]++;
+          acc_clear (&current);
+          memset (&current, 0, sizeof current);
+          current.start = bucket;
+          current_series = sid;
+        }
+
+      acc_merge (&current, &row);
+      acc_clear (&row);
+    }
+
+  if (rc != SQLITE_DONE)
+    goto fail;
+  if (current.count > 0)
+    {
+      if (bind_acc (insert, current_series, &current) != SQLITE_DONE)
+        goto fail;
+      stats->rolled[tier]++;
+    }
+  acc_clear (&current);
+  sqlite3_finalize (stmt);
+  sqlite3_finalize (insert);
+
+  /* Energy: sums per device per bucket; the daily tier adds its hour profile. */
+  {
+    g_autofree char *energy_insert = g_strdup_printf ("INSERT OR REPLACE INTO %s (device_id, bucket, energy_wh,"
+                                                      " cost, co2_kg%s) VALUES (?, ?, ?, ?, ?%s)",
+                                                      energy_tables[tier],
+                                                      tier == AETHER_TIER_1D ? ", hour_profile" : "",
+                                                      tier == AETHER_TIER_1D ? ", ?" : "");
+    g_autofree char *device = NULL;
+    gint64 bucket = G_MININT64;
+    double wh = 0, cost = 0, co2 = 0;
+    gboolean priced = FALSE;
+    double profile[24] = { 0 };
+
+    rc = sqlite3_prepare_v2 (db, energy_select, -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_prepare_v2 (db, energy_insert, -1, &insert, NULL);
+    if (rc != SQLITE_OK)
+      {
+        sqlite3_finalize (stmt);
+        return _aether_sqlite_fail (db, rc, "Could not roll up energy", error);
+      }
+    sqlite3_bind_int64 (stmt, 1, from_s);
+    sqlite3_bind_int64 (stmt, 2, to_s);
+
+    for (;;)
+      {
+        gboolean more = (rc = sqlite3_step (stmt)) == SQLITE_ROW;
+        const char *row_device = more ? (const char *)sqlite3_column_text (stmt, 0) : NULL;
+        gint64 row_bucket = more ? bucket_of (self, tier, sqlite3_column_int64 (stmt, 1)) : 0;
+
+        if (device != NULL && (!more || !g_str_equal (row_device, device) || row_bucket != bucket))
+          {
+            sqlite3_bind_text (insert, 1, device, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64 (insert, 2, bucket);
+            sqlite3_bind_double (insert, 3, wh);
+            if (priced)
+              {
+                sqlite3_bind_double (insert, 4, cost);
+                sqlite3_bind_double (insert, 5, co2);
+              }
+            else
+              {
+                sqlite3_bind_null (insert, 4);
+                sqlite3_bind_null (insert, 5);
+              }
+            if (tier == AETHER_TIER_1D)
+              {
+                GString *text = g_string_new ("[");
+
+                for (guint h = 0; h < 24; h++)
+                  {
+                    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+                    g_string_append_printf (text, "%s%s", h ? "," : "",
+                                            g_ascii_formatd (buf, sizeof buf, "%.6g", profile[h]));
+                  }
+                g_string_append_c (text, ']');
+                sqlite3_bind_text (insert, 6, text->str, -1, SQLITE_TRANSIENT);
+                g_string_free (text, TRUE);
+              }
+            if (sqlite3_step (insert) != SQLITE_DONE)
+              {
+                sqlite3_reset (insert);
+                goto fail;
+              }
+            sqlite3_reset (insert);
+            g_clear_pointer (&device, g_free);
+          }
+
+        if (!more)
+          break;
+
+        if (device == NULL)
+          {
+            device = g_strdup (row_device);
+            bucket = row_bucket;
+            wh = cost = co2 = 0;
+            priced = FALSE;
+            memset (profile, 0, sizeof profile);
+          }
+
+        wh += sqlite3_column_double (stmt, 2);
+        if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+          {
+            priced = TRUE;
+            cost += sqlite3_column_double (stmt, 3);
+            co2 += sqlite3_column_double (stmt, 4);
+          }
+        if (tier == AETHER_TIER_1D)
+          {
+            gint64 hour_start = sqlite3_column_int64 (stmt, 1);
+            guint hour = (guint)(((hour_start - bucket) / 3600) % 24);
+
+            profile[MIN (hour, 23)] += sqlite3_column_double (stmt, 2);
+          }
+      }
+
+    if (rc != SQLITE_DONE)
+      goto fail;
+  }
+
+  sqlite3_finalize (stmt);
+  sqlite3_finalize (insert);
+  return TRUE;
+
+fail:
+  acc_clear (&current);
+  _aether_sqlite_fail (db, rc == SQLITE_ROW || rc == SQLITE_DONE ? sqlite3_errcode (db) : rc,
+                       "Could not roll up", error);
+  sqlite3_finalize (stmt);
+  sqlite3_finalize (insert);
+  return FALSE;
+}
+
+static gint64
+oldest_sample_s (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 ts = -1;
+
+  if (sqlite3_prepare_v2 (db, "SELECT MIN(ts) FROM samples", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    ts = sqlite3_column_int64 (stmt, 0) / 1000;
+  sqlite3_finalize (stmt);
+
+  return ts;
+}
+
+static gboolean
+delete_before (sqlite3     *db,
+               const char  *table,
+               const char  *column,
+               gint64       before,
+               guint64     *deleted,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s < ?", table, column);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
+  sqlite3_bind_int64 (stmt, 1, before);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
+  *deleted += (guint64)sqlite3_changes (db);
+  return TRUE;
+}
+
+static gboolean
+apply_retention (AetherStore          *self,
+                 sqlite3              *db,
+                 gint64                now_s,
+                 AetherMaintainStats  *stats,
+                 GError              **error)
+{
+  const AetherRetention *r = _aether_store_get_retention (self);
+  gint64 wm[AETHER_N_TIERS] = { 0 };
+
+  for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
+    if (!get_watermark (db, t, &wm[t]))
+      wm[t] = G_MININT64 / 2;
+
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  for (guint t = AETHER_TIER_RAW; t < AETHER_N_TIERS; t++)
+    {
+      gint64 cutoff;
+
+      if (r->samples_s[t] > 0)
+        {
+          /* Never delete what the next tier has not summarised yet, and cut
+           * on the next tier's bucket edges so tiers stitch cleanly. */
+          cutoff = now_s - r->samples_s[t];
+          if (t + 1 < AETHER_N_TIERS)
+            cutoff = MIN (bucket_of (self, t + 1, cutoff), wm[t + 1]);
+          if (!delete_before (db, rollup_tables[t], t == AETHER_TIER_RAW ? "ts" : "bucket",
+                              t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
+            goto fail;
+        }
+
+      if (energy_tables[t] != NULL && r->energy_s[t] > 0)
+        {
+          cutoff = now_s - r->energy_s[t];
+          if (t + 1 < AETHER_N_TIERS)
+            cutoff = MIN (bucket_of (self, t + 1, cutoff), wm[t + 1]);
+          if (!delete_before (db, energy_tables[t], "bucket", cutoff, &stats->deleted, error))
+            goto fail;
+        }
+    }
+
+  if ((r->cost_records_s > 0 &&
+       !delete_before (db, "cost_records", "period_end", now_s - r->cost_records_s, &stats->deleted, error)) ||
+      (r->device_status_s > 0 &&
+       !delete_before (db, "device_status_log", "ts", (now_s - r->device_status_s) * 1000, &stats->deleted, error)) ||
+      (r->alerts_s > 0 &&
+       !delete_before (db, "alert_history", "time", (now_s - r->alerts_s) * 1000, &stats->deleted, error)))
+    goto fail;
+
+  return _aether_sqlite_exec (db, "COMMIT;", error);
+
+fail:
+  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+  return FALSE;
+}
+
+/**
+ * aether_store_maintain:
+ * @self: a store
+ * @now_us: the time to maintain as of (usually the clock's)
+ * @stats: (out caller-allocates) (optional): what was done
+ * @error: a location for a #GError
+ *
+ * Rolls every complete bucket up and applies retention. Safe to run again
+ * and to interrupt: each step commits with its progress.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aether_store_maintain (AetherStore          *self,
+                       gint64                now_us,
+                       AetherMaintainStats  *stats,
+                       GError              **error)
+{
+  AetherMaintainStats local_stats = { 0 };
+  g_autoptr(GHashTable) series = NULL;
+  sqlite3 *db;
+  gint64 now_s = now_us / G_USEC_PER_SEC;
+  gint64 wm;
+  gint64 end;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  if (stats == NULL)
+    stats = &local_stats;
+  memset (stats, 0, sizeof *stats);
+
+  db = _aether_store_get_db (self);
+  if (!(series = load_series (db, error)))
+    return FALSE;
+
+  /* raw → 1 minute, an hour of samples per transaction */
+  if (!get_watermark (db, AETHER_TIER_1M, &wm))
+    {
+      gint64 oldest = oldest_sample_s (db);
+
+      wm = oldest >= 0 ? bucket_of (self, AETHER_TIER_1H, oldest) : bucket_of (self, AETHER_TIER_1H, now_s);
+    }
+  end = bucket_of (self, AETHER_TIER_1M, now_s);
+
+  while (wm < end)
+    {
+      gint64 chunk_end = MIN (end, wm + CHUNK_S);
+
+      if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+        return FALSE;
+      if (!roll_raw_chunk (self, db, series, wm, chunk_end, stats, error) ||
+          !set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
+          !_aether_sqlite_exec (db, "COMMIT;", error))
+        {
+          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+          return FALSE;
+        }
+      wm = chunk_end;
+    }
+
+  if (!get_watermark (db, AETHER_TIER_1M, &wm))
+    wm = end;
+
+  /* 1 minute → 5 minutes → 1 hour → 1 day, each up to what the tier below covers */
+  for (AetherTier tier = AETHER_TIER_5M; tier < AETHER_N_TIERS; tier++)
+    {
+      gint64 below;
+      gint64 from;
+      gint64 chunk = tier == AETHER_TIER_1D ? 32 * 86400 : 7 * 86400;
+
+      if (!get_watermark (db, tier - 1, &below))
+        break;
+      end = bucket_of (self, tier, below);
+      if (!get_watermark (db, tier, &from))
+        from = bucket_of (self, tier, MIN (below, wm) - 86400 * 400 > 0 ? 0 : 0);
+
+      /* The first run starts where the tier below starts. */
+      if (from == 0)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT MIN(bucket) FROM %s", rollup_tables[tier - 1]);
+          sqlite3_stmt *stmt = NULL;
+
+          from = end;
+          if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+              sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+            from = bucket_of (self, tier, sqlite3_column_int64 (stmt, 0));
+          sqlite3_finalize (stmt);
+        }
+
+      while (from < end)
+        {
+          gint64 to = MIN (end, bucket_of (self, tier, from + chunk));
+
+          if (to <= from)
+            to = end;
+          if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+            return FALSE;
+          if (!roll_up_tier (self, db, tier, from, to, stats, error) ||
+              !set_watermark (db, tier, to, error) ||
+              !_aether_sqlite_exec (db, "COMMIT;", error))
+            {
+              _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+              return FALSE;
+            }
+          from = to;
+        }
+
+      if (from >= end && !get_watermark (db, tier, &from))
+        {
+          if (!set_watermark (db, tier, end, error))
+            return FALSE;
+        }
+    }
+
+  return apply_retention (self, db, now_s, stats, error);
+}
+
+/**
+ * aether_store_reprice:
+ * @self: a store
+ * @from_us: the start of the range whose schedule changed
+ * @to_us: its end
+ * @error: a location for a #GError
+ *
+ * Prices the stored 1-minute energy of the range again with the current
+ * pricer and re-aggregates the coarser tiers over it. One transaction.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aether_store_reprice (AetherStore  *self,
+                      gint64        from_us,
+                      gint64        to_us,
+                      GError      **error)
+{
+  g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  AetherMaintainStats stats = { 0 };
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gint64 from_s = bucket_of (self, AETHER_TIER_1D, from_us / G_USEC_PER_SEC);
+  gint64 to_s = to_us / G_USEC_PER_SEC;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  db = _aether_store_get_db (self);
+  rc = sqlite3_prepare_v2 (db, "SELECT device_id, bucket, energy_wh FROM energy_1m WHERE bucket >= ? AND bucket < ?",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not re-price", error);
+  sqlite3_bind_int64 (stmt, 1, from_s);
+  sqlite3_bind_int64 (stmt, 2, to_s);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    add_energy (energy, (const char *)sqlite3_column_text (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                sqlite3_column_double (stmt, 2));
+  sqlite3_finalize (stmt);
+
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  if (!write_energy (self, db, energy, error))
+    goto fail;
+
+  for (AetherTier tier = AETHER_TIER_5M; tier < AETHER_N_TIERS; tier++)
+    {
+      gint64 wm;
+
+      if (!get_watermark (db, tier, &wm))
+        break;
+      if (!roll_up_tier (self, db, tier, bucket_of (self, tier, from_s), MIN (wm, bucket_of (self, tier, to_s) +
+                         (tier == AETHER_TIER_1D ? 86400 : aether_tier_get_width_s (tier))), &stats, error))
+        goto fail;
+    }
+
+  return _aether_sqlite_exec (db, "COMMIT;", error);
+
+fail:
+  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+  return FALSE;
+}
+
+/* ---- Queries ----------------------------------------------------------- */
+
+static gint64
+find_series (sqlite3     *db,
+             const char  *device_id,
+             const char  *metric_type)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1;
+
+  if (sqlite3_prepare_v2 (db, "SELECT series_id FROM series WHERE device_id = ? AND metric_type = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, metric_type, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  return id;
+}
+
+/* Appends buckets of width @width for [from, to) drawn from @tier; older
+ * buckets that retention removed come from coarser tiers, newer ones not
+ * yet rolled up from finer tiers. All in seconds. */
+static void
+fetch_buckets (AetherStore *self,
+               sqlite3     *db,
+               gint64       series_id,
+               AetherTier   tier,
+               gint64       from,
+               gint64       to,
+               GArray      *out)
+{
+  gint64 wm = to;
+  gint64 oldest = to;
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Acc));
+  sqlite3_stmt *stmt = NULL;
+
+  if (from >= to)
+    return;
+
+  if (tier == AETHER_TIER_RAW)
+    {
+      if (sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE ts >= ? AND ts < ? AND series_id = ?",
+                              -1, &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, from * 1000);
+          sqlite3_bind_int64 (stmt, 2, to * 1000);
+          sqlite3_bind_int64 (stmt, 3, series_id);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            {
+              Acc acc = { 0 };
+
+              acc.start = sqlite3_column_int64 (stmt, 0) / 1000;
+              acc_add_value (&acc, sqlite3_column_double (stmt, 1));
+              g_array_append_val (out, acc);
+            }
+        }
+      sqlite3_finalize (stmt);
+      return;
+    }
+
+  if (!get_watermark (db, tier, &wm))
+    wm = G_MININT64 / 2;
+
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT bucket, count, sum, min, max, first, last, sketch FROM %s"
+                                            " WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket",
+                                            rollup_tables[tier]);
+
+    if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+      {
+        sqlite3_bind_int64 (stmt, 1, series_id);
+        sqlite3_bind_int64 (stmt, 2, from);
+        sqlite3_bind_int64 (stmt, 3, MIN (to, wm));
+        while (sqlite3_step (stmt) == SQLITE_ROW)
+          {
+            Acc acc;
+
+            acc_from_row (&acc, stmt, 0);
+            g_array_append_val (rows, acc);
+          }
+      }
+    sqlite3_finalize (stmt);
+  }
+
+  if (rows->len > 0)
+    oldest = g_array_index (rows, Acc, 0).start;
+  else
+    oldest = MIN (to, MAX (from, wm));
+
+  /* Older than this tier keeps: ask the coarser one. */
+  if (oldest > from && tier + 1 < AETHER_N_TIERS)
+    fetch_buckets (self, db, series_id, tier + 1, from, oldest, out);
+
+  g_array_append_vals (out, rows->data, rows->len);
+  /* The Accs' sketches now belong to @out. */
+  g_array_set_size (rows, 0);
+
+  /* Newer than maintenance reached: ask the finer one. */
+  if (wm < to)
+    fetch_buckets (self, db, series_id, tier - 1, MAX (from, wm), to, out);
+}
+
+/**
+ * aether_store_query:
+ * @self: a store
+ * @device_id: the device
+ * @metric_type: the metric (`power`, `energy`, …)
+ * @from_us: start of the range
+ * @to_us: end of the range
+ * @points: how many columns to return at most (0: every bucket of the tier)
+ * @tier: an #AetherTier, or -1 to pick the coarsest adequate one
+ * @tier_used: (out) (optional): the tier the answer mostly comes from
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full) (element-type AetherBucket): columns in time order
+ */
+GArray *
+aether_store_query (AetherStore  *self,
+                    const char   *device_id,
+                    const char   *metric_type,
+                    gint64        from_us,
+                    gint64        to_us,
+                    guint         points,
+                    int           tier,
+                    AetherTier   *tier_used,
+                    GError      **error)
+{
+  g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (Acc));
+  GArray *result;
+  sqlite3 *db;
+  gint64 series_id;
+  gint64 from = from_us / G_USEC_PER_SEC;
+  gint64 to = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  AetherTier chosen;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+  g_return_val_if_fail (device_id != NULL && metric_type != NULL, NULL);
+
+  if (to_us <= from_us)
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                           "The end of the range must come after its start");
+      return NULL;
+    }
+
+  db = _aether_store_get_db (self);
+  if ((series_id = find_series (db, device_id, metric_type)) < 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND,
+                   "There are no %s readings for device “%s”", metric_type, device_id);
+      return NULL;
+    }
+
+  if (tier >= 0 && tier < AETHER_N_TIERS)
+    chosen = tier;
+  else
+    {
+      double per_point = points > 0 ? (double)(to - from) / points : 0;
+
+      /* The coarsest tier that still gives at least one bucket per column. */
+      chosen = AETHER_TIER_RAW;
+      for (AetherTier t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
+        if (aether_tier_get_width_s (t) <= per_point)
+          chosen = t;
+    }
+
+  if (tier_used != NULL)
+    *tier_used = chosen;
+
+  fetch_buckets (self, db, series_id, chosen, from, to, buckets);
+
+  result = g_array_new (FALSE, TRUE, sizeof (AetherBucket));
+
+  {
+    guint n_cols = points > 0 && buckets->len > points ? points : buckets->len;
+    double col_width = n_cols > 0 ? (double)(to - from) / n_cols : 1;
+    Acc col = { 0 };
+    gint64 col_index = -1;
+
+    for (guint i = 0; i <= buckets->len; i++)
+      {
+        Acc *b = i < buckets->len ? &g_array_index (buckets, Acc, i) : NULL;
+        gint64 index = b == NULL ? -2 :
+                       (n_cols == buckets->len ? (gint64)i : (gint64)((b->start - from) / col_width));
+
+        if (col_index != -1 && index != col_index && col.count > 0)
+          {
+            AetherBucket out = {
+              .start_us = (n_cols == buckets->len ? col.start : from + (gint64)(col_index * col_width)) * G_USEC_PER_SEC,
+              .count = col.count,
+              .min = col.min,
+              .max = col.max,
+              .avg = col.sum / col.count,
+              .first = col.first,
+              .last = col.last,
+              .p50 = col.sketch ? aether_sketch_quantile (col.sketch, 0.5) : NAN,
+              .p95 = col.sketch ? aether_sketch_quantile (col.sketch, 0.95) : NAN,
+            };
+
+            g_array_append_val (result, out);
+          }
+
+        if (b == NULL)
+          break;
+
+        if (index != col_index)
+          {
+            acc_clear (&col);
+            memset (&col, 0, sizeof col);
+            col.start = b->start;
+            col_index = index;
+          }
+        acc_merge (&col, b);
+        acc_clear (b);
+      }
+    acc_clear (&col);
+  }
+
+  return result;
+}
+
+/**
+ * aether_store_energy_totals:
+ * @self: a store
+ * @from_us: start of the range
+ * @to_us: end of the range
+ * @group_by: `device`, `room` or `type`
+ * @error: a location for a #GError
+ *
+ * Sums energy, cost and CO₂ per group, from the finest energy tier that
+ * still covers each part of the range.
+ *
+ * Returns: (transfer full) (element-type AetherEnergyTotal): by key
+ */
+GPtrArray *
+aether_store_energy_totals (AetherStore  *self,
+                            gint64        from_us,
+                            gint64        to_us,
+                            const char   *group_by,
+                            GError      **error)
+{
+  g_autoptr(GPtrArray) totals = g_ptr_array_new_with_free_func ((GDestroyNotify)aether_energy_total_free);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *key_sql;
+  sqlite3 *db;
+  gint64 from = from_us / G_USEC_PER_SEC;
+  gint64 to = to_us / G_USEC_PER_SEC;
+  gint64 covered_from = to;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+
+  if (g_strcmp0 (group_by, "device") == 0 || group_by == NULL)
+    key_sql = "e.device_id";
+  else if (g_strcmp0 (group_by, "room") == 0)
+    key_sql = "COALESCE(json_extract(d.location, '$.room'), '(no room)')";
+  else if (g_strcmp0 (group_by, "type") == 0)
+    key_sql = "COALESCE(d.type, '(unknown)')";
+  else
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                   "Cannot group by “%s”: use device, room or type", group_by);
+      return NULL;
+    }
+
+  db = _aether_store_get_db (self);
+
+  /* Finest first; each tier fills what is older than what finer ones had. */
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS && covered_from > from; tier++)
+    {
+      g_autofree char *min_sql = g_strdup_printf ("SELECT MIN(bucket) FROM %s", energy_tables[tier]);
+      g_autofree char *sql = g_strdup_printf ("SELECT %s, SUM(e.energy_wh), SUM(e.cost), SUM(e.co2_kg)"
+                                              " FROM %s e LEFT JOIN devices d ON d.device_id = e.device_id"
+                                              " WHERE e.bucket >= ? AND e.bucket < ? GROUP BY 1",
+                                              key_sql, energy_tables[tier]);
+      sqlite3_stmt *stmt = NULL;
+      gint64 oldest = covered_from;
+      int rc;
+
+      if (sqlite3_prepare_v2 (db, min_sql, -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        oldest = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+
+      rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return _aether_sqlite_fail (db, rc, "Could not sum energy", error), NULL;
+
+      sqlite3_bind_int64 (stmt, 1, MAX (from, oldest));
+      sqlite3_bind_int64 (stmt, 2, covered_from);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *key = (const char *)sqlite3_column_text (stmt, 0);
+          AetherEnergyTotal *total = g_hash_table_lookup (index, key);
+
+          if (total == NULL)
+            {
+              total = g_new0 (AetherEnergyTotal, 1);
+              total->key = g_strdup (key);
+              g_ptr_array_add (totals, total);
+              g_hash_table_insert (index, total->key, total);
+            }
+          total->energy_wh += sqlite3_column_double (stmt, 1);
+          total->cost += sqlite3_column_double (stmt, 2);
+          total->co2_kg += sqlite3_column_double (stmt, 3);
+        }
+      sqlite3_finalize (stmt);
+
+      covered_from = MIN (covered_from, MAX (from, oldest));
+    }
+
+  return g_steal_pointer (&totals);
+}
+
+/* ---- Stats, check, backup ---------------------------------------------- */
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return v;
+}
+
+/**
+ * aether_store_stats:
+ * @self: a store
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full): JSON with rows and bytes per tier and in all
+ */
+JsonNode *
+aether_store_stats (AetherStore  *self,
+                    GError      **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  sqlite3 *db;
+  gboolean have_dbstat;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+
+  db = _aether_store_get_db (self);
+  have_dbstat = query_int (db, "SELECT COUNT(*) FROM dbstat LIMIT 1") >= 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, aether_store_get_path (self));
+  json_builder_set_member_name (builder, "schema_version");
+  json_builder_add_int_value (builder, aether_store_get_schema_version (self));
+  json_builder_set_member_name (builder, "file_bytes");
+  json_builder_add_int_value (builder, query_int (db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"));
+  json_builder_set_member_name (builder, "tiers");
+  json_builder_begin_object (builder);
+  for (guint t = 0; t < AETHER_N_TIERS; t++)
+    {
+      g_autofree char *rows_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", rollup_tables[t]);
+      g_autofree char *bytes_sql = g_strdup_printf ("SELECT SUM(pgsize) FROM dbstat WHERE name = '%s'", rollup_tables[t]);
+      g_autofree char *summarised_sql = g_strdup_printf ("SELECT COALESCE(SUM(count), 0) FROM %s", rollup_tables[t]);
+      gint64 rows = query_int (db, rows_sql);
+      gint64 samples = t == AETHER_TIER_RAW ? rows : query_int (db, summarised_sql);
+
+      json_builder_set_member_name (builder, aether_tier_to_string (t));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, rows);
+      json_builder_set_member_name (builder, "samples_summarised");
+      json_builder_add_int_value (builder, samples);
+      if (have_dbstat)
+        {
+          gint64 bytes = query_int (db, bytes_sql);
+
+          json_builder_set_member_name (builder, "bytes");
+          json_builder_add_int_value (builder, bytes);
+          json_builder_set_member_name (builder, "bytes_per_row");
+          json_builder_add_double_value (builder, rows > 0 ? (double)bytes / rows : 0);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * aether_store_check:
+ * @self: a store
+ * @error: a location for a #GError
+ *
+ * Runs SQLite's full integrity check.
+ *
+ * Returns: %TRUE if the database is sound
+ */
+gboolean
+aether_store_check (AetherStore  *self,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  db = _aether_store_get_db (self);
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not check the database", error);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *line = (const char *)sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (line, "ok") != 0)
+        g_string_append_printf (problems, "%s%s", problems->len ? "; " : "", line);
+    }
+  sqlite3_finalize (stmt);
+
+  if (problems->len > 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_CORRUPT, "The database is damaged: %s", problems->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+copy_database (sqlite3     *from,
+               sqlite3     *to,
+               const char  *what,
+               GError     **error)
+{
+  sqlite3_backup *backup = sqlite3_backup_init (to, "main", from, "main");
+  int rc;
+
+  if (backup == NULL)
+    return _aether_sqlite_fail (to, sqlite3_errcode (to), what, error);
+
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (to, rc, what, error);
+
+  return TRUE;
+}
+
+static gboolean
+quick_check_ok (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
+/**
+ * aether_store_restore:
+ * @self: a store
+ * @backup_path: a backup made by aether_store_backup()
+ * @error: a location for a #GError
+ *
+ * Checks the backup (it opens, passes an integrity check, is an AetherLens
+ * database no newer than this version) and only then copies it over the
+ * live database, which is brought up to date afterwards.
+ *
+ * Returns: %TRUE if the database now holds the backup
+ */
+gboolean
+aether_store_restore (AetherStore  *self,
+                      const char   *backup_path,
+                      GError      **error)
+{
+  sqlite3 *source = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  if (!g_file_test (backup_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND, "There is no backup at %s", backup_path);
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (backup_path, &source, SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (source, rc, "Could not open the backup", error);
+      goto out;
+    }
+
+  if (!quick_check_ok (source))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_CORRUPT,
+                   "%s is damaged or not a database; nothing was restored", backup_path);
+      goto out;
+    }
+
+  if (sqlite3_prepare_v2 (source, "SELECT MAX(version) FROM schema_versions", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (version < 1)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s is not an AetherLens database; nothing was restored", backup_path);
+      goto out;
+    }
+  if (version > AETHER_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_VERSION_TOO_NEW,
+                   "%s was written by a newer AetherLens (schema version %" G_GINT64_FORMAT "); nothing was restored",
+                   backup_path, version);
+      goto out;
+    }
+
+  if (!copy_database (source, _aether_store_get_db (self), "Could not restore the backup", error))
+    goto out;
+
+  g_hash_table_remove_all (_aether_store_get_series_cache (self));
+  ok = _aether_store_upgrade (self, error);
+
+out:
+  sqlite3_close_v2 (source);
+  return ok;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **)a, *(const char **)b);
+}
+
+/**
+ * aether_store_backup:
+ * @self: a store
+ * @directory: where backups are kept
+ * @keep: how many backups to keep (older ones are deleted)
+ * @error: a location for a #GError
+ *
+ * Copies the live database with SQLite's online backup API into
+ * `aetherlens-YYYYMMDD-HHMMSS.db`, checks the copy, then rotates.
+ *
+ * Returns: (transfer full): the backup's path, or %NULL
+ */
+char *
+aether_store_backup (AetherStore  *self,
+                     const char   *directory,
+                     guint         keep,
+                     GError      **error)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  sqlite3 *target = NULL;
+  const char *entry;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+  g_return_val_if_fail (directory != NULL, NULL);
+
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO, "Could not create %s: %s", directory, g_strerror (errno));
+      return NULL;
+    }
+
+  now = g_date_time_new_from_unix_utc (aether_clock_now_s (aether_store_get_clock (self)));
+  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  name = g_strdup_printf ("aetherlens-%s.db", stamp);
+  path = g_build_filename (directory, name, NULL);
+
+  rc = sqlite3_open_v2 (path, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (target, rc, "Could not create the backup", error);
+      sqlite3_close_v2 (target);
+      return NULL;
+    }
+
+  ok = copy_database (_aether_store_get_db (self), target, "Could not write the backup", error);
+  if (ok && !quick_check_ok (target))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_CORRUPT, "The backup %s did not pass its check", path);
+      ok = FALSE;
+    }
+  sqlite3_close_v2 (target);
+
+  if (!ok)
+    {
+      g_unlink (path);
+      return NULL;
+    }
+
+  /* Rotation: the newest @keep stay. */
+  if ((dir = g_dir_open (directory, 0, NULL)))
+    while ((entry = g_dir_read_name (dir)))
+      if (g_str_has_prefix (entry, "aetherlens-") && g_str_has_suffix (entry, ".db"))
+        g_ptr_array_add (existing, g_strdup (entry));
+
+  g_ptr_array_sort (existing, compare_strings);
+  for (guint i = 0; keep > 0 && i + keep < existing->len; i++)
+    {
+      g_autofree char *old = g_build_filename (directory, g_ptr_array_index (existing, i), NULL);
+
+      g_unlink (old);
+    }
+
+  return g_steal_pointer (&path);
+}

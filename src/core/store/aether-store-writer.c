@@ -1,0 +1,394 @@
+/* aether-store-writer.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The storage writer: a thread with its own SQLite connection that takes
+ * readings from the main loop through a queue and commits them once a
+ * second, or sooner when a few thousand are waiting. The main loop never
+ * waits for the disk, and one commit a second keeps writes (and SD cards)
+ * small.
+ *
+ * A batch that cannot be written (a full disk) stays queued and is tried
+ * again at the next commit, so nothing read is dropped while the cause is
+ * fixed; flush() reports the error. flush() and close() wait until every
+ * reading pushed before them is committed: that is what SIGTERM and closing
+ * the app call, so nothing read is lost. */
+
+#define G_LOG_DOMAIN "aether-store-writer"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "aether-error.h"
+#include "aether-store-private.h"
+#include "aether-store-writer.h"
+
+typedef enum
+{
+  ITEM_READING,
+  ITEM_FLUSH,
+  ITEM_STOP,
+} ItemKind;
+
+typedef struct
+{
+  ItemKind       kind;
+  AetherReading  reading;
+  /* For flush and stop: the caller waits on this */
+  GMutex        *mutex;
+  GCond         *cond;
+  gboolean      *done;
+  GError       **error;
+} Item;
+
+struct _AetherStoreWriter
+{
+  GObject       parent_instance;
+
+  /* Owned; the thread's own */
+  sqlite3      *db;
+  GThread      *thread;
+  GAsyncQueue  *queue;
+  GHashTable   *series;
+
+  guint         commit_interval_ms;
+  guint         max_batch;
+  gssize        n_written;   /* atomic */
+  gssize        n_commits;   /* atomic */
+  gboolean      closed;
+};
+
+static void sink_iface_init (AetherReadingSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AetherStoreWriter, aether_store_writer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (AETHER_TYPE_READING_SINK, sink_iface_init))
+
+static void
+item_free (Item *item)
+{
+  aether_reading_clear (&item->reading);
+  g_free (item);
+}
+
+/* Writes @batch in one transaction; on failure everything stays in @batch. */
+static gboolean
+write_batch (AetherStoreWriter  *self,
+             GPtrArray          *batch,
+             GError            **error)
+{
+  sqlite3_stmt *insert = NULL;
+  int rc;
+
+  if (batch->len == 0)
+    return TRUE;
+
+  if (!_aether_sqlite_exec (self->db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
+                           -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
+      goto fail;
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch, i);
+      const AetherReading *r = &item->reading;
+      const char *unit = NULL;
+      double factor = 1;
+      gint64 series;
+
+      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
+        {
+          g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
+          continue;
+        }
+
+      series = _aether_store_ensure_series (self->db, self->series, r->device_id, r->metric_type, unit, error);
+      if (series < 0)
+        goto fail;
+
+      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
+      sqlite3_bind_int64 (insert, 2, series);
+      sqlite3_bind_double (insert, 3, r->value * factor);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        {
+          _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
+          goto fail;
+        }
+    }
+
+  sqlite3_finalize (insert);
+  if (!_aether_sqlite_exec (self->db, "COMMIT;", error))
+    {
+      _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
+      g_hash_table_remove_all (self->series);
+      return FALSE;
+    }
+
+  g_atomic_pointer_add (&self->n_written, batch->len);
+  g_atomic_pointer_add (&self->n_commits, 1);
+  g_ptr_array_set_size (batch, 0);
+  return TRUE;
+
+fail:
+  sqlite3_finalize (insert);
+  _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
+  g_hash_table_remove_all (self->series);
+  return FALSE;
+}
+
+static void
+answer (Item     *item,
+        GError   *error)
+{
+  g_mutex_lock (item->mutex);
+  if (error != NULL && item->error != NULL)
+    *item->error = g_error_copy (error);
+  *item->done = TRUE;
+  g_cond_signal (item->cond);
+  g_mutex_unlock (item->mutex);
+  g_free (item);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  AetherStoreWriter *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)item_free);
+  gint64 next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+
+  for (;;)
+    {
+      gint64 wait = MAX (0, next_commit - g_get_monotonic_time ());
+      Item *item = g_async_queue_timeout_pop (self->queue, (guint64)wait);
+      g_autoptr(GError) error = NULL;
+
+      if (item != NULL && item->kind == ITEM_READING)
+        {
+          g_ptr_array_add (batch, item);
+          if (batch->len < self->max_batch)
+            continue;
+        }
+
+      if (!write_batch (self, batch, &error))
+        g_warning ("Readings kept in memory, not yet stored: %s", error->message);
+      next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+
+      if (item != NULL && item->kind != ITEM_READING)
+        {
+          ItemKind kind = item->kind;
+
+          answer (item, error);
+          if (kind == ITEM_STOP)
+            break;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+aether_store_writer_finalize (GObject *object)
+{
+  AetherStoreWriter *self = (AetherStoreWriter *)object;
+
+  if (!self->closed)
+    aether_store_writer_close (self, NULL);
+
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->series, g_hash_table_unref);
+
+  G_OBJECT_CLASS (aether_store_writer_parent_class)->finalize (object);
+}
+
+static void
+aether_store_writer_class_init (AetherStoreWriterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aether_store_writer_finalize;
+}
+
+static void
+aether_store_writer_init (AetherStoreWriter *self)
+{
+  self->queue = g_async_queue_new ();
+  self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * aether_store_writer_new:
+ * @path: the database, already created by aether_store_open()
+ * @commit_interval_ms: how often to commit (1000 in the app)
+ * @max_batch: commit sooner when this many readings wait
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full): a running writer
+ */
+AetherStoreWriter *
+aether_store_writer_new (const char  *path,
+                         guint        commit_interval_ms,
+                         guint        max_batch,
+                         GError     **error)
+{
+  g_autoptr(AetherStoreWriter) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (AETHER_TYPE_STORE_WRITER, NULL);
+  self->commit_interval_ms = MAX (1, commit_interval_ms);
+  self->max_batch = MAX (1, max_batch);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (self->db, rc, "The writer could not open the database", error);
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+      self->closed = TRUE;
+      return NULL;
+    }
+
+  if (!_aether_store_configure_connection (self->db, error))
+    {
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+      self->closed = TRUE;
+      return NULL;
+    }
+
+  self->thread = g_thread_new ("aether-writer", writer_thread, self);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+writer_push (AetherReadingSink   *sink,
+             const AetherReading *reading)
+{
+  AetherStoreWriter *self = AETHER_STORE_WRITER (sink);
+  Item *item;
+
+  g_return_if_fail (!self->closed);
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_READING;
+  item->reading.timestamp_us = reading->timestamp_us;
+  item->reading.device_id = g_strdup (reading->device_id);
+  item->reading.metric_type = g_strdup (reading->metric_type);
+  item->reading.value = reading->value;
+  item->reading.unit = g_strdup (reading->unit);
+  g_async_queue_push (self->queue, item);
+}
+
+static gboolean
+send_and_wait (AetherStoreWriter  *self,
+               ItemKind            kind,
+               GError            **error)
+{
+  GMutex mutex;
+  GCond cond;
+  gboolean done = FALSE;
+  GError *local_error = NULL;
+  Item *item = g_new0 (Item, 1);
+
+  g_mutex_init (&mutex);
+  g_cond_init (&cond);
+  item->kind = kind;
+  item->mutex = &mutex;
+  item->cond = &cond;
+  item->done = &done;
+  item->error = &local_error;
+
+  g_async_queue_push (self->queue, item);
+
+  g_mutex_lock (&mutex);
+  while (!done)
+    g_cond_wait (&cond, &mutex);
+  g_mutex_unlock (&mutex);
+
+  g_mutex_clear (&mutex);
+  g_cond_clear (&cond);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+writer_flush (AetherReadingSink  *sink,
+              GError            **error)
+{
+  AetherStoreWriter *self = AETHER_STORE_WRITER (sink);
+
+  if (self->closed)
+    return TRUE;
+
+  return send_and_wait (self, ITEM_FLUSH, error);
+}
+
+static void
+sink_iface_init (AetherReadingSinkInterface *iface)
+{
+  iface->push = writer_push;
+  iface->flush = writer_flush;
+}
+
+/**
+ * aether_store_writer_close:
+ * @self: a writer
+ * @error: a location for a #GError
+ *
+ * Commits everything pushed so far and stops the thread.
+ *
+ * Returns: %TRUE if everything was stored
+ */
+gboolean
+aether_store_writer_close (AetherStoreWriter  *self,
+                           GError            **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), FALSE);
+
+  if (self->closed)
+    return TRUE;
+
+  ok = send_and_wait (self, ITEM_STOP, error);
+  g_thread_join (self->thread);
+  self->thread = NULL;
+  sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  self->closed = TRUE;
+
+  return ok;
+}
+
+guint64
+aether_store_writer_get_n_written (AetherStoreWriter *self)
+{
+  g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), 0);
+
+  return (guint64)g_atomic_pointer_get (&self->n_written);
+}
+
+guint64
+aether_store_writer_get_n_commits (AetherStoreWriter *self)
+{
+  g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), 0);
+
+  return (guint64)g_atomic_pointer_get (&self->n_commits);
+}
