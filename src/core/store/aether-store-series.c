@@ -578,21 +578,36 @@ energy_step (GHashTable *energy,
   work->prev_value = value;
 }
 
+/* Minutes before @add_before already hold energy from the previous chunk:
+ * the segment that straddles a chunk edge adds to them instead. */
 static gboolean
 write_energy (AetherStore  *self,
               sqlite3      *db,
               GHashTable   *energy,
+              gint64        add_before,
               GError      **error)
 {
   AetherPricer *pricer = _aether_store_get_pricer (self);
   sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *add = NULL;
   GHashTableIter iter;
   gpointer key, value;
   int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
                                    " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL);
 
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                 " energy_wh = energy_wh + ?3, cost = CASE WHEN ?4 IS NULL THEN cost"
+                                 " ELSE COALESCE(cost, 0) + ?4 END,"
+                                 " co2_kg = CASE WHEN ?5 IS NULL THEN co2_kg ELSE COALESCE(co2_kg, 0) + ?5 END",
+                             -1, &add, NULL);
+
   if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+    {
+      sqlite3_finalize (stmt);
+      return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+    }
 
   g_hash_table_iter_init (&iter, energy);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -601,10 +616,11 @@ write_energy (AetherStore  *self,
       g_autofree char *device = g_strndup (key, sep - (const char *)key);
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
       double wh = *(double *)value;
+      sqlite3_stmt *target = minute < add_before ? add : stmt;
 
-      sqlite3_bind_text (stmt, 1, device, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, minute);
-      sqlite3_bind_double (stmt, 3, wh);
+      sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (target, 2, minute);
+      sqlite3_bind_double (target, 3, wh);
 
       if (pricer != NULL)
         {
@@ -613,32 +629,34 @@ write_energy (AetherStore  *self,
 
           if (aether_pricer_price_energy (pricer, device, minute, minute + 60, wh / 1000.0, &price, &local_error))
             {
-              sqlite3_bind_double (stmt, 4, price.cost);
-              sqlite3_bind_double (stmt, 5, price.co2_kg);
+              sqlite3_bind_double (target, 4, price.cost);
+              sqlite3_bind_double (target, 5, price.co2_kg);
             }
           else
             {
               g_debug ("No price for %s at %" G_GINT64_FORMAT ": %s", device, minute, local_error->message);
-              sqlite3_bind_null (stmt, 4);
-              sqlite3_bind_null (stmt, 5);
+              sqlite3_bind_null (target, 4);
+              sqlite3_bind_null (target, 5);
             }
         }
       else
         {
-          sqlite3_bind_null (stmt, 4);
-          sqlite3_bind_null (stmt, 5);
+          sqlite3_bind_null (target, 4);
+          sqlite3_bind_null (target, 5);
         }
 
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
+      rc = sqlite3_step (target);
+      sqlite3_reset (target);
       if (rc != SQLITE_DONE)
         {
           sqlite3_finalize (stmt);
+          sqlite3_finalize (add);
           return _aether_sqlite_fail (db, rc, "Could not store energy", error);
         }
     }
 
   sqlite3_finalize (stmt);
+  sqlite3_finalize (add);
   return TRUE;
 }
 
@@ -730,7 +748,7 @@ roll_raw_chunk (AetherStore          *self,
     }
   sqlite3_finalize (insert);
 
-  return write_energy (self, db, energy, error);
+  return write_energy (self, db, energy, from_s, error);
 }
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
@@ -1203,7 +1221,7 @@ aether_store_reprice (AetherStore  *self,
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
 
-  if (!write_energy (self, db, energy, error))
+  if (!write_energy (self, db, energy, G_MININT64, error))
     goto fail;
 
   for (AetherTier tier = AETHER_TIER_5M; tier < AETHER_N_TIERS; tier++)

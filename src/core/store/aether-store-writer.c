@@ -176,6 +176,8 @@ writer_thread (gpointer data)
       if (item != NULL && item->kind == ITEM_READING)
         {
           g_ptr_array_add (batch, item);
+          /* The batch owns it now. */
+          item = NULL;
           if (batch->len < self->max_batch)
             continue;
         }
