@@ -45,6 +45,9 @@ struct _AetherSketch
   Store    negative;
   guint64  zero_count;
   guint64  count;
+  /* Meters often repeat a value: skip the logarithm then. */
+  double   last_value;
+  int      last_index;
 };
 
 static double gamma_ln;     /* ln γ */
@@ -159,7 +162,14 @@ aether_sketch_add (AetherSketch *self,
     return;
 
   if (value > MIN_INDEXABLE)
-    store_add (&self->positive, index_of (value), 1);
+    {
+      if (value != self->last_value)
+        {
+          self->last_value = value;
+          self->last_index = index_of (value);
+        }
+      store_add (&self->positive, self->last_index, 1);
+    }
   else if (value < -MIN_INDEXABLE)
     store_add (&self->negative, index_of (-value), 1);
   else

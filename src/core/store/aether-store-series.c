@@ -412,6 +412,12 @@ typedef struct
   double   prev_value;
   gint64   prev_dt_ms;
   GHashTable *buckets;            /* minute start → Acc* */
+  /* The minute being filled, to skip lookups on the hot path */
+  Acc     *cur_acc;
+  gint64   cur_minute;
+  gint64   e_minute;
+  double   e_wh;
+  gboolean e_pending;
 } SeriesWork;
 
 static void
@@ -454,15 +460,48 @@ add_energy (GHashTable *energy,
   *slot += wh;
 }
 
+/* Energy piles up in the series' current minute and goes to the table of
+ * minutes only when the minute changes: one lookup a minute, not a sample. */
+static void
+flush_series_energy (GHashTable *energy,
+                     SeriesWork *work)
+{
+  if (work->e_pending)
+    add_energy (energy, work->device_id, work->e_minute, work->e_wh);
+  work->e_pending = FALSE;
+  work->e_wh = 0;
+}
+
+static void
+series_energy (GHashTable *energy,
+               SeriesWork *work,
+               gint64      minute,
+               double      wh)
+{
+  if (work->e_pending && minute != work->e_minute)
+    flush_series_energy (energy, work);
+  work->e_minute = minute;
+  work->e_wh += wh;
+  work->e_pending = TRUE;
+}
+
 /* Spreads the energy of a straight segment over the minutes it spans. */
 static void
 add_segment_energy (GHashTable *energy,
-                    const char *device_id,
+                    SeriesWork *work,
                     gint64      t0_ms,
                     double      p0,
                     gint64      t1_ms,
                     double      p1)
 {
+  /* Most segments lie inside one minute. */
+  if (t0_ms / 60000 == (t1_ms - 1) / 60000)
+    {
+      series_energy (energy, work, (t0_ms / 60000) * 60,
+                     MAX (0.0, (p0 + p1) / 2.0) * (double)(t1_ms - t0_ms) / 1000.0 / 3600.0);
+      return;
+    }
+
   gint64 t = t0_ms;
 
   while (t < t1_ms)
@@ -472,7 +511,7 @@ add_segment_energy (GHashTable *energy,
       double pa = p0 + (p1 - p0) * (double)(t - t0_ms) / (double)(t1_ms - t0_ms);
       double pb = p0 + (p1 - p0) * (double)(end - t0_ms) / (double)(t1_ms - t0_ms);
 
-      add_energy (energy, device_id, minute, MAX (0.0, (pa + pb) / 2.0) * (double)(end - t) / 1000.0 / 3600.0);
+      series_energy (energy, work, minute, MAX (0.0, (pa + pb) / 2.0) * (double)(end - t) / 1000.0 / 3600.0);
       t = end;
     }
 }
@@ -559,14 +598,14 @@ energy_step (GHashTable *energy,
           /* A counter that went back was reset: count from zero. */
           if (delta < 0)
             delta = MAX (value, 0.0);
-          add_energy (energy, work->device_id, (ts_ms / 60000) * 60, delta);
+          series_energy (energy, work, (ts_ms / 60000) * 60, delta);
         }
       else if (work->energy_from_power)
         {
           gint64 limit = work->prev_dt_ms > 0 ? GAP_INTERVALS * work->prev_dt_ms : 300 * 1000;
 
           if (dt <= limit)
-            add_segment_energy (energy, work->device_id, work->prev_ms, work->prev_value, ts_ms, value);
+            add_segment_energy (energy, work, work->prev_ms, work->prev_value, ts_ms, value);
         }
 
       if (dt <= 300 * 1000 || work->prev_dt_ms == 0)
@@ -670,6 +709,7 @@ roll_raw_chunk (AetherStore          *self,
                 GError              **error)
 {
   g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) by_id = NULL;
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
   GHashTableIter iter;
@@ -683,9 +723,26 @@ roll_raw_chunk (AetherStore          *self,
 
       g_hash_table_remove_all (work->buckets);
       work->have_prev = FALSE;
+      work->cur_acc = NULL;
+      work->e_pending = FALSE;
+      work->e_wh = 0;
       if (work->energy_from_counter || work->energy_from_power)
         load_previous_sample (db, work, from_s * 1000);
     }
+
+  /* Series ids are small and dense: index them directly on the hot path. */
+  {
+    gint64 max_id = 0;
+
+    g_hash_table_iter_init (&iter, series);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      max_id = MAX (max_id, ((SeriesWork *)value)->series_id);
+    by_id = g_ptr_array_sized_new ((guint)max_id + 1);
+    g_ptr_array_set_size (by_id, (guint)max_id + 1);
+    g_hash_table_iter_init (&iter, series);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      by_id->pdata[((SeriesWork *)value)->series_id] = value;
+  }
 
   rc = sqlite3_prepare_v2 (db, "SELECT ts, series_id, value FROM samples WHERE ts >= ? AND ts < ?",
                            -1, &stmt, NULL);
@@ -699,19 +756,26 @@ roll_raw_chunk (AetherStore          *self,
       gint64 ts = sqlite3_column_int64 (stmt, 0);
       gint64 sid = sqlite3_column_int64 (stmt, 1);
       double v = sqlite3_column_double (stmt, 2);
-      SeriesWork *work = g_hash_table_lookup (series, &sid);
+      SeriesWork *work = sid >= 0 && sid < by_id->len ? g_ptr_array_index (by_id, sid) : NULL;
       gint64 minute = (ts / 60000) * 60;
       Acc *acc;
 
       if (work == NULL)
         continue;
 
-      acc = g_hash_table_lookup (work->buckets, &minute);
-      if (acc == NULL)
+      if (work->cur_acc != NULL && work->cur_minute == minute)
+        acc = work->cur_acc;
+      else
         {
-          acc = g_new0 (Acc, 1);
-          acc->start = minute;
-          g_hash_table_insert (work->buckets, g_memdup2 (&minute, sizeof minute), acc);
+          acc = g_hash_table_lookup (work->buckets, &minute);
+          if (acc == NULL)
+            {
+              acc = g_new0 (Acc, 1);
+              acc->start = minute;
+              g_hash_table_insert (work->buckets, g_memdup2 (&minute, sizeof minute), acc);
+            }
+          work->cur_acc = acc;
+          work->cur_minute = minute;
         }
       acc_add_value (acc, v);
       stats->samples_rolled++;
@@ -722,6 +786,10 @@ roll_raw_chunk (AetherStore          *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return _aether_sqlite_fail (db, rc, "Could not read samples", error);
+
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    flush_series_energy (energy, value);
 
   rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
                                " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL);

@@ -191,7 +191,12 @@ _aether_store_configure_connection (sqlite3  *db,
 {
   sqlite3_busy_timeout (db, 5000);
 
+  /* 1 KiB pages (a new file only): a commit a second rewrites the pages it
+   * touches, and small pages halve the bytes written per live sample
+   * (bench store: ~108 B with 1 KiB, ~148 B with 2 KiB, ~235 B with 4 KiB),
+   * which is what wears an SD card; rollups, a batch job, lose ~10 %. */
   return _aether_sqlite_exec (db,
+                              "PRAGMA page_size=1024;"
                               "PRAGMA journal_mode=WAL;"
                               "PRAGMA synchronous=NORMAL;"
                               "PRAGMA foreign_keys=ON;"
