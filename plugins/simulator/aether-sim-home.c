@@ -23,6 +23,8 @@
 
 #include <math.h>
 
+#include <json-glib/json-glib.h>
+
 #include "aether-sim-home.h"
 
 static const AetherSimKindInfo kind_info[AETHER_SIM_N_KINDS] = {
@@ -491,3 +493,93 @@ aether_sim_home_get_on (AetherSimHome *self,
 
   return !self->off[kind];
 }
+
+/**
+ * aether_sim_demo_devices:
+ * @seed: which demo home
+ *
+ * Returns: (transfer full) (element-type JsonNode): the demo home's devices
+ *   in the seed's Device shape, ready for the registry
+ */
+GPtrArray *
+aether_sim_demo_devices (guint64 seed)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+
+  for (guint k = 0; k < AETHER_SIM_N_KINDS; k++)
+    {
+      const AetherSimKindInfo *info = aether_sim_kind_get_info (k);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autofree char *id = g_strdup_printf ("demo-%s", info->key);
+      g_autofree char *model = g_strdup_printf ("Simulated %s", info->name);
+      g_autoptr(JsonNode) device = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "device_id");
+      json_builder_add_string_value (b, id);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, info->name);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, info->type);
+      json_builder_set_member_name (b, "manufacturer");
+      json_builder_add_string_value (b, "AetherLens");
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, model);
+      json_builder_set_member_name (b, "location");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, info->room);
+      json_builder_set_member_name (b, "floor");
+      json_builder_add_int_value (b, 1);
+      json_builder_set_member_name (b, "building");
+      json_builder_add_string_value (b, "demo home");
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "capabilities");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, "power_monitoring");
+      if (info->has_counter)
+        json_builder_add_string_value (b, "energy_metering");
+      if (info->switchable)
+        json_builder_add_string_value (b, "on_off_control");
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "configuration");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "plugin");
+      json_builder_add_string_value (b, "simulator");
+      json_builder_set_member_name (b, "plugin_config");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sim_device");
+      json_builder_add_string_value (b, info->key);
+      json_builder_set_member_name (b, "seed");
+      json_builder_add_int_value (b, (gint64)seed);
+      json_builder_set_member_name (b, "polling_interval");
+      json_builder_add_int_value (b, 10);
+      json_builder_set_member_name (b, "timeout_seconds");
+      json_builder_add_int_value (b, 5);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "metadata");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tags");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, "demo");
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "status");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "online");
+      json_builder_add_boolean_value (b, FALSE);
+      json_builder_set_member_name (b, "error_count");
+      json_builder_add_int_value (b, 0);
+      json_builder_set_member_name (b, "total_runtime_hours");
+      json_builder_add_int_value (b, 0);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+
+      device = json_builder_get_root (b);
+      g_ptr_array_add (added, g_steal_pointer (&device));
+    }
+
+  return g_steal_pointer (&added);
+}
+

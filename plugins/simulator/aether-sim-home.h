@@ -83,6 +83,7 @@ void           aether_sim_home_set_on             (AetherSimHome  *self,
 gboolean       aether_sim_home_get_on             (AetherSimHome  *self,
                                                    AetherSimKind   kind);
 void           aether_sim_home_reset_all          (void);
+GPtrArray     *aether_sim_demo_devices            (guint64         seed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherSimHome, aether_sim_home_free)
 

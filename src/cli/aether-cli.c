@@ -24,6 +24,10 @@
 static int cli_version (AetherCliContext *ctx, int argc, char **argv);
 
 static const AetherCliCommand top_commands[] = {
+  { "collect", aether_cli_collect_main, N_("Collect readings and raise alerts until stopped (headless service)") },
+  { "devices", aether_cli_devices_main, N_("List, add, remove and switch devices") },
+  { "demo",    aether_cli_demo_main,  N_("Add the simulated demo home") },
+  { "alerts",  aether_cli_alerts_main, N_("List, add and remove alert rules; show their history") },
   { "db",      aether_cli_db_main,    N_("Ingest, query, maintain, check and back up the database") },
   { "rates",   aether_cli_rates_main, N_("Validate, import and apply electricity rate schedules") },
   { "bench",   aether_cli_bench_main, N_("Measure the speed of the storage and tariff engines") },

@@ -23,5 +23,6 @@
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"
 #include "alerts/aether-alerts-all.h"
+#include "aether-service.h"
 
 #undef AETHER_CORE_INSIDE

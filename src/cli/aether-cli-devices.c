@@ -1,0 +1,517 @@
+/* aether-cli-devices.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* `aetherlens-cli devices`, `demo` and `collect`: the device registry, the
+ * demo home, and the headless service. `collect` runs until its duration
+ * is up or SIGTERM/SIGINT arrives, and then stores everything read before
+ * it exits, so a service manager can stop it at any time. */
+
+#define G_LOG_DOMAIN "aether-cli-devices"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aether-cli-private.h"
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  return object ? json_object_get_string_member_with_default (object, name, "") : "";
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static void
+print_device_row (JsonObject *device)
+{
+  JsonObject *status = object_member (device, "status");
+  JsonObject *config = object_member (device, "configuration");
+  gboolean online = status && json_object_get_boolean_member_with_default (status, "online", FALSE);
+
+  printf ("%-24s %-22s %-14s %-12s %-10s %s\n",
+          member (device, "device_id"), member (device, "name"), member (device, "type"),
+          member (object_member (device, "location"), "room"), member (config, "plugin"),
+          online ? _("online") : _("offline"));
+}
+
+static int
+devices_list (AetherCliContext  *ctx,
+              int                argc,
+              char             **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the seed's Device JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !(devices = aether_store_list_devices (store, &error)))
+    return aether_cli_fail (error);
+
+  if (as_json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+
+      for (guint i = 0; i < devices->len; i++)
+        json_array_add_element (array, json_node_copy (g_ptr_array_index (devices, i)));
+      json_node_set_array (root, array);
+      aether_cli_print_json (root);
+      return AETHER_CLI_EXIT_OK;
+    }
+
+  if (devices->len == 0)
+    {
+      printf ("%s\n", _("No devices. Add one with “aetherlens-cli devices add”, or try the demo home with "
+                        "“aetherlens-cli demo”."));
+      return AETHER_CLI_EXIT_OK;
+    }
+
+  printf ("%-24s %-22s %-14s %-12s %-10s %s\n", _("ID"), _("NAME"), _("TYPE"), _("ROOM"), _("PLUGIN"), _("STATUS"));
+  for (guint i = 0; i < devices->len; i++)
+    print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
+
+  return AETHER_CLI_EXIT_OK;
+}
+
+static int
+devices_show (AetherCliContext  *ctx,
+              int                argc,
+              char             **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the seed's Device JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("ID");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(JsonNode) device = NULL;
+  JsonObject *object;
+  JsonObject *status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (argc != 2)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Give one device id"));
+      return aether_cli_fail (error);
+    }
+
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !(device = aether_store_get_device (store, argv[1], &error)))
+    return aether_cli_fail (error);
+
+  if (as_json)
+    {
+      aether_cli_print_json (device);
+      return AETHER_CLI_EXIT_OK;
+    }
+
+  object = json_node_get_object (device);
+  status = object_member (object, "status");
+  printf ("%-14s %s\n", _("ID"), member (object, "device_id"));
+  printf ("%-14s %s\n", _("Name"), member (object, "name"));
+  printf ("%-14s %s\n", _("Type"), member (object, "type"));
+  printf ("%-14s %s %s\n", _("Model"), member (object, "manufacturer"), member (object, "model"));
+  printf ("%-14s %s\n", _("Room"), member (object_member (object, "location"), "room"));
+  printf ("%-14s %s\n", _("Plugin"), member (object_member (object, "configuration"), "plugin"));
+  if (status != NULL)
+    {
+      printf ("%-14s %s\n", _("Status"),
+              json_object_get_boolean_member_with_default (status, "online", FALSE) ? _("online") : _("offline"));
+      printf ("%-14s %s\n", _("Last seen"), member (status, "last_seen"));
+      printf ("%-14s %" G_GINT64_FORMAT "\n", _("Errors"), json_object_get_int_member_with_default (status, "error_count", 0));
+      printf ("%-14s %.1f h\n", _("Running"), json_object_get_double_member_with_default (status, "total_runtime_hours", 0));
+    }
+
+  return AETHER_CLI_EXIT_OK;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static JsonNode *
+parse_config_value (const char *text)
+{
+  JsonNode *node = json_from_string (text, NULL);
+
+  /* Numbers and booleans as JSON; anything else is a string. */
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    return node;
+  g_clear_pointer (&node, json_node_unref);
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, text);
+  return node;
+}
+
+static char *
+make_device_id (const char *name)
+{
+  g_autofree char *lower = g_utf8_strdown (name, -1);
+  GString *id = g_string_new (NULL);
+
+  for (const char *p = lower; *p; p++)
+    g_string_append_c (id, g_ascii_isalnum (*p) ? *p : '-');
+  return g_string_free (id, FALSE);
+}
+
+static int
+devices_add (AetherCliContext  *ctx,
+             int                argc,
+             char             **argv)
+{
+  g_autofree char *plugin = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *room = NULL;
+  g_autofree char *id = NULL;
+  g_auto(GStrv) configs = NULL;
+  const GOptionEntry entries[] = {
+    { "plugin", 0, 0, G_OPTION_ARG_STRING, &plugin, N_("The device's plugin (shelly, tasmota, kasa, simulator, …)"), "NAME" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for people"), "TEXT" },
+    { "room", 0, 0, G_OPTION_ARG_STRING, &room, N_("The room it is in"), "ROOM" },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Its id (default: made from the name)"), "ID" },
+    { "config", 0, 0, G_OPTION_ARG_STRING_ARRAY, &configs, N_("A setting: ip_address=…, polling_interval=…, …"), "KEY=VALUE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherPluginEngine) plugins = NULL;
+  g_autoptr(JsonObject) configuration = json_object_new ();
+  g_autoptr(JsonObject) plugin_config = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AetherDeviceIdentity) identity = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) device = NULL;
+  AetherDeviceProvider *provider;
+
+  g_option_context_set_summary (context, _("Add a device after asking it what it is."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+
+  if (plugin == NULL || name == NULL)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--plugin and --name are required"));
+      return aether_cli_fail (error);
+    }
+
+  json_object_set_string_member (configuration, "plugin", plugin);
+  for (guint i = 0; configs && configs[i]; i++)
+    {
+      const char *eq = strchr (configs[i], '=');
+      g_autofree char *key = NULL;
+
+      if (eq == NULL || eq == configs[i])
+        {
+          g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       _("--config “%s” is not KEY=VALUE"), configs[i]);
+          return aether_cli_fail (error);
+        }
+      key = g_strndup (configs[i], eq - configs[i]);
+      if (g_str_equal (key, "ip_address") || g_str_equal (key, "mac_address"))
+        json_object_set_string_member (configuration, key, eq + 1);
+      else
+        json_object_set_member (plugin_config, key, parse_config_value (eq + 1));
+    }
+  json_object_set_object_member (configuration, "plugin_config", json_object_ref (plugin_config));
+
+  plugins = aether_plugin_engine_new (NULL);
+  aether_plugin_engine_load_all (plugins);
+  if (!(provider = aether_plugin_engine_get_provider (plugins, plugin, &error)))
+    return aether_cli_fail (error);
+
+  /* Ask the device first: a wrong address is caught now, not in the log. */
+  aether_device_provider_probe_async (provider, configuration, NULL, store_result, &result);
+  if (!(identity = aether_device_provider_probe_finish (provider, wait_for (&result), &error)))
+    {
+      g_prefix_error (&error, _("The device did not answer as a %s device: "), plugin);
+      return aether_cli_fail (error);
+    }
+
+  if (id == NULL)
+    id = make_device_id (name);
+  if (identity->firmware_version)
+    json_object_set_string_member (configuration, "firmware_version", identity->firmware_version);
+  if (identity->mac_address)
+    json_object_set_string_member (configuration, "mac_address", identity->mac_address);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, identity->suggested_type ? identity->suggested_type : "smart_plug");
+  if (identity->manufacturer)
+    {
+      json_builder_set_member_name (b, "manufacturer");
+      json_builder_add_string_value (b, identity->manufacturer);
+    }
+  if (identity->model)
+    {
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, identity->model);
+    }
+  json_builder_set_member_name (b, "location");
+  json_builder_begin_object (b);
+  if (room)
+    {
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, room);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "capabilities");
+  json_builder_begin_array (b);
+  for (guint i = 0; identity->capabilities && identity->capabilities[i]; i++)
+    json_builder_add_string_value (b, identity->capabilities[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "configuration");
+  {
+    JsonNode *c = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_set_object (c, configuration);
+    json_builder_add_value (b, c);
+  }
+  json_builder_set_member_name (b, "metadata");
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "online");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "error_count");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "total_runtime_hours");
+  json_builder_add_int_value (b, 0);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  device = json_builder_get_root (b);
+
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !aether_store_put_device (store, device, &error))
+    return aether_cli_fail (error);
+
+  printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",
+          identity->model ? identity->model : "", id);
+  return AETHER_CLI_EXIT_OK;
+}
+
+static int
+devices_remove (AetherCliContext  *ctx,
+                int                argc,
+                char             **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+
+  if (argc != 2)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Give one device id"));
+      return aether_cli_fail (error);
+    }
+
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !aether_store_remove_device (store, argv[1], &error))
+    return aether_cli_fail (error);
+
+  printf (_("Removed %s; its readings stay in the history\n"), argv[1]);
+  return AETHER_CLI_EXIT_OK;
+}
+
+static int
+devices_set (AetherCliContext  *ctx,
+             int                argc,
+             char             **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean on;
+
+  if (argc != 3 || (!g_str_equal (argv[2], "on") && !g_str_equal (argv[2], "off")))
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Usage: devices set ID on|off"));
+      return aether_cli_fail (error);
+    }
+  on = g_str_equal (argv[2], "on");
+
+  if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)))
+    return aether_cli_fail (error);
+
+  aether_service_set_state_async (service, argv[1], on, NULL, store_result, &result);
+  if (!aether_service_set_state_finish (service, wait_for (&result), &error))
+    return aether_cli_fail (error);
+
+  printf (_("Turned %s %s\n"), argv[1], on ? _("on") : _("off"));
+  return AETHER_CLI_EXIT_OK;
+}
+
+static const AetherCliCommand devices_commands[] = {
+  { "list",   devices_list,   N_("List the devices") },
+  { "show",   devices_show,   N_("Show one device") },
+  { "add",    devices_add,    N_("Add a device, after probing it") },
+  { "remove", devices_remove, N_("Remove a device") },
+  { "set",    devices_set,    N_("Switch a device on or off") },
+  { NULL }
+};
+
+int
+aether_cli_devices_main (AetherCliContext  *ctx,
+                         int                argc,
+                         char             **argv)
+{
+  return aether_cli_dispatch (ctx, "devices", devices_commands, argc, argv);
+}
+
+int
+aether_cli_demo_main (AetherCliContext  *ctx,
+                      int                argc,
+                      char             **argv)
+{
+  int seed = 42;
+  const GOptionEntry entries[] = {
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Which demo home (the same number, the same home)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_option_context_set_summary (context, _("Add the simulated demo home's devices to the registry."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
+    return aether_cli_fail (error);
+
+  devices = aether_sim_demo_devices ((guint64)seed);
+  for (guint i = 0; i < devices->len; i++)
+    if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
+      return aether_cli_fail (error);
+
+  printf (_("The demo home has %u devices:\n"), devices->len);
+  for (guint i = 0; i < devices->len; i++)
+    print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
+  printf ("%s\n", _("Run “aetherlens-cli collect” to start reading them."));
+
+  return AETHER_CLI_EXIT_OK;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  int        signal_number;
+} StopRequest;
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  StopRequest *request = user_data;
+
+  g_main_loop_quit (request->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_duration (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+aether_cli_collect_main (AetherCliContext  *ctx,
+                         int                argc,
+                         char             **argv)
+{
+  int duration = 0;
+  const GOptionEntry entries[] = {
+    { "duration", 0, 0, G_OPTION_ARG_INT, &duration, N_("Stop after this many seconds (default: run until stopped)"), "SECONDS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  StopRequest request = { 0 };
+  guint sigterm, sigint;
+  guint n;
+
+  g_option_context_set_summary (context, _("Collect readings, keep the database maintained and raise alerts, "
+                                           "without a display. SIGTERM or Ctrl+C stop it after storing "
+                                           "everything read."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+
+  if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)))
+    return aether_cli_fail (error);
+
+  n = aether_service_load (service, &error);
+  if (error != NULL)
+    return aether_cli_fail (error);
+  if (n == 0)
+    g_printerr ("%s\n", _("No devices to collect. Add one with “aetherlens-cli devices add”, or try "
+                          "“aetherlens-cli demo”."));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  request.loop = loop;
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &request);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &request);
+  if (duration > 0)
+    g_timeout_add_seconds ((guint)duration, on_duration, loop);
+
+  g_printerr (_("Collecting %u devices into %s\n"), n, ctx->db_path);
+  aether_service_start (service);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+
+  if (!aether_service_stop (service, &error))
+    return aether_cli_fail (error);
+
+  g_printerr (_("Stopped after %u polls; everything read is stored\n"),
+              aether_collector_get_n_polls (aether_service_get_collector (service)));
+  return AETHER_CLI_EXIT_OK;
+}

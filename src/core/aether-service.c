@@ -1,0 +1,675 @@
+/* aether-service.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The running house, shared by the app and `aetherlens-cli collect`: the
+ * store with its writer thread, the hot tier, the plugin engine, the
+ * collector fed from the device registry, and the alert engine wired to the
+ * collector's readings, with its actions (notification, automation,
+ * webhook) carried out and recorded. Maintenance (rollups, retention) and
+ * device status are saved once a minute on the clock. Stopping flushes
+ * everything read. */
+
+#define G_LOG_DOMAIN "aether-service"
+
+#include "config.h"
+
+#include "aether-error.h"
+#include "aether-reading.h"
+#include "aether-service.h"
+#include "alerts/aether-webhook.h"
+#include "store/aether-store-writer.h"
+
+#define HOUSEKEEPING_MS (60 * 1000)
+
+struct _AetherService
+{
+  GObject             parent_instance;
+
+  /* Owned references */
+  AetherClock        *clock;
+  AetherStore        *store;
+  AetherStoreWriter  *writer;
+  AetherHotTier      *hot;
+  AetherPluginEngine *plugins;
+  AetherCollector    *collector;
+  AetherAlertEngine  *alerts;
+  AetherNotifier     *notifier;
+  AetherWebhook      *webhook;
+  GHashTable         *configs;     /* device id → JsonObject configuration */
+
+  guint               housekeeping_id;
+};
+
+G_DEFINE_FINAL_TYPE (AetherService, aether_service, G_TYPE_OBJECT)
+
+static void
+aether_service_dispose (GObject *object)
+{
+  AetherService *self = (AetherService *)object;
+
+  if (self->housekeeping_id != 0)
+    {
+      aether_clock_remove_timeout (self->clock, self->housekeeping_id);
+      self->housekeeping_id = 0;
+    }
+  if (self->writer != NULL)
+    aether_store_writer_close (self->writer, NULL);
+
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->collector);
+  g_clear_object (&self->writer);
+  g_clear_object (&self->hot);
+  g_clear_object (&self->plugins);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->webhook);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->configs, g_hash_table_unref);
+
+  G_OBJECT_CLASS (aether_service_parent_class)->dispose (object);
+}
+
+static void
+aether_service_finalize (GObject *object)
+{
+  AetherService *self = (AetherService *)object;
+
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (aether_service_parent_class)->finalize (object);
+}
+
+static void
+aether_service_class_init (AetherServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = aether_service_dispose;
+  object_class->finalize = aether_service_finalize;
+}
+
+static void
+aether_service_init (AetherService *self)
+{
+  self->configs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
+}
+
+static void
+on_reading (AetherCollector *collector,
+            gpointer         reading,
+            AetherService   *self)
+{
+  aether_alert_engine_process_reading (self->alerts, reading);
+}
+
+static void
+on_status_changed (AetherCollector *collector,
+                   const char      *device_id,
+                   AetherService   *self)
+{
+  const AetherDeviceStatus *status = aether_collector_get_status (collector, device_id);
+
+  aether_hot_tier_set_device_status (self->hot, device_id, status->online, status->last_seen_us,
+                                     status->error_count);
+  if (status->last_seen_us != 0)
+    aether_alert_engine_device_seen (self->alerts, device_id, status->last_seen_us);
+}
+
+static void
+record_history (AetherService *self,
+                const char    *alert_id,
+                const char    *kind,
+                const char    *detail)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aether_store_add_alert_history (self->store, aether_clock_now_us (self->clock), alert_id, kind, detail, &error))
+    g_warning ("Could not record alert history: %s", error->message);
+}
+
+typedef struct
+{
+  AetherService *self;
+  char          *alert_id;
+  char          *url;
+} WebhookCall;
+
+static void
+on_webhook_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  WebhookCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  guint attempts = 0;
+
+  if (aether_webhook_post_finish (AETHER_WEBHOOK (object), result, &attempts, &error))
+    detail = g_strdup_printf ("Posted to %s (%u attempt%s)", call->url, attempts, attempts == 1 ? "" : "s");
+  else
+    detail = g_strdup_printf ("Webhook failed: %s", error->message);
+
+  aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
+  record_history (call->self, call->alert_id, "action", detail);
+
+  g_object_unref (call->self);
+  g_free (call->alert_id);
+  g_free (call->url);
+  g_free (call);
+}
+
+static void
+on_alert_fired (AetherAlertEngine *alerts,
+                AetherAlertRule   *rule,
+                gpointer           event_ptr,
+                AetherService     *self)
+{
+  const AetherAlertEvent *event = event_ptr;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) rule_json = aether_alert_rule_to_json (rule);
+
+  record_history (self, event->alert_id, "fired", event->body);
+
+  /* The rule's metadata (trigger_count, last_triggered) changed. */
+  if (!aether_store_put_alert (self->store, rule_json, &error))
+    g_warning ("Could not save alert %s: %s", event->alert_id, error->message);
+
+  if (self->notifier != NULL)
+    aether_notifier_notify (self->notifier, event);
+  else
+    g_message ("Alert “%s”: %s", event->title, event->body);
+
+  for (guint i = 0; i < aether_alert_rule_get_n_actions (rule); i++)
+    {
+      const AetherAlertAction *action = aether_alert_rule_get_action (rule, i);
+      g_autoptr(JsonBuilder) builder = NULL;
+      g_autoptr(JsonNode) body = NULL;
+      g_autofree char *when = NULL;
+      WebhookCall *call;
+
+      if (action->type != AETHER_ALERT_ACTION_WEBHOOK)
+        continue;
+
+      when = aether_format_timestamp (aether_clock_now_us (self->clock));
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "alert_id");
+      json_builder_add_string_value (builder, event->alert_id);
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, event->title);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, action->message ? action->message : event->body);
+      json_builder_set_member_name (builder, "device_id");
+      if (event->device_id)
+        json_builder_add_string_value (builder, event->device_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, when);
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
+
+      call = g_new0 (WebhookCall, 1);
+      call->self = g_object_ref (self);
+      call->alert_id = g_strdup (event->alert_id);
+      call->url = g_strdup (action->url);
+      aether_webhook_post_async (self->webhook, action->url, body, NULL, on_webhook_done, call);
+    }
+}
+
+static void
+on_alert_cleared (AetherAlertEngine *alerts,
+                  AetherAlertRule   *rule,
+                  AetherService     *self)
+{
+  record_history (self, aether_alert_rule_get_id (rule), "cleared", NULL);
+  if (self->notifier != NULL)
+    aether_notifier_withdraw (self->notifier, aether_alert_rule_get_id (rule));
+}
+
+typedef struct
+{
+  AetherService *self;
+  char          *alert_id;
+  char          *device_id;
+  gboolean       on;
+} AutomationCall;
+
+static void
+on_automation_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AutomationCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (aether_service_set_state_finish (call->self, result, &error))
+    detail = g_strdup_printf ("Turned %s %s", call->device_id, call->on ? "on" : "off");
+  else
+    detail = g_strdup_printf ("Could not turn %s %s: %s", call->device_id, call->on ? "on" : "off", error->message);
+
+  aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
+  record_history (call->self, call->alert_id, "action", detail);
+  g_message ("%s", detail);
+
+  g_object_unref (call->self);
+  g_free (call->alert_id);
+  g_free (call->device_id);
+  g_free (call);
+}
+
+static void
+on_automation (AetherAlertEngine *alerts,
+               AetherAlertRule   *rule,
+               const char        *device_id,
+               gboolean           turn_on,
+               AetherService     *self)
+{
+  AutomationCall *call = g_new0 (AutomationCall, 1);
+
+  call->self = g_object_ref (self);
+  call->alert_id = g_strdup (aether_alert_rule_get_id (rule));
+  call->device_id = g_strdup (device_id);
+  call->on = turn_on;
+  aether_service_set_state_async (self, device_id, turn_on, NULL, on_automation_done, call);
+}
+
+/**
+ * aether_service_new:
+ * @db_path: the database
+ * @clock: the clock for everything
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full): the service, not yet collecting
+ */
+AetherService *
+aether_service_new (const char   *db_path,
+                    AetherClock  *clock,
+                    GError      **error)
+{
+  g_autoptr(AetherService) self = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (AETHER_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (AETHER_TYPE_SERVICE, NULL);
+  self->clock = g_object_ref (clock);
+
+  if (!(self->store = aether_store_open (db_path, clock, error)) ||
+      !(self->writer = aether_store_writer_new (db_path, 1000, 5000, error)))
+    return NULL;
+
+  self->hot = aether_hot_tier_new (clock, NULL);
+  self->plugins = aether_plugin_engine_new (NULL);
+  aether_plugin_engine_load_all (self->plugins);
+  self->collector = aether_collector_new (clock);
+  aether_collector_add_sink (self->collector, AETHER_READING_SINK (self->writer));
+  aether_collector_add_sink (self->collector, AETHER_READING_SINK (self->hot));
+  self->alerts = aether_alert_engine_new (clock, NULL);
+  self->webhook = aether_webhook_new (clock);
+
+  g_signal_connect (self->collector, "reading", G_CALLBACK (on_reading), self);
+  g_signal_connect (self->collector, "status-changed", G_CALLBACK (on_status_changed), self);
+  g_signal_connect (self->alerts, "fired", G_CALLBACK (on_alert_fired), self);
+  g_signal_connect (self->alerts, "cleared", G_CALLBACK (on_alert_cleared), self);
+  g_signal_connect (self->alerts, "automation", G_CALLBACK (on_automation), self);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * aether_service_get_store:
+ * @self: a service
+ *
+ * Returns: (transfer none): its store
+ */
+AetherStore *
+aether_service_get_store (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->store;
+}
+
+/**
+ * aether_service_get_collector:
+ * @self: a service
+ *
+ * Returns: (transfer none): its collector
+ */
+AetherCollector *
+aether_service_get_collector (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->collector;
+}
+
+/**
+ * aether_service_get_hot_tier:
+ * @self: a service
+ *
+ * Returns: (transfer none): its hot tier
+ */
+AetherHotTier *
+aether_service_get_hot_tier (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->hot;
+}
+
+/**
+ * aether_service_get_alert_engine:
+ * @self: a service
+ *
+ * Returns: (transfer none): its alert engine
+ */
+AetherAlertEngine *
+aether_service_get_alert_engine (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->alerts;
+}
+
+/**
+ * aether_service_get_plugin_engine:
+ * @self: a service
+ *
+ * Returns: (transfer none): its plugin engine
+ */
+AetherPluginEngine *
+aether_service_get_plugin_engine (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->plugins;
+}
+
+/**
+ * aether_service_set_notifier:
+ * @self: a service
+ * @notifier: (nullable): where alerts go as notifications; without one they
+ *   are logged
+ */
+void
+aether_service_set_notifier (AetherService  *self,
+                             AetherNotifier *notifier)
+{
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  g_set_object (&self->notifier, notifier);
+}
+
+static gboolean
+has_capability (JsonObject *device,
+                const char *capability)
+{
+  JsonArray *caps;
+
+  if (!json_object_has_member (device, "capabilities"))
+    return FALSE;
+  caps = json_object_get_array_member (device, "capabilities");
+  for (guint i = 0; i < json_array_get_length (caps); i++)
+    if (g_strcmp0 (json_array_get_string_element (caps, i), capability) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * aether_service_load:
+ * @self: a service
+ * @error: a location for a #GError
+ *
+ * Adds every registry device to the collector and every alert rule to the
+ * engine. A device whose plugin is missing, or a rule that does not parse,
+ * is reported in the log and skipped: one bad entry does not stop the rest.
+ *
+ * Returns: how many devices will be collected
+ */
+guint
+aether_service_load (AetherService  *self,
+                     GError        **error)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), 0);
+
+  if (!(devices = aether_store_list_devices (self->store, error)) ||
+      !(rules = aether_store_list_alerts (self->store, error)))
+    return 0;
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      const char *id = json_object_get_string_member (device, "device_id");
+      JsonObject *config = json_object_get_object_member (device, "configuration");
+      JsonObject *location = json_object_has_member (device, "location")
+        ? json_object_get_object_member (device, "location") : NULL;
+      const char *plugin = config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL;
+      g_autoptr(GError) local_error = NULL;
+      AetherDeviceProvider *provider;
+
+      aether_alert_engine_set_device (self->alerts, id,
+                                      json_object_get_string_member_with_default (device, "name", id),
+                                      location ? json_object_get_string_member_with_default (location, "room", NULL) : NULL,
+                                      has_capability (device, "on_off_control"));
+      if (g_strcmp0 (json_object_get_string_member_with_default (device, "type", ""), "energy_meter") == 0)
+        aether_alert_engine_set_home_meter (self->alerts, id);
+
+      if (plugin == NULL)
+        {
+          g_warning ("Device %s names no plugin; it will not be collected", id);
+          continue;
+        }
+
+      if (!(provider = aether_plugin_engine_get_provider (self->plugins, plugin, &local_error)) ||
+          !aether_collector_add_device (self->collector, id, provider, config, &local_error))
+        {
+          g_warning ("Device %s will not be collected: %s", id, local_error->message);
+          continue;
+        }
+
+      g_hash_table_replace (self->configs, g_strdup (id), json_object_ref (config));
+
+      if (json_object_has_member (device, "status"))
+        {
+          JsonObject *s = json_object_get_object_member (device, "status");
+          AetherDeviceStatus status = { 0 };
+          const char *last_seen = json_object_get_string_member_with_default (s, "last_seen", NULL);
+
+          status.online = json_object_get_boolean_member_with_default (s, "online", FALSE);
+          status.error_count = (guint)json_object_get_int_member_with_default (s, "error_count", 0);
+          status.total_runtime_hours = json_object_get_double_member_with_default (s, "total_runtime_hours", 0);
+          if (last_seen != NULL)
+            aether_parse_timestamp (last_seen, &status.last_seen_us, NULL);
+          aether_collector_restore_status (self->collector, id, &status);
+        }
+
+      n++;
+    }
+
+  for (guint i = 0; i < rules->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_json (g_ptr_array_index (rules, i), &local_error);
+
+      if (rule == NULL)
+        g_warning ("Skipping an alert: %s", local_error->message);
+      else
+        aether_alert_engine_add_rule (self->alerts, rule);
+    }
+
+  return n;
+}
+
+static void
+save_statuses (AetherService *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->configs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const AetherDeviceStatus *status = aether_collector_get_status (self->collector, key);
+      g_autoptr(JsonObject) object = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (status == NULL)
+        continue;
+
+      object = json_object_new ();
+      json_object_set_boolean_member (object, "online", status->online);
+      if (status->last_seen_us != 0)
+        {
+          g_autofree char *when = aether_format_timestamp (status->last_seen_us - status->last_seen_us % G_USEC_PER_SEC);
+
+          json_object_set_string_member (object, "last_seen", when);
+        }
+      json_object_set_int_member (object, "error_count", status->error_count);
+      json_object_set_double_member (object, "total_runtime_hours",
+                                     ((gint64)(status->total_runtime_hours * 1000 + 0.5)) / 1000.0);
+
+      if (!aether_store_set_device_status (self->store, key, object, &error))
+        g_warning ("Could not save the status of %s: %s", (const char *)key, error->message);
+    }
+}
+
+static gboolean
+housekeeping (gpointer user_data)
+{
+  AetherService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  save_statuses (self);
+  if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
+    g_warning ("Maintenance failed (it will be tried again): %s", error->message);
+  aether_alert_engine_prune_history (self->alerts, 90);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * aether_service_start:
+ * @self: a service
+ *
+ * Starts collecting, evaluating alerts and, once a minute, maintenance.
+ */
+void
+aether_service_start (AetherService *self)
+{
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  aether_collector_start (self->collector);
+  if (self->housekeeping_id == 0)
+    self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
+}
+
+/**
+ * aether_service_stop:
+ * @self: a service
+ * @error: a location for a #GError
+ *
+ * Stops collecting and stores everything read so far.
+ *
+ * Returns: %TRUE if everything was stored
+ */
+gboolean
+aether_service_stop (AetherService  *self,
+                     GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+
+  if (self->housekeeping_id != 0)
+    {
+      aether_clock_remove_timeout (self->clock, self->housekeeping_id);
+      self->housekeeping_id = 0;
+    }
+
+  ok = aether_collector_stop (self->collector, error);
+  save_statuses (self);
+
+  return ok;
+}
+
+static void
+on_set_state_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (aether_device_provider_set_state_finish (AETHER_DEVICE_PROVIDER (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * aether_service_set_state_async:
+ * @self: a service
+ * @device_id: a device in the registry
+ * @on: the state to switch it to
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ */
+void
+aether_service_set_state_async (AetherService       *self,
+                                const char          *device_id,
+                                gboolean             on,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonNode) device = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *config;
+  AetherDeviceProvider *provider;
+  const char *plugin;
+  guint channel = 0;
+
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+  g_return_if_fail (device_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aether_service_set_state_async);
+
+  if (!(device = aether_store_get_device (self->store, device_id, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  config = json_object_get_object_member (json_node_get_object (device), "configuration");
+  plugin = json_object_get_string_member_with_default (config, "plugin", "");
+  if (!(provider = aether_plugin_engine_get_provider (self->plugins, plugin, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (json_object_has_member (config, "plugin_config"))
+    channel = (guint)json_object_get_int_member_with_default (json_object_get_object_member (config, "plugin_config"),
+                                                              "channel", 0);
+
+  aether_device_provider_set_state_async (provider, config, channel, on, cancellable,
+                                          on_set_state_done, g_steal_pointer (&task));
+}
+
+gboolean
+aether_service_set_state_finish (AetherService  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

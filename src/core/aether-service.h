@@ -1,0 +1,51 @@
+/* aether-service.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "aether-clock.h"
+#include "alerts/aether-alert-engine.h"
+#include "alerts/aether-notifier.h"
+#include "collect/aether-collector.h"
+#include "collect/aether-plugin-engine.h"
+#include "store/aether-hot-tier.h"
+#include "store/aether-store.h"
+
+G_BEGIN_DECLS
+
+#define AETHER_TYPE_SERVICE (aether_service_get_type ())
+
+G_DECLARE_FINAL_TYPE (AetherService, aether_service, AETHER, SERVICE, GObject)
+
+AetherService      *aether_service_new                 (const char          *db_path,
+                                                        AetherClock         *clock,
+                                                        GError             **error);
+AetherStore        *aether_service_get_store           (AetherService       *self);
+AetherCollector    *aether_service_get_collector       (AetherService       *self);
+AetherHotTier      *aether_service_get_hot_tier        (AetherService       *self);
+AetherAlertEngine  *aether_service_get_alert_engine    (AetherService       *self);
+AetherPluginEngine *aether_service_get_plugin_engine   (AetherService       *self);
+void                aether_service_set_notifier        (AetherService       *self,
+                                                        AetherNotifier      *notifier);
+guint               aether_service_load                (AetherService       *self,
+                                                        GError             **error);
+void                aether_service_start               (AetherService       *self);
+gboolean            aether_service_stop                (AetherService       *self,
+                                                        GError             **error);
+void                aether_service_set_state_async     (AetherService       *self,
+                                                        const char          *device_id,
+                                                        gboolean             on,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            aether_service_set_state_finish    (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+G_END_DECLS
