@@ -8,3 +8,7 @@
 /* Public headers of the tariff area, included by aether-core.h. */
 
 #pragma once
+
+#include "aether-rate-schedule.h"
+#include "aether-tariff.h"
+#include "aether-urdb.h"
