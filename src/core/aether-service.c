@@ -22,6 +22,7 @@
 #include "aether-service.h"
 #include "alerts/aether-webhook.h"
 #include "store/aether-store-writer.h"
+#include "tariff/aether-tariff.h"
 
 #define HOUSEKEEPING_MS (60 * 1000)
 
@@ -39,6 +40,7 @@ struct _AetherService
   AetherAlertEngine  *alerts;
   AetherNotifier     *notifier;
   AetherWebhook      *webhook;
+  AetherTariff       *tariff;
   GHashTable         *configs;     /* device id → JsonObject configuration */
 
   guint               housekeeping_id;
@@ -66,6 +68,7 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->plugins);
   g_clear_object (&self->notifier);
   g_clear_object (&self->webhook);
+  g_clear_object (&self->tariff);
   g_clear_object (&self->store);
   g_clear_pointer (&self->configs, g_hash_table_unref);
 
@@ -417,6 +420,63 @@ has_capability (JsonObject *device,
 }
 
 /**
+ * aether_service_reload_tariff:
+ * @self: a service
+ * @error: a location for a #GError
+ *
+ * Builds the tariff from the stored rate schedule versions and prices new
+ * readings with it. A version that does not validate is skipped and
+ * reported.
+ *
+ * Returns: how many versions are in force
+ */
+guint
+aether_service_reload_tariff (AetherService  *self,
+                              GError        **error)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+  guint n = 0;
+
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), 0);
+
+  if (!(schedules = aether_store_list_rate_schedules (self->store, error)))
+    return 0;
+
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (g_ptr_array_index (schedules, i),
+                                                                                  &local_error);
+
+      if (schedule == NULL || !aether_tariff_add_schedule (tariff, schedule, &local_error))
+        g_warning ("Skipping a rate schedule: %s", local_error->message);
+      else
+        n++;
+    }
+
+  g_clear_object (&self->tariff);
+  if (n > 0)
+    self->tariff = g_object_ref (tariff);
+  aether_store_set_pricer (self->store, n > 0 ? AETHER_PRICER (tariff) : NULL);
+  aether_hot_tier_set_pricer (self->hot, n > 0 ? AETHER_PRICER (tariff) : NULL);
+
+  return n;
+}
+
+static void
+update_rate_period (AetherService *self)
+{
+  gint64 now = aether_clock_now_s (self->clock);
+  AetherRateSchedule *schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, now) : NULL;
+  const AetherRatePeriod *period = schedule ? aether_rate_schedule_period_at (schedule, now) : NULL;
+
+  aether_hot_tier_set_rate_period (self->hot, period ? period->name : NULL, period ? period->rate : 0,
+                                   schedule ? aether_rate_schedule_next_change (schedule, now) * G_USEC_PER_SEC : 0);
+  aether_alert_engine_set_rate_period (self->alerts, period ? period->name : NULL);
+}
+
+/**
  * aether_service_load:
  * @self: a service
  * @error: a location for a #GError
@@ -491,6 +551,8 @@ aether_service_load (AetherService  *self,
       n++;
     }
 
+  aether_service_reload_tariff (self, NULL);
+
   for (guint i = 0; i < rules->len; i++)
     {
       g_autoptr(GError) local_error = NULL;
@@ -545,8 +607,13 @@ housekeeping (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   save_statuses (self);
+  update_rate_period (self);
   if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
     g_warning ("Maintenance failed (it will be tried again): %s", error->message);
+  g_clear_error (&error);
+  /* A week of re-pricing a minute: a schedule edit never stalls collection. */
+  if (self->tariff != NULL && !aether_store_run_reprice_jobs (self->store, 7, NULL, &error))
+    g_warning ("Re-pricing failed (it will be tried again): %s", error->message);
   aether_alert_engine_prune_history (self->alerts, 90);
 
   return G_SOURCE_CONTINUE;
@@ -564,6 +631,7 @@ aether_service_start (AetherService *self)
   g_return_if_fail (AETHER_IS_SERVICE (self));
 
   aether_collector_start (self->collector);
+  update_rate_period (self);
   if (self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }

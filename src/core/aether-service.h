@@ -35,6 +35,8 @@ void                aether_service_set_notifier        (AetherService       *sel
                                                         AetherNotifier      *notifier);
 guint               aether_service_load                (AetherService       *self,
                                                         GError             **error);
+guint               aether_service_reload_tariff       (AetherService       *self,
+                                                        GError             **error);
 void                aether_service_start               (AetherService       *self);
 gboolean            aether_service_stop                (AetherService       *self,
                                                         GError             **error);

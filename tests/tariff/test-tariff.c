@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "aether-core.h"
 
 #define EPS 1e-6
@@ -494,6 +496,94 @@ test_pricer_for_storage (void)
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE);
 }
 
+#define FLAT_RATE \
+  "{\"rate_id\": \"flat-%s\", \"effective_date\": \"2024-01-01\", \"time_zones\": \"UTC\"," \
+  " \"rate_structure\": {\"periods\": [{\"name\": \"flat\", \"rate\": %s, \"days\": [\"all\"], \"hours\": \"00:00-23:59\"}]}}"
+
+static AetherTariff *
+flat_tariff (const char *rate)
+{
+  g_autofree char *json = g_strdup_printf (FLAT_RATE, rate, rate);
+
+  return tariff_from (json);
+}
+
+static double
+total_cost (AetherStore *store,
+            gint64       from_s,
+            gint64       to_s)
+{
+  g_autoptr(GPtrArray) totals = aether_store_energy_totals (store, from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC,
+                                                            "device", NULL);
+
+  g_assert_cmpuint (totals->len, ==, 1);
+  return ((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->cost;
+}
+
+static void
+test_reprice_job_resumes_and_reprices_every_tier (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-reprice-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(GTimeZone) utc_zone = g_time_zone_new_utc ();
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (0);
+  g_autoptr(AetherTariff) cheap = flat_tariff ("0.1");
+  g_autoptr(AetherTariff) dear = flat_tariff ("0.2");
+  g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = utc (2024, 3, 1, 0, 0);
+  guint left = 99;
+
+  for (guint i = 0; i < 3 * 1440; i++)
+    {
+      AetherReading r = { (t0 + (gint64)i * 60) * G_USEC_PER_SEC, (char *)"lamp", (char *)"power", 100.0, (char *)"W" };
+      g_array_append_val (readings, r);
+    }
+
+  {
+    g_autoptr(AetherStore) store = aether_store_open (path, clock, &error);
+
+    g_assert_no_error (error);
+    aether_store_set_time_zone (store, utc_zone);
+    aether_store_set_pricer (store, AETHER_PRICER (cheap));
+    g_assert_true (aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error));
+    g_assert_true (aether_store_maintain (store, (t0 + 3 * 86400 + 60) * G_USEC_PER_SEC, NULL, &error));
+    g_assert_no_error (error);
+    /* 100 W for three days less the last minute: 7.19833 kWh at 0.1 */
+    g_assert_cmpfloat_with_epsilon (total_cost (store, t0, t0 + 3 * 86400), 0.1 * 100 * (3 * 1440 - 1) / 60 / 1000, 1e-6);
+
+    /* The schedule is corrected: twice the price. One day, then a "crash". */
+    aether_store_set_pricer (store, AETHER_PRICER (dear));
+    g_assert_true (aether_store_add_reprice_job (store, t0 * G_USEC_PER_SEC, (t0 + 3 * 86400) * G_USEC_PER_SEC, &error));
+    g_assert_true (aether_store_run_reprice_jobs (store, 1, &left, &error));
+    g_assert_cmpuint (left, ==, 2);
+  }
+
+  {
+    g_autoptr(AetherStore) store = aether_store_open (path, clock, &error);
+
+    g_assert_no_error (error);
+    aether_store_set_time_zone (store, utc_zone);
+    aether_store_set_pricer (store, AETHER_PRICER (dear));
+    g_assert_true (aether_store_run_reprice_jobs (store, 0, &left, &error));
+    g_assert_cmpuint (left, ==, 0);
+    g_assert_cmpfloat_with_epsilon (total_cost (store, t0, t0 + 3 * 86400), 0.2 * 100 * (3 * 1440 - 1) / 60 / 1000, 1e-6);
+
+    /* The daily tier was re-priced too: ask a range only it still covers. */
+    {
+      AetherRetention r;
+
+      aether_retention_init_defaults (&r);
+      r.energy_s[AETHER_TIER_1M] = 3600;
+      r.energy_s[AETHER_TIER_5M] = 3600;
+      r.energy_s[AETHER_TIER_1H] = 3600;
+      aether_store_set_retention (store, &r);
+      g_assert_true (aether_store_maintain (store, (t0 + 10 * 86400) * G_USEC_PER_SEC, NULL, &error));
+      g_assert_cmpfloat_with_epsilon (total_cost (store, t0, t0 + 86400), 0.2 * 2.4, 1e-6);
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -515,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/tariff/urdb/aps-prices-known-load", test_aps_prices_a_known_load);
   g_test_add_func ("/tariff/urdb/pge-daily-tiers-price-known-load", test_pge_daily_tiers_price_a_known_load);
   g_test_add_func ("/tariff/pricer/for-storage", test_pricer_for_storage);
+  g_test_add_func ("/tariff/reprice/job-resumes-and-reprices-every-tier", test_reprice_job_resumes_and_reprices_every_tier);
 
   return g_test_run ();
 }

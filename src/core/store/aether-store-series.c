@@ -1246,15 +1246,109 @@ aether_store_maintain (AetherStore          *self,
   return apply_retention (self, db, now_s, stats, error);
 }
 
+/* Prices one stored bucket again, in place. */
+static gboolean
+reprice_table (AetherStore  *self,
+               sqlite3      *db,
+               AetherTier    tier,
+               gint64        from_s,
+               gint64        to_s,
+               GError      **error)
+{
+  AetherPricer *pricer = _aether_store_get_pricer (self);
+  g_autofree char *select = g_strdup_printf ("SELECT device_id, bucket, energy_wh%s FROM %s WHERE bucket >= ? AND bucket < ?",
+                                             tier == AETHER_TIER_1D ? ", hour_profile" : "", energy_tables[tier]);
+  g_autofree char *update = g_strdup_printf ("UPDATE %s SET cost = ?3, co2_kg = ?4 WHERE device_id = ?1 AND bucket = ?2",
+                                             energy_tables[tier]);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *set = NULL;
+  gint64 width = aether_tier_get_width_s (tier);
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, select, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, update, -1, &set, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return _aether_sqlite_fail (db, rc, "Could not re-price", error);
+    }
+
+  sqlite3_bind_int64 (stmt, 1, from_s);
+  sqlite3_bind_int64 (stmt, 2, to_s);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *device = (const char *)sqlite3_column_text (stmt, 0);
+      gint64 bucket = sqlite3_column_int64 (stmt, 1);
+      double cost = 0, co2 = 0;
+      gboolean priced = TRUE;
+
+      if (tier == AETHER_TIER_1D)
+        {
+          /* The hour-of-day profile replays any tariff against the day. */
+          g_autoptr(JsonNode) profile = json_from_string ((const char *)sqlite3_column_text (stmt, 3), NULL);
+          JsonArray *hours = profile && JSON_NODE_HOLDS_ARRAY (profile) ? json_node_get_array (profile) : NULL;
+
+          for (guint h = 0; hours != NULL && h < json_array_get_length (hours) && priced; h++)
+            {
+              AetherPrice price;
+
+              priced = aether_pricer_price_energy (pricer, device, bucket + h * 3600, bucket + (h + 1) * 3600,
+                                                   json_array_get_double_element (hours, h) / 1000.0, &price, NULL);
+              cost += price.cost;
+              co2 += price.co2_kg;
+            }
+        }
+      else
+        {
+          AetherPrice price;
+
+          priced = aether_pricer_price_energy (pricer, device, bucket, bucket + width,
+                                               sqlite3_column_double (stmt, 2) / 1000.0, &price, NULL);
+          cost = price.cost;
+          co2 = price.co2_kg;
+        }
+
+      sqlite3_bind_text (set, 1, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (set, 2, bucket);
+      if (priced)
+        {
+          sqlite3_bind_double (set, 3, cost);
+          sqlite3_bind_double (set, 4, co2);
+        }
+      else
+        {
+          sqlite3_bind_null (set, 3);
+          sqlite3_bind_null (set, 4);
+        }
+      if (sqlite3_step (set) != SQLITE_DONE)
+        {
+          sqlite3_reset (set);
+          rc = sqlite3_errcode (db);
+          break;
+        }
+      sqlite3_reset (set);
+    }
+
+  sqlite3_finalize (stmt);
+  sqlite3_finalize (set);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not re-price", error);
+  return TRUE;
+}
+
 /**
  * aether_store_reprice:
- * @self: a store
+ * @self: a store whose pricer is the new schedule
  * @from_us: the start of the range whose schedule changed
  * @to_us: its end
  * @error: a location for a #GError
  *
- * Prices the stored 1-minute energy of the range again with the current
- * pricer and re-aggregates the coarser tiers over it. One transaction.
+ * Prices the stored energy of the range again, in every tier, in place:
+ * 1-minute, 5-minute and hourly buckets by their own energy (exact when
+ * rate periods change on those edges, as tariffs do), days from their
+ * hour-of-day profile, so days whose finer tiers retention removed are
+ * re-priced too. Nothing is deleted. One transaction.
  *
  * Returns: %TRUE on success
  */
@@ -1264,50 +1358,145 @@ aether_store_reprice (AetherStore  *self,
                       gint64        to_us,
                       GError      **error)
 {
-  g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  AetherMaintainStats stats = { 0 };
+  sqlite3 *db;
+  gint64 from_s = from_us / G_USEC_PER_SEC;
+  gint64 to_s = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  if (_aether_store_get_pricer (self) == NULL)
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, "There is no rate schedule to price with");
+      return FALSE;
+    }
+
+  db = _aether_store_get_db (self);
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
+    if (!reprice_table (self, db, tier, bucket_of (self, tier, from_s), to_s, error))
+      {
+        _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+        return FALSE;
+      }
+
+  return _aether_sqlite_exec (db, "COMMIT;", error);
+}
+
+/**
+ * aether_store_add_reprice_job:
+ * @self: a store
+ * @from_us: the start of the range a schedule change affects
+ * @to_us: its end
+ * @error: a location for a #GError
+ *
+ * Records that the stored cost of the range must be computed again. The
+ * job runs a day at a time through aether_store_run_reprice_jobs() and its
+ * progress is in the database, so it resumes after a crash.
+ *
+ * Returns: %TRUE if recorded
+ */
+gboolean
+aether_store_add_reprice_job (AetherStore  *self,
+                              gint64        from_us,
+                              gint64        to_us,
+                              GError      **error)
+{
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
-  gint64 from_s = bucket_of (self, AETHER_TIER_1D, from_us / G_USEC_PER_SEC);
-  gint64 to_s = to_us / G_USEC_PER_SEC;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
 
+  if (to_us <= from_us)
+    return TRUE;
+
   db = _aether_store_get_db (self);
-  rc = sqlite3_prepare_v2 (db, "SELECT device_id, bucket, energy_wh FROM energy_1m WHERE bucket >= ? AND bucket < ?",
-                           -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "INSERT INTO reprice_jobs (from_s, to_s, next_s) VALUES (?1, ?2, ?1)", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not re-price", error);
-  sqlite3_bind_int64 (stmt, 1, from_s);
-  sqlite3_bind_int64 (stmt, 2, to_s);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    add_energy (energy, (const char *)sqlite3_column_text (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                sqlite3_column_double (stmt, 2));
+    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
+  sqlite3_bind_int64 (stmt, 1, from_us / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 2, (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
 
-  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
-    return FALSE;
+  return TRUE;
+}
 
-  if (!write_energy (self, db, energy, G_MININT64, error))
-    goto fail;
+/**
+ * aether_store_run_reprice_jobs:
+ * @self: a store with the new pricer set
+ * @max_days: how many days to re-price in this call (0: all)
+ * @days_left: (out) (optional): days still to do afterwards
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aether_store_run_reprice_jobs (AetherStore  *self,
+                               guint         max_days,
+                               guint        *days_left,
+                               GError      **error)
+{
+  sqlite3 *db;
+  guint done = 0;
 
-  for (AetherTier tier = AETHER_TIER_5M; tier < AETHER_N_TIERS; tier++)
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  db = _aether_store_get_db (self);
+
+  for (;;)
     {
-      gint64 wm;
+      sqlite3_stmt *stmt = NULL;
+      gint64 id = -1, next = 0, to = 0, chunk_end;
+      int rc;
 
-      if (!get_watermark (db, tier, &wm))
+      if (sqlite3_prepare_v2 (db, "SELECT id, next_s, to_s FROM reprice_jobs ORDER BY id LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          id = sqlite3_column_int64 (stmt, 0);
+          next = sqlite3_column_int64 (stmt, 1);
+          to = sqlite3_column_int64 (stmt, 2);
+        }
+      sqlite3_finalize (stmt);
+
+      if (id < 0)
         break;
-      if (!roll_up_tier (self, db, tier, bucket_of (self, tier, from_s), MIN (wm, bucket_of (self, tier, to_s) +
-                         (tier == AETHER_TIER_1D ? 86400 : aether_tier_get_width_s (tier))), &stats, error))
-        goto fail;
+
+      if (max_days > 0 && done >= max_days)
+        {
+          if (days_left != NULL)
+            *days_left = (guint)((to - next + 86399) / 86400);
+          return TRUE;
+        }
+
+      chunk_end = MIN (to, next + 86400);
+      if (!aether_store_reprice (self, next * G_USEC_PER_SEC, chunk_end * G_USEC_PER_SEC, error))
+        return FALSE;
+
+      if (chunk_end >= to)
+        rc = sqlite3_prepare_v2 (db, "DELETE FROM reprice_jobs WHERE id = ?1", -1, &stmt, NULL);
+      else
+        rc = sqlite3_prepare_v2 (db, "UPDATE reprice_jobs SET next_s = ?2 WHERE id = ?1", -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return _aether_sqlite_fail (db, rc, "Could not save re-pricing progress", error);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (chunk_end < to)
+        sqlite3_bind_int64 (stmt, 2, chunk_end);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (db, rc, "Could not save re-pricing progress", error);
+
+      done++;
     }
 
-  return _aether_sqlite_exec (db, "COMMIT;", error);
-
-fail:
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  return FALSE;
+  if (days_left != NULL)
+    *days_left = 0;
+  return TRUE;
 }
 
 /* ---- Queries ----------------------------------------------------------- */

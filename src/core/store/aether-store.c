@@ -120,6 +120,10 @@ static const struct {
     "         r.device_id AS device_id, r.metric_type AS metric_type, s.value AS value,"
     "         r.unit AS unit, r.tags AS tags, '{}' AS metadata"
     "  FROM samples s JOIN series r USING (series_id);" },
+
+  { 4, "Re-pricing jobs, resumable after a crash",
+    "CREATE TABLE reprice_jobs (id INTEGER PRIMARY KEY, from_s INTEGER NOT NULL, to_s INTEGER NOT NULL,"
+    "  next_s INTEGER NOT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);" },
 };
 
 gboolean

@@ -112,7 +112,7 @@ typedef struct
   guint64 samples_rolled;
 } AetherMaintainStats;
 
-#define AETHER_STORE_SCHEMA_VERSION 3
+#define AETHER_STORE_SCHEMA_VERSION 4
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
 
@@ -198,6 +198,14 @@ gboolean     aether_store_maintain             (AetherStore          *self,
 gboolean     aether_store_reprice              (AetherStore          *self,
                                                 gint64                from_us,
                                                 gint64                to_us,
+                                                GError              **error);
+gboolean     aether_store_add_reprice_job      (AetherStore          *self,
+                                                gint64                from_us,
+                                                gint64                to_us,
+                                                GError              **error);
+gboolean     aether_store_run_reprice_jobs     (AetherStore          *self,
+                                                guint                 max_days,
+                                                guint                *days_left,
                                                 GError              **error);
 
 /* Queries */
