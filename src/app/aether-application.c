@@ -19,6 +19,7 @@
 #include "aether-application.h"
 #include "aether-preferences-window.h"
 #include "aether-window.h"
+#include "aether-sim-home.h"
 
 struct _AetherApplication
 {
@@ -26,6 +27,9 @@ struct _AetherApplication
 
   /* Owned references */
   GSettings      *settings;
+  AetherService  *service;
+  AetherNotifier *notifier;
+  GError         *service_error;
 
   guint           held_for_background : 1;
 };
@@ -65,6 +69,21 @@ aether_application_get_settings (AetherApplication *self)
   g_return_val_if_fail (AETHER_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * aether_application_get_service:
+ * @self: the application
+ *
+ * Returns: (transfer none) (nullable): the running service, or %NULL if the
+ *   database could not be opened
+ */
+AetherService *
+aether_application_get_service (AetherApplication *self)
+{
+  g_return_val_if_fail (AETHER_IS_APPLICATION (self), NULL);
+
+  return self->service;
 }
 
 static AetherWindow *
@@ -118,16 +137,53 @@ aether_application_activate (GApplication *app)
     }
 
   gtk_window_present (GTK_WINDOW (window));
+
+  if (self->service_error != NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Your Data Could Not Be Opened"),
+                                                  self->service_error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_clear_error (&self->service_error);
+    }
 }
 
 static void
 aether_application_startup (GApplication *app)
 {
   AetherApplication *self = AETHER_APPLICATION (app);
+  g_autofree char *db_path = aether_store_default_path ();
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (aether_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
+
+  /* Collection and alerts run in the app too; the window only shows them. */
+  self->service = aether_service_new (db_path, aether_clock_get_system (), &self->service_error);
+  if (self->service != NULL)
+    {
+      self->notifier = aether_notifier_new (app);
+      aether_service_set_notifier (self->service, self->notifier);
+      aether_service_load (self->service, &error);
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      aether_service_start (self->service);
+    }
+}
+
+static void
+aether_application_shutdown (GApplication *app)
+{
+  AetherApplication *self = AETHER_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  /* Everything read is stored before the process ends. */
+  if (self->service != NULL && !aether_service_stop (self->service, &error))
+    g_warning ("Some readings could not be stored: %s", error->message);
+
+  G_APPLICATION_CLASS (aether_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -136,6 +192,9 @@ aether_application_dispose (GObject *object)
   AetherApplication *self = (AetherApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->service);
+  g_clear_object (&self->notifier);
+  g_clear_error (&self->service_error);
 
   G_OBJECT_CLASS (aether_application_parent_class)->dispose (object);
 }
@@ -150,6 +209,7 @@ aether_application_class_init (AetherApplicationClass *klass)
 
   app_class->activate = aether_application_activate;
   app_class->startup = aether_application_startup;
+  app_class->shutdown = aether_application_shutdown;
 }
 
 static void
@@ -238,7 +298,85 @@ aether_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+aether_application_demo_home_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autoptr(GError) error = NULL;
+
+  if (self->service == NULL)
+    return;
+
+  for (guint i = 0; i < devices->len; i++)
+    if (!aether_store_put_device (aether_service_get_store (self->service), g_ptr_array_index (devices, i), &error))
+      {
+        g_warning ("Could not add the demo home: %s", error->message);
+        return;
+      }
+
+  aether_service_load (self->service, NULL);
+  aether_service_start (self->service);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (AETHER_IS_WINDOW (l->data))
+      aether_window_reload_devices (l->data);
+}
+
+static void
+aether_application_show_device_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+
+  g_application_activate (G_APPLICATION (self));
+  if (find_main_window (self) != NULL)
+    aether_window_set_visible_page (find_main_window (self), "devices");
+}
+
+static void
+on_turned_off (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aether_service_set_state_finish (AETHER_SERVICE (object), result, &error))
+    g_warning ("Could not turn the device off: %s", error->message);
+}
+
+static void
+aether_application_turn_off_device_action (GSimpleAction *action,
+                                           GVariant      *parameter,
+                                           gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+
+  if (self->service != NULL)
+    aether_service_set_state_async (self->service, g_variant_get_string (parameter, NULL), FALSE,
+                                    NULL, on_turned_off, NULL);
+}
+
+static void
+aether_application_snooze_alert_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  AetherApplication *self = user_data;
+
+  if (self->service != NULL)
+    aether_alert_engine_snooze (aether_service_get_alert_engine (self->service),
+                                g_variant_get_string (parameter, NULL), 3600);
+}
+
 static const GActionEntry app_actions[] = {
+  { "demo-home", aether_application_demo_home_action },
+  { "show-device", aether_application_show_device_action, "s" },
+  { "turn-off-device", aether_application_turn_off_device_action, "s" },
+  { "snooze-alert", aether_application_snooze_alert_action, "s" },
   { "quit", aether_application_quit_action },
   { "about", aether_application_about_action },
   { "preferences", aether_application_preferences_action },

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "aether-core.h"
+
 G_BEGIN_DECLS
 
 #define AETHER_TYPE_APPLICATION (aether_application_get_type ())
@@ -18,5 +20,6 @@ G_DECLARE_FINAL_TYPE (AetherApplication, aether_application, AETHER, APPLICATION
 AetherApplication *aether_application_new           (const char         *application_id,
                                                      GApplicationFlags   flags);
 GSettings         *aether_application_get_settings  (AetherApplication  *self);
+AetherService     *aether_application_get_service   (AetherApplication  *self);
 
 G_END_DECLS

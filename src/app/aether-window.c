@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-window.h"
+#include "devices/aether-devices-page.h"
 
 struct _AetherWindow
 {
@@ -27,6 +28,7 @@ struct _AetherWindow
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *stack;
   GtkMenuButton        *primary_menu_button;
+  AetherDevicesPage    *devices_page;
 
   /* Owned references */
   GSettings            *settings;
@@ -47,11 +49,30 @@ static const char * const page_names[] = {
 AetherWindow *
 aether_window_new (AetherApplication *application)
 {
+  AetherWindow *self;
+
   g_return_val_if_fail (AETHER_IS_APPLICATION (application), NULL);
 
-  return g_object_new (AETHER_TYPE_WINDOW,
+  self = g_object_new (AETHER_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  aether_devices_page_set_service (self->devices_page, aether_application_get_service (application));
+
+  return self;
+}
+
+/**
+ * aether_window_reload_devices:
+ * @self: a window
+ *
+ * Shows the registry again after devices were added or removed.
+ */
+void
+aether_window_reload_devices (AetherWindow *self)
+{
+  g_return_if_fail (AETHER_IS_WINDOW (self));
+
+  aether_devices_page_reload (self->devices_page);
 }
 
 /**
@@ -156,12 +177,14 @@ aether_window_class_init (AetherWindowClass *klass)
   object_class->dispose = aether_window_dispose;
   window_class->close_request = aether_window_close_request;
 
+  g_type_ensure (AETHER_TYPE_DEVICES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, devices_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
 

@@ -21,5 +21,6 @@ AetherWindow *aether_window_new              (AetherApplication *application);
 const char   *aether_window_get_visible_page (AetherWindow      *self);
 void          aether_window_set_visible_page (AetherWindow      *self,
                                               const char        *page_name);
+void          aether_window_reload_devices   (AetherWindow      *self);
 
 G_END_DECLS

@@ -525,6 +525,13 @@ aether_service_load (AetherService  *self,
           continue;
         }
 
+      /* Loading again (after adding devices) leaves running ones alone. */
+      if (aether_collector_get_status (self->collector, id) != NULL)
+        {
+          n++;
+          continue;
+        }
+
       if (!(provider = aether_plugin_engine_get_provider (self->plugins, plugin, &local_error)) ||
           !aether_collector_add_device (self->collector, id, provider, config, &local_error))
         {

@@ -18,6 +18,7 @@
 #include "aether-application.h"
 #include "aether-preferences-window.h"
 #include "aether-window.h"
+#include "devices/aether-devices-page.h"
 
 static AetherApplication *app;
 
@@ -159,7 +160,16 @@ test_window_has_five_pages_in_order (void)
       g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, expected_pages[i][1]);
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
 
-      /* Each page says what will live there, with a way on to its help. */
+      /* Each page says what will live there, with a way on to its help;
+       * Devices, while there are none, offers the demo home. */
+      if (g_str_equal (expected_pages[i][0], "devices"))
+        {
+          GtkWidget *status = find_descendant (child, ADW_TYPE_STATUS_PAGE);
+
+          g_assert_true (AETHER_IS_DEVICES_PAGE (child));
+          g_assert_nonnull (status);
+          continue;
+        }
       g_assert_true (ADW_IS_STATUS_PAGE (child));
       g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (child))), >, 40);
       g_assert_true (GTK_IS_BUTTON (adw_status_page_get_child (ADW_STATUS_PAGE (child))));
@@ -212,6 +222,38 @@ test_window_narrow_moves_switcher_to_bottom (void)
   bar = ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
   g_assert_true (adw_view_switcher_bar_get_reveal (bar));
   save_screenshot (GTK_WIDGET (window), "window-narrow");
+
+  destroy_window (window);
+}
+
+static void
+test_demo_home_fills_the_devices_page (void)
+{
+  AetherWindow *window = new_window ();
+  AetherDevicesPage *page = AETHER_DEVICES_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_DEVICES_PAGE));
+  AetherService *service = aether_application_get_service (app);
+  gint64 give_up;
+
+  g_assert_nonnull (service);
+  g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, 0);
+
+  aether_window_set_visible_page (window, "devices");
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-devices-empty");
+
+  /* The empty state's button. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "demo-home", NULL);
+  g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, 13);
+
+  /* The demo devices poll every 10 s: wait for every first reading. */
+  give_up = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < give_up &&
+         aether_collector_get_n_polls (aether_service_get_collector (service)) < 13)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_cmpuint (aether_collector_get_n_polls (aether_service_get_collector (service)), >=, 13);
+
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-devices-demo");
 
   destroy_window (window);
 }
@@ -375,6 +417,14 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
 
+  /* A database of its own, so runs do not see each other's devices. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("aether-ui-XXXXXX", NULL);
+    g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+
+    g_setenv ("AETHERLENS_DB", db, TRUE);
+  }
+
   /* Screenshots as GNOME shows the window: only a close button. */
   g_object_set (gtk_settings_get_default (),
                 "gtk-decoration-layout", ":close",
@@ -388,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/switches-to-each-page-and-saves-png", test_window_switches_to_each_page_and_saves_png);
   g_test_add_func ("/ui/window/narrow-moves-switcher-to-bottom", test_window_narrow_moves_switcher_to_bottom);
   g_test_add_func ("/ui/window/restores-size-and-page", test_window_restores_size_and_page);
+  g_test_add_func ("/ui/devices/demo-home-fills-the-page", test_demo_home_fills_the_devices_page);
   g_test_add_func ("/ui/window/primary-menu-offers-four-entries", test_window_primary_menu_offers_the_four_entries);
   g_test_add_func ("/ui/window/shortcuts-are-installed", test_window_shortcuts_are_installed);
   g_test_add_func ("/ui/window/accessible-roles", test_window_accessible_roles);

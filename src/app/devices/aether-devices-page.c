@@ -1,0 +1,278 @@
+/* aether-devices-page.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Devices page: an empty state that offers the demo home, or a row per
+ * registry device with its room, whether it answers and its power now (from
+ * the hot tier, never the database), and a switch for plugs with a relay.
+ * Rows update when the collector reports on a device. */
+
+#define G_LOG_DOMAIN "aether-devices-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-devices-page.h"
+
+struct _AetherDevicesPage
+{
+  AdwBin                parent_instance;
+
+  /* Template widgets */
+  GtkStack             *stack;
+  AdwPreferencesGroup  *group;
+
+  /* Owned references */
+  AetherService        *service;
+  GHashTable           *rows;     /* device id → AdwActionRow (owned by the group) */
+  GHashTable           *rooms;    /* device id → room */
+
+  gulong                status_handler;
+};
+
+G_DEFINE_FINAL_TYPE (AetherDevicesPage, aether_devices_page, ADW_TYPE_BIN)
+
+/* "living_room" → "Living room": registry keys read as words. */
+static char *
+pretty_room (const char *room)
+{
+  char *text;
+
+  if (room == NULL || *room == '\0')
+    return g_strdup (_("No room"));
+
+  text = g_strdelimit (g_strdup (room), "_-", ' ');
+  text[0] = g_ascii_toupper (text[0]);
+  return text;
+}
+
+static void
+update_row (AetherDevicesPage *self,
+            const char        *device_id)
+{
+  AdwActionRow *row = g_hash_table_lookup (self->rows, device_id);
+  AetherHotTier *hot = aether_service_get_hot_tier (self->service);
+  g_autofree char *room = pretty_room (g_hash_table_lookup (self->rooms, device_id));
+  g_autofree char *subtitle = NULL;
+  gboolean online = FALSE;
+  gint64 last_seen = 0;
+  guint errors = 0;
+  double watts = 0;
+
+  if (row == NULL)
+    return;
+
+  if (!aether_hot_tier_get_device_status (hot, device_id, &online, &last_seen, &errors))
+    subtitle = g_strdup_printf ("%s · %s", room, _("Waiting for the first reading"));
+  else if (!online)
+    subtitle = g_strdup_printf ("%s · %s", room, _("Not answering"));
+  else if (aether_hot_tier_get_current (hot, device_id, "power", &watts, NULL))
+    /* Translators: a room, then the power a device draws now */
+    subtitle = g_strdup_printf (_("%s · %.0f W"), room, watts);
+  else
+    subtitle = g_strdup_printf ("%s · %s", room, _("Online"));
+
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+static void
+on_status_changed (AetherCollector   *collector,
+                   const char        *device_id,
+                   AetherDevicesPage *self)
+{
+  update_row (self, device_id);
+}
+
+typedef struct
+{
+  AetherDevicesPage *self;
+  char              *device_id;
+} SwitchCall;
+
+static void
+on_switched (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SwitchCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!aether_service_set_state_finish (AETHER_SERVICE (object), result, &error))
+    g_warning ("Could not switch %s: %s", call->device_id, error->message);
+
+  g_object_unref (call->self);
+  g_free (call->device_id);
+  g_free (call);
+}
+
+static gboolean
+on_switch_state_set (GtkSwitch         *toggle,
+                     gboolean           state,
+                     AetherDevicesPage *self)
+{
+  SwitchCall *call = g_new0 (SwitchCall, 1);
+
+  call->self = g_object_ref (self);
+  call->device_id = g_strdup (g_object_get_data (G_OBJECT (toggle), "device-id"));
+  aether_service_set_state_async (self->service, call->device_id, state, NULL, on_switched, call);
+  gtk_switch_set_state (toggle, state);
+
+  return TRUE;
+}
+
+static gboolean
+has_capability (JsonObject *device,
+                const char *capability)
+{
+  JsonArray *caps = json_object_has_member (device, "capabilities")
+                    ? json_object_get_array_member (device, "capabilities") : NULL;
+
+  for (guint i = 0; caps != NULL && i < json_array_get_length (caps); i++)
+    if (g_strcmp0 (json_array_get_string_element (caps, i), capability) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * aether_devices_page_reload:
+ * @self: the page
+ *
+ * Rebuilds the rows from the registry.
+ */
+void
+aether_devices_page_reload (AetherDevicesPage *self)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (AETHER_IS_DEVICES_PAGE (self));
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    adw_preferences_group_remove (self->group, value);
+  g_hash_table_remove_all (self->rows);
+  g_hash_table_remove_all (self->rooms);
+
+  if (self->service == NULL ||
+      !(devices = aether_store_list_devices (aether_service_get_store (self->service), &error)))
+    {
+      if (error != NULL)
+        g_warning ("Could not list devices: %s", error->message);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      const char *id = json_object_get_string_member (device, "device_id");
+      JsonObject *location = json_object_has_member (device, "location")
+                             ? json_object_get_object_member (device, "location") : NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (device, "name"));
+      g_hash_table_insert (self->rooms, g_strdup (id),
+                           g_strdup (location ? json_object_get_string_member_with_default (location, "room", NULL) : NULL));
+
+      if (has_capability (device, "on_off_control"))
+        {
+          GtkWidget *toggle = gtk_switch_new ();
+          g_autofree char *label = g_strdup_printf (_("Switch %s on or off"), json_object_get_string_member (device, "name"));
+
+          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+          gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          g_object_set_data_full (G_OBJECT (toggle), "device-id", g_strdup (id), g_free);
+          g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+        }
+
+      adw_preferences_group_add (self->group, row);
+      g_hash_table_insert (self->rows, g_strdup (id), row);
+      update_row (self, id);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, devices->len > 0 ? "list" : "empty");
+}
+
+/**
+ * aether_devices_page_set_service:
+ * @self: the page
+ * @service: (nullable): the running service
+ */
+void
+aether_devices_page_set_service (AetherDevicesPage *self,
+                                 AetherService     *service)
+{
+  g_return_if_fail (AETHER_IS_DEVICES_PAGE (self));
+
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+  g_set_object (&self->service, service);
+  if (service != NULL)
+    self->status_handler = g_signal_connect_object (aether_service_get_collector (service), "status-changed",
+                                                    G_CALLBACK (on_status_changed), self, 0);
+
+  aether_devices_page_reload (self);
+}
+
+guint
+aether_devices_page_get_n_rows (AetherDevicesPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DEVICES_PAGE (self), 0);
+
+  return g_hash_table_size (self->rows);
+}
+
+static void
+aether_devices_page_dispose (GObject *object)
+{
+  AetherDevicesPage *self = (AetherDevicesPage *)object;
+
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+  g_clear_object (&self->service);
+  /* AdwBin unparents its child (the template's stack) itself. */
+
+  G_OBJECT_CLASS (aether_devices_page_parent_class)->dispose (object);
+}
+
+static void
+aether_devices_page_finalize (GObject *object)
+{
+  AetherDevicesPage *self = (AetherDevicesPage *)object;
+
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->rooms, g_hash_table_unref);
+
+  G_OBJECT_CLASS (aether_devices_page_parent_class)->finalize (object);
+}
+
+static void
+aether_devices_page_class_init (AetherDevicesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aether_devices_page_dispose;
+  object_class->finalize = aether_devices_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/devices/aether-devices-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, group);
+}
+
+static void
+aether_devices_page_init (AetherDevicesPage *self)
+{
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,25 @@
+/* aether-devices-page.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "aether-core.h"
+
+G_BEGIN_DECLS
+
+#define AETHER_TYPE_DEVICES_PAGE (aether_devices_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (AetherDevicesPage, aether_devices_page, AETHER, DEVICES_PAGE, AdwBin)
+
+void  aether_devices_page_set_service  (AetherDevicesPage *self,
+                                        AetherService     *service);
+void  aether_devices_page_reload       (AetherDevicesPage *self);
+guint aether_devices_page_get_n_rows   (AetherDevicesPage *self);
+
+G_END_DECLS
