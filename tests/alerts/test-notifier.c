@@ -22,6 +22,7 @@
 #define MOCK_IFACE "org.freedesktop.DBus.Mock"
 
 static GSubprocess *mock_daemon;
+static char *mock_log;
 static GDBusConnection *bus;
 static GApplication *app;
 static char *turned_off;
@@ -38,6 +39,7 @@ start_mock_daemon (void)
                                   python ? python : "python3", "-m", "dbusmock",
                                   "--template", "notification_daemon",
                                   "--parameters", "{\"capabilities\": \"body actions\"}",
+                                  "--logfile", mock_log,
                                   NULL);
   g_assert_no_error (error);
 
@@ -211,14 +213,100 @@ test_notification_reaches_daemon_and_turn_off_works (void)
   g_assert_null (snoozed);
 }
 
+/* Counts the Notify calls in the mock's log, and returns the time of the
+ * last (the log stamps calls to the millisecond). */
+static guint
+logged_notifies (double *last_s)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (mock_log, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], " Notify ") != NULL)
+      {
+        n++;
+        *last_s = g_ascii_strtod (lines[i], NULL);
+      }
+  return n;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+test_reading_to_notify_latency (void)
+{
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (g_get_real_time ());
+  g_autoptr(AetherAlertEngine) engine = aether_alert_engine_new (clock, NULL);
+  g_autoptr(AetherNotifier) notifier = aether_notifier_new (app);
+  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  double last = 0;
+
+  aether_alert_engine_set_device (engine, "plug", "Office Desk Plug", "office", TRUE);
+
+  for (guint run = 0; run < 7; run++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"alert_id\": \"latency-%u\", \"name\": \"High Power\","
+                                               " \"conditions\": {\"type\": \"threshold\", \"device_id\": \"plug\","
+                                               " \"operator\": \"greater_than\", \"threshold\": 500}}", run);
+      g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_data (json, -1, NULL);
+      guint before = logged_notifies (&last);
+      AetherReading reading = { aether_clock_now_us (clock), (char *)"plug", (char *)"power", 900.0, (char *)"W" };
+      gulong handler;
+      double sent_s, latency;
+      gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      aether_alert_engine_add_rule (engine, rule);
+      handler = g_signal_connect_swapped (engine, "fired", G_CALLBACK (aether_notifier_notify_from_signal), notifier);
+
+      /* The reading that completes the condition, as the collector hands it over. */
+      sent_s = g_get_real_time () / 1e6;
+      aether_alert_engine_process_reading (engine, &reading);
+
+      while (logged_notifies (&last) == before && g_get_monotonic_time () < give_up)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+      g_assert_cmpuint (logged_notifies (&last), ==, before + 1);
+
+      latency = MAX (0.0, last - sent_s) * 1000.0;
+      g_array_append_val (latencies, latency);
+      g_signal_handler_disconnect (engine, handler);
+      aether_alert_engine_remove_rule (engine, rule ? aether_alert_rule_get_id (rule) : "");
+
+      /* Back below the threshold for the next run. */
+      reading.value = 0;
+      aether_alert_engine_process_reading (engine, &reading);
+    }
+
+  g_array_sort (latencies, compare_doubles);
+  g_test_message ("reading -> Notify on the bus: median %.1f ms, worst %.1f ms over %u alerts (target <= 1000 ms)",
+                  g_array_index (latencies, double, latencies->len / 2),
+                  g_array_index (latencies, double, latencies->len - 1), latencies->len);
+  g_assert_cmpuint (latencies->len, ==, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *log_dir = g_dir_make_tmp ("aether-notify-XXXXXX", NULL);
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  mock_log = g_build_filename (log_dir, "mock.log", NULL);
 
   start_mock_daemon ();
 
@@ -229,6 +317,7 @@ main (int   argc,
 
   g_test_add_func ("/alerts/notifier/reaches-daemon-and-turn-off-works",
                    test_notification_reaches_daemon_and_turn_off_works);
+  g_test_add_func ("/alerts/notifier/reading-to-notify-latency", test_reading_to_notify_latency);
 
   ret = g_test_run ();
 

@@ -124,3 +124,19 @@ aether_notifier_withdraw (AetherNotifier *self,
   id = notification_id (alert_id);
   g_application_withdraw_notification (self->application, id);
 }
+
+/**
+ * aether_notifier_notify_from_signal:
+ * @self: a notifier
+ * @rule: (type gpointer): the rule that fired (unused)
+ * @event: (type gpointer): the #AetherAlertEvent
+ *
+ * Connects straight to #AetherAlertEngine::fired with g_signal_connect_swapped().
+ */
+void
+aether_notifier_notify_from_signal (AetherNotifier *self,
+                                    gpointer        rule,
+                                    gpointer        event)
+{
+  aether_notifier_notify (self, event);
+}

@@ -39,5 +39,8 @@ void            aether_notifier_notify   (AetherNotifier         *self,
                                           const AetherAlertEvent *event);
 void            aether_notifier_withdraw (AetherNotifier         *self,
                                           const char             *alert_id);
+void            aether_notifier_notify_from_signal (AetherNotifier *self,
+                                                    gpointer        rule,
+                                                    gpointer        event);
 
 G_END_DECLS
