@@ -12,5 +12,6 @@
 #include "aether-collector.h"
 #include "aether-device-provider.h"
 #include "aether-energy-meter.h"
+#include "aether-http.h"
 #include "aether-plugin-engine.h"
 #include "aether-reading-sink.h"

@@ -1,0 +1,231 @@
+/* aether-http.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* GET a device's JSON over HTTP the way a flaky home Wi-Fi needs: a
+ * timeout on every request, a cap on what is read (a device that sends
+ * 50 MB gets an error, not our memory), basic authentication when a user
+ * name is given, and errors in AETHER_ERROR that say what happened to whom:
+ * unreachable, timed out, wants a password, answered an HTTP error, or sent
+ * something that is not JSON. Shared by the HTTP device plugins. */
+
+#define G_LOG_DOMAIN "aether-http"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "aether-error.h"
+#include "aether-http.h"
+
+typedef struct
+{
+  char         *url;
+  char         *device_name;
+  SoupSession  *session;
+  SoupMessage  *message;
+  GInputStream *stream;
+  GByteArray   *body;
+} Request;
+
+static void
+request_free (gpointer data)
+{
+  Request *r = data;
+
+  g_free (r->url);
+  g_free (r->device_name);
+  g_clear_object (&r->stream);
+  g_clear_object (&r->message);
+  g_clear_object (&r->session);
+  if (r->body)
+    g_byte_array_unref (r->body);
+  g_free (r);
+}
+
+static void
+fail_transport (GTask  *task,
+                GError *error)
+{
+  Request *r = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_TIMED_OUT,
+                               "%s did not answer in time", r->device_name);
+      g_error_free (error);
+    }
+  else
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
+                               "%s cannot be reached (%s): check its address and that it is on the network",
+                               r->device_name, error->message);
+      g_error_free (error);
+    }
+}
+
+static void read_more (GTask *task);
+
+static void
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) parse_error = NULL;
+
+  if (chunk == NULL)
+    {
+      fail_transport (g_steal_pointer (&task), error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0)
+    {
+      g_byte_array_append (r->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      if (r->body->len > AETHER_HTTP_MAX_BODY)
+        {
+          g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                                   "%s sent more than %u KiB; that is not a device reading",
+                                   r->device_name, AETHER_HTTP_MAX_BODY / 1024);
+          return;
+        }
+      read_more (g_steal_pointer (&task));
+      return;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, (const char *)r->body->data, r->body->len, &parse_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                               "%s sent something that is not JSON (%s)", r->device_name,
+                               parse_error ? parse_error->message : "empty");
+      return;
+    }
+
+  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)), (GDestroyNotify)json_node_unref);
+}
+
+static void
+read_more (GTask *task)
+{
+  Request *r = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (r->stream, 64 * 1024, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                   on_read, task);
+}
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint status;
+
+  r->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (r->stream == NULL)
+    {
+      fail_transport (g_steal_pointer (&task), error);
+      return;
+    }
+
+  status = soup_message_get_status (r->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
+                               "%s wants a user name and password, or did not accept the ones given",
+                               r->device_name);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_FAILED, "%s answered HTTP %u %s",
+                               r->device_name, status, soup_message_get_reason_phrase (r->message));
+      return;
+    }
+
+  r->body = g_byte_array_new ();
+  read_more (g_steal_pointer (&task));
+}
+
+/**
+ * aether_http_get_json_async:
+ * @url: the URL
+ * @device_name: how errors name the device ("The Tasmota at 192.168.1.20")
+ * @username: (nullable): for basic authentication
+ * @password: (nullable): its password
+ * @timeout_s: the request's timeout
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ */
+void
+aether_http_get_json_async (const char          *url,
+                            const char          *device_name,
+                            const char          *username,
+                            const char          *password,
+                            guint                timeout_s,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Request *r = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, aether_http_get_json_async);
+  g_task_set_task_data (task, r, request_free);
+  r->url = g_strdup (url);
+  r->device_name = g_strdup (device_name);
+  r->session = soup_session_new_with_options ("timeout", MAX (timeout_s, 1),
+                                              "idle-timeout", MAX (timeout_s, 1),
+                                              "user-agent", "AetherLens/" PACKAGE_VERSION,
+                                              NULL);
+  r->message = soup_message_new ("GET", url);
+
+  if (r->message == NULL)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                               "“%s” is not an address AetherLens can ask", url);
+      return;
+    }
+
+  if (username != NULL && *username != '\0')
+    {
+      g_autofree char *pair = g_strdup_printf ("%s:%s", username, password ? password : "");
+      g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
+      g_autofree char *header = g_strdup_printf ("Basic %s", encoded);
+
+      soup_message_headers_replace (soup_message_get_request_headers (r->message), "Authorization", header);
+    }
+
+  soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, cancellable, on_sent,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * aether_http_get_json_finish:
+ * @result: the result
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full): the document, or %NULL
+ */
+JsonNode *
+aether_http_get_json_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
