@@ -257,7 +257,24 @@ on_automation_done (GObject      *object,
 
   aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
   record_history (call->self, call->alert_id, "action", detail);
-  g_message ("%s", detail);
+
+  /* The person hears what was done on their behalf. */
+  if (call->self->notifier != NULL)
+    {
+      AetherAlertRule *rule = aether_alert_engine_get_rule (call->self->alerts, call->alert_id);
+      g_autofree char *id = g_strdup_printf ("%s-automation", call->alert_id);
+      AetherAlertEvent event = {
+        .alert_id = id,
+        .title = rule ? aether_alert_rule_get_name (rule) : call->alert_id,
+        .body = detail,
+        .device_id = call->device_id,
+        .controllable = FALSE,
+      };
+
+      aether_notifier_notify (call->self->notifier, &event);
+    }
+  else
+    g_message ("%s", detail);
 
   g_object_unref (call->self);
   g_free (call->alert_id);
@@ -607,6 +624,57 @@ save_statuses (AetherService *self)
     }
 }
 
+/* Today's cost from the hot tier (the whole-home meter if there is one,
+ * else every device), and the bill of the cycle projected from the month
+ * so far, for cost alerts. */
+static void
+update_costs (AetherService *self)
+{
+  g_autoptr(GPtrArray) devices = aether_store_list_devices (self->store, NULL);
+  g_autoptr(GDateTime) now = aether_clock_now_local (self->clock, NULL);
+  g_autoptr(GDateTime) month_start = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  const char *meter = NULL;
+  double today = 0, month = 0, elapsed, length;
+
+  if (self->tariff == NULL || devices == NULL)
+    return;
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JsonObject *d = json_node_get_object (g_ptr_array_index (devices, i));
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (d, "type", ""), "energy_meter") == 0)
+        meter = json_object_get_string_member (d, "device_id");
+    }
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const char *id = json_object_get_string_member (json_node_get_object (g_ptr_array_index (devices, i)), "device_id");
+      double cost = 0;
+
+      if ((meter == NULL || g_strcmp0 (id, meter) == 0) &&
+          aether_hot_tier_get_today (self->hot, id, NULL, &cost))
+        today += cost;
+    }
+
+  month_start = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (now),
+                                 g_date_time_get_month (now), 1, 0, 0, 0);
+  totals = aether_store_energy_totals (self->store, g_date_time_to_unix (month_start) * G_USEC_PER_SEC,
+                                       aether_clock_now_us (self->clock), "device", NULL);
+  for (guint i = 0; totals != NULL && i < totals->len; i++)
+    {
+      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
+
+      if (meter == NULL || g_strcmp0 (t->key, meter) == 0)
+        month += t->cost;
+    }
+
+  elapsed = (double)(aether_clock_now_s (self->clock) - g_date_time_to_unix (month_start)) / 86400.0;
+  length = g_date_get_days_in_month (g_date_time_get_month (now), g_date_time_get_year (now));
+  aether_alert_engine_set_costs (self->alerts, today, elapsed > 0.04 ? month * length / elapsed : month);
+}
+
 static gboolean
 housekeeping (gpointer user_data)
 {
@@ -615,6 +683,7 @@ housekeeping (gpointer user_data)
 
   save_statuses (self);
   update_rate_period (self);
+  update_costs (self);
   if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
     g_warning ("Maintenance failed (it will be tried again): %s", error->message);
   g_clear_error (&error);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-sim-home.h"
 
 #define MOCK_NAME  "org.freedesktop.Notifications"
 #define MOCK_PATH  "/org/freedesktop/Notifications"
@@ -78,6 +79,22 @@ get_notify_calls (void)
   return reply;
 }
 
+static AetherService *service;
+static gboolean switched;
+
+static void
+on_switched (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (aether_service_set_state_finish (AETHER_SERVICE (object), result, &error));
+  g_assert_no_error (error);
+  switched = TRUE;
+}
+
+/* As the app does it: the device is switched through the service. */
 static void
 on_turn_off (GSimpleAction *action,
              GVariant      *parameter,
@@ -85,6 +102,8 @@ on_turn_off (GSimpleAction *action,
 {
   g_free (turned_off);
   turned_off = g_variant_dup_string (parameter, NULL);
+  if (service != NULL)
+    aether_service_set_state_async (service, turned_off, FALSE, NULL, on_switched, NULL);
 }
 
 static void
@@ -244,6 +263,74 @@ compare_doubles (gconstpointer a,
 }
 
 static void
+test_turn_off_switches_the_device (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-turnoff-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autoptr(AetherNotifier) notifier = aether_notifier_new (app);
+  AetherAlertEvent event = {
+    .alert_id = "router-awake",
+    .title = "Router Still On",
+    .body = "Router has drawn 9 W all night",
+    .device_id = "demo-router",
+    .controllable = TRUE,
+  };
+  AetherSimHome *home = aether_sim_home_get (42, 0);
+  g_autofree char *key = NULL;
+  double ignored;
+  guint id;
+  gint64 give_up;
+
+  service = aether_service_new (db, aether_clock_get_system (), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < devices->len; i++)
+    g_assert_true (aether_store_put_device (aether_service_get_store (service), g_ptr_array_index (devices, i), &error));
+  aether_service_load (service, &error);
+  g_assert_no_error (error);
+  g_assert_true (aether_sim_home_get_on (home, AETHER_SIM_ROUTER));
+
+  aether_notifier_notify (notifier, &event);
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  id = logged_notifies (&ignored);
+  while (g_get_monotonic_time () < give_up)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (logged_notifies (&ignored) > id)
+        break;
+      g_usleep (1000);
+    }
+  /* The mock numbers notifications 1, 2, … in order. */
+  id = logged_notifies (&ignored);
+  key = g_strdup ("app.turn-off-device('demo-router')");
+
+  {
+    GVariantBuilder args;
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_builder_init (&args, G_VARIANT_TYPE ("av"));
+    g_variant_builder_add (&args, "v", g_variant_new_uint32 (id));
+    g_variant_builder_add (&args, "v", g_variant_new_string (key));
+    reply = g_dbus_connection_call_sync (bus, MOCK_NAME, MOCK_PATH, MOCK_IFACE, "EmitSignal",
+                                         g_variant_new ("(sssav)", "org.freedesktop.Notifications",
+                                                        "ActionInvoked", "us", &args),
+                                         NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  switched = FALSE;
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!switched && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (switched);
+  g_assert_false (aether_sim_home_get_on (home, AETHER_SIM_ROUTER));
+
+  g_clear_object (&service);
+}
+
+static void
 test_reading_to_notify_latency (void)
 {
   g_autoptr(AetherClock) clock = aether_clock_new_manual (g_get_real_time ());
@@ -318,6 +405,7 @@ main (int   argc,
   g_test_add_func ("/alerts/notifier/reaches-daemon-and-turn-off-works",
                    test_notification_reaches_daemon_and_turn_off_works);
   g_test_add_func ("/alerts/notifier/reading-to-notify-latency", test_reading_to_notify_latency);
+  g_test_add_func ("/alerts/notifier/turn-off-switches-the-device", test_turn_off_switches_the_device);
 
   ret = g_test_run ();
 
