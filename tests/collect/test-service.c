@@ -277,6 +277,66 @@ test_unknown_plugin_is_named (Fixture       *f,
   g_assert_nonnull (strstr (err, "No plugin named “zigbee” is installed"));
 }
 
+static void
+test_rates_validate_cost_and_bill (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *seed = g_build_filename (TEST_DATA_DIR, "store", "seed-rate-schedule.json", NULL);
+  g_autofree char *fixed = g_build_filename (f->dir, "schedule.json", NULL);
+  g_autofree char *csv = g_build_filename (f->dir, "home.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) readings = g_string_new ("timestamp,device_id,metric_type,value,unit\n");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *summary;
+
+  /* The seed's example: exit 1, one line per gap. */
+  g_assert_cmpint (run_cli (f, &out, &err, "rates", "validate", seed, NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "weekdays 15:00–16:00 are not covered by any period\n"
+                            "weekdays 21:00–22:00 are not covered by any period\n");
+
+  /* With the gaps closed it prices a day: 100 W, and 7.2 kW 18:00–20:00 PDT. */
+  g_file_get_contents (seed, &text, NULL, NULL);
+  {
+    g_autoptr(GString) s = g_string_new (text);
+
+    g_string_replace (s, "00:00-15:00,22:00-23:59", "00:00-16:00,21:00-23:59", 1);
+    g_file_set_contents (fixed, s->str, -1, NULL);
+  }
+  for (int i = 0; i <= 86400; i += 60)
+    g_string_append_printf (readings, "%d,ev,power,%d,W\n", 1717398000 + i,
+                            (i >= 18 * 3600 && i < 20 * 3600) ? 7200 : 100);
+  g_file_set_contents (csv, readings->str, -1, NULL);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "rates", "cost", "--schedule", fixed, "--readings", csv,
+                            "--interval", "1h", NULL), ==, 0);
+  json = json_from_string (out, NULL);
+  summary = json_object_get_object_member (json_node_get_object (json), "summary");
+  /* Peak 16:00–21:00: 3 h × 0.1 kWh + 2 h × 7.2 kWh = 14.7 kWh at 0.42 = 6.174 */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (
+                                  json_object_get_object_member (summary, "by_period"), "peak"), "cost"), 6.174, 1e-6);
+  /* Demand: 7.2 kW × 15 $/kW */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (summary, "demand_charge"), 108.0, 1e-6);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (json), "records")), ==, 24);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&json, json_node_unref);
+  g_assert_cmpint (run_cli (f, &out, &err, "rates", "bill", "--schedule", fixed, "--readings", csv,
+                            "--cycle-start", "2024-06-01", NULL), ==, 0);
+  json = json_from_string (out, NULL);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (
+                                  json_node_get_object (json), "fixed_charges"), "total"), 10.0, 1e-6);
+  g_assert_true (json_object_has_member (json_node_get_object (json), "projection"));
+
+  /* A cycle the schedule does not cover is refused with the date. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, &out, &err, "rates", "bill", "--schedule", fixed, "--readings", csv,
+                            "--cycle-start", "2023-06-01", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "No rate schedule is in force on 2023-06-01"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +350,7 @@ main (int   argc,
   ADD ("/service/db/ingest-and-query", test_ingest_and_query_through_the_cli);
   ADD ("/service/alerts/bad-rule-is-refused", test_bad_alert_rule_is_refused);
   ADD ("/service/devices/unknown-plugin-is-named", test_unknown_plugin_is_named);
+  ADD ("/service/rates/validate-cost-and-bill", test_rates_validate_cost_and_bill);
 #undef ADD
 
   return g_test_run ();

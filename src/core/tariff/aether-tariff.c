@@ -800,7 +800,7 @@ aether_tariff_bill (AetherTariff               *self,
   g_autofree char *start_text = NULL;
   g_autofree char *end_text = NULL;
   AetherRateSchedule *s;
-  gint64 cycle_end_s, data_end = cycle_start_s;
+  gint64 cycle_end_s, data_end = cycle_start_s, data_start = G_MAXINT64;
   Walk w;
   Totals t = { 0 };
   gint64 peak_at;
@@ -823,8 +823,11 @@ aether_tariff_bill (AetherTariff               *self,
   for (guint i = 0; i < n_intervals; i++)
     {
       walk_interval (&w, &intervals[i], cycle_start_s, cycle_end_s);
-      if (intervals[i].start_s < cycle_end_s)
-        data_end = MAX (data_end, MIN (intervals[i].end_s, cycle_end_s));
+      if (intervals[i].start_s < cycle_end_s && intervals[i].end_s > cycle_start_s)
+        {
+          data_end = MAX (data_end, MIN (intervals[i].end_s, cycle_end_s));
+          data_start = MIN (data_start, MAX (intervals[i].start_s, cycle_start_s));
+        }
     }
 
   if (!check_covered (&w, error))
@@ -890,10 +893,11 @@ aether_tariff_bill (AetherTariff               *self,
   add_member_double (b, "total", t.total);
   add_member_double (b, "co2_kg", w.co2_kg);
 
-  if (data_end < cycle_end_s && data_end > cycle_start_s)
+  if (data_end < cycle_end_s && data_end > data_start)
     {
       Totals p = t;
-      double factor = (double)(cycle_end_s - cycle_start_s) / (double)(data_end - cycle_start_s);
+      /* The usage rate seen so far, over the whole cycle. */
+      double factor = (double)(cycle_end_s - cycle_start_s) / (double)(data_end - data_start);
       g_autofree char *through = aether_format_timestamp (data_end * G_USEC_PER_SEC);
 
       p.energy_cost = t.energy_cost * factor;
