@@ -177,6 +177,8 @@ db_query (AetherCliContext  *ctx,
           char             **argv)
 {
   g_autofree char *device = NULL;
+  g_autofree char *room = NULL;
+  g_autofree char *type = NULL;
   g_autofree char *metric = NULL;
   g_autofree char *from_text = NULL;
   g_autofree char *to_text = NULL;
@@ -184,6 +186,8 @@ db_query (AetherCliContext  *ctx,
   int points = 0;
   const GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("The device"), "ID" },
+    { "room", 0, 0, G_OPTION_ARG_STRING, &room, N_("Instead of a device: the sum of a room's devices"), "ROOM" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Instead of a device: the sum of every device of a type"), "TYPE" },
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, N_("The metric (power, energy, voltage, …)"), "TYPE" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start of the range"), "TIMESTAMP" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End of the range"), "TIMESTAMP" },
@@ -203,8 +207,12 @@ db_query (AetherCliContext  *ctx,
   if (!parse_options (&argc, &argv, NULL, _("Print a series over a range as JSON."), entries, &error))
     return aether_cli_fail (error);
 
-  if (device == NULL || metric == NULL)
-    g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--device and --metric are required"));
+  if ((device == NULL && room == NULL && type == NULL) || metric == NULL)
+    g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                         _("--metric and one of --device, --room or --type are required"));
+  else if ((room != NULL || type != NULL) && tier_text != NULL)
+    g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                         _("A room or type sums its devices per column: give --points, not --tier"));
   else if (tier_text != NULL && !aether_tier_from_string (tier_text, &tier))
     g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
                  _("--tier “%s” is not one of raw, 1m, 5m, 1h, 1d"), tier_text);
@@ -220,13 +228,19 @@ db_query (AetherCliContext  *ctx,
   if (tier_text == NULL && points == 0)
     points = 1000;
 
-  if (!(store = open_store (ctx, &error)) ||
-      !(buckets = aether_store_query (store, device, metric, from_us, to_us, tier_text ? 0 : (guint)points,
-                                      tier_text ? (int)tier : -1, &used, &error)))
+  if (!(store = open_store (ctx, &error)))
+    return aether_cli_fail (error);
+  if (device != NULL)
+    buckets = aether_store_query (store, device, metric, from_us, to_us, tier_text ? 0 : (guint)points,
+                                  tier_text ? (int)tier : -1, &used, &error);
+  else
+    buckets = aether_store_query_group (store, room ? "room" : "type", room ? room : type, metric,
+                                        from_us, to_us, (guint)points, &used, &error);
+  if (buckets == NULL)
     return aether_cli_fail (error);
 
   json_builder_begin_object (builder);
-  add_string (builder, "device_id", device);
+  add_string (builder, device ? "device_id" : room ? "room" : "type", device ? device : room ? room : type);
   add_string (builder, "metric_type", metric);
   add_string (builder, "tier", aether_tier_to_string (used));
   json_builder_set_member_name (builder, used == AETHER_TIER_RAW && tier_text ? "samples" : "buckets");

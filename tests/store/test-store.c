@@ -593,6 +593,43 @@ test_daily_tier_keeps_hour_profile (Fixture       *f,
   sqlite3_close (db);
 }
 
+static double
+steady_50 (guint i)
+{
+  return 50.0;
+}
+
+static void
+test_group_query_sums_a_room (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) tv = series_readings ("tv", "power", "W", T0, 3600, 1, steady_100);
+  g_autoptr(GArray) lamp = series_readings ("lamp", "power", "W", T0, 3600, 1, steady_50);
+  g_autoptr(GArray) columns = NULL;
+  g_autoptr(JsonNode) tv_dev = json_from_string ("{\"device_id\": \"tv\", \"name\": \"TV\", \"type\": \"smart_plug\","
+                                                 " \"location\": {\"room\": \"living_room\"}}", NULL);
+  g_autoptr(JsonNode) lamp_dev = json_from_string ("{\"device_id\": \"lamp\", \"name\": \"Lamp\", \"type\": \"lighting\","
+                                                   " \"location\": {\"room\": \"living_room\"}}", NULL);
+
+  g_assert_true (aether_store_put_device (f->store, tv_dev, &error));
+  g_assert_true (aether_store_put_device (f->store, lamp_dev, &error));
+  ingest (f, tv);
+  ingest (f, lamp);
+  g_assert_true (aether_store_maintain (f->store, US (T0 + 3600), NULL, &error));
+
+  columns = aether_store_query_group (f->store, "room", "living_room", "power", US (T0), US (T0 + 3600), 6,
+                                      NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (columns->len, ==, 6);
+  for (guint i = 0; i < columns->len; i++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (columns, AetherBucket, i).avg, 150.0, 1e-9);
+
+  g_clear_pointer (&columns, g_array_unref);
+  g_assert_null (aether_store_query_group (f->store, "room", "attic", "power", US (T0), US (T0 + 3600), 6, NULL, &error));
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
+}
+
 /* ---- writer, crash, backup --------------------------------------------- */
 
 static void
@@ -858,6 +895,7 @@ main (int   argc,
   ADD ("/store/retention/keeps-exactly-promised-rows", test_retention_keeps_exactly_promised_rows);
   ADD ("/store/energy/per-device-and-priced", test_energy_per_device_and_priced);
   ADD ("/store/energy/daily-tier-keeps-hour-profile", test_daily_tier_keeps_hour_profile);
+  ADD ("/store/query/group-sums-a-room", test_group_query_sums_a_room);
   ADD ("/store/writer/stores-everything-pushed", test_writer_stores_everything_pushed);
   ADD ("/store/writer/sigkill-loses-nothing-committed", test_sigkill_during_ingest_loses_nothing_committed);
   ADD ("/store/backup/rotates-and-restore-checks-first", test_backup_rotates_and_restore_checks_first);

@@ -1501,6 +1501,16 @@ aether_store_run_reprice_jobs (AetherStore  *self,
 
 /* ---- Queries ----------------------------------------------------------- */
 
+static int
+compare_bucket_start (gconstpointer a,
+                      gconstpointer b)
+{
+  gint64 x = ((const AetherBucket *)a)->start_us;
+  gint64 y = ((const AetherBucket *)b)->start_us;
+
+  return (x > y) - (x < y);
+}
+
 static gint64
 find_series (sqlite3     *db,
              const char  *device_id,
@@ -1720,6 +1730,132 @@ aether_store_query (AetherStore  *self,
       }
     acc_clear (&col);
   }
+
+  return result;
+}
+
+/**
+ * aether_store_query_group:
+ * @self: a store
+ * @group_by: `device`, `room`, `type` (the device type) or `metric`
+ * @key: the device id, room, device type or metric type
+ * @metric_type: the metric to add up (for `metric`, @key itself)
+ * @from_us: start of the range
+ * @to_us: end of the range
+ * @points: how many columns at most
+ * @tier_used: (out) (optional): the tier used
+ * @error: a location for a #GError
+ *
+ * The sum of a metric over every series in a group (the power of a room,
+ * of every heat pump): per column, the sum of the members' averages, and
+ * of their minima and maxima as bounds. Percentiles of a sum cannot be
+ * derived from its parts' and are left out (NAN).
+ *
+ * Returns: (transfer full) (element-type AetherBucket): columns in time order
+ */
+GArray *
+aether_store_query_group (AetherStore  *self,
+                          const char   *group_by,
+                          const char   *key,
+                          const char   *metric_type,
+                          gint64        from_us,
+                          gint64        to_us,
+                          guint         points,
+                          AetherTier   *tier_used,
+                          GError      **error)
+{
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) columns = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  const char *where;
+  g_autofree char *sql = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  GArray *result;
+  AetherTier used = AETHER_TIER_1M;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+  g_return_val_if_fail (group_by != NULL && key != NULL, NULL);
+
+  if (g_str_equal (group_by, "device"))
+    where = "s.device_id = ?1 AND s.metric_type = ?2";
+  else if (g_str_equal (group_by, "room"))
+    where = "json_extract(d.location, '$.room') = ?1 AND s.metric_type = ?2";
+  else if (g_str_equal (group_by, "type"))
+    where = "d.type = ?1 AND s.metric_type = ?2";
+  else if (g_str_equal (group_by, "metric"))
+    where = "s.metric_type = ?1";
+  else
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                   "Cannot group by “%s”: use device, room, type or metric", group_by);
+      return NULL;
+    }
+
+  db = _aether_store_get_db (self);
+  sql = g_strdup_printf ("SELECT s.device_id FROM series s LEFT JOIN devices d ON d.device_id = s.device_id WHERE %s",
+                         where);
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not find the group's series", error), NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, metric_type ? metric_type : key, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (members, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  if (members->len == 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND, "No %s readings for %s “%s”",
+                   metric_type ? metric_type : key, group_by, key);
+      return NULL;
+    }
+
+  /* Columns of the same width for every member, then added up. */
+  for (guint i = 0; i < members->len; i++)
+    {
+      const char *member_metric = g_str_equal (group_by, "metric") ? key : metric_type;
+      g_autoptr(GArray) part = NULL;
+      double width = (double)(to_us - from_us) / G_USEC_PER_SEC / MAX (points, 1);
+
+      part = aether_store_query (self, g_ptr_array_index (members, i), member_metric, from_us, to_us,
+                                 points, -1, &used, error);
+      if (part == NULL)
+        return NULL;
+
+      for (guint j = 0; j < part->len; j++)
+        {
+          AetherBucket *b = &g_array_index (part, AetherBucket, j);
+          gint64 column = (gint64)floor ((double)(b->start_us - from_us) / G_USEC_PER_SEC / width);
+          AetherBucket *sum = g_hash_table_lookup (columns, &column);
+
+          if (sum == NULL)
+            {
+              sum = g_new0 (AetherBucket, 1);
+              sum->start_us = from_us + (gint64)(column * width * G_USEC_PER_SEC);
+              sum->p50 = sum->p95 = NAN;
+              g_hash_table_insert (columns, g_memdup2 (&column, sizeof column), sum);
+            }
+          sum->count += b->count;
+          sum->avg += b->avg;
+          sum->min += b->min;
+          sum->max += b->max;
+          sum->first += b->first;
+          sum->last += b->last;
+        }
+    }
+
+  if (tier_used != NULL)
+    *tier_used = used;
+
+  result = g_array_new (FALSE, TRUE, sizeof (AetherBucket));
+  {
+    g_autoptr(GList) keys = g_hash_table_get_keys (columns);
+
+    for (GList *l = keys; l; l = l->next)
+      g_array_append_val (result, *(AetherBucket *)g_hash_table_lookup (columns, l->data));
+  }
+  g_array_sort (result, compare_bucket_start);
 
   return result;
 }
