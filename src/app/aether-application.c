@@ -15,6 +15,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#if HAVE_LIBPORTAL
+# include <libportal-gtk4/portal-gtk4.h>
+#endif
 
 #include "aether-application.h"
 #include "aether-preferences-window.h"
@@ -98,12 +101,41 @@ find_main_window (AetherApplication *self)
   return NULL;
 }
 
+#if HAVE_LIBPORTAL
+static void
+on_background_answer (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Denied: we still hold the application while the session lasts, but
+   * the desktop may stop us; say so in the log rather than pretend. */
+  if (!xdp_portal_request_background_finish (XDP_PORTAL (object), result, &error))
+    g_warning ("Running in the background was not allowed: %s", error ? error->message : "denied");
+}
+#endif
+
 static gboolean
 on_main_window_close_request (AetherApplication *self,
                               AetherWindow      *window)
 {
   if (!g_settings_get_boolean (self->settings, "run-in-background"))
     return FALSE;
+
+#if HAVE_LIBPORTAL
+  /* In a sandbox, ask the background portal, as GNOME expects. */
+  if (xdp_portal_running_under_sandbox ())
+    {
+      g_autoptr(XdpPortal) portal = xdp_portal_new ();
+      XdpParent *parent = xdp_parent_new_gtk (GTK_WINDOW (window));
+
+      xdp_portal_request_background (portal, parent,
+                                     _("AetherLens keeps reading your devices and raising alerts"),
+                                     NULL, XDP_BACKGROUND_FLAG_NONE, NULL, on_background_answer, NULL);
+      xdp_parent_free (parent);
+    }
+#endif
 
   /* Keep the application, and so collection and alerts, alive. */
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
