@@ -26,6 +26,9 @@ typedef struct
 {
   char         *url;
   char         *device_name;
+  char         *username;
+  char         *password;
+  guint         tried_digest : 1;
   SoupSession  *session;
   SoupMessage  *message;
   GInputStream *stream;
@@ -39,6 +42,8 @@ request_free (gpointer data)
 
   g_free (r->url);
   g_free (r->device_name);
+  g_free (r->username);
+  g_free (r->password);
   g_clear_object (&r->stream);
   g_clear_object (&r->message);
   g_clear_object (&r->session);
@@ -71,6 +76,49 @@ fail_transport (GTask  *task,
 }
 
 static void read_more (GTask *task);
+static void on_sent (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static char *
+hex_digest (GChecksumType  type,
+            const char    *text)
+{
+  return g_compute_checksum_for_string (type, text, -1);
+}
+
+/* An RFC 7616 answer to a Digest challenge (Shelly Gen2 asks with SHA-256). */
+static char *
+digest_authorization (Request    *r,
+                      const char *challenge)
+{
+  g_autoptr(GHashTable) params = soup_header_parse_param_list (challenge + strlen ("Digest "));
+  const char *realm = g_hash_table_lookup (params, "realm");
+  const char *nonce = g_hash_table_lookup (params, "nonce");
+  const char *algorithm = g_hash_table_lookup (params, "algorithm");
+  const char *opaque = g_hash_table_lookup (params, "opaque");
+  GChecksumType type = g_strcmp0 (algorithm, "SHA-256") == 0 ? G_CHECKSUM_SHA256 : G_CHECKSUM_MD5;
+  g_autoptr(GUri) uri = g_uri_parse (r->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *cnonce = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
+  g_autofree char *a1 = NULL, *a2 = NULL, *ha1 = NULL, *ha2 = NULL, *resp_in = NULL, *response = NULL;
+  const char *user = r->username && *r->username ? r->username : "admin";
+
+  if (realm == NULL || nonce == NULL || uri == NULL)
+    return NULL;
+
+  path = g_uri_get_query (uri) ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
+                               : g_strdup (g_uri_get_path (uri));
+  a1 = g_strdup_printf ("%s:%s:%s", user, realm, r->password);
+  a2 = g_strdup_printf ("GET:%s", path);
+  ha1 = hex_digest (type, a1);
+  ha2 = hex_digest (type, a2);
+  resp_in = g_strdup_printf ("%s:%s:00000001:%s:auth:%s", ha1, nonce, cnonce, ha2);
+  response = hex_digest (type, resp_in);
+
+  return g_strdup_printf ("Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", algorithm=%s, "
+                          "response=\"%s\", qop=auth, nc=00000001, cnonce=\"%s\"%s%s%s",
+                          user, realm, nonce, path, type == G_CHECKSUM_SHA256 ? "SHA-256" : "MD5",
+                          response, cnonce, opaque ? ", opaque=\"" : "", opaque ? opaque : "", opaque ? "\"" : "");
+}
 
 static void
 on_read (GObject      *object,
@@ -144,6 +192,31 @@ on_sent (GObject      *object,
     }
 
   status = soup_message_get_status (r->message);
+
+  /* A Digest challenge and a password to answer it with: once. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && !r->tried_digest && r->password != NULL && *r->password)
+    {
+      const char *challenge = soup_message_headers_get_one (soup_message_get_response_headers (r->message),
+                                                            "WWW-Authenticate");
+      g_autofree char *authorization = challenge && g_str_has_prefix (challenge, "Digest ")
+                                       ? digest_authorization (r, challenge) : NULL;
+
+      if (authorization != NULL)
+        {
+          SoupMessage *retry = soup_message_new ("GET", r->url);
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          r->tried_digest = TRUE;
+          g_clear_object (&r->stream);
+          g_clear_object (&r->message);
+          r->message = retry;
+          soup_message_headers_replace (soup_message_get_request_headers (retry), "Authorization", authorization);
+          soup_session_send_async (r->session, retry, G_PRIORITY_DEFAULT, cancellable,
+                                   on_sent, g_steal_pointer (&task));
+          return;
+        }
+    }
+
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
@@ -166,7 +239,8 @@ on_sent (GObject      *object,
  * aether_http_get_json_async:
  * @url: the URL
  * @device_name: how errors name the device ("The Tasmota at 192.168.1.20")
- * @username: (nullable): for basic authentication
+ * @username: (nullable): for basic authentication (sent at once) and digest
+ *   authentication (answered when the device challenges)
  * @password: (nullable): its password
  * @timeout_s: the request's timeout
  * @cancellable: (nullable): a #GCancellable
@@ -190,6 +264,8 @@ aether_http_get_json_async (const char          *url,
   g_task_set_task_data (task, r, request_free);
   r->url = g_strdup (url);
   r->device_name = g_strdup (device_name);
+  r->username = g_strdup (username);
+  r->password = g_strdup (password);
   r->session = soup_session_new_with_options ("timeout", MAX (timeout_s, 1),
                                               "idle-timeout", MAX (timeout_s, 1),
                                               "user-agent", "AetherLens/" PACKAGE_VERSION,
@@ -203,7 +279,7 @@ aether_http_get_json_async (const char          *url,
       return;
     }
 
-  if (username != NULL && *username != '\0')
+  if (username != NULL && *username != '\0' && password != NULL)
     {
       g_autofree char *pair = g_strdup_printf ("%s:%s", username, password ? password : "");
       g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
