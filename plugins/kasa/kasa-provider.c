@@ -425,6 +425,12 @@ answer_realtime (GTask      *task,
       g_object_unref (task);
       return;
     }
+  if (samples->len == 0 || g_array_index (samples, AetherSample, 0).metric != AETHER_METRIC_POWER)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s sent no power reading", c->name);
+      g_object_unref (task);
+      return;
+    }
 
   g_task_return_pointer (task, g_steal_pointer (&samples), (GDestroyNotify)g_array_unref);
   g_object_unref (task);

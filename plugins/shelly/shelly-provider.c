@@ -18,7 +18,7 @@
  * time pretending to be UTC, so readings are stamped on arrival.
  *
  * Channels: a Gen1 device's meters or emeters in order; Gen2 `switch:N`,
- * `pm1:N`, `em1:N` by N; a Pro 3EM in triphase profile (`em:0`) has phases
+ * `cover:N` (a 2PM in shutter mode meters its motor), `pm1:N`, `em1:N` by N; a Pro 3EM in triphase profile (`em:0`) has phases
  * A, B, C as channels 0–2 and the whole meter as channel 3. */
 
 #define G_LOG_DOMAIN "shelly-provider"
@@ -259,7 +259,7 @@ parse_gen2 (Call        *c,
       if (o == NULL)
         continue;
 
-      if (g_str_has_prefix (key, "switch:") || g_str_has_prefix (key, "pm1:"))
+      if (g_str_has_prefix (key, "switch:") || g_str_has_prefix (key, "cover:") || g_str_has_prefix (key, "pm1:"))
         {
           if (!json_object_has_member (o, "apower"))
             continue;   /* a relay without a meter */
@@ -404,6 +404,81 @@ generation_of (JsonObject *shelly)
   return json_object_has_member (shelly, "gen") ? (int)json_object_get_int_member (shelly, "gen") : 1;
 }
 
+/* What the status of a Plus or Pro device says of it, since its /shelly
+ * does not: one channel per metered `switch:N`, `cover:N` or `pm1:N`, per
+ * `em1:N`; a three-phase `em:0` has its phases as channels 0–2 (its whole-
+ * meter channel 3 is their sum, not a device of its own). */
+static void
+describe_gen2 (JsonObject           *status,
+               AetherDeviceIdentity *id)
+{
+  g_autoptr(GList) keys = json_object_get_members (status);
+  g_autoptr(GPtrArray) caps = g_ptr_array_new ();
+  gboolean metered = FALSE, switchable = FALSE;
+  guint n = 1;
+
+  for (GList *l = keys; l; l = l->next)
+    {
+      const char *key = l->data;
+      const char *colon = strchr (key, ':');
+      JsonObject *o = object_member (status, key);
+      guint index = colon ? (guint)g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+
+      if (o == NULL || colon == NULL)
+        continue;
+      if (g_str_has_prefix (key, "switch:"))
+        switchable = TRUE;
+      if (g_str_equal (key, "em:0"))
+        {
+          n = MAX (n, 3);
+          metered = TRUE;
+        }
+      else if (((g_str_has_prefix (key, "switch:") || g_str_has_prefix (key, "cover:")) && json_object_has_member (o, "apower")) ||
+               g_str_has_prefix (key, "pm1:") || g_str_has_prefix (key, "em1:"))
+        {
+          n = MAX (n, index + 1);
+          metered = TRUE;
+        }
+    }
+
+  id->n_channels = n;
+  if (metered)
+    {
+      g_ptr_array_add (caps, (gpointer)"power_monitoring");
+      g_ptr_array_add (caps, (gpointer)"energy_metering");
+    }
+  if (switchable)
+    g_ptr_array_add (caps, (gpointer)"on_off_control");
+  g_ptr_array_add (caps, NULL);
+  g_strfreev (id->capabilities);
+  id->capabilities = g_strdupv ((char **)caps->pdata);
+}
+
+static void
+on_probe_status (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *c = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = aether_http_get_json_finish (result, &error);
+  AetherDeviceIdentity *id = g_object_steal_data (G_OBJECT (task), "identity");
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      aether_device_identity_free (id);
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s sent a status that is not an object", c->name);
+      return;
+    }
+
+  describe_gen2 (json_node_get_object (root), id);
+  g_task_return_pointer (task, id, (GDestroyNotify)aether_device_identity_free);
+}
+
 static void
 on_identity (GObject      *object,
              GAsyncResult *result,
@@ -474,6 +549,15 @@ on_identity (GObject      *object,
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
                                "%s is protected with a password: enter the one set under Settings → Authentication",
                                c->name);
+      return;
+    }
+
+  /* /shelly of Plus and Pro devices does not say how many outputs or
+   * meters there are; their status does. */
+  if (c->gen >= 2)
+    {
+      g_object_set_data_full (G_OBJECT (task), "identity", id, (GDestroyNotify)aether_device_identity_free);
+      get (c, g_steal_pointer (&task), "/rpc/Shelly.GetStatus", on_probe_status);
       return;
     }
 

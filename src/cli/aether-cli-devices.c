@@ -194,6 +194,69 @@ make_device_id (const char *name)
   return g_string_free (id, FALSE);
 }
 
+/* The seed's Device model for a probed device, or for one channel of it. */
+static JsonNode *
+build_device (const char                 *id,
+              const char                 *name,
+              const char                 *room,
+              const AetherDeviceIdentity *identity,
+              JsonObject                 *configuration)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, identity->suggested_type ? identity->suggested_type : "smart_plug");
+  if (identity->manufacturer)
+    {
+      json_builder_set_member_name (b, "manufacturer");
+      json_builder_add_string_value (b, identity->manufacturer);
+    }
+  if (identity->model)
+    {
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, identity->model);
+    }
+  json_builder_set_member_name (b, "location");
+  json_builder_begin_object (b);
+  if (room)
+    {
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, room);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "capabilities");
+  json_builder_begin_array (b);
+  for (guint i = 0; identity->capabilities && identity->capabilities[i]; i++)
+    json_builder_add_string_value (b, identity->capabilities[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "configuration");
+  {
+    JsonNode *c = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_set_object (c, configuration);
+    json_builder_add_value (b, c);
+  }
+  json_builder_set_member_name (b, "metadata");
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "online");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "error_count");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "total_runtime_hours");
+  json_builder_add_int_value (b, 0);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 static int
 devices_add (AetherCliContext  *ctx,
              int                argc,
@@ -220,7 +283,6 @@ devices_add (AetherCliContext  *ctx,
   g_autoptr(JsonObject) plugin_config = json_object_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AetherDeviceIdentity) identity = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) device = NULL;
   AetherDeviceProvider *provider;
 
@@ -275,60 +337,34 @@ devices_add (AetherCliContext  *ctx,
   if (identity->mac_address)
     json_object_set_string_member (configuration, "mac_address", identity->mac_address);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "device_id");
-  json_builder_add_string_value (b, id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, name);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, identity->suggested_type ? identity->suggested_type : "smart_plug");
-  if (identity->manufacturer)
-    {
-      json_builder_set_member_name (b, "manufacturer");
-      json_builder_add_string_value (b, identity->manufacturer);
-    }
-  if (identity->model)
-    {
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, identity->model);
-    }
-  json_builder_set_member_name (b, "location");
-  json_builder_begin_object (b);
-  if (room)
-    {
-      json_builder_set_member_name (b, "room");
-      json_builder_add_string_value (b, room);
-    }
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "capabilities");
-  json_builder_begin_array (b);
-  for (guint i = 0; identity->capabilities && identity->capabilities[i]; i++)
-    json_builder_add_string_value (b, identity->capabilities[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "configuration");
-  {
-    JsonNode *c = json_node_new (JSON_NODE_OBJECT);
 
-    json_node_set_object (c, configuration);
-    json_builder_add_value (b, c);
-  }
-  json_builder_set_member_name (b, "metadata");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "online");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "error_count");
-  json_builder_add_int_value (b, 0);
-  json_builder_set_member_name (b, "total_runtime_hours");
-  json_builder_add_int_value (b, 0);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  device = json_builder_get_root (b);
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
+    return aether_cli_fail (error);
 
-  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !aether_store_put_device (store, device, &error))
+  /* A strip or a multi-channel relay is one registry device per channel,
+   * each polled and switched on its own (plugin_config.channel), unless a
+   * channel was chosen. */
+  if (identity->n_channels > 1 && !json_object_has_member (plugin_config, "channel"))
+    {
+      for (guint channel = 0; channel < identity->n_channels; channel++)
+        {
+          g_autofree char *channel_id = g_strdup_printf ("%s-%u", id, channel + 1);
+          /* TRANSLATORS: a device name and the number of one of its outlets or channels */
+          g_autofree char *channel_name = g_strdup_printf (_("%s %u"), name, channel + 1);
+          g_autoptr(JsonNode) one = NULL;
+
+          json_object_set_int_member (plugin_config, "channel", channel);
+          one = build_device (channel_id, channel_name, room, identity, configuration);
+          if (!aether_store_put_device (store, one, &error))
+            return aether_cli_fail (error);
+          printf (_("Added %s (%s %s, channel %u) as %s\n"), channel_name, identity->manufacturer ? identity->manufacturer : "",
+                  identity->model ? identity->model : "", channel + 1, channel_id);
+        }
+      return AETHER_CLI_EXIT_OK;
+    }
+
+  device = build_device (id, name, room, identity, configuration);
+  if (!aether_store_put_device (store, device, &error))
     return aether_cli_fail (error);
 
   printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",

@@ -133,17 +133,40 @@ handler (SoupServer        *server,
     soup_server_message_set_status (msg, 404, NULL);
 }
 
-static Fake *
-fake_new (const char *file)
+static JsonNode *
+load (const char *file)
 {
   g_autofree char *path = g_build_filename (TEST_DATA_DIR, "shelly", file, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  Fake *fake = g_new0 (Fake, 1);
-  GSList *uris;
 
   g_assert_true (json_parser_load_from_file (parser, path, &error));
-  fake->bundle = json_node_copy (json_parser_get_root (parser));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* A recorded device: a dump file with `shelly` and `status`, or, written
+ * "identity-file+status-file", the two answers recorded separately. */
+static Fake *
+fake_new (const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  Fake *fake = g_new0 (Fake, 1);
+  const char *plus = strchr (file, '+');
+  GSList *uris;
+
+  if (plus == NULL)
+    fake->bundle = load (file);
+  else
+    {
+      g_autofree char *identity_file = g_strndup (file, plus - file);
+      JsonObject *bundle = json_object_new ();
+
+      json_object_set_member (bundle, "shelly", load (identity_file));
+      json_object_set_member (bundle, "status", *(plus + 1) ? load (plus + 1) : json_from_string ("{}", NULL));
+      fake->bundle = json_node_init_object (json_node_alloc (), bundle);
+      json_object_unref (bundle);
+    }
   fake->server = soup_server_new (NULL, NULL);
   fake->relay_on = TRUE;
   soup_server_add_handler (fake->server, NULL, handler, fake, NULL);
@@ -261,6 +284,9 @@ static const struct {
   { "matterbridge_shellypro3em-A0DD6CA0C27C.monophase.json", 2, 6.5, 0.15, 234.5 },
   { "matterbridge_shellyproem50-A0DD6CA09158.json", 0, 231.9, 8797809.13, 232.9 },
   { "matterbridge_shellypstripg4-D885ACE52518.json", 1, 0, 858, 232.5 },
+  /* A 2PM Gen3 in shutter mode meters the motor (its Cover.GetStatus file
+   * is the same cover:0 object on its own). */
+  { "aioshelly_mini_1_gen4_Shelly.GetDeviceInfo.json+aioshelly_2pm_gen3_Shelly.GetStatus.json", 0, 0, 314.614, 219.2 },
 };
 
 static void
@@ -302,24 +328,100 @@ probe_fake (Fake        *fake,
   return aether_device_provider_probe_finish (provider, wait_for (&result), error);
 }
 
+/* Every recorded device's identity, read off its /shelly (or
+ * Shelly.GetDeviceInfo) and, for Plus and Pro, the channels its status
+ * shows. Capabilities: M metered, S switchable. */
+static const struct {
+  const char *file;
+  const char *model;
+  const char *firmware;
+  const char *mac;
+  guint       n_channels;
+  const char *caps;
+  const char *type;
+} identities[] = {
+  { "aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json", "SHPLG-S", "20230913-113421/v1.14.0-gcb84623", "AA:BB:CC:DD:EE:FF", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyem3-485519D732F4.json", "SHEM-3", "20230913-114244/v1.14.0-gcb84623", "48:55:19:D7:32:F4", 3, "MS", "energy_meter" },
+  { "matterbridge_shellyplug-s-4022D88349C4.json", "SHPLG-S", "20230913-113421/v1.14.0-gcb84623", "40:22:D8:83:49:C4", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyplug-s-C38EAB.json", "SHPLG-S", "20230913-113421/v1.14.0-gcb84623", "E8:68:E7:C3:8E:AB", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyswitch25-3494546BBF7E.json", "SHSW-25", "20230913-112234/v1.14.0-gcb84623", "34:94:54:6B:BF:7E", 2, "MS", "smart_plug" },
+  { "aioshelly_plus_1pm_SNSW-001P16EU_fw1.1.0_dump.json", "SNSW-001P16EU", "1.1.0", "AA:BB:CC:DD:EE:FF", 1, "MS", "smart_plug" },
+  { "aioshelly_plus_plug_it_SNPL-00110IT_fw1.1.0_dump.json", "SNPL-00110IT", "1.1.0", "AA:BB:CC:DD:EE:FF", 1, "MS", "smart_plug" },
+  { "aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json", "SNPL-00112EU", "1.1.0", "AA:BB:CC:DD:EE:FF", 1, "MS", "smart_plug" },
+  { "aioshelly_pro_3em_SPEM-003CEBEU_fw1.1.0_dump.json", "SPEM-003CEBEU", "1.1.0", "AA:BB:CC:DD:EE:FF", 3, "M", "energy_meter" },
+  { "aioshelly_pro_4pm_SPSW-004PE16EU_fw1.0.3_dump.json", "SPSW-004PE16EU", "1.0.3", "AA:BB:CC:DD:EE:FF", 4, "MS", "smart_plug" },
+  { "matterbridge_shelly1pmg4-A085E3BD0544.json", "S4SW-001P16EU", "1.7.5", "A0:85:E3:BD:05:44", 1, "MS", "smart_plug" },
+  { "matterbridge_shelly3em63g3-84FCE6367400.json", "S3EM-003CXCEU63", "1.4.99-dev111396", "84:FC:E6:36:74:00", 3, "M", "energy_meter" },
+  { "matterbridge_shellyazplug-E4B3232DC0CC.json", "S3PL-10112EU", "1.2.2-plugazprod0", "E4:B3:23:2D:C0:CC", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyemg3-84FCE636582C.json", "S3EM-002CXCEU", "1.7.5", "84:FC:E6:36:58:2C", 2, "MS", "energy_meter" },
+  { "matterbridge_shellyplugsg3-5432045CE094.json", "S3PL-00112EU", "1.2.3-matter22", "54:32:04:5C:E0:94", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyplus1pm-441793D69718.json", "SNSW-001P16EU", "1.7.5", "44:17:93:D6:97:18", 1, "MS", "smart_plug" },
+  { "matterbridge_shellyplusplugs-E86BEAEAA000.json", "SNPL-00112EU", "1.7.5", "E8:6B:EA:EA:A0:00", 1, "MS", "smart_plug" },
+  { "matterbridge_shellypmminig3-84FCE63957F4.json", "S3PM-001PCEU16", "1.7.5", "84:FC:E6:39:57:F4", 1, "M", "smart_plug" },
+  { "matterbridge_shellypro1pm-EC62608AB9A4.json", "SPSW-201PE16EU", "1.7.5", "EC:62:60:8A:B9:A4", 1, "MS", "smart_plug" },
+  { "matterbridge_shellypro3em-A0DD6CA0C27C.json", "SPEM-003CEBEU", "1.7.5", "A0:DD:6C:A0:C2:7C", 3, "M", "energy_meter" },
+  { "matterbridge_shellypro3em-A0DD6CA0C27C.monophase.json", "SPEM-003CEBEU", "1.7.5", "A0:DD:6C:A0:C2:7C", 3, "M", "energy_meter" },
+  { "matterbridge_shellyproem50-A0DD6CA09158.json", "SPEM-002CEBEU50", "1.7.5", "A0:DD:6C:A0:91:58", 2, "MS", "energy_meter" },
+  { "matterbridge_shellypstripg4-D885ACE52518.json", "S4PL-00416EU", "1.7.99-powerstripg4prod1", "D8:85:AC:E5:25:18", 4, "MS", "smart_plug" },
+  /* Recorded as separate answers: a 1 Mini Gen4 switches but has no meter. */
+  { "aioshelly_mini_1_gen4_Shelly.GetDeviceInfo.json+aioshelly_mini_1_gen4_Shelly.GetStatus.json", "S4SW-001X8EU",
+    "1.5.99-g4prod1", "AA:BB:CC:DD:EE:FF", 1, "S", "smart_plug" },
+};
+
 static void
 test_probe_fills_the_seed_fields (void)
 {
-  g_autoptr(Fake) gen1 = fake_new ("aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json");
-  g_autoptr(Fake) gen2 = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AetherDeviceIdentity) a = probe_fake (gen1, NULL, &error);
-  g_autoptr(AetherDeviceIdentity) b = probe_fake (gen2, NULL, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (identities); i++)
+    {
+      g_autoptr(Fake) fake = fake_new (identities[i].file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AetherDeviceIdentity) id = probe_fake (fake, NULL, &error);
 
+      g_test_message ("%s", identities[i].file);
+      g_assert_no_error (error);
+      g_assert_cmpstr (id->manufacturer, ==, "Shelly");
+      g_assert_cmpstr (id->model, ==, identities[i].model);
+      g_assert_cmpstr (id->firmware_version, ==, identities[i].firmware);
+      g_assert_cmpstr (id->mac_address, ==, identities[i].mac);
+      g_assert_cmpuint (id->n_channels, ==, identities[i].n_channels);
+      g_assert_cmpstr (id->suggested_type, ==, identities[i].type);
+      g_assert_cmpint (aether_device_identity_has_capability (id, "power_monitoring"), ==, strchr (identities[i].caps, 'M') != NULL);
+      g_assert_cmpint (aether_device_identity_has_capability (id, "energy_metering"), ==, strchr (identities[i].caps, 'M') != NULL);
+      g_assert_cmpint (aether_device_identity_has_capability (id, "on_off_control"), ==, strchr (identities[i].caps, 'S') != NULL);
+    }
+}
+
+static void
+test_meterless_and_protected_devices_say_so (void)
+{
+  g_autoptr(Fake) mini = fake_new ("aioshelly_mini_1_gen4_Shelly.GetDeviceInfo.json+aioshelly_mini_1_gen4_Shelly.GetStatus.json");
+  g_autoptr(Fake) plus2pm = fake_new ("aioshelly_plus_2pm_shelly.json+");
+  g_autoptr(Fake) emmini = fake_new ("matterbridge_shellyemminig4-D885ACEF41A8.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(AetherDeviceIdentity) id = NULL;
+
+  /* Switchable, not measurable: never 0 W. */
+  samples = poll_fake (mini, NULL, &error);
+  g_assert_null (samples);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "has no power meter"));
+  g_clear_error (&error);
+
+  /* `auth_en` in /shelly: asked for the password before anything else. */
+  id = probe_fake (plus2pm, NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "Settings → Authentication"));
+  g_clear_error (&error);
+
+  id = probe_fake (emmini, NULL, &error);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED);
+  g_clear_error (&error);
+  id = probe_fake (emmini, "any", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (a->manufacturer, ==, "Shelly");
-  g_assert_cmpstr (a->model, ==, "SHPLG-S");
-  g_assert_cmpstr (a->firmware_version, ==, "20230913-113421/v1.14.0-gcb84623");
-  g_assert_cmpstr (a->mac_address, ==, "AA:BB:CC:DD:EE:FF");
-  g_assert_true (aether_device_identity_has_capability (a, "on_off_control"));
-  g_assert_cmpstr (b->model, ==, "SNPL-00112EU");
-  g_assert_cmpstr (b->firmware_version, ==, "1.1.0");
-  g_assert_true (aether_device_identity_has_capability (b, "energy_metering"));
+  g_assert_cmpstr (id->model, ==, "S4EM-001PXCEU16");
+  g_assert_cmpuint (id->n_channels, ==, 1);
 }
 
 static void
@@ -411,6 +513,7 @@ main (int   argc,
 
   g_test_add_func ("/plugins/shelly/every-recorded-device-reads-right", test_every_recorded_device_reads_right);
   g_test_add_func ("/plugins/shelly/probe-fills-the-seed-fields", test_probe_fills_the_seed_fields);
+  g_test_add_func ("/plugins/shelly/meterless-and-protected-devices-say-so", test_meterless_and_protected_devices_say_so);
   g_test_add_func ("/plugins/shelly/digest-authentication", test_digest_authentication);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
