@@ -28,6 +28,7 @@ typedef struct
   char       *last_path;
   gboolean    relay_on;
   guint       n_unauthorized;
+  SoupServerMessage *paused;
 } Fake;
 
 static AetherPluginEngine *engine;
@@ -112,7 +113,30 @@ handler (SoupServer        *server,
 
   if (g_str_equal (path, "/status") || g_str_equal (path, "/rpc/Shelly.GetStatus"))
     {
-      if (fake->raw_status != NULL)
+      if (g_strcmp0 (fake->raw_status, "@hang") == 0)
+        {
+          /* Accepts the request and never answers. */
+          soup_server_message_pause (msg);
+          fake->paused = g_object_ref (msg);
+        }
+      else if (g_strcmp0 (fake->raw_status, "@huge") == 0)
+        {
+          gsize size = 50 * 1024 * 1024;
+          char *huge = g_malloc (size);
+
+          memset (huge, ' ', size);
+          huge[0] = '{';
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, huge, size);
+        }
+      else if (fake->raw_status != NULL && fake->raw_status[0] == '@')
+        {
+          if (g_str_equal (fake->raw_status, "@401"))
+            soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                          "Basic realm=\"shelly\"");
+          soup_server_message_set_status (msg, (guint)g_ascii_strtoull (fake->raw_status + 1, NULL, 10), NULL);
+        }
+      else if (fake->raw_status != NULL)
         respond_text (msg, fake->raw_status);
       else
         respond_json (msg, json_object_get_member (bundle, "status"));
@@ -180,6 +204,11 @@ fake_new (const char *file)
 static void
 fake_free (Fake *fake)
 {
+  if (fake->paused != NULL)
+    {
+      soup_server_message_unpause (fake->paused);
+      g_object_unref (fake->paused);
+    }
   soup_server_disconnect (fake->server);
   g_object_unref (fake->server);
   json_node_unref (fake->bundle);
@@ -451,17 +480,26 @@ test_digest_authentication (void)
 static void
 test_hostile_devices_give_clear_errors (void)
 {
-  static const struct { const char *status; int code; const char *says; } cases[] = {
+  static const struct { const char *status; int code; const char *says; gboolean gen1; } cases[] = {
     { "{\"switch:0\": {\"apower\": 12", AETHER_ERROR_INVALID_DATA, "not JSON" },
     { "{\"switch:0\": {\"apower\": \"NaN\"}}", AETHER_ERROR_INVALID_DATA, "sent “NaN” for apower" },
     { "{\"switch:0\": {\"apower\": 5, \"aenergy\": {\"total\": \"lots\"}}}", AETHER_ERROR_INVALID_DATA, "for total" },
     { "{\"sys\": {}}", AETHER_ERROR_UNSUPPORTED, "has no power meter" },
     { "[1, 2, 3]", AETHER_ERROR_INVALID_DATA, "not an object" },
+    { "{\"meters\": [{\"power\": \"12 W\"}]}", AETHER_ERROR_INVALID_DATA, "sent “12 W” for power", TRUE },
+    { "{\"emeters\": [{\"power\": 1, \"voltage\": true}]}", AETHER_ERROR_INVALID_DATA, "sent “something else” for voltage", TRUE },
+    { "{\"meters\": [{\"power\": 1, \"total\": 5", AETHER_ERROR_INVALID_DATA, "not JSON", TRUE },
+    { "@401", AETHER_ERROR_AUTH_REQUIRED, "user name and password", TRUE },
+    { "@401", AETHER_ERROR_AUTH_REQUIRED, "user name and password" },
+    { "@500", AETHER_ERROR_FAILED, "answered HTTP 500" },
+    { "@huge", AETHER_ERROR_INVALID_DATA, "sent more than 1024 KiB" },
+    { "@hang", AETHER_ERROR_TIMED_OUT, "did not answer in time" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Fake) fake = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+      g_autoptr(Fake) fake = fake_new (cases[i].gen1 ? "aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json"
+                                                     : "aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
       g_autoptr(GError) error = NULL;
       g_autoptr(GArray) samples = NULL;
 
@@ -497,6 +535,34 @@ test_relay_control_both_generations (void)
   g_assert_cmpstr (gen2->last_path, ==, "/rpc/Switch.Set?id=2&on=false");
 }
 
+static void
+test_counter_going_backwards_is_a_reset (void)
+{
+  g_autoptr(Fake) fake = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+  g_autoptr(AetherEnergyMeter) meter = aether_energy_meter_new (10 * G_USEC_PER_SEC);
+  AetherEnergyStep step;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(GArray) samples = poll_fake (fake, NULL, &error);
+
+    g_assert_no_error (error);
+    aether_energy_meter_push_counter (meter, 0, sample (samples, AETHER_METRIC_ENERGY, 0), &step);
+  }
+  /* The same plug after a firmware reset of its counter. */
+  fake->raw_status = g_strdup ("{\"switch:0\": {\"apower\": 2.7, \"aenergy\": {\"total\": 0.5}}}");
+  {
+    g_autoptr(GArray) samples = poll_fake (fake, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (sample (samples, AETHER_METRIC_ENERGY, 0), ==, 0.5);
+    g_assert_true (aether_energy_meter_push_counter (meter, 10 * G_USEC_PER_SEC,
+                                                     sample (samples, AETHER_METRIC_ENERGY, 0), &step));
+    g_assert_true (step.counter_reset);
+    g_assert_cmpuint (aether_energy_meter_get_n_resets (meter), ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -515,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/probe-fills-the-seed-fields", test_probe_fills_the_seed_fields);
   g_test_add_func ("/plugins/shelly/meterless-and-protected-devices-say-so", test_meterless_and_protected_devices_say_so);
   g_test_add_func ("/plugins/shelly/digest-authentication", test_digest_authentication);
+  g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
 
