@@ -635,6 +635,29 @@ shelly_set_state_finish (AetherDeviceProvider *provider, GAsyncResult *result, G
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+is_shelly (const AetherMdnsService *service)
+{
+  /* Plus, Pro and later announce _shelly._tcp; the first generation only
+   * _http._tcp, under its host name (shellyplug-s-C38EAB). */
+  return g_str_equal (service->type, "_shelly._tcp") || g_ascii_strncasecmp (service->name, "shelly", 6) == 0;
+}
+
+static void
+shelly_discover_async (AetherDeviceProvider *provider, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  static const char * const types[] = { "_shelly._tcp", "_http._tcp", NULL };
+
+  aether_mdns_discover_async (provider, types, is_shelly, "shelly", 80, cancellable, callback, user_data);
+}
+
+static GPtrArray *
+shelly_discover_finish (AetherDeviceProvider *provider, GAsyncResult *result, GError **error)
+{
+  return aether_mdns_discover_finish (result, error);
+}
+
 static void
 provider_iface_init (AetherDeviceProviderInterface *iface)
 {
@@ -645,6 +668,8 @@ provider_iface_init (AetherDeviceProviderInterface *iface)
   iface->poll_finish = shelly_poll_finish;
   iface->set_state_async = shelly_set_state_async;
   iface->set_state_finish = shelly_set_state_finish;
+  iface->discover_async = shelly_discover_async;
+  iface->discover_finish = shelly_discover_finish;
 }
 
 static void

@@ -500,6 +500,29 @@ tasmota_set_state_finish (AetherDeviceProvider  *provider,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+is_tasmota (const AetherMdnsService *service)
+{
+  /* Tasmota announces its host name, tasmota-XXXXXX-NNNN unless renamed,
+   * when mDNS is on (SetOption55 1). */
+  return g_ascii_strncasecmp (service->name, "tasmota", 7) == 0;
+}
+
+static void
+tasmota_discover_async (AetherDeviceProvider *provider, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  static const char * const types[] = { "_http._tcp", NULL };
+
+  aether_mdns_discover_async (provider, types, is_tasmota, "tasmota", 80, cancellable, callback, user_data);
+}
+
+static GPtrArray *
+tasmota_discover_finish (AetherDeviceProvider *provider, GAsyncResult *result, GError **error)
+{
+  return aether_mdns_discover_finish (result, error);
+}
+
 static void
 provider_iface_init (AetherDeviceProviderInterface *iface)
 {
@@ -510,6 +533,8 @@ provider_iface_init (AetherDeviceProviderInterface *iface)
   iface->poll_finish = tasmota_poll_finish;
   iface->set_state_async = tasmota_set_state_async;
   iface->set_state_finish = tasmota_set_state_finish;
+  iface->discover_async = tasmota_discover_async;
+  iface->discover_finish = tasmota_discover_finish;
 }
 
 static void

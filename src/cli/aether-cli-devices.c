@@ -422,10 +422,185 @@ devices_set (AetherCliContext  *ctx,
   return AETHER_CLI_EXIT_OK;
 }
 
+typedef struct
+{
+  char                 *plugin;
+  JsonObject           *config;
+  AetherDeviceIdentity *identity;
+  GError               *error;
+} Found;
+
+static void
+found_free (Found *found)
+{
+  g_free (found->plugin);
+  json_object_unref (found->config);
+  g_clear_pointer (&found->identity, aether_device_identity_free);
+  g_clear_error (&found->error);
+  g_free (found);
+}
+
+typedef struct
+{
+  guint      pending;
+  GPtrArray *found;
+  GPtrArray *notes;
+} Discovery;
+
+static void
+on_found_probed (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Found *found = user_data;
+  Discovery *d = g_object_get_data (object, "discovery");
+
+  found->identity = aether_device_provider_probe_finish (AETHER_DEVICE_PROVIDER (object), result, &found->error);
+  d->pending--;
+}
+
+static void
+on_discovered (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Discovery *d = user_data;
+  AetherDeviceProvider *provider = AETHER_DEVICE_PROVIDER (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) configs = aether_device_provider_discover_finish (provider, result, &error);
+
+  d->pending--;
+  if (configs == NULL)
+    {
+      /* Every mDNS plugin says the same when Avahi is away: say it once. */
+      if (!g_ptr_array_find_with_equal_func (d->notes, error->message, g_str_equal, NULL))
+        g_ptr_array_add (d->notes, g_strdup (error->message));
+      return;
+    }
+
+  /* Ask each what it is, all at once. */
+  for (guint i = 0; i < configs->len; i++)
+    {
+      Found *found = g_new0 (Found, 1);
+
+      found->config = json_object_ref (g_ptr_array_index (configs, i));
+      found->plugin = g_strdup (json_object_get_string_member (found->config, "plugin"));
+      g_ptr_array_add (d->found, found);
+      d->pending++;
+      aether_device_provider_probe_async (provider, found->config, NULL, on_found_probed, found);
+    }
+}
+
+static int
+compare_found (gconstpointer a,
+               gconstpointer b)
+{
+  const Found *x = *(Found **)a;
+  const Found *y = *(Found **)b;
+  int r = g_strcmp0 (x->plugin, y->plugin);
+
+  return r != 0 ? r : g_ascii_strcasecmp (member (x->config, "mdns_name"), member (y->config, "mdns_name"));
+}
+
+static const char *
+registered_as (GPtrArray  *devices,
+               const char *plugin,
+               const char *address)
+{
+  for (guint i = 0; devices && i < devices->len; i++)
+    {
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      JsonObject *config = object_member (device, "configuration");
+
+      if (g_strcmp0 (member (config, "plugin"), plugin) == 0 && g_strcmp0 (member (config, "ip_address"), address) == 0)
+        return member (device, "device_id");
+    }
+  return NULL;
+}
+
+static int
+devices_discover (AetherCliContext  *ctx,
+                  int                argc,
+                  char             **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherPluginEngine) plugins = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)found_free);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  Discovery d = { 0, found, notes };
+
+  g_option_context_set_summary (context, _("Look for Shelly and Tasmota devices on the local network (through Avahi) "
+                                           "and say how to add each."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+
+  plugins = aether_plugin_engine_new (NULL);
+  aether_plugin_engine_load_all (plugins);
+  infos = aether_plugin_engine_list (plugins);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      AetherPluginInfo *info = g_ptr_array_index (infos, i);
+      AetherDeviceProvider *provider;
+
+      if (!info->loaded || !(provider = aether_plugin_engine_get_provider (plugins, info->module_name, NULL)) ||
+          !aether_device_provider_can_discover (provider))
+        continue;
+      g_object_set_data (G_OBJECT (provider), "discovery", &d);
+      d.pending++;
+      aether_device_provider_discover_async (provider, NULL, on_discovered, &d);
+    }
+  while (d.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < notes->len; i++)
+    g_printerr ("%s\n", (char *)g_ptr_array_index (notes, i));
+  if (found->len == 0)
+    {
+      printf ("%s\n", _("No devices found on the network. Devices can always be added by address with "
+                        "“devices add”."));
+      return AETHER_CLI_EXIT_OK;
+    }
+
+  g_ptr_array_sort (found, compare_found);
+
+  /* Which are known already: a registry that cannot be read hides nothing. */
+  if ((store = aether_store_open (ctx->db_path, ctx->clock, NULL)))
+    devices = aether_store_list_devices (store, NULL);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Found *f = g_ptr_array_index (found, i);
+      const char *address = member (f->config, "ip_address");
+      const char *known = registered_as (devices, f->plugin, address);
+
+      printf ("%-8s %-22s %-28s ", f->plugin, address, member (f->config, "mdns_name"));
+      if (f->identity != NULL)
+        printf ("%s %s", f->identity->manufacturer ? f->identity->manufacturer : "", f->identity->model ? f->identity->model : "");
+      else
+        printf ("%s", f->error->message);
+      printf ("\n");
+      if (known != NULL)
+        {
+          /* TRANSLATORS: the id of a device in the registry */
+          g_autofree char *note = g_strdup_printf (_("added already, as %s"), known);
+
+          printf ("         %s\n", note);
+        }
+      else
+        printf ("         aetherlens-cli devices add --plugin %s --name NAME --config ip_address=%s\n", f->plugin, address);
+    }
+  return AETHER_CLI_EXIT_OK;
+}
+
 static const AetherCliCommand devices_commands[] = {
   { "list",   devices_list,   N_("List the devices") },
   { "show",   devices_show,   N_("Show one device") },
   { "add",    devices_add,    N_("Add a device, after probing it") },
+  { "discover", devices_discover, N_("Look for devices on the network") },
   { "remove", devices_remove, N_("Remove a device") },
   { "set",    devices_set,    N_("Switch a device on or off") },
   { NULL }

@@ -13,5 +13,6 @@
 #include "aether-device-provider.h"
 #include "aether-energy-meter.h"
 #include "aether-http.h"
+#include "aether-mdns.h"
 #include "aether-plugin-engine.h"
 #include "aether-reading-sink.h"
