@@ -31,10 +31,11 @@ for needed in ("libpeas", "libportal", "aetherlens"):
     check(needed in names, f"module {needed} is built")
 check(names and names[-1] == "aetherlens", "the app is the last module")
 
+# Avahi, and only Avahi, on the system bus: device discovery over mDNS.
 allowed = {"--share=network", "--share=ipc", "--socket=wayland", "--socket=fallback-x11",
-           "--device=dri"}
+           "--device=dri", "--system-talk-name=org.freedesktop.Avahi"}
 args = set(manifest.get("finish-args", []))
-check(args == allowed, "finish-args are exactly network, ipc, wayland, fallback-x11, dri"
+check(args == allowed, "finish-args are exactly network, ipc, wayland, fallback-x11, dri, Avahi"
       + ("" if args == allowed else f" (got {sorted(args)})"))
 
 for m in manifest.get("modules", []):
