@@ -183,80 +183,6 @@ parse_config_value (const char *text)
   return node;
 }
 
-static char *
-make_device_id (const char *name)
-{
-  g_autofree char *lower = g_utf8_strdown (name, -1);
-  GString *id = g_string_new (NULL);
-
-  for (const char *p = lower; *p; p++)
-    g_string_append_c (id, g_ascii_isalnum (*p) ? *p : '-');
-  return g_string_free (id, FALSE);
-}
-
-/* The seed's Device model for a probed device, or for one channel of it. */
-static JsonNode *
-build_device (const char                 *id,
-              const char                 *name,
-              const char                 *room,
-              const AetherDeviceIdentity *identity,
-              JsonObject                 *configuration)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "device_id");
-  json_builder_add_string_value (b, id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, name);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, identity->suggested_type ? identity->suggested_type : "smart_plug");
-  if (identity->manufacturer)
-    {
-      json_builder_set_member_name (b, "manufacturer");
-      json_builder_add_string_value (b, identity->manufacturer);
-    }
-  if (identity->model)
-    {
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, identity->model);
-    }
-  json_builder_set_member_name (b, "location");
-  json_builder_begin_object (b);
-  if (room)
-    {
-      json_builder_set_member_name (b, "room");
-      json_builder_add_string_value (b, room);
-    }
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "capabilities");
-  json_builder_begin_array (b);
-  for (guint i = 0; identity->capabilities && identity->capabilities[i]; i++)
-    json_builder_add_string_value (b, identity->capabilities[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "configuration");
-  {
-    JsonNode *c = json_node_new (JSON_NODE_OBJECT);
-
-    json_node_set_object (c, configuration);
-    json_builder_add_value (b, c);
-  }
-  json_builder_set_member_name (b, "metadata");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "online");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "error_count");
-  json_builder_add_int_value (b, 0);
-  json_builder_set_member_name (b, "total_runtime_hours");
-  json_builder_add_int_value (b, 0);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 static int
 devices_add (AetherCliContext  *ctx,
              int                argc,
@@ -283,7 +209,7 @@ devices_add (AetherCliContext  *ctx,
   g_autoptr(JsonObject) plugin_config = json_object_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AetherDeviceIdentity) identity = NULL;
-  g_autoptr(JsonNode) device = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
   AetherDeviceProvider *provider;
 
   g_option_context_set_summary (context, _("Add a device after asking it what it is."));
@@ -331,44 +257,27 @@ devices_add (AetherCliContext  *ctx,
     }
 
   if (id == NULL)
-    id = make_device_id (name);
-  if (identity->firmware_version)
-    json_object_set_string_member (configuration, "firmware_version", identity->firmware_version);
-  if (identity->mac_address)
-    json_object_set_string_member (configuration, "mac_address", identity->mac_address);
-
+    id = aether_device_id_from_name (name);
+  devices = aether_device_identity_to_devices (identity, id, name, room, configuration);
 
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
     return aether_cli_fail (error);
 
-  /* A strip or a multi-channel relay is one registry device per channel,
-   * each polled and switched on its own (plugin_config.channel), unless a
-   * channel was chosen. */
-  if (identity->n_channels > 1 && !json_object_has_member (plugin_config, "channel"))
+  /* A strip or a multi-channel relay is one registry device per channel. */
+  for (guint i = 0; i < devices->len; i++)
     {
-      for (guint channel = 0; channel < identity->n_channels; channel++)
-        {
-          g_autofree char *channel_id = g_strdup_printf ("%s-%u", id, channel + 1);
-          /* TRANSLATORS: a device name and the number of one of its outlets or channels */
-          g_autofree char *channel_name = g_strdup_printf (_("%s %u"), name, channel + 1);
-          g_autoptr(JsonNode) one = NULL;
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
 
-          json_object_set_int_member (plugin_config, "channel", channel);
-          one = build_device (channel_id, channel_name, room, identity, configuration);
-          if (!aether_store_put_device (store, one, &error))
-            return aether_cli_fail (error);
-          printf (_("Added %s (%s %s, channel %u) as %s\n"), channel_name, identity->manufacturer ? identity->manufacturer : "",
-                  identity->model ? identity->model : "", channel + 1, channel_id);
-        }
-      return AETHER_CLI_EXIT_OK;
+      if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
+        return aether_cli_fail (error);
+      if (devices->len > 1)
+        printf (_("Added %s (%s %s, channel %u) as %s\n"), json_object_get_string_member (device, "name"),
+                identity->manufacturer ? identity->manufacturer : "", identity->model ? identity->model : "", i + 1,
+                json_object_get_string_member (device, "device_id"));
+      else
+        printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",
+                identity->model ? identity->model : "", id);
     }
-
-  device = build_device (id, name, room, identity, configuration);
-  if (!aether_store_put_device (store, device, &error))
-    return aether_cli_fail (error);
-
-  printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",
-          identity->model ? identity->model : "", id);
   return AETHER_CLI_EXIT_OK;
 }
 

@@ -138,6 +138,165 @@ aether_device_identity_has_capability (const AetherDeviceIdentity *self,
          g_strv_contains ((const char * const *)self->capabilities, capability);
 }
 
+/**
+ * aether_device_id_from_name:
+ * @name: a device's name for people
+ *
+ * Returns: a registry id made from @name: "Desk Lamp" → `desk-lamp`
+ */
+char *
+aether_device_id_from_name (const char *name)
+{
+  g_autofree char *lower = g_utf8_strdown (name, -1);
+  GString *id = g_string_new (NULL);
+
+  for (const char *p = lower; *p; p++)
+    g_string_append_c (id, g_ascii_isalnum (*p) ? *p : '-');
+  return g_string_free (id, FALSE);
+}
+
+/* json_node_copy() shares objects; a channel needs a configuration of its own. */
+static JsonNode *
+deep_copy (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return json_from_string (text, NULL);
+}
+
+static void
+set_identity_fields (JsonObject                 *configuration,
+                     const AetherDeviceIdentity *identity)
+{
+  if (identity->firmware_version)
+    json_object_set_string_member (configuration, "firmware_version", identity->firmware_version);
+  if (identity->mac_address)
+    json_object_set_string_member (configuration, "mac_address", identity->mac_address);
+}
+
+/* The seed's Device model for a probed device, or for one channel of it. */
+static JsonNode *
+build_device (const char                 *id,
+              const char                 *name,
+              const char                 *room,
+              const AetherDeviceIdentity *identity,
+              JsonObject                 *configuration)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, identity->suggested_type ? identity->suggested_type : "smart_plug");
+  if (identity->manufacturer)
+    {
+      json_builder_set_member_name (b, "manufacturer");
+      json_builder_add_string_value (b, identity->manufacturer);
+    }
+  if (identity->model)
+    {
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, identity->model);
+    }
+  json_builder_set_member_name (b, "location");
+  json_builder_begin_object (b);
+  if (room)
+    {
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, room);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "capabilities");
+  json_builder_begin_array (b);
+  for (guint i = 0; identity->capabilities && identity->capabilities[i]; i++)
+    json_builder_add_string_value (b, identity->capabilities[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "configuration");
+  {
+    JsonNode *c = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_set_object (c, configuration);
+    json_builder_add_value (b, c);
+  }
+  json_builder_set_member_name (b, "metadata");
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "online");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "error_count");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "total_runtime_hours");
+  json_builder_add_int_value (b, 0);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+
+/**
+ * aether_device_identity_to_devices:
+ * @identity: what probing the device found
+ * @id: the registry id to give it
+ * @name: its name for people
+ * @room: (nullable): the room it is in
+ * @configuration: the configuration it was probed with
+ *
+ * The registry records for a probed device, in the seed's Device model. A
+ * device with several channels (a power strip, a 2-channel relay, a
+ * three-phase meter) becomes one device per channel, `ID-1` … `ID-N` named
+ * "NAME 1" … "NAME N", each with `plugin_config.channel`, unless
+ * @configuration chose a channel: every channel is then polled, priced and
+ * switched on its own, and rooms and totals count each once.
+ *
+ * Returns: (transfer container) (element-type JsonNode): the records
+ */
+GPtrArray *
+aether_device_identity_to_devices (const AetherDeviceIdentity *identity,
+                                   const char                 *id,
+                                   const char                 *name,
+                                   const char                 *room,
+                                   JsonObject                 *configuration)
+{
+  GPtrArray *devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(JsonNode) template = json_node_init_object (json_node_alloc (), configuration);
+  JsonNode *plugin_config;
+
+  g_return_val_if_fail (identity != NULL && id != NULL && name != NULL && configuration != NULL, devices);
+
+  plugin_config = json_object_get_member (configuration, "plugin_config");
+  if (identity->n_channels <= 1 ||
+      (plugin_config != NULL && JSON_NODE_HOLDS_OBJECT (plugin_config) &&
+       json_object_has_member (json_node_get_object (plugin_config), "channel")))
+    {
+      g_autoptr(JsonNode) copy = deep_copy (template);
+
+      set_identity_fields (json_node_get_object (copy), identity);
+      g_ptr_array_add (devices, build_device (id, name, room, identity, json_node_get_object (copy)));
+      return devices;
+    }
+
+  for (guint channel = 0; channel < identity->n_channels; channel++)
+    {
+      g_autoptr(JsonNode) copy = deep_copy (template);
+      JsonObject *config = json_node_get_object (copy);
+      g_autofree char *channel_id = g_strdup_printf ("%s-%u", id, channel + 1);
+      g_autofree char *channel_name = g_strdup_printf ("%s %u", name, channel + 1);
+
+      if (!json_object_has_member (config, "plugin_config") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "plugin_config")))
+        json_object_set_object_member (config, "plugin_config", json_object_new ());
+      json_object_set_int_member (json_object_get_object_member (config, "plugin_config"), "channel", channel);
+      set_identity_fields (config, identity);
+      g_ptr_array_add (devices, build_device (channel_id, channel_name, room, identity, config));
+    }
+  return devices;
+}
+
 G_DEFINE_INTERFACE (AetherDeviceProvider, aether_device_provider, G_TYPE_OBJECT)
 
 static void

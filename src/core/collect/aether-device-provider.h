@@ -138,6 +138,13 @@ gboolean              aether_device_identity_has_capability  (const AetherDevice
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherDeviceIdentity, aether_device_identity_free)
 
+char                 *aether_device_id_from_name             (const char                 *name);
+GPtrArray            *aether_device_identity_to_devices      (const AetherDeviceIdentity *identity,
+                                                              const char                 *id,
+                                                              const char                 *name,
+                                                              const char                 *room,
+                                                              JsonObject                 *configuration);
+
 #define AETHER_TYPE_DEVICE_PROVIDER (aether_device_provider_get_type ())
 
 G_DECLARE_INTERFACE (AetherDeviceProvider, aether_device_provider, AETHER, DEVICE_PROVIDER, GObject)
