@@ -58,11 +58,11 @@ handler (SoupServer        *server,
       g_autofree char *upper = g_ascii_strup (strchr (cmnd, ' ') + 1, -1);
       g_autofree char *key = g_strndup (cmnd, strchr (cmnd, ' ') - cmnd);
       g_autofree char *reply = NULL;
+      g_autofree char *upper_key = g_ascii_strup (key, -1);
 
       g_free (f->power_state);
       f->power_state = g_strdup (upper);
-      key[0] = 'P';
-      reply = g_strdup_printf ("{\"%s\":\"%s\"}", g_ascii_strup (key, -1), upper);
+      reply = g_strdup_printf ("{\"%s\":\"%s\"}", upper_key, upper);
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
       return;
