@@ -114,6 +114,17 @@ show_page_action (GtkWidget  *widget,
 }
 
 static void
+add_device_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AetherWindow *self = AETHER_WINDOW (widget);
+
+  aether_window_set_visible_page (self, "devices");
+  aether_devices_page_add_device (self->devices_page);
+}
+
+static void
 aether_window_save_state (AetherWindow *self)
 {
   int width = 0;
@@ -187,6 +198,8 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, devices_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-device", NULL);
 
   /* Alt+1…5 go to the pages in their order, as in GNOME Settings' tabs. */
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "aether-application.h"
@@ -47,6 +48,48 @@ find_descendant (GtkWidget *widget,
         return found;
     }
 
+  return NULL;
+}
+
+/* The first descendant of @type whose @property is @value: a row by its
+ * title, a button by its label, as a person finds them. */
+static GtkWidget *
+find_by_text (GtkWidget  *widget,
+              GType       type,
+              const char *property,
+              const char *value)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, property, &text, NULL);
+      if (g_strcmp0 (text, value) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_text (child, type, property, value);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_visible_error (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_error (child);
+
+      if (found != NULL)
+        return found;
+    }
   return NULL;
 }
 
@@ -408,6 +451,169 @@ test_about_and_shortcuts_windows_open (void)
   destroy_window (window);
 }
 
+/* A fake Tasmota plug on 127.0.0.1, answering with a recorded Status 0. */
+static void
+serve_tasmota (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  g_autofree char *file = g_build_filename (TEST_DATA_DIR, "tasmota", "tasmoadmin_status0_plug_v11.1.0.json", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (file, &contents, &length, NULL));
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, contents, length);
+}
+
+static AetherAddDeviceWindow *
+find_add_device_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (AETHER_IS_ADD_DEVICE_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return AETHER_ADD_DEVICE_WINDOW (item);
+    }
+  return NULL;
+}
+
+static void
+select_kind (GtkWidget  *add_window,
+             const char *kind)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (find_descendant (add_window, ADW_TYPE_COMBO_ROW));
+  GListModel *kinds = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (kinds); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (kinds), i), kind))
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+  g_error ("No kind “%s” to choose", kind);
+}
+
+static void
+set_row_text (GtkWidget  *add_window,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = find_by_text (add_window, ADW_TYPE_ENTRY_ROW, "title", title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_add_device_window_adds_a_tasmota (void)
+{
+  AetherWindow *window = new_window ();
+  AetherDevicesPage *page = AETHER_DEVICES_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_DEVICES_PAGE));
+  AetherStore *store = aether_service_get_store (aether_application_get_service (app));
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) device = NULL;
+  g_autofree char *address = NULL;
+  AetherAddDeviceWindow *add_window;
+  GtkWidget *add_button;
+  GtkWidget *error_label;
+  guint rows_before = aether_devices_page_get_n_rows (page);
+  gint64 give_up;
+  GSList *uris;
+
+  soup_server_add_handler (server, "/cm", serve_tasmota, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  address = g_strdup_printf ("127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  /* Ctrl+N's action opens it over the Devices page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-device", NULL);
+  g_assert_cmpstr (aether_window_get_visible_page (window), ==, "devices");
+  add_window = find_add_device_window ();
+  g_assert_nonnull (add_window);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (add_window)) == GTK_WINDOW (window));
+
+  /* With no Avahi on this bus the search ends at once and says why. */
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (aether_add_device_window_is_searching (add_window) && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (aether_add_device_window_is_searching (add_window));
+
+  add_button = find_by_text (GTK_WIDGET (add_window), GTK_TYPE_BUTTON, "label", "_Add");
+  g_assert_nonnull (add_button);
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+
+  select_kind (GTK_WIDGET (add_window), "Tasmota");
+  set_row_text (GTK_WIDGET (add_window), "_Name", "Coffee Maker");
+  set_row_text (GTK_WIDGET (add_window), "_Room", "kitchen");
+  /* Required address still empty. */
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+
+  /* A wrong address: said in the window, the form kept. */
+  set_row_text (GTK_WIDGET (add_window), "Address", "127.0.0.1:1");
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+  g_signal_emit_by_name (add_button, "clicked");
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (aether_add_device_window_is_adding (add_window) && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  error_label = find_visible_error (GTK_WIDGET (add_window));
+  g_assert_nonnull (error_label);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "cannot be reached"));
+  wait_for_frames (GTK_WIDGET (add_window));
+  save_screenshot (GTK_WIDGET (add_window), "add-device-error");
+
+  /* The right one: probed, stored, listed, and the window gone. */
+  set_row_text (GTK_WIDGET (add_window), "Address", address);
+  g_signal_emit_by_name (add_button, "clicked");
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (find_add_device_window () != NULL && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (find_add_device_window ());
+
+  device = aether_store_get_device (store, "coffee-maker", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (device), "model"), ==, "socket-1");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (device), "location"),
+                                                  "room"), ==, "kitchen");
+  g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, rows_before + 1);
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-devices-added");
+
+  soup_server_disconnect (server);
+  destroy_window (window);
+}
+
+static void
+test_add_device_window_looks_right (void)
+{
+  AetherWindow *window = new_window ();
+  AetherAddDeviceWindow *add_window;
+  gint64 give_up;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-device", NULL);
+  add_window = find_add_device_window ();
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (aether_add_device_window_is_searching (add_window) && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  select_kind (GTK_WIDGET (add_window), "TP-Link Kasa");
+  wait_for_frames (GTK_WIDGET (add_window));
+  save_screenshot (GTK_WIDGET (add_window), "add-device");
+
+  /* Escape closes it, as any dialog. */
+  gtk_widget_activate_action (GTK_WIDGET (add_window), "window.close", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_add_device_window ());
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,6 +650,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/accessible-roles", test_window_accessible_roles);
   g_test_add_func ("/ui/preferences/binds-background-setting", test_preferences_window_binds_background_setting);
   g_test_add_func ("/ui/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
+  g_test_add_func ("/ui/devices/add-device-window-looks-right", test_add_device_window_looks_right);
+  g_test_add_func ("/ui/devices/add-device-window-adds-a-tasmota", test_add_device_window_adds_a_tasmota);
 
   ret = g_test_run ();
 

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aether-add-device-window.h"
 #include "aether-devices-page.h"
 
 struct _AetherDevicesPage
@@ -23,6 +24,7 @@ struct _AetherDevicesPage
   AdwBin                parent_instance;
 
   /* Template widgets */
+  AdwToastOverlay      *toasts;
   GtkStack             *stack;
   AdwPreferencesGroup  *group;
 
@@ -231,6 +233,57 @@ aether_devices_page_get_n_rows (AetherDevicesPage *self)
 }
 
 static void
+on_device_added (AetherAddDeviceWindow *window,
+                 const char            *name,
+                 guint                  n_devices,
+                 AetherDevicesPage     *self)
+{
+  g_autofree char *title = NULL;
+
+  aether_devices_page_reload (self);
+  if (n_devices > 1)
+    /* Translators: a device's name; each of its outlets or channels is listed on its own */
+    title = g_strdup_printf (_("“%s” added, one row per channel"), name);
+  else
+    title = g_strdup_printf (_("“%s” added"), name);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
+}
+
+/**
+ * aether_devices_page_add_device:
+ * @self: the page
+ *
+ * Opens the window that adds a device.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL without a service
+ */
+AetherAddDeviceWindow *
+aether_devices_page_add_device (AetherDevicesPage *self)
+{
+  AetherAddDeviceWindow *window;
+  GtkRoot *root;
+
+  g_return_val_if_fail (AETHER_IS_DEVICES_PAGE (self), NULL);
+
+  if (self->service == NULL)
+    return NULL;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  window = aether_add_device_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->service);
+  g_signal_connect_object (window, "added", G_CALLBACK (on_device_added), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  aether_devices_page_add_device (AETHER_DEVICES_PAGE (widget));
+}
+
+static void
 aether_devices_page_dispose (GObject *object)
 {
   AetherDevicesPage *self = (AetherDevicesPage *)object;
@@ -264,7 +317,10 @@ aether_devices_page_class_init (AetherDevicesPageClass *klass)
   object_class->finalize = aether_devices_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/devices/aether-devices-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, stack);
+
+  gtk_widget_class_install_action (widget_class, "devices.add", NULL, add_action);
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, group);
 }
 

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "aether-core.h"
+#include "aether-add-device-window.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,6 @@ void  aether_devices_page_set_service  (AetherDevicesPage *self,
                                         AetherService     *service);
 void  aether_devices_page_reload       (AetherDevicesPage *self);
 guint aether_devices_page_get_n_rows   (AetherDevicesPage *self);
+AetherAddDeviceWindow *aether_devices_page_add_device (AetherDevicesPage *self);
 
 G_END_DECLS

@@ -188,7 +188,7 @@ browse_end (GTask  *task,
       g_dbus_connection_signal_unsubscribe (b->bus, b->subscription);
       b->subscription = 0;
     }
-  for (guint i = 0; i < b->browsers->len; i++)
+  for (guint i = 0; b->bus != NULL && i < b->browsers->len; i++)
     g_dbus_connection_call (b->bus, AVAHI_NAME, g_ptr_array_index (b->browsers, i), AVAHI_SERVICE_BROWSER, "Free",
                             NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 
@@ -411,9 +411,10 @@ on_bus (GObject      *object,
   b->bus = g_bus_get_finish (result, &error);
   if (b->bus == NULL)
     {
-      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED,
-                               "There is no system bus to ask Avahi for devices (%s); add them by their address",
-                               error->message);
+      g_debug ("No system bus: %s", error->message);
+      browse_end (task, g_error_new_literal (AETHER_ERROR, AETHER_ERROR_UNSUPPORTED,
+                                             "Avahi is not running, so devices cannot be found on the network; "
+                                             "add them by their address"));
       return;
     }
 
