@@ -583,3 +583,70 @@ aether_sim_demo_devices (guint64 seed)
   return g_steal_pointer (&added);
 }
 
+
+/**
+ * aether_sim_demo_rate_schedule:
+ *
+ * The demo home's tariff, in the seed's Rate Schedule model: a weekday
+ * peak from 16:00 to 21:00, off-peak otherwise, a cheaper weekend, and a
+ * monthly service charge, so that costs show from the first reading.
+ *
+ * Returns: (transfer full): the schedule
+ */
+JsonNode *
+aether_sim_demo_rate_schedule (void)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/io/github/aetherlens/plugins/simulator/demo-rate-schedule.json",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonNode *schedule;
+
+  g_assert (bytes != NULL);
+  schedule = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+  g_assert_no_error (error);
+  return schedule;
+}
+
+/**
+ * aether_sim_add_demo_home:
+ * @store: the registry
+ * @seed: which demo home
+ * @added_tariff: (out) (optional): whether its tariff was added too
+ * @error: a location for a #GError
+ *
+ * Stores the demo home's devices, and its tariff when there is no rate
+ * schedule yet (one the person entered is never replaced).
+ *
+ * Returns: (transfer container) (element-type JsonNode) (nullable): the
+ *   devices added
+ */
+GPtrArray *
+aether_sim_add_demo_home (AetherStore  *store,
+                          guint64       seed,
+                          gboolean     *added_tariff,
+                          GError      **error)
+{
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (seed);
+  g_autoptr(GPtrArray) schedules = NULL;
+
+  if (added_tariff)
+    *added_tariff = FALSE;
+
+  for (guint i = 0; i < devices->len; i++)
+    if (!aether_store_put_device (store, g_ptr_array_index (devices, i), error))
+      return NULL;
+
+  if (!(schedules = aether_store_list_rate_schedules (store, error)))
+    return NULL;
+  if (schedules->len == 0)
+    {
+      g_autoptr(JsonNode) schedule = aether_sim_demo_rate_schedule ();
+
+      if (!aether_store_put_rate_schedule (store, schedule, error))
+        return NULL;
+      if (added_tariff)
+        *added_tariff = TRUE;
+    }
+
+  return g_steal_pointer (&devices);
+}

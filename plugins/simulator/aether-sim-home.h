@@ -8,6 +8,9 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "aether-core.h"
 
 G_BEGIN_DECLS
 
@@ -84,6 +87,11 @@ gboolean       aether_sim_home_get_on             (AetherSimHome  *self,
                                                    AetherSimKind   kind);
 void           aether_sim_home_reset_all          (void);
 GPtrArray     *aether_sim_demo_devices            (guint64         seed);
+JsonNode      *aether_sim_demo_rate_schedule      (void);
+GPtrArray     *aether_sim_add_demo_home           (AetherStore    *store,
+                                                   guint64         seed,
+                                                   gboolean       *added_tariff,
+                                                   GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherSimHome, aether_sim_home_free)
 

@@ -336,18 +336,18 @@ aether_application_demo_home_action (GSimpleAction *action,
                                      gpointer       user_data)
 {
   AetherApplication *self = user_data;
-  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->service == NULL)
     return;
 
-  for (guint i = 0; i < devices->len; i++)
-    if (!aether_store_put_device (aether_service_get_store (self->service), g_ptr_array_index (devices, i), &error))
-      {
-        g_warning ("Could not add the demo home: %s", error->message);
-        return;
-      }
+  if (!(devices = aether_sim_add_demo_home (aether_service_get_store (self->service), 42, NULL, &error)))
+    {
+      g_warning ("Could not add the demo home: %s", error->message);
+      return;
+    }
+  aether_service_reload_tariff (self->service, NULL);
 
   aether_service_load (self->service, NULL);
   aether_service_start (self->service);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-window.h"
+#include "dashboard/aether-dashboard-page.h"
 #include "devices/aether-devices-page.h"
 
 struct _AetherWindow
@@ -29,6 +30,7 @@ struct _AetherWindow
   AdwViewStack         *stack;
   GtkMenuButton        *primary_menu_button;
   AetherDevicesPage    *devices_page;
+  AetherDashboardPage  *dashboard_page;
 
   /* Owned references */
   GSettings            *settings;
@@ -57,6 +59,7 @@ aether_window_new (AetherApplication *application)
                        "application", application,
                        NULL);
   aether_devices_page_set_service (self->devices_page, aether_application_get_service (application));
+  aether_dashboard_page_set_service (self->dashboard_page, aether_application_get_service (application));
 
   return self;
 }
@@ -73,6 +76,7 @@ aether_window_reload_devices (AetherWindow *self)
   g_return_if_fail (AETHER_IS_WINDOW (self));
 
   aether_devices_page_reload (self->devices_page);
+  aether_dashboard_page_reload (self->dashboard_page);
 }
 
 /**
@@ -111,6 +115,14 @@ show_page_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   aether_window_set_visible_page (AETHER_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+reload_devices_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  aether_window_reload_devices (AETHER_WINDOW (widget));
 }
 
 static void
@@ -189,6 +201,7 @@ aether_window_class_init (AetherWindowClass *klass)
   window_class->close_request = aether_window_close_request;
 
   g_type_ensure (AETHER_TYPE_DEVICES_PAGE);
+  g_type_ensure (AETHER_TYPE_DASHBOARD_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
@@ -196,9 +209,11 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, devices_page);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, dashboard_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);
+  gtk_widget_class_install_action (widget_class, "win.reload-devices", NULL, reload_devices_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-device", NULL);
 
   /* Alt+1…5 go to the pages in their order, as in GNOME Settings' tabs. */

@@ -537,21 +537,23 @@ aether_cli_demo_main (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(GPtrArray) devices = NULL;
+  gboolean added_tariff = FALSE;
 
-  g_option_context_set_summary (context, _("Add the simulated demo home's devices to the registry."));
+  g_option_context_set_summary (context, _("Add the simulated demo home's devices to the registry, and its tariff "
+                                           "when there is none."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       !(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
     return aether_cli_fail (error);
 
-  devices = aether_sim_demo_devices ((guint64)seed);
-  for (guint i = 0; i < devices->len; i++)
-    if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
-      return aether_cli_fail (error);
+  if (!(devices = aether_sim_add_demo_home (store, (guint64)seed, &added_tariff, &error)))
+    return aether_cli_fail (error);
 
   printf (_("The demo home has %u devices:\n"), devices->len);
   for (guint i = 0; i < devices->len; i++)
     print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
+  if (added_tariff)
+    printf ("%s\n", _("It came with its tariff, a weekday peak from 16:00 to 21:00 (see “aetherlens-cli rates”)."));
   printf ("%s\n", _("Run “aetherlens-cli collect” to start reading them."));
 
   return AETHER_CLI_EXIT_OK;

@@ -407,6 +407,24 @@ aether_service_get_plugin_engine (AetherService *self)
 }
 
 /**
+ * aether_service_get_currency:
+ * @self: a service
+ *
+ * Returns: (nullable): the currency of the rate schedule in force now, as
+ *   an ISO 4217 code, or %NULL without one
+ */
+const char *
+aether_service_get_currency (AetherService *self)
+{
+  AetherRateSchedule *schedule;
+
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+
+  schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, aether_clock_now_s (self->clock)) : NULL;
+  return schedule ? aether_rate_schedule_get_currency (schedule) : NULL;
+}
+
+/**
  * aether_service_set_notifier:
  * @self: a service
  * @notifier: (nullable): where alerts go as notifications; without one they

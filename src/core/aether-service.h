@@ -31,6 +31,7 @@ AetherCollector    *aether_service_get_collector       (AetherService       *sel
 AetherHotTier      *aether_service_get_hot_tier        (AetherService       *self);
 AetherAlertEngine  *aether_service_get_alert_engine    (AetherService       *self);
 AetherPluginEngine *aether_service_get_plugin_engine   (AetherService       *self);
+const char         *aether_service_get_currency        (AetherService       *self);
 void                aether_service_set_notifier        (AetherService       *self,
                                                         AetherNotifier      *notifier);
 guint               aether_service_load                (AetherService       *self,

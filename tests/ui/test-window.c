@@ -19,6 +19,7 @@
 #include "aether-application.h"
 #include "aether-preferences-window.h"
 #include "aether-window.h"
+#include "dashboard/aether-dashboard-page.h"
 #include "devices/aether-devices-page.h"
 
 static AetherApplication *app;
@@ -204,13 +205,15 @@ test_window_has_five_pages_in_order (void)
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
 
       /* Each page says what will live there, with a way on to its help;
-       * Devices, while there are none, offers the demo home. */
-      if (g_str_equal (expected_pages[i][0], "devices"))
+       * Devices and the Dashboard, while there are no devices, offer to
+       * add one or the demo home. */
+      if (g_str_equal (expected_pages[i][0], "devices") || g_str_equal (expected_pages[i][0], "dashboard"))
         {
           GtkWidget *status = find_descendant (child, ADW_TYPE_STATUS_PAGE);
 
-          g_assert_true (AETHER_IS_DEVICES_PAGE (child));
+          g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child));
           g_assert_nonnull (status);
+          g_assert_true (gtk_widget_get_mapped (status) || !gtk_widget_get_mapped (child));
           continue;
         }
       g_assert_true (ADW_IS_STATUS_PAGE (child));
@@ -297,6 +300,21 @@ test_demo_home_fills_the_devices_page (void)
 
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-devices-demo");
+
+  /* The dashboard shows the whole-home meter's power and who uses most. */
+  {
+    AetherDashboardPage *dashboard = AETHER_DASHBOARD_PAGE (find_descendant (GTK_WIDGET (window),
+                                                                             AETHER_TYPE_DASHBOARD_PAGE));
+
+    aether_window_set_visible_page (window, "dashboard");
+    aether_dashboard_page_refresh (dashboard);
+    g_assert_cmpstr (aether_dashboard_page_get_now_text (dashboard), !=, "—");
+    g_assert_true (g_str_has_suffix (aether_dashboard_page_get_now_text (dashboard), "W"));
+    g_assert_cmpuint (aether_dashboard_page_get_n_top_rows (dashboard), >, 0);
+    g_assert_nonnull (find_by_text (GTK_WIDGET (dashboard), GTK_TYPE_LABEL, "label", "From 1 energy meter"));
+    wait_for_frames (GTK_WIDGET (window));
+    save_screenshot (GTK_WIDGET (window), "window-dashboard-demo");
+  }
 
   destroy_window (window);
 }

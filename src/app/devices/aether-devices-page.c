@@ -240,7 +240,9 @@ on_device_added (AetherAddDeviceWindow *window,
 {
   g_autofree char *title = NULL;
 
-  aether_devices_page_reload (self);
+  /* Every page that shows devices, through the window when there is one. */
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
+    aether_devices_page_reload (self);
   if (n_devices > 1)
     /* Translators: a device's name; each of its outlets or channels is listed on its own */
     title = g_strdup_printf (_("“%s” added, one row per channel"), name);

@@ -1,0 +1,509 @@
+/* aether-dashboard-page.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Dashboard: the home's power now, today's energy and cost, the rate in
+ * force and when it changes, the last hour as a chart, and the devices
+ * using most. Everything comes from the hot tier (memory, never the
+ * database) and is refreshed every two seconds while the page is shown.
+ *
+ * What "the home" is: the energy meters (a whole-home meter, a Shelly EM on
+ * the mains) when there are any, since they already see every appliance;
+ * otherwise the sum of the devices. Adding the plugs to a meter that
+ * already measures them would count them twice. */
+
+#define G_LOG_DOMAIN "aether-dashboard-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "aether-dashboard-page.h"
+#include "aether-power-chart.h"
+
+#define REFRESH_SECONDS   2
+#define CHART_BUCKETS     60
+#define BUCKET_SECONDS    60
+#define TOP_DEVICES       5
+/* A reading older than this is not "now". */
+#define STALE_US          (5 * 60 * G_USEC_PER_SEC)
+
+struct _AetherDashboardPage
+{
+  AdwBin               parent_instance;
+
+  /* Template widgets */
+  GtkStack            *stack;
+  GtkLabel            *now_value;
+  GtkLabel            *now_caption;
+  GtkLabel            *today_value;
+  GtkLabel            *today_caption;
+  GtkLabel            *rate_value;
+  GtkLabel            *rate_caption;
+  AetherPowerChart    *chart;
+  AdwPreferencesGroup *top_group;
+
+  /* Owned */
+  AetherService       *service;
+  GPtrArray           *devices;     /* JsonObject, the registry */
+  GPtrArray           *top_rows;    /* owned by top_group */
+  guint                refresh_id;
+};
+
+G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
+
+/* "845 W", "1.23 kW" */
+static char *
+format_power (double watts)
+{
+  if (watts >= 10000)
+    return g_strdup_printf (_("%.1f kW"), watts / 1000);
+  if (watts >= 1000)
+    return g_strdup_printf (_("%.2f kW"), watts / 1000);
+  return g_strdup_printf (_("%.0f W"), watts);
+}
+
+/* "12.4 kWh", "850 Wh" */
+static char *
+format_energy (double wh)
+{
+  if (wh >= 1000)
+    return g_strdup_printf (_("%.1f kWh"), wh / 1000);
+  return g_strdup_printf (_("%.0f Wh"), wh);
+}
+
+/* An amount in the tariff's currency: "$2.31", "€0.35", "2.31 CHF". */
+static char *
+format_money (double      amount,
+              const char *currency)
+{
+  static const struct { const char *code; const char *symbol; } symbols[] = {
+    { "USD", "$" }, { "CAD", "$" }, { "AUD", "$" }, { "NZD", "$" },
+    { "EUR", "€" }, { "GBP", "£" }, { "JPY", "¥" }, { "INR", "₹" },
+  };
+
+  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (symbols); i++)
+    if (g_str_equal (symbols[i].code, currency))
+      return g_strdup_printf ("%s%.2f", symbols[i].symbol, amount);
+  return g_strdup_printf ("%.2f %s", amount, currency ? currency : "");
+}
+
+static gboolean
+is_meter (JsonObject *device)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "energy_meter") == 0;
+}
+
+static gboolean
+current_power (AetherDashboardPage *self,
+               JsonObject          *device,
+               gint64               now_us,
+               double              *watts)
+{
+  gint64 time_us = 0;
+
+  return aether_hot_tier_get_current (aether_service_get_hot_tier (self->service),
+                                      json_object_get_string_member (device, "device_id"), "power", watts, &time_us) &&
+         now_us - time_us < STALE_US;
+}
+
+/* The last hour in minute buckets: each device's average in each minute,
+ * carried forward over minutes it was not read in, summed over devices. */
+static void
+update_chart (AetherDashboardPage *self,
+              GPtrArray           *members,
+              gint64               now_us)
+{
+  double total[CHART_BUCKETS];
+  gboolean any[CHART_BUCKETS] = { FALSE };
+  gint64 start_us = now_us - (gint64)CHART_BUCKETS * BUCKET_SECONDS * G_USEC_PER_SEC;
+
+  for (guint b = 0; b < CHART_BUCKETS; b++)
+    total[b] = 0;
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      JsonObject *device = g_ptr_array_index (members, i);
+      g_autoptr(GArray) points = aether_hot_tier_get_last_hour (aether_service_get_hot_tier (self->service),
+                                                                json_object_get_string_member (device, "device_id"),
+                                                                "power");
+      double sum[CHART_BUCKETS] = { 0 };
+      guint count[CHART_BUCKETS] = { 0 };
+      double last = NAN;
+
+      for (guint p = 0; points != NULL && p < points->len; p++)
+        {
+          AetherHotPoint *point = &g_array_index (points, AetherHotPoint, p);
+          gint64 b = (point->time_us - start_us) / (BUCKET_SECONDS * G_USEC_PER_SEC);
+
+          if (b >= 0 && b < CHART_BUCKETS && isfinite (point->value))
+            {
+              sum[b] += point->value;
+              count[b]++;
+            }
+        }
+
+      for (guint b = 0; b < CHART_BUCKETS; b++)
+        {
+          if (count[b] > 0)
+            last = sum[b] / count[b];
+          if (!isnan (last))
+            {
+              total[b] += last;
+              any[b] = TRUE;
+            }
+        }
+    }
+
+  for (guint b = 0; b < CHART_BUCKETS; b++)
+    if (!any[b])
+      total[b] = NAN;
+  aether_power_chart_set_values (self->chart, total, CHART_BUCKETS, BUCKET_SECONDS);
+}
+
+typedef struct
+{
+  JsonObject *device;
+  double      watts;
+} Using;
+
+static int
+compare_using (gconstpointer a,
+               gconstpointer b)
+{
+  const Using *x = a;
+  const Using *y = b;
+
+  return x->watts < y->watts ? 1 : x->watts > y->watts ? -1 : 0;
+}
+
+static void
+update_top (AetherDashboardPage *self,
+            gint64               now_us)
+{
+  g_autoptr(GArray) using = g_array_new (FALSE, FALSE, sizeof (Using));
+  double most = 0;
+
+  for (guint i = 0; i < self->top_rows->len; i++)
+    adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, i));
+  g_ptr_array_set_size (self->top_rows, 0);
+
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      Using u = { g_ptr_array_index (self->devices, i), 0 };
+
+      if (!is_meter (u.device) && current_power (self, u.device, now_us, &u.watts) && u.watts >= 0.5)
+        g_array_append_val (using, u);
+    }
+  g_array_sort (using, compare_using);
+  if (using->len > 0)
+    most = g_array_index (using, Using, 0).watts;
+
+  adw_preferences_group_set_description (self->top_group,
+                                         using->len == 0 ? _("Nothing is drawing power right now.") : NULL);
+
+  for (guint i = 0; i < MIN (using->len, TOP_DEVICES); i++)
+    {
+      Using *u = &g_array_index (using, Using, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+      g_autofree char *power = format_power (u->watts);
+      GtkWidget *label = gtk_label_new (power);
+      JsonNode *location = json_object_get_member (u->device, "location");
+      const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
+                         ? json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL) : NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (u->device, "name"));
+      if (room != NULL)
+        {
+          g_autofree char *pretty = g_strdelimit (g_strdup (room), "_-", ' ');
+
+          pretty[0] = g_ascii_toupper (pretty[0]);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
+        }
+      /* One colour, the accent: a share, not a warning level. */
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), most > 0 ? u->watts / most : 0);
+      gtk_widget_set_size_request (bar, 120, -1);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Share of the most used"), -1);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_widget_set_size_request (label, 72, -1);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->top_group, row);
+      g_ptr_array_add (self->top_rows, row);
+    }
+}
+
+static void
+update_rate (AetherDashboardPage *self)
+{
+  double rate = 0;
+  gint64 next_us = 0;
+  const char *period = aether_hot_tier_get_rate_period (aether_service_get_hot_tier (self->service), &rate, &next_us);
+  const char *currency = aether_service_get_currency (self->service);
+
+  if (period == NULL)
+    {
+      gtk_label_set_text (self->rate_value, _("Not Set"));
+      gtk_label_set_text (self->rate_caption, _("Enter your tariff on the Rates page to see costs."));
+      return;
+    }
+
+  {
+    g_autofree char *money = format_money (rate, currency);
+    /* Translators: a price per kilowatt-hour, e.g. "$0.32/kWh" */
+    g_autofree char *value = g_strdup_printf (_("%s/kWh"), money);
+    g_autofree char *caption = NULL;
+    /* "off_peak" → "Off peak": schedule keys read as words. */
+    g_autofree char *pretty = g_strdelimit (g_strdup (period), "_-", ' ');
+
+    if (pretty[0] != '\0')
+      pretty[0] = g_ascii_toupper (pretty[0]);
+    gtk_label_set_text (self->rate_value, value);
+    if (next_us > 0)
+      {
+        g_autoptr(GDateTime) next = g_date_time_new_from_unix_local (next_us / G_USEC_PER_SEC);
+        g_autofree char *clock = g_date_time_format (next, "%H:%M");
+
+        /* Translators: a rate period's name, then the time it ends */
+        caption = g_strdup_printf (_("%s until %s"), pretty, clock);
+      }
+    else
+      caption = g_strdup (pretty);
+    gtk_label_set_text (self->rate_caption, caption);
+  }
+}
+
+static gboolean
+refresh (gpointer user_data)
+{
+  AetherDashboardPage *self = user_data;
+  AetherHotTier *hot = aether_service_get_hot_tier (self->service);
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  gint64 now_us = g_get_real_time ();
+  double now_w = 0, today_wh = 0, today_cost = 0;
+  guint n_now = 0, n_meters = 0;
+  /* Without a tariff the hot tier's costs are zeros, not prices. */
+  gboolean priced = aether_hot_tier_get_rate_period (hot, NULL, NULL) != NULL;
+
+  for (guint i = 0; i < self->devices->len; i++)
+    if (is_meter (g_ptr_array_index (self->devices, i)))
+      n_meters++;
+  for (guint i = 0; i < self->devices->len; i++)
+    if (n_meters == 0 || is_meter (g_ptr_array_index (self->devices, i)))
+      g_ptr_array_add (members, g_ptr_array_index (self->devices, i));
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      JsonObject *device = g_ptr_array_index (members, i);
+      double watts, wh = 0, cost = NAN;
+
+      if (current_power (self, device, now_us, &watts))
+        {
+          now_w += watts;
+          n_now++;
+        }
+      if (aether_hot_tier_get_today (hot, json_object_get_string_member (device, "device_id"), &wh, &cost))
+        {
+          today_wh += wh;
+          if (!isnan (cost))
+            today_cost += cost;
+        }
+    }
+
+  {
+    g_autofree char *power = format_power (now_w);
+    g_autofree char *energy = format_energy (today_wh);
+    g_autofree char *caption = NULL;
+
+    gtk_label_set_text (self->now_value, n_now > 0 ? power : "—");
+    if (n_now == 0)
+      caption = g_strdup (_("Waiting for the first readings"));
+    else if (n_meters > 0)
+      caption = g_strdup_printf (ngettext ("From %u energy meter", "From %u energy meters", n_meters), n_meters);
+    else
+      caption = g_strdup_printf (ngettext ("Across %u device", "Across %u devices", n_now), n_now);
+    gtk_label_set_text (self->now_caption, caption);
+
+    gtk_label_set_text (self->today_value, energy);
+    if (priced)
+      {
+        g_autofree char *money = format_money (today_cost, aether_service_get_currency (self->service));
+        /* Translators: the cost of today's energy so far */
+        g_autofree char *so_far = g_strdup_printf (_("%s so far"), money);
+
+        gtk_label_set_text (self->today_caption, so_far);
+      }
+    else
+      gtk_label_set_text (self->today_caption, _("Costs appear once a tariff is set"));
+  }
+
+  update_rate (self);
+  update_chart (self, members, now_us);
+  update_top (self, now_us);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_refreshing (AetherDashboardPage *self)
+{
+  if (self->refresh_id != 0 || self->service == NULL || self->devices->len == 0)
+    return;
+  refresh (self);
+  self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh, self);
+}
+
+static void
+stop_refreshing (AetherDashboardPage *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+}
+
+/**
+ * aether_dashboard_page_reload:
+ * @self: the page
+ *
+ * Reads the registry again, after devices were added or removed.
+ */
+void
+aether_dashboard_page_reload (AetherDashboardPage *self)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
+
+  g_ptr_array_set_size (self->devices, 0);
+  if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
+    for (guint i = 0; i < devices->len; i++)
+      g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+
+  gtk_stack_set_visible_child_name (self->stack, self->devices->len > 0 ? "live" : "empty");
+  stop_refreshing (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    start_refreshing (self);
+}
+
+/**
+ * aether_dashboard_page_refresh:
+ * @self: the page
+ *
+ * Shows the latest readings now rather than at the next tick.
+ */
+void
+aether_dashboard_page_refresh (AetherDashboardPage *self)
+{
+  g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
+
+  if (self->service != NULL && self->devices->len > 0)
+    refresh (self);
+}
+
+/**
+ * aether_dashboard_page_set_service:
+ * @self: the page
+ * @service: (nullable): the running service
+ */
+void
+aether_dashboard_page_set_service (AetherDashboardPage *self,
+                                   AetherService       *service)
+{
+  g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
+
+  g_set_object (&self->service, service);
+  aether_dashboard_page_reload (self);
+}
+
+guint
+aether_dashboard_page_get_n_top_rows (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), 0);
+
+  return self->top_rows->len;
+}
+
+const char *
+aether_dashboard_page_get_now_text (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->now_value);
+}
+
+static void
+aether_dashboard_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (aether_dashboard_page_parent_class)->map (widget);
+  start_refreshing (AETHER_DASHBOARD_PAGE (widget));
+}
+
+static void
+aether_dashboard_page_unmap (GtkWidget *widget)
+{
+  stop_refreshing (AETHER_DASHBOARD_PAGE (widget));
+  GTK_WIDGET_CLASS (aether_dashboard_page_parent_class)->unmap (widget);
+}
+
+static void
+aether_dashboard_page_dispose (GObject *object)
+{
+  AetherDashboardPage *self = (AetherDashboardPage *)object;
+
+  stop_refreshing (self);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (aether_dashboard_page_parent_class)->dispose (object);
+}
+
+static void
+aether_dashboard_page_finalize (GObject *object)
+{
+  AetherDashboardPage *self = (AetherDashboardPage *)object;
+
+  g_clear_pointer (&self->devices, g_ptr_array_unref);
+  g_clear_pointer (&self->top_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (aether_dashboard_page_parent_class)->finalize (object);
+}
+
+static void
+aether_dashboard_page_class_init (AetherDashboardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aether_dashboard_page_dispose;
+  object_class->finalize = aether_dashboard_page_finalize;
+  widget_class->map = aether_dashboard_page_map;
+  widget_class->unmap = aether_dashboard_page_unmap;
+
+  g_type_ensure (AETHER_TYPE_POWER_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/dashboard/aether-dashboard-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, now_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, now_caption);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, today_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, today_caption);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, rate_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, rate_caption);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, top_group);
+}
+
+static void
+aether_dashboard_page_init (AetherDashboardPage *self)
+{
+  self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  self->top_rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,27 @@
+/* aether-dashboard-page.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "aether-core.h"
+
+G_BEGIN_DECLS
+
+#define AETHER_TYPE_DASHBOARD_PAGE (aether_dashboard_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, AETHER, DASHBOARD_PAGE, AdwBin)
+
+void        aether_dashboard_page_set_service     (AetherDashboardPage *self,
+                                                   AetherService       *service);
+void        aether_dashboard_page_reload          (AetherDashboardPage *self);
+void        aether_dashboard_page_refresh         (AetherDashboardPage *self);
+guint       aether_dashboard_page_get_n_top_rows  (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_now_text    (AetherDashboardPage *self);
+
+G_END_DECLS
