@@ -874,6 +874,51 @@ test_ingest_is_all_or_nothing (Fixture       *f,
   (void)back;
 }
 
+/* A backfill (an import, a plug that buffered while offline) arrives after
+ * maintenance rolled the live data up: it is rolled up in turn, not left to
+ * retention, and the live data already summarised stays as it was. */
+static void
+test_late_readings_are_rolled_up (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GArray) live = series_readings ("live", "power", "W", T0 + 2 * 86400, 3600, 1, steady_100);
+  g_autoptr(GArray) late = series_readings ("late", "power", "W", T0, 24 * 60 + 1, 60, steady_100);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) backfilled = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ingest (f, live);
+  g_assert_true (aether_store_maintain (f->store, US (T0 + 2 * 86400 + 3 * 3600), NULL, &error));
+  before = aether_store_energy_totals (f->store, US (T0 + 2 * 86400), US (T0 + 3 * 86400), "device", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 1);
+
+  /* Raw samples of the live day are gone by now; the late day arrives. */
+  ingest (f, late);
+  g_assert_true (aether_store_maintain (f->store, US (T0 + 2 * 86400 + 3 * 3600), NULL, &error));
+  g_assert_no_error (error);
+
+  backfilled = aether_store_energy_totals (f->store, US (T0), US (T0 + 86400), "device", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backfilled->len, ==, 1);
+  g_assert_cmpstr (((AetherEnergyTotal *)g_ptr_array_index (backfilled, 0))->key, ==, "late");
+  g_assert_cmpfloat_with_epsilon (((AetherEnergyTotal *)g_ptr_array_index (backfilled, 0))->energy_wh, 2400, 1e-6);
+
+  after = aether_store_energy_totals (f->store, US (T0 + 2 * 86400), US (T0 + 3 * 86400), "device", &error);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpfloat (((AetherEnergyTotal *)g_ptr_array_index (after, 0))->energy_wh, ==,
+                     ((AetherEnergyTotal *)g_ptr_array_index (before, 0))->energy_wh);
+  {
+    g_autoptr(GArray) day = aether_store_query (f->store, "late", "power", US (T0), US (T0 + 86400), 0,
+                                                AETHER_TIER_1D, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (day->len, ==, 1);
+    g_assert_cmpfloat_with_epsilon (g_array_index (day, AetherBucket, 0).avg, 100, 1e-9);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -894,6 +939,7 @@ main (int   argc,
   ADD ("/store/rollups/idempotent-and-resumable", test_maintenance_is_idempotent_and_resumable);
   ADD ("/store/retention/keeps-exactly-promised-rows", test_retention_keeps_exactly_promised_rows);
   ADD ("/store/energy/per-device-and-priced", test_energy_per_device_and_priced);
+  ADD ("/store/rollups/late-readings-are-rolled-up", test_late_readings_are_rolled_up);
   ADD ("/store/energy/daily-tier-keeps-hour-profile", test_daily_tier_keeps_hour_profile);
   ADD ("/store/query/group-sums-a-room", test_group_query_sums_a_room);
   ADD ("/store/writer/stores-everything-pushed", test_writer_stores_everything_pushed);

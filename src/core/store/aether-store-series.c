@@ -152,6 +152,27 @@ compare_reading_time (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
+static gboolean get_watermark (sqlite3 *db, AetherTier tier, gint64 *value);
+static gboolean set_watermark (sqlite3 *db, AetherTier tier, gint64 value, GError **error);
+static gint64   bucket_of     (AetherStore *self, AetherTier tier, gint64 unix_s);
+
+static gboolean
+rewind_watermarks (AetherStore  *self,
+                   sqlite3      *db,
+                   gint64        oldest_s,
+                   GError      **error)
+{
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
+    {
+      gint64 wm;
+      gint64 bucket = bucket_of (self, tier, oldest_s);
+
+      if (get_watermark (db, tier, &wm) && wm > bucket && !set_watermark (db, tier, bucket, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * aether_store_ingest:
  * @self: a store
@@ -229,6 +250,16 @@ aether_store_ingest (AetherStore          *self,
     }
 
   sqlite3_finalize (insert);
+  insert = NULL;
+
+  /* Readings older than what maintenance has rolled up (a backfill, an
+   * import, a device that buffered while offline) move the watermarks back,
+   * so the next maintenance rolls them up instead of retention deleting
+   * them. Only series with raw samples in a re-rolled range are rewritten,
+   * so what was rolled before, whose raw samples are gone, stays as it is. */
+  if (n_readings > 0 && !rewind_watermarks (self, db, readings[order[0]].timestamp_us / G_USEC_PER_SEC, error))
+    goto fail;
+
   if (!_aether_sqlite_exec (db, "COMMIT;", error))
     {
       _aether_sqlite_exec (db, "ROLLBACK;", NULL);
@@ -238,7 +269,7 @@ aether_store_ingest (AetherStore          *self,
   return TRUE;
 
 fail:
-  sqlite3_finalize (insert);
+  g_clear_pointer (&insert, sqlite3_finalize);
   _aether_sqlite_exec (db, "ROLLBACK;", NULL);
   /* A series created in the rolled-back transaction must not stay cached. */
   g_hash_table_remove_all (_aether_store_get_series_cache (self));
@@ -405,7 +436,7 @@ typedef struct
   char    *device_id;
   char    *metric;
   gboolean energy_from_counter;   /* this is the device's energy series */
-  gboolean energy_from_power;     /* this is the power series of a device without one */
+  gboolean energy_from_power;     /* this is a power series: energy where no counter says */
   /* Carried across samples */
   gboolean have_prev;
   gint64   prev_ms;
@@ -418,6 +449,7 @@ typedef struct
   gint64   e_minute;
   double   e_wh;
   gboolean e_pending;
+  gint64   covered_minute;        /* the last minute a counter reading accounted for */
 } SeriesWork;
 
 static void
@@ -521,7 +553,6 @@ load_series (sqlite3  *db,
              GError  **error)
 {
   g_autoptr(GHashTable) series = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, series_work_free);
-  g_autoptr(GHashTable) has_energy = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt = NULL;
   GHashTableIter iter;
   gpointer value;
@@ -539,8 +570,6 @@ load_series (sqlite3  *db,
       work->metric = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
       work->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, acc_free);
       g_hash_table_insert (series, &work->series_id, work);
-      if (g_str_equal (work->metric, "energy"))
-        g_hash_table_add (has_energy, work->device_id);
     }
   sqlite3_finalize (stmt);
 
@@ -550,8 +579,7 @@ load_series (sqlite3  *db,
       SeriesWork *work = value;
 
       work->energy_from_counter = g_str_equal (work->metric, "energy");
-      work->energy_from_power = g_str_equal (work->metric, "power") &&
-                                !g_hash_table_contains (has_energy, work->device_id);
+      work->energy_from_power = g_str_equal (work->metric, "power");
     }
 
   return g_steal_pointer (&series);
@@ -581,8 +609,29 @@ load_previous_sample (sqlite3    *db,
   sqlite3_finalize (stmt);
 }
 
+/* Marks the minutes a counter reading accounts for, so that power
+ * integration does not count them again. A gap longer than an hour says
+ * nothing of the minutes in it. */
+static void
+cover_minutes (GHashTable *covered,
+               SeriesWork *work,
+               gint64      from_ms,
+               gint64      to_ms)
+{
+  gint64 first;
+
+  if (to_ms - from_ms > 3600 * 1000)
+    from_ms = to_ms - 60 * 1000;
+  /* Readings a few seconds apart cover the same minute again and again. */
+  first = MAX (from_ms / 60000, work->covered_minute + 1);
+  for (gint64 minute = first; minute <= (to_ms - 1) / 60000; minute++)
+    g_hash_table_add (covered, g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, work->device_id, minute * 60));
+  work->covered_minute = MAX (work->covered_minute, (to_ms - 1) / 60000);
+}
+
 static void
 energy_step (GHashTable *energy,
+             GHashTable *covered,
              SeriesWork *work,
              gint64      ts_ms,
              double      value)
@@ -599,6 +648,7 @@ energy_step (GHashTable *energy,
           if (delta < 0)
             delta = MAX (value, 0.0);
           series_energy (energy, work, (ts_ms / 60000) * 60, delta);
+          cover_minutes (covered, work, work->prev_ms, ts_ms);
         }
       else if (work->energy_from_power)
         {
@@ -709,6 +759,8 @@ roll_raw_chunk (AetherStore          *self,
                 GError              **error)
 {
   g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) power_energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) by_id = NULL;
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
@@ -726,6 +778,7 @@ roll_raw_chunk (AetherStore          *self,
       work->cur_acc = NULL;
       work->e_pending = FALSE;
       work->e_wh = 0;
+      work->covered_minute = G_MININT64 / 2;
       if (work->energy_from_counter || work->energy_from_power)
         load_previous_sample (db, work, from_s * 1000);
     }
@@ -780,8 +833,10 @@ roll_raw_chunk (AetherStore          *self,
       acc_add_value (acc, v);
       stats->samples_rolled++;
 
-      if (work->energy_from_counter || work->energy_from_power)
-        energy_step (energy, work, ts, v);
+      if (work->energy_from_counter)
+        energy_step (energy, covered, work, ts, v);
+      else if (work->energy_from_power)
+        energy_step (power_energy, NULL, work, ts, v);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -789,7 +844,22 @@ roll_raw_chunk (AetherStore          *self,
 
   g_hash_table_iter_init (&iter, series);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    flush_series_energy (energy, value);
+    flush_series_energy (((SeriesWork *)value)->energy_from_counter ? energy : power_energy, value);
+
+  /* A device's energy counter is the better witness, minute by minute;
+   * its power fills the minutes no counter reading accounts for (before
+   * the plug reported a counter, a backfill of power readings alone). */
+  {
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, power_energy);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (!g_hash_table_contains (covered, key) && !g_hash_table_contains (energy, key))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_insert (energy, key, value);
+        }
+  }
 
   rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
                                " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL);
@@ -1534,7 +1604,16 @@ find_series (sqlite3     *db,
 
 /* Appends buckets of width @width for [from, to) drawn from @tier; older
  * buckets that retention removed come from coarser tiers, newer ones not
- * yet rolled up from finer tiers. All in seconds. */
+ * yet rolled up from finer tiers. All in seconds.
+ *
+ * @direction says which way the stitching may still go: a coarser tier
+ * asked for what is older than a finer one keeps never asks that finer one
+ * back (it had nothing there), and a finer tier asked for what a coarser
+ * one has not reached never asks the coarser one back; otherwise a series
+ * without data between the two tiers' watermarks would bounce between them
+ * for ever. */
+typedef enum { STITCH_BOTH, STITCH_COARSER, STITCH_FINER } Stitch;
+
 static void
 fetch_buckets (AetherStore *self,
                sqlite3     *db,
@@ -1542,6 +1621,7 @@ fetch_buckets (AetherStore *self,
                AetherTier   tier,
                gint64       from,
                gint64       to,
+               Stitch       direction,
                GArray      *out)
 {
   gint64 wm = to;
@@ -1603,16 +1683,16 @@ fetch_buckets (AetherStore *self,
     oldest = MIN (to, MAX (from, wm));
 
   /* Older than this tier keeps: ask the coarser one. */
-  if (oldest > from && tier + 1 < AETHER_N_TIERS)
-    fetch_buckets (self, db, series_id, tier + 1, from, oldest, out);
+  if (oldest > from && tier + 1 < AETHER_N_TIERS && direction != STITCH_FINER)
+    fetch_buckets (self, db, series_id, tier + 1, from, oldest, STITCH_COARSER, out);
 
   g_array_append_vals (out, rows->data, rows->len);
   /* The Accs' sketches now belong to @out. */
   g_array_set_size (rows, 0);
 
   /* Newer than maintenance reached: ask the finer one. */
-  if (wm < to)
-    fetch_buckets (self, db, series_id, tier - 1, MAX (from, wm), to, out);
+  if (wm < to && direction != STITCH_COARSER)
+    fetch_buckets (self, db, series_id, tier - 1, MAX (from, wm), to, STITCH_FINER, out);
 }
 
 /**
@@ -1682,7 +1762,7 @@ aether_store_query (AetherStore  *self,
   if (tier_used != NULL)
     *tier_used = chosen;
 
-  fetch_buckets (self, db, series_id, chosen, from, to, buckets);
+  fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, buckets);
 
   result = g_array_new (FALSE, TRUE, sizeof (AetherBucket));
 
