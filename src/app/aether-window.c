@@ -17,6 +17,7 @@
 
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
+#include "history/aether-history-page.h"
 #include "devices/aether-devices-page.h"
 
 struct _AetherWindow
@@ -31,6 +32,7 @@ struct _AetherWindow
   GtkMenuButton        *primary_menu_button;
   AetherDevicesPage    *devices_page;
   AetherDashboardPage  *dashboard_page;
+  AetherHistoryPage    *history_page;
 
   /* Owned references */
   GSettings            *settings;
@@ -60,6 +62,7 @@ aether_window_new (AetherApplication *application)
                        NULL);
   aether_devices_page_set_service (self->devices_page, aether_application_get_service (application));
   aether_dashboard_page_set_service (self->dashboard_page, aether_application_get_service (application));
+  aether_history_page_set_service (self->history_page, aether_application_get_service (application));
 
   return self;
 }
@@ -77,6 +80,7 @@ aether_window_reload_devices (AetherWindow *self)
 
   aether_devices_page_reload (self->devices_page);
   aether_dashboard_page_reload (self->dashboard_page);
+  aether_history_page_reload (self->history_page);
 }
 
 /**
@@ -202,6 +206,7 @@ aether_window_class_init (AetherWindowClass *klass)
 
   g_type_ensure (AETHER_TYPE_DEVICES_PAGE);
   g_type_ensure (AETHER_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (AETHER_TYPE_HISTORY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
@@ -210,6 +215,7 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, devices_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, history_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);

@@ -21,6 +21,7 @@
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
 #include "devices/aether-devices-page.h"
+#include "history/aether-history-page.h"
 
 static AetherApplication *app;
 
@@ -207,11 +208,13 @@ test_window_has_five_pages_in_order (void)
       /* Each page says what will live there, with a way on to its help;
        * Devices and the Dashboard, while there are no devices, offer to
        * add one or the demo home. */
-      if (g_str_equal (expected_pages[i][0], "devices") || g_str_equal (expected_pages[i][0], "dashboard"))
+      if (g_str_equal (expected_pages[i][0], "devices") || g_str_equal (expected_pages[i][0], "dashboard") ||
+          g_str_equal (expected_pages[i][0], "history"))
         {
           GtkWidget *status = find_descendant (child, ADW_TYPE_STATUS_PAGE);
 
-          g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child));
+          g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child) ||
+                         AETHER_IS_HISTORY_PAGE (child));
           g_assert_nonnull (status);
           g_assert_true (gtk_widget_get_mapped (status) || !gtk_widget_get_mapped (child));
           continue;
@@ -632,6 +635,63 @@ test_add_device_window_looks_right (void)
   destroy_window (window);
 }
 
+/* A stored day (yesterday, a minute apart: the meter at 1 kW, the heat pump
+ * at 500 W), rolled up as the service does, then shown. */
+static void
+test_history_shows_a_stored_day (void)
+{
+  AetherWindow *window = new_window ();
+  AetherHistoryPage *history = AETHER_HISTORY_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_HISTORY_PAGE));
+  AetherStore *store = aether_service_get_store (aether_application_get_service (app));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (today, -1);
+  g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+  g_autoptr(GError) error = NULL;
+  gint64 start_us = g_date_time_to_unix (yesterday) * G_USEC_PER_SEC;
+
+  /* Needs the demo home's registry. */
+  g_assert_nonnull (aether_store_get_device (store, "demo-mains", NULL));
+  for (guint m = 0; m <= 24 * 60; m++)
+    {
+      AetherReading mains = { start_us + (gint64)m * 60 * G_USEC_PER_SEC, (char *)"demo-mains", (char *)"power", 1000, (char *)"W" };
+      AetherReading pump = { start_us + (gint64)m * 60 * G_USEC_PER_SEC, (char *)"demo-heat_pump", (char *)"power", 500, (char *)"W" };
+
+      g_array_append_val (readings, mains);
+      g_array_append_val (readings, pump);
+    }
+  g_assert_true (aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error));
+  g_assert_no_error (error);
+  g_assert_true (aether_store_maintain (store, g_get_real_time (), NULL, &error));
+  g_assert_no_error (error);
+
+  aether_window_set_visible_page (window, "history");
+  aether_history_page_reload (history);
+  aether_history_page_show (history, "day", yesterday);
+  g_assert_true (aether_history_page_has_data (history));
+  g_assert_cmpstr (aether_history_page_get_total_text (history), ==, "24.0 kWh");
+  g_assert_nonnull (find_by_text (GTK_WIDGET (history), ADW_TYPE_ACTION_ROW, "title", "Heat Pump"));
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-history-day");
+
+  /* The year around it, from the coarser tiers. */
+  aether_history_page_show (history, "year", yesterday);
+  g_assert_true (aether_history_page_has_data (history));
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-history-year");
+
+  /* A day with nothing stored says so. */
+  {
+    g_autoptr(GDateTime) long_ago = g_date_time_add_years (yesterday, -3);
+
+    aether_history_page_show (history, "day", long_ago);
+    g_assert_false (aether_history_page_has_data (history));
+  }
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -670,6 +730,7 @@ main (int   argc,
   g_test_add_func ("/ui/about-and-shortcuts-windows-open", test_about_and_shortcuts_windows_open);
   g_test_add_func ("/ui/devices/add-device-window-looks-right", test_add_device_window_looks_right);
   g_test_add_func ("/ui/devices/add-device-window-adds-a-tasmota", test_add_device_window_adds_a_tasmota);
+  g_test_add_func ("/ui/history/shows-a-stored-day", test_history_shows_a_stored_day);
 
   ret = g_test_run ();
 

@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "aether-dashboard-page.h"
+#include "aether-format.h"
 #include "aether-power-chart.h"
 
 #define REFRESH_SECONDS   2
@@ -55,42 +56,6 @@ struct _AetherDashboardPage
 };
 
 G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
-
-/* "845 W", "1.23 kW" */
-static char *
-format_power (double watts)
-{
-  if (watts >= 10000)
-    return g_strdup_printf (_("%.1f kW"), watts / 1000);
-  if (watts >= 1000)
-    return g_strdup_printf (_("%.2f kW"), watts / 1000);
-  return g_strdup_printf (_("%.0f W"), watts);
-}
-
-/* "12.4 kWh", "850 Wh" */
-static char *
-format_energy (double wh)
-{
-  if (wh >= 1000)
-    return g_strdup_printf (_("%.1f kWh"), wh / 1000);
-  return g_strdup_printf (_("%.0f Wh"), wh);
-}
-
-/* An amount in the tariff's currency: "$2.31", "€0.35", "2.31 CHF". */
-static char *
-format_money (double      amount,
-              const char *currency)
-{
-  static const struct { const char *code; const char *symbol; } symbols[] = {
-    { "USD", "$" }, { "CAD", "$" }, { "AUD", "$" }, { "NZD", "$" },
-    { "EUR", "€" }, { "GBP", "£" }, { "JPY", "¥" }, { "INR", "₹" },
-  };
-
-  for (guint i = 0; currency != NULL && i < G_N_ELEMENTS (symbols); i++)
-    if (g_str_equal (symbols[i].code, currency))
-      return g_strdup_printf ("%s%.2f", symbols[i].symbol, amount);
-  return g_strdup_printf ("%.2f %s", amount, currency ? currency : "");
-}
 
 static gboolean
 is_meter (JsonObject *device)
@@ -211,7 +176,7 @@ update_top (AetherDashboardPage *self,
       Using *u = &g_array_index (using, Using, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-      g_autofree char *power = format_power (u->watts);
+      g_autofree char *power = aether_format_power (u->watts);
       GtkWidget *label = gtk_label_new (power);
       JsonNode *location = json_object_get_member (u->device, "location");
       const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
@@ -220,9 +185,8 @@ update_top (AetherDashboardPage *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (u->device, "name"));
       if (room != NULL)
         {
-          g_autofree char *pretty = g_strdelimit (g_strdup (room), "_-", ' ');
+          g_autofree char *pretty = aether_format_key (room);
 
-          pretty[0] = g_ascii_toupper (pretty[0]);
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
         }
       /* One colour, the accent: a share, not a warning level. */
@@ -259,15 +223,12 @@ update_rate (AetherDashboardPage *self)
     }
 
   {
-    g_autofree char *money = format_money (rate, currency);
+    g_autofree char *money = aether_format_money (rate, currency);
     /* Translators: a price per kilowatt-hour, e.g. "$0.32/kWh" */
     g_autofree char *value = g_strdup_printf (_("%s/kWh"), money);
     g_autofree char *caption = NULL;
-    /* "off_peak" → "Off peak": schedule keys read as words. */
-    g_autofree char *pretty = g_strdelimit (g_strdup (period), "_-", ' ');
+    g_autofree char *pretty = aether_format_key (period);
 
-    if (pretty[0] != '\0')
-      pretty[0] = g_ascii_toupper (pretty[0]);
     gtk_label_set_text (self->rate_value, value);
     if (next_us > 0)
       {
@@ -321,8 +282,8 @@ refresh (gpointer user_data)
     }
 
   {
-    g_autofree char *power = format_power (now_w);
-    g_autofree char *energy = format_energy (today_wh);
+    g_autofree char *power = aether_format_power (now_w);
+    g_autofree char *energy = aether_format_energy (today_wh);
     g_autofree char *caption = NULL;
 
     gtk_label_set_text (self->now_value, n_now > 0 ? power : "—");
@@ -337,7 +298,7 @@ refresh (gpointer user_data)
     gtk_label_set_text (self->today_value, energy);
     if (priced)
       {
-        g_autofree char *money = format_money (today_cost, aether_service_get_currency (self->service));
+        g_autofree char *money = aether_format_money (today_cost, aether_service_get_currency (self->service));
         /* Translators: the cost of today's energy so far */
         g_autofree char *so_far = g_strdup_printf (_("%s so far"), money);
 

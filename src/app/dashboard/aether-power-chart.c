@@ -5,8 +5,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Power over a short span (the dashboard's last hour) as an area under a
- * line, with a few round gridlines labelled in W or kW. Values come already
+/* Power over a span (the dashboard's last hour, a day or a year of
+ * history) as an area under a line, optionally with each column's minimum
+ * to maximum behind it, and a few round gridlines labelled in W or kW. Values come already
  * averaged into buckets (a minute or so each), never as raw points, so
  * drawing stays cheap however many devices feed it; a bucket without data
  * (NAN) leaves a gap rather than a false zero. Colours come from the
@@ -26,7 +27,10 @@ struct _AetherPowerChart
   GtkWidget  parent_instance;
 
   GArray    *values;       /* double watts, oldest first; NAN = no data */
+  GArray    *low;          /* the band under the line: minima … */
+  GArray    *high;         /* … and maxima, or empty */
   guint      seconds_per_value;
+  char      *span;         /* "the last hour", for screen readers */
 };
 
 G_DEFINE_FINAL_TYPE (AetherPowerChart, aether_power_chart, GTK_TYPE_WIDGET)
@@ -68,6 +72,9 @@ aether_power_chart_get_peak (AetherPowerChart *self)
   for (guint i = 0; i < self->values->len; i++)
     if (!isnan (g_array_index (self->values, double, i)))
       peak = MAX (peak, g_array_index (self->values, double, i));
+  for (guint i = 0; i < self->high->len; i++)
+    if (!isnan (g_array_index (self->high, double, i)))
+      peak = MAX (peak, g_array_index (self->high, double, i));
   return peak;
 }
 
@@ -116,6 +123,27 @@ aether_power_chart_snapshot (GtkWidget   *widget,
       cairo_move_to (cr, LABEL_WIDTH - PAD - lw, CLAMP (y - lh / 2.0, 0, height - lh));
       pango_cairo_show_layout (cr, layout);
       g_object_unref (layout);
+    }
+
+  /* The spread within each column (minimum to maximum), as thin bars: the
+   * peaks a long range's averages would hide. */
+  if (self->high->len == n && self->low->len == n && n > 0)
+    {
+      double column = MAX (1, plot_w / n);
+
+      cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 0.30);
+      for (guint k = 0; k < n; k++)
+        {
+          double lo = g_array_index (self->low, double, k);
+          double hi = g_array_index (self->high, double, k);
+          double x = plot_x + plot_w * (n > 1 ? (double)k / (n - 1) : 1);
+
+          if (isnan (lo) || isnan (hi))
+            continue;
+          cairo_rectangle (cr, x - column / 2, plot_y + plot_h - plot_h * MIN (hi / top, 1),
+                           column, MAX (1, plot_h * (MIN (hi / top, 1) - MIN (MAX (lo, 0) / top, 1))));
+        }
+      cairo_fill (cr);
     }
 
   /* Each run of buckets with data: an area and its line. */
@@ -215,13 +243,61 @@ aether_power_chart_set_values (AetherPowerChart *self,
 
   g_array_set_size (self->values, 0);
   g_array_append_vals (self->values, watts, n_values);
+  g_array_set_size (self->low, 0);
+  g_array_set_size (self->high, 0);
   self->seconds_per_value = seconds_per_value;
 
   peak = format_watts (round (aether_power_chart_get_peak (self)));
-  /* Translators: a chart's description for screen readers; %s is a power */
-  description = g_strdup_printf (_("Power over the last hour, peaking at %s"), peak);
+  /* Translators: a chart's description for screen readers: a span of time
+   * ("the last hour", "Tuesday 24 November"), then a power */
+  description = g_strdup_printf (_("Power over %s, peaking at %s"), self->span ? self->span : _("the last hour"), peak);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * aether_power_chart_set_band:
+ * @self: a chart
+ * @low: (array length=n_values): each column's minimum
+ * @high: (array length=n_values): each column's maximum
+ * @n_values: as many as the values
+ *
+ * Shows the spread within each column behind the line. Call after
+ * aether_power_chart_set_values().
+ */
+void
+aether_power_chart_set_band (AetherPowerChart *self,
+                             const double     *low,
+                             const double     *high,
+                             guint             n_values)
+{
+  g_return_if_fail (AETHER_IS_POWER_CHART (self));
+
+  g_array_set_size (self->low, 0);
+  g_array_set_size (self->high, 0);
+  g_array_append_vals (self->low, low, n_values);
+  g_array_append_vals (self->high, high, n_values);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * aether_power_chart_set_span:
+ * @self: a chart
+ * @span: the time it covers, as a person says it ("Tuesday 24 November")
+ */
+void
+aether_power_chart_set_span (AetherPowerChart *self,
+                             const char       *span)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (AETHER_IS_POWER_CHART (self));
+
+  g_free (self->span);
+  self->span = g_strdup (span);
+  /* Translators: a chart's name for screen readers; %s is a span of time */
+  label = g_strdup_printf (_("Power over %s"), span);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 GtkWidget *
@@ -233,7 +309,12 @@ aether_power_chart_new (void)
 static void
 aether_power_chart_finalize (GObject *object)
 {
-  g_clear_pointer (&AETHER_POWER_CHART (object)->values, g_array_unref);
+  AetherPowerChart *self = AETHER_POWER_CHART (object);
+
+  g_clear_pointer (&self->values, g_array_unref);
+  g_clear_pointer (&self->low, g_array_unref);
+  g_clear_pointer (&self->high, g_array_unref);
+  g_clear_pointer (&self->span, g_free);
 
   G_OBJECT_CLASS (aether_power_chart_parent_class)->finalize (object);
 }
@@ -256,5 +337,7 @@ static void
 aether_power_chart_init (AetherPowerChart *self)
 {
   self->values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->low = g_array_new (FALSE, FALSE, sizeof (double));
+  self->high = g_array_new (FALSE, FALSE, sizeof (double));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Power over the last hour"), -1);
 }

@@ -20,6 +20,12 @@ void       aether_power_chart_set_values  (AetherPowerChart *self,
                                            const double     *watts,
                                            guint             n_values,
                                            guint             seconds_per_value);
+void       aether_power_chart_set_band    (AetherPowerChart *self,
+                                           const double     *low,
+                                           const double     *high,
+                                           guint             n_values);
+void       aether_power_chart_set_span    (AetherPowerChart *self,
+                                           const char       *span);
 double     aether_power_chart_get_peak    (AetherPowerChart *self);
 
 G_END_DECLS

@@ -1,0 +1,709 @@
+/* aether-history-page.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* History: a day, week, month or year of the whole home, a room or one
+ * device, from the stored tiers. The chart asks the store for as many
+ * columns as it shows (the store picks the coarsest tier that still has
+ * them and returns min, max and mean per column), so a year is as quick as
+ * a day; energy and cost come from the rollups' totals, split by device.
+ *
+ * The whole home is its energy meters when there are any, otherwise the
+ * sum of the devices, as on the Dashboard. */
+
+#define G_LOG_DOMAIN "aether-history-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "aether-format.h"
+#include "aether-history-page.h"
+#include "dashboard/aether-power-chart.h"
+
+#define YEAR_COLUMNS  365
+#define COLUMNS       240
+
+typedef struct
+{
+  char *group_by;   /* NULL: the whole home */
+  char *key;
+} Subject;
+
+struct _AetherHistoryPage
+{
+  AdwBin               parent_instance;
+
+  /* Template widgets */
+  GtkStack            *stack;
+  AdwStatusPage       *empty_status;
+  GtkLabel            *range_label;
+  AdwComboRow         *subject_row;
+  GtkLabel            *total_value;
+  GtkLabel            *total_caption;
+  AetherPowerChart    *chart;
+  GtkLabel            *from_label;
+  GtkLabel            *to_label;
+  AdwPreferencesGroup *breakdown_group;
+
+  /* Owned */
+  AetherService       *service;
+  GPtrArray           *devices;     /* JsonObject */
+  GArray              *subjects;    /* Subject, in the dropdown's order */
+  GPtrArray           *rows;        /* owned by breakdown_group */
+  char                *range;       /* day, week, month, year */
+  GDateTime           *anchor;      /* local midnight of a day in the range */
+  gboolean             has_data;
+};
+
+G_DEFINE_FINAL_TYPE (AetherHistoryPage, aether_history_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_RANGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+subject_clear (gpointer data)
+{
+  Subject *subject = data;
+
+  g_free (subject->group_by);
+  g_free (subject->key);
+}
+
+static gboolean
+is_meter (JsonObject *device)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "energy_meter") == 0;
+}
+
+static const char *
+room_of (JsonObject *device)
+{
+  JsonNode *location = json_object_get_member (device, "location");
+
+  if (location == NULL || !JSON_NODE_HOLDS_OBJECT (location))
+    return NULL;
+  return json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL);
+}
+
+static JsonObject *
+find_device (AetherHistoryPage *self,
+             const char        *id)
+{
+  for (guint i = 0; i < self->devices->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (self->devices, i), "device_id"), id) == 0)
+      return g_ptr_array_index (self->devices, i);
+  return NULL;
+}
+
+static guint
+n_meters (AetherHistoryPage *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->devices->len; i++)
+    n += is_meter (g_ptr_array_index (self->devices, i));
+  return n;
+}
+
+/* The range around the anchor, in local time: [from, to). */
+static void
+get_range (AetherHistoryPage  *self,
+           GDateTime         **from,
+           GDateTime         **to)
+{
+  int y, m, d;
+
+  g_date_time_get_ymd (self->anchor, &y, &m, &d);
+  if (g_str_equal (self->range, "week"))
+    {
+      g_autoptr(GDateTime) day = g_date_time_new_local (y, m, d, 0, 0, 0);
+
+      *from = g_date_time_add_days (day, 1 - g_date_time_get_day_of_week (day));
+      *to = g_date_time_add_weeks (*from, 1);
+    }
+  else if (g_str_equal (self->range, "month"))
+    {
+      *from = g_date_time_new_local (y, m, 1, 0, 0, 0);
+      *to = g_date_time_add_months (*from, 1);
+    }
+  else if (g_str_equal (self->range, "year"))
+    {
+      *from = g_date_time_new_local (y, 1, 1, 0, 0, 0);
+      *to = g_date_time_add_years (*from, 1);
+    }
+  else
+    {
+      *from = g_date_time_new_local (y, m, d, 0, 0, 0);
+      *to = g_date_time_add_days (*from, 1);
+    }
+}
+
+static char *
+describe_range (AetherHistoryPage *self,
+                GDateTime         *from,
+                GDateTime         *to)
+{
+  g_autoptr(GDateTime) last = g_date_time_add_days (to, -1);
+
+  if (g_str_equal (self->range, "week"))
+    {
+      g_autofree char *a = g_date_time_format (from, "%-d %b");
+      g_autofree char *b = g_date_time_format (last, "%-d %b %Y");
+
+      /* Translators: a week, from its first to its last day */
+      return g_strdup_printf (_("%s – %s"), a, b);
+    }
+  if (g_str_equal (self->range, "month"))
+    return g_date_time_format (from, "%B %Y");
+  if (g_str_equal (self->range, "year"))
+    return g_date_time_format (from, "%Y");
+  return g_date_time_format (from, "%A %-d %B %Y");
+}
+
+static void
+clear_rows (AetherHistoryPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (self->breakdown_group, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static gboolean
+in_subject (AetherHistoryPage *self,
+            const Subject     *subject,
+            JsonObject        *device)
+{
+  if (subject->group_by == NULL)
+    return n_meters (self) > 0 ? is_meter (device) : TRUE;
+  if (g_str_equal (subject->group_by, "room"))
+    return g_strcmp0 (room_of (device), subject->key) == 0;
+  return g_strcmp0 (json_object_get_string_member (device, "device_id"), subject->key) == 0;
+}
+
+static GArray *
+query_series (AetherHistoryPage  *self,
+              const Subject      *subject,
+              gint64              from_us,
+              gint64              to_us,
+              guint               columns,
+              GError            **error)
+{
+  AetherStore *store = aether_service_get_store (self->service);
+
+  if (subject->group_by == NULL)
+    return n_meters (self) > 0
+           ? aether_store_query_group (store, "type", "energy_meter", "power", from_us, to_us, columns, NULL, error)
+           : aether_store_query_group (store, "metric", "power", "power", from_us, to_us, columns, NULL, error);
+  if (g_str_equal (subject->group_by, "room"))
+    return aether_store_query_group (store, "room", subject->key, "power", from_us, to_us, columns, NULL, error);
+  return aether_store_query (store, subject->key, "power", from_us, to_us, columns, -1, NULL, error);
+}
+
+static void
+update_chart (AetherHistoryPage *self,
+              const Subject     *subject,
+              gint64             from_us,
+              gint64             to_us,
+              const char        *span)
+{
+  guint columns = g_str_equal (self->range, "year") ? YEAR_COLUMNS : COLUMNS;
+  g_autofree double *avg = g_new (double, columns);
+  g_autofree double *low = g_new (double, columns);
+  g_autofree double *high = g_new (double, columns);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) buckets = query_series (self, subject, from_us, to_us, columns, &error);
+
+  for (guint c = 0; c < columns; c++)
+    avg[c] = low[c] = high[c] = NAN;
+
+  /* Nothing stored yet is an empty chart, not a failure. */
+  if (buckets == NULL && !g_error_matches (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND))
+    g_warning ("Could not read the history: %s", error->message);
+
+  /* Columns by time: a gap in the data is a gap in the chart. */
+  for (guint i = 0; buckets != NULL && i < buckets->len; i++)
+    {
+      AetherBucket *b = &g_array_index (buckets, AetherBucket, i);
+      gint64 c = (b->start_us - from_us) * (gint64)columns / (to_us - from_us);
+
+      if (c < 0 || c >= columns || b->count == 0)
+        continue;
+      avg[c] = b->avg;
+      low[c] = b->min;
+      high[c] = b->max;
+      self->has_data = TRUE;
+    }
+
+  aether_power_chart_set_span (self->chart, span);
+  aether_power_chart_set_values (self->chart, avg, columns, (guint)((to_us - from_us) / G_USEC_PER_SEC / columns));
+  aether_power_chart_set_band (self->chart, low, high, columns);
+}
+
+typedef struct
+{
+  JsonObject *device;
+  double      wh;
+  double      cost;
+} Share;
+
+static int
+compare_shares (gconstpointer a,
+                gconstpointer b)
+{
+  const Share *x = a;
+  const Share *y = b;
+
+  return x->wh < y->wh ? 1 : x->wh > y->wh ? -1 : 0;
+}
+
+static void
+update_totals (AetherHistoryPage *self,
+               const Subject     *subject,
+               gint64             from_us,
+               gint64             to_us)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) totals = aether_store_energy_totals (aether_service_get_store (self->service),
+                                                            from_us, to_us, "device", &error);
+  g_autoptr(GArray) shares = g_array_new (FALSE, FALSE, sizeof (Share));
+  const char *currency = aether_service_get_currency (self->service);
+  double wh = 0, cost = 0, co2 = 0, most = 0;
+  gboolean priced = FALSE;
+
+  clear_rows (self);
+  if (totals == NULL)
+    {
+      g_warning ("Could not read the energy totals: %s", error->message);
+      totals = g_ptr_array_new ();
+    }
+
+  for (guint i = 0; i < totals->len; i++)
+    {
+      AetherEnergyTotal *total = g_ptr_array_index (totals, i);
+      JsonObject *device = find_device (self, total->key);
+      Share share = { device, total->energy_wh, total->cost };
+
+      gboolean counted;
+
+      if (device == NULL)
+        continue;
+      counted = in_subject (self, subject, device);
+      if (counted)
+        {
+          wh += total->energy_wh;
+          cost += total->cost;
+          co2 += total->co2_kg;
+          priced |= total->cost != 0;
+        }
+      /* The breakdown lists appliances, never the meter that sums them. */
+      if (!is_meter (device) && (counted || subject->group_by == NULL) && total->energy_wh > 0)
+        g_array_append_val (shares, share);
+    }
+  if (wh > 0)
+    self->has_data = TRUE;
+
+  {
+    g_autofree char *energy = aether_format_energy (wh);
+    g_autofree char *money = aether_format_money (cost, currency);
+    g_autofree char *caption = NULL;
+
+    gtk_label_set_text (self->total_value, energy);
+    if (priced && co2 > 0)
+      /* Translators: a cost, then kilograms of CO₂ */
+      caption = g_strdup_printf (_("%s · %.1f kg CO₂"), money, co2);
+    else if (priced)
+      caption = g_strdup (money);
+    else
+      caption = g_strdup (_("Costs appear once a tariff is set on the Rates page"));
+    gtk_label_set_text (self->total_caption, caption);
+  }
+
+  g_array_sort (shares, compare_shares);
+  if (shares->len > 0)
+    most = g_array_index (shares, Share, 0).wh;
+  /* One device's breakdown would be the device itself. */
+  gtk_widget_set_visible (GTK_WIDGET (self->breakdown_group),
+                          shares->len > 0 && g_strcmp0 (subject->group_by, "device") != 0);
+  for (guint i = 0; i < shares->len; i++)
+    {
+      Share *share = &g_array_index (shares, Share, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+      g_autofree char *energy = aether_format_energy (share->wh);
+      g_autofree char *money = aether_format_money (share->cost, currency);
+      g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
+      GtkWidget *label = gtk_label_new (text);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (share->device, "name"));
+      if (room_of (share->device))
+        {
+          g_autofree char *room = aether_format_key (room_of (share->device));
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), room);
+        }
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), most > 0 ? share->wh / most : 0);
+      gtk_widget_set_size_request (bar, 120, -1);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Share of the device that used most"), -1);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_set_size_request (label, 140, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->breakdown_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+}
+
+static void
+update (AetherHistoryPage *self)
+{
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *span = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  guint selected = adw_combo_row_get_selected (self->subject_row);
+  const Subject *subject;
+
+  get_range (self, &from, &to);
+  span = describe_range (self, from, to);
+  gtk_label_set_text (self->range_label, span);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.next", g_date_time_compare (to, now) <= 0);
+
+  if (self->service == NULL || self->devices->len == 0 || selected >= self->subjects->len)
+    {
+      adw_status_page_set_title (self->empty_status, _("No History Yet"));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  subject = &g_array_index (self->subjects, Subject, selected);
+  self->has_data = FALSE;
+  update_chart (self, subject, g_date_time_to_unix (from) * G_USEC_PER_SEC, g_date_time_to_unix (to) * G_USEC_PER_SEC, span);
+  update_totals (self, subject, g_date_time_to_unix (from) * G_USEC_PER_SEC, g_date_time_to_unix (to) * G_USEC_PER_SEC);
+
+  from_text = g_date_time_format (from, g_str_equal (self->range, "day") ? "%H:%M" : "%-d %b");
+  to_text = g_date_time_format (to, g_str_equal (self->range, "day") ? "%H:%M" : "%-d %b");
+  gtk_label_set_text (self->from_label, from_text);
+  gtk_label_set_text (self->to_label, to_text);
+
+  /* The controls stay: another period or another device is a click away. */
+  if (!self->has_data)
+    {
+      gtk_label_set_text (self->total_value, _("Nothing Recorded"));
+      gtk_label_set_text (self->total_caption, _("No readings were stored in this period. Choose another, or "
+                                                 "press the date to go back to now."));
+    }
+  gtk_stack_set_visible_child_name (self->stack, "chart");
+}
+
+static void
+fill_subjects (AetherHistoryPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  Subject home = { NULL, NULL };
+
+  g_array_set_size (self->subjects, 0);
+  gtk_string_list_append (names, _("Whole Home"));
+  g_array_append_val (self->subjects, home);
+
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      const char *room = room_of (g_ptr_array_index (self->devices, i));
+
+      if (room && !g_ptr_array_find_with_equal_func (rooms, room, g_str_equal, NULL))
+        g_ptr_array_add (rooms, g_strdup (room));
+    }
+  g_ptr_array_sort (rooms, (GCompareFunc)g_strcmp0);
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      g_autofree char *pretty = aether_format_key (g_ptr_array_index (rooms, i));
+      /* Translators: a room in the list of what the history shows */
+      g_autofree char *name = g_strdup_printf (_("%s (room)"), pretty);
+      Subject subject = { g_strdup ("room"), g_strdup (g_ptr_array_index (rooms, i)) };
+
+      gtk_string_list_append (names, name);
+      g_array_append_val (self->subjects, subject);
+    }
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      JsonObject *device = g_ptr_array_index (self->devices, i);
+      Subject subject = { g_strdup ("device"), g_strdup (json_object_get_string_member (device, "device_id")) };
+
+      gtk_string_list_append (names, json_object_get_string_member (device, "name"));
+      g_array_append_val (self->subjects, subject);
+    }
+
+  adw_combo_row_set_model (self->subject_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->subject_row, 0);
+}
+
+/**
+ * aether_history_page_reload:
+ * @self: the page
+ *
+ * Reads the registry again, after devices were added or removed.
+ */
+void
+aether_history_page_reload (AetherHistoryPage *self)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_return_if_fail (AETHER_IS_HISTORY_PAGE (self));
+
+  g_ptr_array_set_size (self->devices, 0);
+  if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
+    for (guint i = 0; i < devices->len; i++)
+      g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+  fill_subjects (self);
+  update (self);
+}
+
+void
+aether_history_page_set_service (AetherHistoryPage *self,
+                                 AetherService     *service)
+{
+  g_return_if_fail (AETHER_IS_HISTORY_PAGE (self));
+
+  g_set_object (&self->service, service);
+  aether_history_page_reload (self);
+}
+
+/**
+ * aether_history_page_show:
+ * @self: the page
+ * @range: `day`, `week`, `month` or `year`
+ * @date: (nullable): a day in the range to show; %NULL for today
+ */
+void
+aether_history_page_show (AetherHistoryPage *self,
+                          const char        *range,
+                          GDateTime         *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int y, m, d;
+
+  g_return_if_fail (AETHER_IS_HISTORY_PAGE (self));
+
+  g_date_time_get_ymd (date ? date : now, &y, &m, &d);
+  g_clear_pointer (&self->anchor, g_date_time_unref);
+  self->anchor = g_date_time_new_local (y, m, d, 0, 0, 0);
+  g_object_set (self, "range", range, NULL);
+  update (self);
+}
+
+gboolean
+aether_history_page_has_data (AetherHistoryPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_HISTORY_PAGE (self), FALSE);
+
+  return self->has_data;
+}
+
+const char *
+aether_history_page_get_total_text (AetherHistoryPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_HISTORY_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->total_value);
+}
+
+static void
+step (AetherHistoryPage *self,
+      int                direction)
+{
+  GDateTime *next;
+
+  if (g_str_equal (self->range, "week"))
+    next = g_date_time_add_weeks (self->anchor, direction);
+  else if (g_str_equal (self->range, "month"))
+    next = g_date_time_add_months (self->anchor, direction);
+  else if (g_str_equal (self->range, "year"))
+    next = g_date_time_add_years (self->anchor, direction);
+  else
+    next = g_date_time_add_days (self->anchor, direction);
+  g_date_time_unref (self->anchor);
+  self->anchor = next;
+  update (self);
+}
+
+static void
+previous_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  step (AETHER_HISTORY_PAGE (widget), -1);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  step (AETHER_HISTORY_PAGE (widget), 1);
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  AetherHistoryPage *self = AETHER_HISTORY_PAGE (widget);
+
+  aether_history_page_show (self, self->range, NULL);
+}
+
+static void
+on_subject_changed (AetherHistoryPage *self)
+{
+  update (self);
+}
+
+static void
+aether_history_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  AetherHistoryPage *self = AETHER_HISTORY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RANGE:
+      g_value_set_string (value, self->range);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aether_history_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  AetherHistoryPage *self = AETHER_HISTORY_PAGE (object);
+  const char *range;
+
+  switch (prop_id)
+    {
+    case PROP_RANGE:
+      range = g_value_get_string (value);
+      if (range == NULL || !(g_str_equal (range, "day") || g_str_equal (range, "week") ||
+                             g_str_equal (range, "month") || g_str_equal (range, "year")))
+        range = "day";
+      if (g_strcmp0 (self->range, range) != 0)
+        {
+          g_free (self->range);
+          self->range = g_strdup (range);
+          g_object_notify_by_pspec (object, pspec);
+          if (self->anchor != NULL)
+            update (self);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aether_history_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (aether_history_page_parent_class)->map (widget);
+  /* Readings stored since it was last shown. */
+  update (AETHER_HISTORY_PAGE (widget));
+}
+
+static void
+aether_history_page_dispose (GObject *object)
+{
+  AetherHistoryPage *self = (AetherHistoryPage *)object;
+
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (aether_history_page_parent_class)->dispose (object);
+}
+
+static void
+aether_history_page_finalize (GObject *object)
+{
+  AetherHistoryPage *self = (AetherHistoryPage *)object;
+
+  g_clear_pointer (&self->devices, g_ptr_array_unref);
+  g_clear_pointer (&self->subjects, g_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->anchor, g_date_time_unref);
+  g_clear_pointer (&self->range, g_free);
+
+  G_OBJECT_CLASS (aether_history_page_parent_class)->finalize (object);
+}
+
+static void
+aether_history_page_class_init (AetherHistoryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aether_history_page_dispose;
+  object_class->finalize = aether_history_page_finalize;
+  object_class->get_property = aether_history_page_get_property;
+  object_class->set_property = aether_history_page_set_property;
+  widget_class->map = aether_history_page_map;
+
+  properties[PROP_RANGE] = g_param_spec_string ("range", NULL, NULL, "day",
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (AETHER_TYPE_POWER_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/history/aether-history-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, subject_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, total_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, total_caption);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, from_label);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, to_label);
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, breakdown_group);
+
+  gtk_widget_class_install_property_action (widget_class, "history.range", "range");
+  gtk_widget_class_install_action (widget_class, "history.previous", NULL, previous_action);
+  gtk_widget_class_install_action (widget_class, "history.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "history.today", NULL, today_action);
+}
+
+static void
+aether_history_page_init (AetherHistoryPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  self->subjects = g_array_new (FALSE, TRUE, sizeof (Subject));
+  g_array_set_clear_func (self->subjects, subject_clear);
+  self->rows = g_ptr_array_new ();
+  self->range = g_strdup ("day");
+  self->anchor = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                        g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->subject_row, "notify::selected", G_CALLBACK (on_subject_changed), self);
+}

@@ -1,0 +1,29 @@
+/* aether-history-page.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "aether-core.h"
+
+G_BEGIN_DECLS
+
+#define AETHER_TYPE_HISTORY_PAGE (aether_history_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (AetherHistoryPage, aether_history_page, AETHER, HISTORY_PAGE, AdwBin)
+
+void        aether_history_page_set_service     (AetherHistoryPage *self,
+                                                 AetherService     *service);
+void        aether_history_page_reload          (AetherHistoryPage *self);
+void        aether_history_page_show            (AetherHistoryPage *self,
+                                                 const char        *range,
+                                                 GDateTime         *date);
+gboolean    aether_history_page_has_data        (AetherHistoryPage *self);
+const char *aether_history_page_get_total_text  (AetherHistoryPage *self);
+
+G_END_DECLS
