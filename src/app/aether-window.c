@@ -18,6 +18,7 @@
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
 #include "history/aether-history-page.h"
+#include "rates/aether-rates-page.h"
 #include "devices/aether-devices-page.h"
 
 struct _AetherWindow
@@ -33,6 +34,7 @@ struct _AetherWindow
   AetherDevicesPage    *devices_page;
   AetherDashboardPage  *dashboard_page;
   AetherHistoryPage    *history_page;
+  AetherRatesPage      *rates_page;
 
   /* Owned references */
   GSettings            *settings;
@@ -63,6 +65,9 @@ aether_window_new (AetherApplication *application)
   aether_devices_page_set_service (self->devices_page, aether_application_get_service (application));
   aether_dashboard_page_set_service (self->dashboard_page, aether_application_get_service (application));
   aether_history_page_set_service (self->history_page, aether_application_get_service (application));
+  aether_rates_page_set_service (self->rates_page, aether_application_get_service (application));
+  /* A new tariff changes every cost shown. */
+  g_signal_connect_object (self->rates_page, "changed", G_CALLBACK (aether_window_reload_devices), self, G_CONNECT_SWAPPED);
 
   return self;
 }
@@ -81,6 +86,7 @@ aether_window_reload_devices (AetherWindow *self)
   aether_devices_page_reload (self->devices_page);
   aether_dashboard_page_reload (self->dashboard_page);
   aether_history_page_reload (self->history_page);
+  aether_rates_page_reload (self->rates_page);
 }
 
 /**
@@ -207,6 +213,7 @@ aether_window_class_init (AetherWindowClass *klass)
   g_type_ensure (AETHER_TYPE_DEVICES_PAGE);
   g_type_ensure (AETHER_TYPE_DASHBOARD_PAGE);
   g_type_ensure (AETHER_TYPE_HISTORY_PAGE);
+  g_type_ensure (AETHER_TYPE_RATES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
@@ -216,6 +223,7 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, devices_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, rates_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);

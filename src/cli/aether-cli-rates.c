@@ -344,12 +344,9 @@ rates_add (AetherCliContext  *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(AetherRateSchedule) schedule = NULL;
   g_autoptr(AetherStore) store = NULL;
-  g_autoptr(GPtrArray) existing = NULL;
-  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+  g_autofree char *id = NULL;
   gint64 now_us = aether_clock_now_us (ctx->clock);
-  gint64 from_us, to_us;
 
   if (argc != 2)
     {
@@ -362,32 +359,11 @@ rates_add (AetherCliContext  *ctx,
       g_prefix_error (&error, "%s: ", argv[1]);
       return aether_cli_fail (error);
     }
-  if (!(schedule = aether_rate_schedule_new_from_json (json_parser_get_root (parser), &error)) ||
-      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !(existing = aether_store_list_rate_schedules (store, &error)))
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !(id = aether_rates_add_schedule (store, json_parser_get_root (parser), now_us, FALSE, &error)))
     return aether_cli_fail (error);
 
-  /* Versions must not overlap, except the one being replaced. */
-  for (guint i = 0; i < existing->len; i++)
-    {
-      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (g_ptr_array_index (existing, i), NULL);
-
-      if (other != NULL && g_strcmp0 (aether_rate_schedule_get_id (other), aether_rate_schedule_get_id (schedule)) != 0 &&
-          !aether_tariff_add_schedule (tariff, other, &error))
-        return aether_cli_fail (error);
-    }
-  if (!aether_tariff_add_schedule (tariff, schedule, &error) ||
-      !aether_store_put_rate_schedule (store, json_parser_get_root (parser), &error))
-    return aether_cli_fail (error);
-
-  /* Stored history in its dates is priced again, in the background. */
-  from_us = MAX (aether_rate_schedule_get_effective (schedule), 0) * G_USEC_PER_SEC;
-  to_us = MIN (aether_rate_schedule_get_expiry (schedule), now_us / G_USEC_PER_SEC) * G_USEC_PER_SEC;
-  if (!aether_store_add_reprice_job (store, from_us, to_us, &error))
-    return aether_cli_fail (error);
-
-  printf (_("Added rate schedule %s; stored costs in its dates will be re-priced by “collect”\n"),
-          aether_rate_schedule_get_id (schedule));
+  printf (_("Added rate schedule %s; stored costs in its dates will be re-priced by “collect”\n"), id);
   return AETHER_CLI_EXIT_OK;
 }
 

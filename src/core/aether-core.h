@@ -23,6 +23,7 @@
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"
 #include "alerts/aether-alerts-all.h"
+#include "aether-rates.h"
 #include "aether-service.h"
 
 #undef AETHER_CORE_INSIDE

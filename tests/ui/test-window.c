@@ -22,6 +22,7 @@
 #include "dashboard/aether-dashboard-page.h"
 #include "devices/aether-devices-page.h"
 #include "history/aether-history-page.h"
+#include "rates/aether-rates-page.h"
 
 static AetherApplication *app;
 
@@ -208,13 +209,12 @@ test_window_has_five_pages_in_order (void)
       /* Each page says what will live there, with a way on to its help;
        * Devices and the Dashboard, while there are no devices, offer to
        * add one or the demo home. */
-      if (g_str_equal (expected_pages[i][0], "devices") || g_str_equal (expected_pages[i][0], "dashboard") ||
-          g_str_equal (expected_pages[i][0], "history"))
+      if (!g_str_equal (expected_pages[i][0], "alerts"))
         {
           GtkWidget *status = find_descendant (child, ADW_TYPE_STATUS_PAGE);
 
           g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child) ||
-                         AETHER_IS_HISTORY_PAGE (child));
+                         AETHER_IS_HISTORY_PAGE (child) || AETHER_IS_RATES_PAGE (child));
           g_assert_nonnull (status);
           g_assert_true (gtk_widget_get_mapped (status) || !gtk_widget_get_mapped (child));
           continue;
@@ -692,6 +692,58 @@ test_history_shows_a_stored_day (void)
   destroy_window (window);
 }
 
+/* The demo home's tariff as a week, then imports: a broken schedule is
+ * refused with its problems named, a Utility Rate Database record is taken
+ * and supersedes the sample. */
+static void
+test_rates_page_shows_and_imports (void)
+{
+  AetherWindow *window = new_window ();
+  AetherRatesPage *rates = AETHER_RATES_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_RATES_PAGE));
+  g_autofree char *dir = g_dir_make_tmp ("aether-rates-XXXXXX", NULL);
+  g_autofree char *broken_path = g_build_filename (dir, "broken.json", NULL);
+  g_autofree char *urdb_path = g_build_filename (TEST_DATA_DIR, "tariff", "urdb", "python-openei_plan_data.json", NULL);
+  g_autoptr(GFile) broken = g_file_new_for_path (broken_path);
+  g_autoptr(GFile) urdb = g_file_new_for_path (urdb_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  AetherWeekGrid *grid;
+
+  aether_window_set_visible_page (window, "rates");
+  aether_rates_page_reload (rates);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
+  grid = aether_rates_page_get_week_grid (rates, 0);
+  g_assert_cmpstr (aether_week_grid_get_period (grid, 0, 17), ==, "peak");
+  g_assert_cmpstr (aether_week_grid_get_period (grid, 0, 3), ==, "off_peak");
+  g_assert_cmpstr (aether_week_grid_get_period (grid, 5, 12), ==, "weekend");
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-rates-sample");
+
+  g_assert_true (g_file_set_contents (broken_path,
+                                      "{\"rate_id\": \"broken\", \"currency\": \"USD\", \"rate_structure\": {"
+                                      "\"type\": \"time_of_use\", \"periods\": [{\"name\": \"peak\", \"rate\": -1, "
+                                      "\"days\": [\"monday\"], \"hours\": \"16:00-21:00\"}]}}", -1, NULL));
+  message = aether_rates_page_import_file (rates, broken, &error);
+  g_assert_null (message);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "• "));
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
+  g_clear_error (&error);
+
+  message = aether_rates_page_import_file (rates, urdb, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_prefix (message, "Imported “"));
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), >=, 1);
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-rates-imported");
+
+  g_unlink (broken_path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -731,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/add-device-window-looks-right", test_add_device_window_looks_right);
   g_test_add_func ("/ui/devices/add-device-window-adds-a-tasmota", test_add_device_window_adds_a_tasmota);
   g_test_add_func ("/ui/history/shows-a-stored-day", test_history_shows_a_stored_day);
+  g_test_add_func ("/ui/rates/shows-and-imports", test_rates_page_shows_and_imports);
 
   ret = g_test_run ();
 

@@ -182,6 +182,8 @@ update_top (AetherDashboardPage *self,
       const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
                          ? json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL) : NULL;
 
+      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (u->device, "name"));
       if (room != NULL)
         {

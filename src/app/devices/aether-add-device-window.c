@@ -148,6 +148,8 @@ rebuild_settings (AetherAddDeviceWindow *self)
               gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(field->help), -1);
             }
         }
+      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->label));
       g_object_set_data (G_OBJECT (row), "field", (gpointer)field);
       adw_preferences_group_add (self->settings_group, row);
@@ -380,7 +382,11 @@ end_search (AetherAddDeviceWindow *self)
   if (self->n_found > 0)
     adw_preferences_group_set_description (self->found_group, _("Choose one to fill in its address."));
   else if (self->notes->len > 0)
-    adw_preferences_group_set_description (self->found_group, g_ptr_array_index (self->notes, 0));
+    {
+      g_autofree char *escaped = g_markup_escape_text (g_ptr_array_index (self->notes, 0), -1);
+
+      adw_preferences_group_set_description (self->found_group, escaped);
+    }
   else
     adw_preferences_group_set_description (self->found_group,
                                            _("No device announced itself. Enter your device’s address below."));
@@ -424,6 +430,8 @@ on_discovered (GObject      *object,
         /* Translators: a kind of device, its address */
         ? g_strdup_printf (_("%s · %s · added already"), kind, json_object_get_string_member (config, "ip_address"))
         : g_strdup_printf (_("%s · %s"), kind, json_object_get_string_member (config, "ip_address"));
+      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (config, "mdns_name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_sensitive (row, !known);

@@ -178,6 +178,8 @@ aether_devices_page_reload (AetherDevicesPage *self)
                              ? json_object_get_object_member (device, "location") : NULL;
       GtkWidget *row = adw_action_row_new ();
 
+      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (device, "name"));
       g_hash_table_insert (self->rooms, g_strdup (id),
                            g_strdup (location ? json_object_get_string_member_with_default (location, "room", NULL) : NULL));

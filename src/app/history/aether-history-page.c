@@ -344,6 +344,8 @@ update_totals (AetherHistoryPage *self,
       g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
       GtkWidget *label = gtk_label_new (text);
 
+      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (share->device, "name"));
       if (room_of (share->device))
         {

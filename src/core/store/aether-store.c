@@ -1379,6 +1379,27 @@ aether_store_remove_alert (AetherStore  *self,
                         "alert", error);
 }
 
+/**
+ * aether_store_remove_rate_schedule:
+ * @self: a store
+ * @rate_id: the schedule version's id
+ * @error: a location for a #GError
+ *
+ * Removes one rate schedule version. Costs already stored keep the prices
+ * they were given until a re-price job covers their dates.
+ *
+ * Returns: %TRUE if it was removed
+ */
+gboolean
+aether_store_remove_rate_schedule (AetherStore  *self,
+                                   const char   *rate_id,
+                                   GError      **error)
+{
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  return delete_by_key (self, "DELETE FROM rate_schedules WHERE rate_id = ?", rate_id, "rate schedule", error);
+}
+
 gboolean
 aether_store_add_alert_history (AetherStore  *self,
                                 gint64        time_us,

@@ -163,6 +163,9 @@ gboolean     aether_store_put_rate_schedule    (AetherStore          *self,
                                                 GError              **error);
 GPtrArray   *aether_store_list_rate_schedules  (AetherStore          *self,
                                                 GError              **error);
+gboolean     aether_store_remove_rate_schedule (AetherStore          *self,
+                                                const char           *rate_id,
+                                                GError              **error);
 gboolean     aether_store_put_cost_record      (AetherStore          *self,
                                                 JsonNode             *record,
                                                 GError              **error);

@@ -1,0 +1,670 @@
+/* aether-rates-page.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Rates page: the household's tariff, one group per stored version,
+ * with a week of its rate periods at a glance (as the tariff engine
+ * decides them), each period's price and hours, fixed and demand charges
+ * and taxes. Tariffs come in by import: a record of the Utility Rate
+ * Database (what OpenEI's site downloads) or a rate schedule file in our
+ * own format, checked whole before anything is stored; a schedule with
+ * problems is refused with every problem named. */
+
+#define G_LOG_DOMAIN "aether-rates-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-format.h"
+#include "aether-rates-page.h"
+#include "aether-week-grid.h"
+#include "aether-sim-home.h"
+
+struct _AetherRatesPage
+{
+  AdwBin           parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toasts;
+  GtkStack        *stack;
+  GtkBox          *content;
+
+  /* Owned */
+  AetherService   *service;
+  GPtrArray       *groups;       /* owned by content */
+  GtkNativeDialog *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (AetherRatesPage, aether_rates_page, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+array_member (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/* "monday, tuesday, …, friday" → "Weekdays"; otherwise the list as words. */
+static char *
+describe_days (JsonArray *days)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = days ? json_array_get_length (days) : 0;
+  gboolean weekdays = n == 5, weekend = n == 2;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *day = json_array_get_string_element (days, i);
+
+      if (g_strcmp0 (day, "all") == 0)
+        return g_strdup (_("Every day"));
+      weekdays &= g_strv_contains ((const char *[]) { "monday", "tuesday", "wednesday", "thursday", "friday", NULL }, day);
+      weekend &= g_strv_contains ((const char *[]) { "saturday", "sunday", NULL }, day);
+    }
+  if (n == 0)
+    return g_strdup (_("Every day"));
+  if (weekdays)
+    return g_strdup (_("Weekdays"));
+  if (weekend)
+    return g_strdup (_("Weekends"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *word = aether_format_key (json_array_get_string_element (days, i));
+
+      g_string_append_printf (text, "%s%s", i ? ", " : "", word);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+typedef struct
+{
+  AetherWeekGrid *grid;
+  char           *period;
+} Dot;
+
+static void
+draw_dot (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  Dot *dot = user_data;
+  GdkRGBA color;
+
+  aether_week_grid_get_period_color (dot->grid, dot->period, &color);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+dot_free (gpointer data)
+{
+  Dot *dot = data;
+
+  g_free (dot->period);
+  g_free (dot);
+}
+
+static GtkWidget *
+period_row (AetherWeekGrid *grid,
+            JsonObject     *period,
+            const char     *season,
+            const char     *currency)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *dot_area = gtk_drawing_area_new ();
+  Dot *dot = g_new0 (Dot, 1);
+  const char *name = string_member (period, "name");
+  g_autofree char *title = aether_format_key (name);
+  g_autofree char *days = describe_days (array_member (period, "days"));
+  const char *hours = string_member (period, "hours");
+  g_autofree char *subtitle = NULL;
+  g_autofree char *money = aether_format_money (json_object_get_double_member_with_default (period, "rate", 0), currency);
+  g_autofree char *price = g_strdup_printf (_("%s/kWh"), money);
+  GtkWidget *label = gtk_label_new (price);
+  JsonArray *tiers = array_member (period, "tiers");
+
+  if (season != NULL)
+    {
+      g_autofree char *pretty = aether_format_key (season);
+
+      /* Translators: a season, then days and hours, e.g. "Summer · Weekdays 16:00–21:00" */
+      subtitle = g_strdup_printf (_("%s · %s %s"), pretty, days, hours ? hours : "");
+    }
+  else
+    subtitle = g_strdup_printf ("%s %s", days, hours ? hours : "");
+  if (tiers != NULL && json_array_get_length (tiers) > 1)
+    {
+      g_autofree char *with_tiers = g_strdup_printf (ngettext ("%s, in %u tier", "%s, in %u tiers", json_array_get_length (tiers)),
+                                                     g_strstrip (subtitle), json_array_get_length (tiers));
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_tiers);
+    }
+
+  dot->grid = grid;
+  dot->period = g_strdup (name);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (dot_area), 14);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (dot_area), 14);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dot_area), draw_dot, dot, dot_free);
+  gtk_widget_set_valign (dot_area, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dot_area), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Its colour in the week"), -1);
+
+  /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_strstrip (subtitle));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot_area);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+static GtkWidget *
+charge_row (const char *title,
+            const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+static GtkWidget *
+schedule_group (AetherRatesPage *self,
+                JsonNode        *node)
+{
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (node, NULL);
+  GtkWidget *group = adw_preferences_group_new ();
+  const char *plan = string_member (object, "plan_name");
+  const char *provider = string_member (object, "provider");
+  const char *currency = string_member (object, "currency");
+  JsonObject *structure = object_member (object, "rate_structure");
+  JsonArray *seasons = array_member (structure, "seasons");
+  JsonObject *fixed = object_member (object, "fixed_charges");
+  JsonArray *taxes = array_member (object, "taxes");
+  GtkWidget *grid = aether_week_grid_new ();
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autoptr(GString) description = g_string_new (provider ? provider : "");
+
+  {
+    g_autofree char *escaped = g_markup_escape_text (plan ? plan : string_member (object, "rate_id"), -1);
+
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), escaped);
+  }
+  if (string_member (object, "effective_date"))
+    {
+      if (description->len > 0)
+        g_string_append (description, " · ");
+      /* Translators: the date a tariff starts, e.g. "since 2024-06-01" */
+      g_string_append_printf (description, _("since %s"), string_member (object, "effective_date"));
+    }
+  if (string_member (object, "expiry_date"))
+    /* Translators: the date a tariff ends */
+    g_string_append_printf (description, _(", until %s"), string_member (object, "expiry_date"));
+  {
+    /* The description is markup; a provider may well be “Power & Light”. */
+    g_autofree char *escaped = g_markup_escape_text (description->str, -1);
+
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), escaped);
+  }
+
+  /* Colours in the order the schedule lists its periods. */
+  for (guint s = 0; seasons != NULL && s < json_array_get_length (seasons); s++)
+    {
+      JsonArray *periods = array_member (json_array_get_object_element (seasons, s), "periods");
+
+      for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
+        aether_week_grid_add_period (AETHER_WEEK_GRID (grid), string_member (json_array_get_object_element (periods, p), "name"));
+    }
+  {
+    JsonArray *periods = array_member (structure, "periods");
+
+    for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
+      aether_week_grid_add_period (AETHER_WEEK_GRID (grid), string_member (json_array_get_object_element (periods, p), "name"));
+  }
+
+  /* This week, as the engine prices it. */
+  if (schedule != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now (aether_rate_schedule_get_time_zone (schedule));
+      g_autoptr(GDateTime) today = g_date_time_new (aether_rate_schedule_get_time_zone (schedule), g_date_time_get_year (now),
+                                                    g_date_time_get_month (now), g_date_time_get_day_of_month (now), 0, 0, 0);
+      g_autoptr(GDateTime) monday = g_date_time_add_days (today, 1 - g_date_time_get_day_of_week (today));
+
+      aether_week_grid_set_schedule (AETHER_WEEK_GRID (grid), schedule, g_date_time_to_unix (monday));
+    }
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_set_margin_bottom (card, 12);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_end (grid, 12);
+  gtk_box_append (GTK_BOX (card), grid);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+
+  if (seasons != NULL)
+    for (guint s = 0; s < json_array_get_length (seasons); s++)
+      {
+        JsonObject *season = json_array_get_object_element (seasons, s);
+        JsonArray *periods = array_member (season, "periods");
+
+        for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                     period_row (AETHER_WEEK_GRID (grid), json_array_get_object_element (periods, p),
+                                                 string_member (season, "name"), currency));
+      }
+  else
+    {
+      JsonArray *periods = array_member (structure, "periods");
+
+      for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                   period_row (AETHER_WEEK_GRID (grid), json_array_get_object_element (periods, p),
+                                               NULL, currency));
+    }
+
+  if (fixed != NULL)
+    {
+      static const char * const keys[] = { "monthly_service", "daily_service", "demand_charge" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (json_object_has_member (fixed, keys[i]))
+          {
+            g_autofree char *money = aether_format_money (json_object_get_double_member (fixed, keys[i]), currency);
+            g_autofree char *value = NULL;
+
+            if (i == 0)
+              value = g_strdup_printf (_("%s a month"), money);
+            else if (i == 1)
+              value = g_strdup_printf (_("%s a day"), money);
+            else
+              value = g_strdup_printf (_("%s per kW of peak demand"), money);
+            adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                       charge_row (i < 2 ? _("Service Charge") : _("Demand Charge"), value));
+          }
+    }
+
+  for (guint i = 0; taxes != NULL && i < json_array_get_length (taxes); i++)
+    {
+      JsonObject *tax = json_array_get_object_element (taxes, i);
+      g_autofree char *value = g_strdup_printf ("%g %%", json_object_get_double_member_with_default (tax, "percent", 0));
+      g_autofree char *name = aether_format_key (string_member (tax, "name") ? string_member (tax, "name") : _("Tax"));
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), charge_row (name, value));
+    }
+
+  g_object_set_data (G_OBJECT (group), "week-grid", grid);
+  return group;
+}
+
+/**
+ * aether_rates_page_reload:
+ * @self: the page
+ *
+ * Shows the stored schedules again.
+ */
+void
+aether_rates_page_reload (AetherRatesPage *self)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AETHER_IS_RATES_PAGE (self));
+
+  for (guint i = 0; i < self->groups->len; i++)
+    gtk_box_remove (self->content, g_ptr_array_index (self->groups, i));
+  g_ptr_array_set_size (self->groups, 0);
+
+  if (self->service == NULL ||
+      !(schedules = aether_store_list_rate_schedules (aether_service_get_store (self->service), &error)))
+    {
+      if (error != NULL)
+        g_warning ("Could not list the rate schedules: %s", error->message);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      GtkWidget *group = schedule_group (self, g_ptr_array_index (schedules, i));
+
+      if (i == 0)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Import…"));
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (button, _("Import a tariff or a new version of it"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "rates.import");
+          adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+        }
+      gtk_box_append (self->content, group);
+      g_ptr_array_add (self->groups, group);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, schedules->len > 0 ? "schedules" : "empty");
+}
+
+/* Stores one schedule and tells the service, or says why not. */
+static gboolean
+add_schedule (AetherRatesPage  *self,
+              JsonNode         *schedule,
+              GError          **error)
+{
+  g_autoptr(GPtrArray) problems = aether_rate_schedule_validate_json (schedule);
+  g_autofree char *id = NULL;
+
+  if (problems->len > 0)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (text, "%s• %s", i ? "\n" : "", (char *)g_ptr_array_index (problems, i));
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE, "%s", text->str);
+      return FALSE;
+    }
+
+  if (!(id = aether_rates_add_schedule (aether_service_get_store (self->service), schedule, g_get_real_time (), TRUE, error)))
+    return FALSE;
+
+  aether_service_reload_tariff (self->service, NULL);
+  aether_rates_page_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/**
+ * aether_rates_page_import_file:
+ * @self: the page
+ * @file: a URDB record or response, or a rate schedule file
+ * @error: a location for a #GError naming every problem
+ *
+ * Imports a tariff as the Import button does, without the file chooser.
+ *
+ * Returns: (transfer full) (nullable): what to tell the person: the plan
+ *   imported and anything the import could not represent
+ */
+char *
+aether_rates_page_import_file (AetherRatesPage  *self,
+                               GFile            *file,
+                               GError          **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+  JsonObject *root;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+  g_return_val_if_fail (self->service != NULL, NULL);
+
+  if (!json_parser_load_from_file (parser, path, error))
+    {
+      g_prefix_error (error, _("%s is not a tariff: "), name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("%s is not a tariff: it holds no JSON object"), name);
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  /* Our own format. */
+  if (json_object_has_member (root, "rate_structure") || json_object_has_member (root, "rate_id"))
+    {
+      if (!add_schedule (self, json_parser_get_root (parser), error))
+        return NULL;
+      return g_strdup_printf (_("Imported “%s”"), string_member (root, "plan_name") ? string_member (root, "plan_name")
+                                                                                   : string_member (root, "rate_id"));
+    }
+
+  /* A Utility Rate Database record, response or REopt scenario. */
+  {
+    g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) schedules = aether_urdb_import_file (path, g_time_zone_get_identifier (local), notes, error);
+    g_autoptr(GString) message = NULL;
+    JsonObject *imported;
+
+    if (schedules == NULL)
+      return NULL;
+    if (schedules->len != 1)
+      {
+        g_autoptr(GString) plans = g_string_new (NULL);
+
+        for (guint i = 0; i < MIN (schedules->len, 5); i++)
+          g_string_append_printf (plans, "\n• %s",
+                                  string_member (json_node_get_object (g_ptr_array_index (schedules, i)), "plan_name"));
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                     ngettext ("%s holds %u rate plan; AetherLens needs exactly one: the one your utility bills you on.%s",
+                               "%s holds %u rate plans; AetherLens needs exactly one: the one your utility bills you on. "
+                               "Download that plan alone from the Utility Rate Database.%s", schedules->len),
+                     name, schedules->len, plans->str);
+        return NULL;
+      }
+
+    if (!add_schedule (self, g_ptr_array_index (schedules, 0), error))
+      return NULL;
+
+    imported = json_node_get_object (g_ptr_array_index (schedules, 0));
+    message = g_string_new (NULL);
+    g_string_append_printf (message, _("Imported “%s” of %s"), string_member (imported, "plan_name"),
+                            string_member (imported, "provider"));
+    for (guint i = 0; i < notes->len; i++)
+      g_string_append_printf (message, "\n• %s", (char *)g_ptr_array_index (notes, i));
+    return g_string_free (g_steal_pointer (&message), FALSE);
+  }
+}
+
+static void
+show_message (AetherRatesPage *self,
+              const char      *heading,
+              const char      *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_chosen (GtkNativeDialog *chooser,
+           int              response,
+           AetherRatesPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL)
+    return;
+
+  if (!(message = aether_rates_page_import_file (self, file, &error)))
+    {
+      show_message (self, _("This Tariff Cannot Be Used"), error->message);
+      return;
+    }
+
+  /* What the import left out deserves more than a toast. */
+  if (strchr (message, '\n'))
+    show_message (self, _("Tariff Imported"), message);
+  else
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AetherRatesPage *self = AETHER_RATES_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->service == NULL || self->chooser != NULL)
+    return;
+
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Import a Tariff"),
+                                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL));
+  gtk_file_filter_set_name (filter, _("Tariffs (JSON)"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chosen), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+sample_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AetherRatesPage *self = AETHER_RATES_PAGE (widget);
+  g_autoptr(JsonNode) schedule = aether_sim_demo_rate_schedule ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->service == NULL)
+    return;
+  if (!add_schedule (self, schedule, &error))
+    show_message (self, _("The Sample Tariff Cannot Be Used"), error->message);
+  else
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Using the sample tariff: replace it with yours any time")));
+}
+
+void
+aether_rates_page_set_service (AetherRatesPage *self,
+                               AetherService   *service)
+{
+  g_return_if_fail (AETHER_IS_RATES_PAGE (self));
+
+  g_set_object (&self->service, service);
+  aether_rates_page_reload (self);
+}
+
+guint
+aether_rates_page_get_n_schedules (AetherRatesPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), 0);
+
+  return self->groups->len;
+}
+
+/**
+ * aether_rates_page_get_week_grid:
+ * @self: the page
+ * @index: which schedule
+ *
+ * Returns: (transfer none) (nullable): the week shown for that schedule
+ */
+AetherWeekGrid *
+aether_rates_page_get_week_grid (AetherRatesPage *self,
+                                 guint            index)
+{
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+
+  if (index >= self->groups->len)
+    return NULL;
+  return g_object_get_data (g_ptr_array_index (self->groups, index), "week-grid");
+}
+
+static void
+aether_rates_page_dispose (GObject *object)
+{
+  AetherRatesPage *self = (AetherRatesPage *)object;
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (aether_rates_page_parent_class)->dispose (object);
+}
+
+static void
+aether_rates_page_finalize (GObject *object)
+{
+  g_clear_pointer (&AETHER_RATES_PAGE (object)->groups, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (aether_rates_page_parent_class)->finalize (object);
+}
+
+static void
+aether_rates_page_class_init (AetherRatesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aether_rates_page_dispose;
+  object_class->finalize = aether_rates_page_finalize;
+
+  /**
+   * AetherRatesPage::changed:
+   *
+   * A tariff was added: costs everywhere change.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
+  g_type_ensure (AETHER_TYPE_WEEK_GRID);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/rates/aether-rates-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherRatesPage, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AetherRatesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherRatesPage, content);
+
+  gtk_widget_class_install_action (widget_class, "rates.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "rates.sample", NULL, sample_action);
+}
+
+static void
+aether_rates_page_init (AetherRatesPage *self)
+{
+  self->groups = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

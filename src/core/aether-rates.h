@@ -1,0 +1,22 @@
+/* aether-rates.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "store/aether-store.h"
+
+G_BEGIN_DECLS
+
+char *aether_rates_add_schedule (AetherStore  *store,
+                                 JsonNode     *schedule,
+                                 gint64        now_us,
+                                 gboolean      supersede,
+                                 GError      **error);
+
+G_END_DECLS
