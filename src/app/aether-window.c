@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-window.h"
+#include "alerts/aether-alerts-page.h"
 #include "dashboard/aether-dashboard-page.h"
 #include "history/aether-history-page.h"
 #include "rates/aether-rates-page.h"
@@ -35,6 +36,7 @@ struct _AetherWindow
   AetherDashboardPage  *dashboard_page;
   AetherHistoryPage    *history_page;
   AetherRatesPage      *rates_page;
+  AetherAlertsPage     *alerts_page;
 
   /* Owned references */
   GSettings            *settings;
@@ -66,6 +68,7 @@ aether_window_new (AetherApplication *application)
   aether_dashboard_page_set_service (self->dashboard_page, aether_application_get_service (application));
   aether_history_page_set_service (self->history_page, aether_application_get_service (application));
   aether_rates_page_set_service (self->rates_page, aether_application_get_service (application));
+  aether_alerts_page_set_service (self->alerts_page, aether_application_get_service (application));
   /* A new tariff changes every cost shown. */
   g_signal_connect_object (self->rates_page, "changed", G_CALLBACK (aether_window_reload_devices), self, G_CONNECT_SWAPPED);
 
@@ -87,6 +90,7 @@ aether_window_reload_devices (AetherWindow *self)
   aether_dashboard_page_reload (self->dashboard_page);
   aether_history_page_reload (self->history_page);
   aether_rates_page_reload (self->rates_page);
+  aether_alerts_page_reload (self->alerts_page);
 }
 
 /**
@@ -214,6 +218,7 @@ aether_window_class_init (AetherWindowClass *klass)
   g_type_ensure (AETHER_TYPE_DASHBOARD_PAGE);
   g_type_ensure (AETHER_TYPE_HISTORY_PAGE);
   g_type_ensure (AETHER_TYPE_RATES_PAGE);
+  g_type_ensure (AETHER_TYPE_ALERTS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/aether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, switcher_title);
@@ -224,6 +229,7 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, rates_page);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, alerts_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);

@@ -20,6 +20,7 @@
 #include "aether-preferences-window.h"
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
+#include "alerts/aether-alerts-page.h"
 #include "devices/aether-devices-page.h"
 #include "history/aether-history-page.h"
 #include "rates/aether-rates-page.h"
@@ -206,22 +207,19 @@ test_window_has_five_pages_in_order (void)
       g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, expected_pages[i][1]);
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
 
-      /* Each page says what will live there, with a way on to its help;
-       * Devices and the Dashboard, while there are no devices, offer to
-       * add one or the demo home. */
-      if (!g_str_equal (expected_pages[i][0], "alerts"))
-        {
-          GtkWidget *status = find_descendant (child, ADW_TYPE_STATUS_PAGE);
+      /* Each page, while there is nothing to show, says what will live
+       * there and offers a way on: add a device, the demo home, import a
+       * tariff, a new alert, its help. */
+      {
+        AdwStatusPage *status = ADW_STATUS_PAGE (find_descendant (child, ADW_TYPE_STATUS_PAGE));
 
-          g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child) ||
-                         AETHER_IS_HISTORY_PAGE (child) || AETHER_IS_RATES_PAGE (child));
-          g_assert_nonnull (status);
-          g_assert_true (gtk_widget_get_mapped (status) || !gtk_widget_get_mapped (child));
-          continue;
-        }
-      g_assert_true (ADW_IS_STATUS_PAGE (child));
-      g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (child))), >, 40);
-      g_assert_true (GTK_IS_BUTTON (adw_status_page_get_child (ADW_STATUS_PAGE (child))));
+        g_assert_true (AETHER_IS_DEVICES_PAGE (child) || AETHER_IS_DASHBOARD_PAGE (child) ||
+                       AETHER_IS_HISTORY_PAGE (child) || AETHER_IS_RATES_PAGE (child) ||
+                       AETHER_IS_ALERTS_PAGE (child));
+        g_assert_nonnull (status);
+        g_assert_cmpuint (strlen (adw_status_page_get_description (status)), >, 40);
+        g_assert_nonnull (find_descendant (adw_status_page_get_child (status), GTK_TYPE_BUTTON));
+      }
     }
 
   destroy_window (window);
@@ -744,6 +742,85 @@ test_rates_page_shows_and_imports (void)
   destroy_window (window);
 }
 
+static AetherAlertWindow *
+find_alert_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (AETHER_IS_ALERT_WINDOW (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
+        return AETHER_ALERT_WINDOW (item);
+    }
+  return NULL;
+}
+
+/* A new alert on the heat pump, made as a person would, then switched off
+ * and removed. */
+static void
+test_alerts_page_makes_and_removes_an_alert (void)
+{
+  AetherWindow *window = new_window ();
+  AetherAlertsPage *alerts = AETHER_ALERTS_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_ALERTS_PAGE));
+  AetherStore *store = aether_service_get_store (aether_application_get_service (app));
+  AetherAlertWindow *alert_window;
+  AdwComboRow *target;
+  GListModel *targets;
+  GtkWidget *create;
+  g_autoptr(GPtrArray) stored = NULL;
+  JsonObject *rule;
+  guint before;
+
+  aether_window_set_visible_page (window, "alerts");
+  aether_alerts_page_reload (alerts);
+  before = aether_alerts_page_get_n_alerts (alerts);
+
+  gtk_widget_activate_action (GTK_WIDGET (alerts), "alerts.new", NULL);
+  alert_window = find_alert_window ();
+  g_assert_nonnull (alert_window);
+  create = find_by_text (GTK_WIDGET (alert_window), GTK_TYPE_BUTTON, "label", "C_reate");
+  g_assert_false (gtk_widget_get_sensitive (create));
+
+  target = ADW_COMBO_ROW (find_descendant (GTK_WIDGET (alert_window), ADW_TYPE_COMBO_ROW));
+  targets = adw_combo_row_get_model (target);
+  for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (targets), i), "Living Room TV"))
+      adw_combo_row_set_selected (target, i);
+  set_row_text (GTK_WIDGET (alert_window), "_Power Above (W)", "150");
+  set_row_text (GTK_WIDGET (alert_window), "For at Least (_Minutes)", "2");
+  gtk_switch_set_active (GTK_SWITCH (find_descendant (GTK_WIDGET (alert_window), GTK_TYPE_SWITCH)), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (create));
+  wait_for_frames (GTK_WIDGET (alert_window));
+  save_screenshot (GTK_WIDGET (alert_window), "new-alert");
+
+  g_signal_emit_by_name (create, "clicked");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_alert_window ());
+  g_assert_cmpuint (aether_alerts_page_get_n_alerts (alerts), ==, before + 1);
+
+  stored = aether_store_list_alerts (store, NULL);
+  rule = NULL;
+  for (guint i = 0; i < stored->len; i++)
+    if (g_str_equal (json_object_get_string_member (json_node_get_object (g_ptr_array_index (stored, i)), "name"),
+                     "Living Room TV above 150 W"))
+      rule = json_node_get_object (g_ptr_array_index (stored, i));
+  g_assert_nonnull (rule);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rule, "conditions"), "device_id"), ==,
+                   "demo-tv");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rule, "conditions"), "duration_seconds"), ==, 120);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rule, "actions")), ==, 2);
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-alerts-list");
+
+  aether_alerts_page_remove_alert (alerts, json_object_get_string_member (rule, "alert_id"));
+  g_assert_cmpuint (aether_alerts_page_get_n_alerts (alerts), ==, before);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -784,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/add-device-window-adds-a-tasmota", test_add_device_window_adds_a_tasmota);
   g_test_add_func ("/ui/history/shows-a-stored-day", test_history_shows_a_stored_day);
   g_test_add_func ("/ui/rates/shows-and-imports", test_rates_page_shows_and_imports);
+  g_test_add_func ("/ui/alerts/makes-and-removes-an-alert", test_alerts_page_makes_and_removes_an_alert);
 
   ret = g_test_run ();
 

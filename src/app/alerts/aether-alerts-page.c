@@ -1,0 +1,494 @@
+/* aether-alerts-page.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Alerts page: every alert with what it watches in words, whether it
+ * is firing now, a switch to turn it off for a while and a button to
+ * remove it (with undo); below, the recent activity (fired, cleared, what
+ * an automation did). Alerts are made in the New Alert window; any other
+ * kind from the CLI shows here the same way. */
+
+#define G_LOG_DOMAIN "aether-alerts-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-alert-window.h"
+#include "aether-alerts-page.h"
+#include "aether-format.h"
+
+#define HISTORY_ROWS 10
+
+struct _AetherAlertsPage
+{
+  AdwBin               parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay     *toasts;
+  GtkStack            *stack;
+  AdwPreferencesGroup *rules_group;
+  AdwPreferencesGroup *history_group;
+
+  /* Owned */
+  AetherService       *service;
+  GPtrArray           *rows;          /* owned by the groups */
+  gulong               fired_handler;
+  gulong               cleared_handler;
+};
+
+G_DEFINE_FINAL_TYPE (AetherAlertsPage, aether_alerts_page, ADW_TYPE_BIN)
+
+static char *
+dup_device_name (AetherAlertsPage *self,
+                 const char       *device_id)
+{
+  g_autoptr(JsonNode) device = aether_store_get_device (aether_service_get_store (self->service), device_id, NULL);
+
+  if (device == NULL)
+    return g_strdup (device_id);
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
+}
+
+/* "Office Desk Plug power above 500 W for 5 minutes, then turn it off" */
+static char *
+describe (AetherAlertsPage *self,
+          AetherAlertRule  *rule)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *condition = NULL;
+  const char *target = aether_alert_rule_get_target (rule);
+  gboolean turns_off = FALSE;
+  guint minutes = aether_alert_rule_get_duration (rule) / 60;
+
+  switch (aether_alert_rule_get_scope (rule))
+    {
+    case AETHER_ALERT_SCOPE_DEVICE:
+      what = dup_device_name (self, target);
+      break;
+    case AETHER_ALERT_SCOPE_ROOM:
+      what = aether_format_key (target);
+      break;
+    case AETHER_ALERT_SCOPE_HOME:
+    default:
+      what = g_strdup (_("Whole home"));
+      break;
+    }
+
+  switch (aether_alert_rule_get_condition_type (rule))
+    {
+    case AETHER_ALERT_CONDITION_THRESHOLD:
+      {
+        g_autofree char *value = g_strcmp0 (aether_alert_rule_get_metric (rule), "power") == 0
+                                 ? aether_format_power (aether_alert_rule_get_threshold (rule))
+                                 : g_strdup_printf ("%g", aether_alert_rule_get_threshold (rule));
+
+        /* Translators: what is watched, a metric, "above" or "below", a value */
+        condition = g_strdup_printf (_("%s %s %s %s"), what, aether_alert_rule_get_metric (rule),
+                                     aether_alert_rule_get_operator (rule) == AETHER_ALERT_OPERATOR_LESS_THAN ? _("below") : _("above"),
+                                     value);
+      }
+      break;
+    default:
+      /* Other kinds (cost, offline, rate period, demand) by their name. */
+      condition = g_strdup (what);
+      break;
+    }
+
+  for (guint i = 0; i < aether_alert_rule_get_n_actions (rule); i++)
+    {
+      const AetherAlertAction *action = aether_alert_rule_get_action (rule, i);
+
+      turns_off |= action->type == AETHER_ALERT_ACTION_AUTOMATION && !action->turn_on;
+    }
+
+  if (minutes > 0 && turns_off)
+    return g_strdup_printf (ngettext ("%s for %u minute, then switched off", "%s for %u minutes, then switched off", minutes),
+                            condition, minutes);
+  if (minutes > 0)
+    return g_strdup_printf (ngettext ("%s for %u minute", "%s for %u minutes", minutes), condition, minutes);
+  if (turns_off)
+    return g_strdup_printf (_("%s, then switched off"), condition);
+  return g_steal_pointer (&condition);
+}
+
+static void
+clear_rows (AetherAlertsPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static gboolean
+on_enabled_set (GtkSwitch        *toggle,
+                gboolean          enabled,
+                AetherAlertsPage *self)
+{
+  JsonNode *json = g_object_get_data (G_OBJECT (toggle), "json");
+  g_autoptr(AetherAlertRule) rule = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_boolean_member (json_node_get_object (json), "enabled", enabled);
+  if (!(rule = aether_alert_rule_new_from_json (json, &error)) ||
+      !aether_store_put_alert (aether_service_get_store (self->service), json, &error))
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return TRUE;
+    }
+  aether_alert_engine_add_rule (aether_service_get_alert_engine (self->service), rule);
+  gtk_switch_set_state (toggle, enabled);
+  return TRUE;
+}
+
+static void
+restore_alert (AdwToast         *toast,
+               AetherAlertsPage *self)
+{
+  JsonNode *json = g_object_get_data (G_OBJECT (toast), "json");
+  g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_json (json, NULL);
+
+  if (rule != NULL && aether_store_put_alert (aether_service_get_store (self->service), json, NULL))
+    aether_alert_engine_add_rule (aether_service_get_alert_engine (self->service), rule);
+  aether_alerts_page_reload (self);
+}
+
+/**
+ * aether_alerts_page_remove_alert:
+ * @self: the page
+ * @alert_id: the alert to remove
+ *
+ * Removes an alert as its button does, offering to undo it.
+ */
+void
+aether_alerts_page_remove_alert (AetherAlertsPage *self,
+                                 const char       *alert_id)
+{
+  AetherAlertRule *rule = aether_alert_engine_get_rule (aether_service_get_alert_engine (self->service), alert_id);
+  g_autoptr(JsonNode) json = rule ? aether_alert_rule_to_json (rule) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (!aether_store_remove_alert (aether_service_get_store (self->service), alert_id, &error))
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  aether_alert_engine_remove_rule (aether_service_get_alert_engine (self->service), alert_id);
+  aether_alerts_page_reload (self);
+
+  /* Translators: an alert's name */
+  title = g_strdup_printf (_("“%s” removed"), rule ? aether_alert_rule_get_name (rule) : alert_id);
+  toast = adw_toast_new (title);
+  if (json != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_object_set_data_full (G_OBJECT (toast), "json", g_steal_pointer (&json), (GDestroyNotify)json_node_unref);
+      g_signal_connect (toast, "button-clicked", G_CALLBACK (restore_alert), self);
+    }
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+on_remove_clicked (GtkButton        *button,
+                   AetherAlertsPage *self)
+{
+  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (button), "alert-id"));
+
+  aether_alerts_page_remove_alert (self, id);
+}
+
+static GtkWidget *
+rule_row (AetherAlertsPage *self,
+          JsonNode         *json)
+{
+  g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_json (json, NULL);
+  AetherAlertEngine *engine = aether_service_get_alert_engine (self->service);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *description = NULL;
+  g_autofree char *label = NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (rule == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member_with_default (json_node_get_object (json), "name", "?"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("This alert cannot be read and does nothing"));
+      return row;
+    }
+
+  description = describe (self, rule);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aether_alert_rule_get_name (rule));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), description);
+
+  if (aether_alert_engine_is_firing (engine, aether_alert_rule_get_id (rule)))
+    {
+      GtkWidget *badge = gtk_label_new (_("Firing"));
+
+      gtk_widget_add_css_class (badge, "warning");
+      gtk_widget_add_css_class (badge, "heading");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+    }
+
+  label = g_strdup_printf (_("Alert “%s” on or off"), aether_alert_rule_get_name (rule));
+  gtk_switch_set_active (GTK_SWITCH (toggle), aether_alert_rule_get_enabled (rule));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data_full (G_OBJECT (toggle), "json", json_node_ref (json), (GDestroyNotify)json_node_unref);
+  g_signal_connect (toggle, "state-set", G_CALLBACK (on_enabled_set), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+
+  g_free (label);
+  label = g_strdup_printf (_("Remove “%s”"), aether_alert_rule_get_name (rule));
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, label);
+  g_object_set_data_full (G_OBJECT (remove), "alert-id", g_strdup (aether_alert_rule_get_id (rule)), g_free);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  return row;
+}
+
+static GtkWidget *
+history_row (AetherAlertsPage *self,
+             JsonObject       *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *alert_id = json_object_get_string_member_with_default (entry, "alert_id", "");
+  const char *kind = json_object_get_string_member_with_default (entry, "kind", "");
+  const char *detail = json_object_get_string_member_with_default (entry, "detail", NULL);
+  AetherAlertRule *rule = aether_alert_engine_get_rule (aether_service_get_alert_engine (self->service), alert_id);
+  const char *name = rule ? aether_alert_rule_get_name (rule) : alert_id;
+  const char *time = json_object_get_string_member_with_default (entry, "time", NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *when = NULL;
+  gint64 time_us = 0;
+
+  if (g_str_equal (kind, "fired"))
+    /* Translators: an alert's name */
+    title = g_strdup_printf (_("%s went off"), name);
+  else if (g_str_equal (kind, "cleared"))
+    title = g_strdup_printf (_("%s is over"), name);
+  else
+    title = g_strdup_printf (_("%s acted"), name);
+
+  if (time != NULL && aether_parse_timestamp (time, &time_us, NULL))
+    {
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+      when = g_date_time_format (local, "%x %H:%M");
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (when != NULL || detail != NULL)
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s%s%s", when ? when : "", when && detail ? " · " : "", detail ? detail : "");
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  return row;
+}
+
+/**
+ * aether_alerts_page_reload:
+ * @self: the page
+ *
+ * Shows the stored alerts and their recent activity again.
+ */
+void
+aether_alerts_page_reload (AetherAlertsPage *self)
+{
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  g_autoptr(GError) error = NULL;
+  guint shown = 0;
+
+  g_return_if_fail (AETHER_IS_ALERTS_PAGE (self));
+
+  clear_rows (self);
+  if (self->service == NULL || !(alerts = aether_store_list_alerts (aether_service_get_store (self->service), &error)))
+    {
+      if (error != NULL)
+        g_warning ("Could not list the alerts: %s", error->message);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      GtkWidget *row = rule_row (self, g_ptr_array_index (alerts, i));
+
+      adw_preferences_group_add (self->rules_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+
+  /* Newest first. */
+  history = aether_store_list_alert_history (aether_service_get_store (self->service), NULL);
+  if (history != NULL && JSON_NODE_HOLDS_ARRAY (history))
+    {
+      JsonArray *entries = json_node_get_array (history);
+
+      for (guint i = json_array_get_length (entries); i > 0 && shown < HISTORY_ROWS; i--, shown++)
+        {
+          GtkWidget *row = history_row (self, json_array_get_object_element (entries, i - 1));
+
+          adw_preferences_group_add (self->history_group, row);
+          g_ptr_array_add (self->rows, row);
+        }
+    }
+  adw_preferences_group_set_description (self->history_group,
+                                         shown == 0 ? _("Nothing has happened yet.") : NULL);
+
+  gtk_stack_set_visible_child_name (self->stack, alerts->len > 0 ? "rules" : "empty");
+}
+
+static void
+on_created (AetherAlertWindow *window,
+            const char        *name,
+            AetherAlertsPage  *self)
+{
+  /* Translators: an alert's name */
+  g_autofree char *title = g_strdup_printf (_("“%s” is watching"), name);
+
+  aether_alerts_page_reload (self);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
+}
+
+/**
+ * aether_alerts_page_new_alert:
+ * @self: the page
+ *
+ * Returns: (transfer none) (nullable): the New Alert window it opened
+ */
+AetherAlertWindow *
+aether_alerts_page_new_alert (AetherAlertsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AetherAlertWindow *window;
+
+  g_return_val_if_fail (AETHER_IS_ALERTS_PAGE (self), NULL);
+
+  if (self->service == NULL)
+    return NULL;
+  window = aether_alert_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->service, NULL);
+  g_signal_connect_object (window, "created", G_CALLBACK (on_created), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  aether_alerts_page_new_alert (AETHER_ALERTS_PAGE (widget));
+}
+
+static void
+on_engine_changed (AetherAlertsPage *self)
+{
+  /* Firing badges and activity follow the engine while shown. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    aether_alerts_page_reload (self);
+}
+
+void
+aether_alerts_page_set_service (AetherAlertsPage *self,
+                                AetherService    *service)
+{
+  g_return_if_fail (AETHER_IS_ALERTS_PAGE (self));
+
+  if (self->service != NULL)
+    {
+      g_clear_signal_handler (&self->fired_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
+    }
+  g_set_object (&self->service, service);
+  if (service != NULL)
+    {
+      self->fired_handler = g_signal_connect_object (aether_service_get_alert_engine (service), "fired",
+                                                     G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      self->cleared_handler = g_signal_connect_object (aether_service_get_alert_engine (service), "cleared",
+                                                       G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    }
+  aether_alerts_page_reload (self);
+}
+
+guint
+aether_alerts_page_get_n_alerts (AetherAlertsPage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (AETHER_IS_ALERTS_PAGE (self), 0);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    n += gtk_widget_get_ancestor (g_ptr_array_index (self->rows, i), ADW_TYPE_PREFERENCES_GROUP) == GTK_WIDGET (self->rules_group);
+  return n;
+}
+
+static void
+aether_alerts_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (aether_alerts_page_parent_class)->map (widget);
+  aether_alerts_page_reload (AETHER_ALERTS_PAGE (widget));
+}
+
+static void
+aether_alerts_page_dispose (GObject *object)
+{
+  AetherAlertsPage *self = (AetherAlertsPage *)object;
+
+  if (self->service != NULL)
+    {
+      g_clear_signal_handler (&self->fired_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
+    }
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (aether_alerts_page_parent_class)->dispose (object);
+}
+
+static void
+aether_alerts_page_finalize (GObject *object)
+{
+  g_clear_pointer (&AETHER_ALERTS_PAGE (object)->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (aether_alerts_page_parent_class)->finalize (object);
+}
+
+static void
+aether_alerts_page_class_init (AetherAlertsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aether_alerts_page_dispose;
+  object_class->finalize = aether_alerts_page_finalize;
+  widget_class->map = aether_alerts_page_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/alerts/aether-alerts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherAlertsPage, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AetherAlertsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AetherAlertsPage, rules_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherAlertsPage, history_group);
+
+  gtk_widget_class_install_action (widget_class, "alerts.new", NULL, new_action);
+}
+
+static void
+aether_alerts_page_init (AetherAlertsPage *self)
+{
+  self->rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
