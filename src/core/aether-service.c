@@ -407,6 +407,33 @@ aether_service_get_plugin_engine (AetherService *self)
 }
 
 /**
+ * aether_service_remove_device:
+ * @self: a service
+ * @device_id: the device
+ * @error: a location for a #GError
+ *
+ * Stops collecting a device and removes it from the registry. Its readings
+ * stay in the history.
+ *
+ * Returns: %TRUE if it was removed
+ */
+gboolean
+aether_service_remove_device (AetherService  *self,
+                              const char     *device_id,
+                              GError        **error)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  if (!aether_store_remove_device (self->store, device_id, error))
+    return FALSE;
+  if (aether_collector_get_status (self->collector, device_id) != NULL)
+    aether_collector_remove_device (self->collector, device_id);
+  g_hash_table_remove (self->configs, device_id);
+  return TRUE;
+}
+
+/**
  * aether_service_get_currency:
  * @self: a service
  *

@@ -32,6 +32,9 @@ AetherHotTier      *aether_service_get_hot_tier        (AetherService       *sel
 AetherAlertEngine  *aether_service_get_alert_engine    (AetherService       *self);
 AetherPluginEngine *aether_service_get_plugin_engine   (AetherService       *self);
 const char         *aether_service_get_currency        (AetherService       *self);
+gboolean            aether_service_remove_device       (AetherService       *self,
+                                                        const char          *device_id,
+                                                        GError             **error);
 void                aether_service_set_notifier        (AetherService       *self,
                                                         AetherNotifier      *notifier);
 guint               aether_service_load                (AetherService       *self,

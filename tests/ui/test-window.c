@@ -605,6 +605,11 @@ test_add_device_window_adds_a_tasmota (void)
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-devices-added");
 
+  /* Its row's button removes it again: from the registry and the page. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "devices.remove", "s", "coffee-maker");
+  g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, rows_before);
+  g_assert_null (aether_store_get_device (store, "coffee-maker", NULL));
+
   soup_server_disconnect (server);
   destroy_window (window);
 }

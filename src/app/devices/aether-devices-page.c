@@ -197,6 +197,18 @@ aether_devices_page_reload (AetherDevicesPage *self)
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
         }
 
+      {
+        GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+        g_autofree char *label = g_strdup_printf (_("Remove %s"), json_object_get_string_member (device, "name"));
+
+        gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (remove, "flat");
+        gtk_widget_set_tooltip_text (remove, label);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "devices.remove");
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", id);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      }
+
       adw_preferences_group_add (self->group, row);
       g_hash_table_insert (self->rows, g_strdup (id), row);
       update_row (self, id);
@@ -280,6 +292,73 @@ aether_devices_page_add_device (AetherDevicesPage *self)
 }
 
 static void
+restore_device (AdwToast          *toast,
+                AetherDevicesPage *self)
+{
+  JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
+  g_autoptr(GError) error = NULL;
+
+  if (self->service == NULL || !aether_store_put_device (aether_service_get_store (self->service), device, &error))
+    {
+      if (error != NULL)
+        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  aether_service_load (self->service, NULL);
+  aether_service_start (self->service);
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
+    aether_devices_page_reload (self);
+}
+
+/**
+ * aether_devices_page_remove_device:
+ * @self: the page
+ * @device_id: the device to remove
+ *
+ * Stops reading a device and removes it from the registry, as its button
+ * does, offering to undo it. Its readings stay in the history.
+ */
+void
+aether_devices_page_remove_device (AetherDevicesPage *self,
+                                   const char        *device_id)
+{
+  g_autoptr(JsonNode) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (AETHER_IS_DEVICES_PAGE (self));
+
+  if (self->service == NULL ||
+      !(device = aether_store_get_device (aether_service_get_store (self->service), device_id, &error)) ||
+      !aether_service_remove_device (self->service, device_id, &error))
+    {
+      if (error != NULL)
+        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
+    aether_devices_page_reload (self);
+
+  /* Translators: a device's name */
+  title = g_strdup_printf (_("“%s” removed; its history stays"),
+                           json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "device", g_steal_pointer (&device), (GDestroyNotify)json_node_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_device), self, 0);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  aether_devices_page_remove_device (AETHER_DEVICES_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 add_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
@@ -325,6 +404,7 @@ aether_devices_page_class_init (AetherDevicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, stack);
 
   gtk_widget_class_install_action (widget_class, "devices.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "devices.remove", "s", remove_action);
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, group);
 }
 

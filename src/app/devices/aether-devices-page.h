@@ -23,5 +23,7 @@ void  aether_devices_page_set_service  (AetherDevicesPage *self,
 void  aether_devices_page_reload       (AetherDevicesPage *self);
 guint aether_devices_page_get_n_rows   (AetherDevicesPage *self);
 AetherAddDeviceWindow *aether_devices_page_add_device (AetherDevicesPage *self);
+void  aether_devices_page_remove_device (AetherDevicesPage *self,
+                                         const char        *device_id);
 
 G_END_DECLS
