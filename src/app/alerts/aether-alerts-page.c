@@ -171,7 +171,9 @@ void
 aether_alerts_page_remove_alert (AetherAlertsPage *self,
                                  const char       *alert_id)
 {
-  AetherAlertRule *rule = aether_alert_engine_get_rule (aether_service_get_alert_engine (self->service), alert_id);
+  AetherAlertRule *borrowed = aether_alert_engine_get_rule (aether_service_get_alert_engine (self->service), alert_id);
+  /* The engine drops its own reference below. */
+  g_autoptr(AetherAlertRule) rule = borrowed ? aether_alert_rule_ref (borrowed) : NULL;
   g_autoptr(JsonNode) json = rule ? aether_alert_rule_to_json (rule) : NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
