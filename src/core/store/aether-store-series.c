@@ -1223,6 +1223,8 @@ aether_store_maintain (AetherStore          *self,
   gint64 now_s = now_us / G_USEC_PER_SEC;
   gint64 wm;
   gint64 end;
+  gint64 started;
+  gboolean ok;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
 
@@ -1231,6 +1233,7 @@ aether_store_maintain (AetherStore          *self,
   memset (stats, 0, sizeof *stats);
 
   db = _aether_store_get_db (self);
+  started = g_get_monotonic_time ();
   if (!(series = load_series (db, error)))
     return FALSE;
 
@@ -1313,7 +1316,11 @@ aether_store_maintain (AetherStore          *self,
         }
     }
 
-  return apply_retention (self, db, now_s, stats, error);
+  stats->rollup_us = g_get_monotonic_time () - started;
+  started = g_get_monotonic_time ();
+  ok = apply_retention (self, db, now_s, stats, error);
+  stats->retention_us = g_get_monotonic_time () - started;
+  return ok;
 }
 
 /* Prices one stored bucket again, in place. */

@@ -104,12 +104,16 @@ void aether_energy_total_free (AetherEnergyTotal *total);
  * @rolled: rows written per tier
  * @deleted: rows deleted by retention
  * @samples_rolled: raw samples summarised into 1-minute buckets
+ * @rollup_us: time spent rolling up (all tiers, energy included)
+ * @retention_us: time spent deleting what retention no longer keeps
  */
 typedef struct
 {
   guint64 rolled[AETHER_N_TIERS];
   guint64 deleted;
   guint64 samples_rolled;
+  gint64  rollup_us;
+  gint64  retention_us;
 } AetherMaintainStats;
 
 #define AETHER_STORE_SCHEMA_VERSION 4
