@@ -605,6 +605,24 @@ test_add_device_window_adds_a_tasmota (void)
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-devices-added");
 
+  /* Its row opens it: renamed and moved, the registry follows. */
+  {
+    AetherDeviceWindow *edit = aether_devices_page_edit_device (page, "coffee-maker");
+    g_autoptr(JsonNode) renamed = NULL;
+
+    g_assert_nonnull (edit);
+    g_assert_nonnull (find_by_text (GTK_WIDGET (edit), ADW_TYPE_ACTION_ROW, "subtitle", "socket-1"));
+    set_row_text (GTK_WIDGET (edit), "_Name", "Espresso Machine");
+    set_row_text (GTK_WIDGET (edit), "_Room", "Dining Room");
+    wait_for_frames (GTK_WIDGET (edit));
+    save_screenshot (GTK_WIDGET (edit), "device");
+    g_signal_emit_by_name (find_by_text (GTK_WIDGET (edit), GTK_TYPE_BUTTON, "label", "_Save"), "clicked");
+    renamed = aether_store_get_device (store, "coffee-maker", NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (renamed), "name"), ==, "Espresso Machine");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (renamed), "location"),
+                                                    "room"), ==, "dining_room");
+  }
+
   /* Its row's button removes it again: from the registry and the page. */
   gtk_widget_activate_action (GTK_WIDGET (page), "devices.remove", "s", "coffee-maker");
   g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, rows_before);

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-add-device-window.h"
+#include "aether-device-window.h"
 #include "aether-devices-page.h"
 
 struct _AetherDevicesPage
@@ -197,6 +198,11 @@ aether_devices_page_reload (AetherDevicesPage *self)
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
         }
 
+      /* The row opens the device: its name, room and what probing found. */
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "devices.edit");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", id);
+
       {
         GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
         g_autofree char *label = g_strdup_printf (_("Remove %s"), json_object_get_string_member (device, "name"));
@@ -351,6 +357,45 @@ aether_devices_page_remove_device (AetherDevicesPage *self,
 }
 
 static void
+on_device_saved (AetherDevicesPage *self)
+{
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
+    aether_devices_page_reload (self);
+}
+
+/**
+ * aether_devices_page_edit_device:
+ * @self: the page
+ * @device_id: the device
+ *
+ * Returns: (transfer none) (nullable): the window it opened for the device
+ */
+AetherDeviceWindow *
+aether_devices_page_edit_device (AetherDevicesPage *self,
+                                 const char        *device_id)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AetherDeviceWindow *window;
+
+  g_return_val_if_fail (AETHER_IS_DEVICES_PAGE (self), NULL);
+
+  if (self->service == NULL ||
+      !(window = aether_device_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->service, device_id)))
+    return NULL;
+  g_signal_connect_object (window, "saved", G_CALLBACK (on_device_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  aether_devices_page_edit_device (AETHER_DEVICES_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 remove_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -405,6 +450,7 @@ aether_devices_page_class_init (AetherDevicesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "devices.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "devices.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "devices.edit", "s", edit_action);
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, group);
 }
 

@@ -11,6 +11,7 @@
 
 #include "aether-core.h"
 #include "aether-add-device-window.h"
+#include "aether-device-window.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,7 @@ guint aether_devices_page_get_n_rows   (AetherDevicesPage *self);
 AetherAddDeviceWindow *aether_devices_page_add_device (AetherDevicesPage *self);
 void  aether_devices_page_remove_device (AetherDevicesPage *self,
                                          const char        *device_id);
+AetherDeviceWindow *aether_devices_page_edit_device (AetherDevicesPage *self,
+                                                     const char        *device_id);
 
 G_END_DECLS
