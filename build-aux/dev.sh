@@ -22,12 +22,12 @@ packages=(
   gcc meson ninja-build pkg-config gettext itstool python3
   # libraries
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
-  libsqlite3-dev libpeas-dev libportal-gtk4-dev
+  libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev
   # run time
   adwaita-icon-theme librsvg2-common gsettings-desktop-schemas fonts-cantarell yelp
   sqlite3
   # tests and validators
-  xvfb xauth dbus python3-dbusmock desktop-file-utils appstream yelp-tools
+  xvfb xauth dbus python3-dbusmock gnome-keyring desktop-file-utils appstream yelp-tools
   libglib2.0-bin flatpak-builder
 )
 

@@ -267,6 +267,12 @@ devices_add (AetherCliContext  *ctx,
   for (guint i = 0; i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      g_autoptr(GError) keyring_error = NULL;
+
+      /* Passwords to the keyring where there is one; said when there is not. */
+      if (!aether_secrets_protect_device (g_ptr_array_index (devices, i), aether_device_provider_get_config_fields (provider),
+                                          &keyring_error))
+        g_printerr (_("No keyring to keep the password in (%s); it is kept in the database\n"), keyring_error->message);
 
       if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
         return aether_cli_fail (error);

@@ -24,6 +24,7 @@
 #include "collect/aether-collect-all.h"
 #include "alerts/aether-alerts-all.h"
 #include "aether-rates.h"
+#include "aether-secrets.h"
 #include "aether-service.h"
 
 #undef AETHER_CORE_INSIDE

@@ -19,6 +19,7 @@
 
 #include "aether-error.h"
 #include "aether-reading.h"
+#include "aether-secrets.h"
 #include "aether-service.h"
 #include "alerts/aether-webhook.h"
 #include "store/aether-store-writer.h"
@@ -427,6 +428,15 @@ aether_service_remove_device (AetherService  *self,
 
   if (!aether_store_remove_device (self->store, device_id, error))
     return FALSE;
+  /* Its passwords go with it. */
+  if (g_hash_table_contains (self->configs, device_id))
+    {
+      JsonObject *config = g_hash_table_lookup (self->configs, device_id);
+      JsonNode *pc = json_object_get_member (config, "plugin_config");
+
+      if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
+        aether_secrets_clear (device_id, NULL);
+    }
   if (aether_collector_get_status (self->collector, device_id) != NULL)
     aether_collector_remove_device (self->collector, device_id);
   g_hash_table_remove (self->configs, device_id);
@@ -572,6 +582,7 @@ aether_service_load (AetherService  *self,
         ? json_object_get_object_member (device, "location") : NULL;
       const char *plugin = config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) revealed = NULL;
       AetherDeviceProvider *provider;
 
       aether_alert_engine_set_device (self->alerts, id,
@@ -593,6 +604,18 @@ aether_service_load (AetherService  *self,
           n++;
           continue;
         }
+
+      /* Passwords kept in the keyring join the configuration in memory only. */
+      {
+        JsonNode *pc = json_object_get_member (config, "plugin_config");
+
+        if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
+          {
+            g_clear_pointer (&revealed, json_object_unref);
+            revealed = aether_secrets_reveal_config (id, config);
+            config = revealed;
+          }
+      }
 
       if (!(provider = aether_plugin_engine_get_provider (self->plugins, plugin, &local_error)) ||
           !aether_collector_add_device (self->collector, id, provider, config, &local_error))

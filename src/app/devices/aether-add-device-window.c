@@ -297,6 +297,17 @@ on_probed (GObject      *object,
   devices = aether_device_identity_to_devices (identity, id, name, *room ? room : NULL, self->configuration);
 
   for (guint i = 0; i < devices->len; i++)
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      /* The password goes to the keyring; without one it stays in the database. */
+      if (!aether_secrets_protect_device (g_ptr_array_index (devices, i),
+                                          aether_device_provider_get_config_fields (AETHER_DEVICE_PROVIDER (object)),
+                                          &keyring_error))
+        g_warning ("No keyring for the password of %s: %s", id, keyring_error->message);
+    }
+
+  for (guint i = 0; i < devices->len; i++)
     if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
       {
         g_autofree char *message = g_strdup_printf (_("The device answered, but could not be saved: %s"), error->message);
