@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 static char *
 make_state_file (void)
@@ -39,22 +40,6 @@ find_info (GPtrArray  *list,
     }
 
   return NULL;
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 static void
@@ -98,8 +83,8 @@ test_user_plugin_polls_like_any_other (void)
   g_assert_no_error (error);
   g_assert_true (AETHER_IS_DEVICE_PROVIDER (provider));
 
-  aether_device_provider_poll_async (provider, config, NULL, store_result, &result);
-  samples = aether_device_provider_poll_finish (provider, wait_for (&result), &error);
+  aether_device_provider_poll_async (provider, config, NULL, aether_test_store_result, &result);
+  samples = aether_device_provider_poll_finish (provider, aether_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, 1);
   sample = &g_array_index (samples, AetherSample, 0);
@@ -108,8 +93,8 @@ test_user_plugin_polls_like_any_other (void)
 
   /* It only measures: switching is refused by the interface's default. */
   g_clear_object (&result);
-  aether_device_provider_set_state_async (provider, config, 0, FALSE, NULL, store_result, &result);
-  g_assert_false (aether_device_provider_set_state_finish (provider, wait_for (&result), &error));
+  aether_device_provider_set_state_async (provider, config, 0, FALSE, NULL, aether_test_store_result, &result);
+  g_assert_false (aether_device_provider_set_state_finish (provider, aether_test_wait_for (&result), &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED);
 }
 
@@ -189,8 +174,8 @@ test_simulator_probe_fills_identity (void)
   provider = aether_plugin_engine_get_provider (engine, "simulator", &error);
   g_assert_no_error (error);
 
-  aether_device_provider_probe_async (provider, json_node_get_object (node), NULL, store_result, &result);
-  identity = aether_device_provider_probe_finish (provider, wait_for (&result), &error);
+  aether_device_provider_probe_async (provider, json_node_get_object (node), NULL, aether_test_store_result, &result);
+  identity = aether_device_provider_probe_finish (provider, aether_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (identity->manufacturer, ==, "AetherLens");
   g_assert_cmpstr (identity->model, ==, "Simulated EV Charger");

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 static const char avahi_xml[] =
   "<node>"
@@ -275,22 +276,6 @@ fixture_teardown (Fixture       *f,
   current = NULL;
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static GPtrArray *
 discover (Fixture     *f,
           const char  *plugin,
@@ -300,8 +285,8 @@ discover (Fixture     *f,
   g_autoptr(GAsyncResult) result = NULL;
 
   g_assert_true (aether_device_provider_can_discover (provider));
-  aether_device_provider_discover_async (provider, NULL, store_result, &result);
-  return aether_device_provider_discover_finish (provider, wait_for (&result), error);
+  aether_device_provider_discover_async (provider, NULL, aether_test_store_result, &result);
+  return aether_device_provider_discover_finish (provider, aether_test_wait_for (&result), error);
 }
 
 static void
@@ -351,8 +336,8 @@ test_found_devices_probe (Fixture       *f,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(AetherDeviceIdentity) id = NULL;
 
-      aether_device_provider_probe_async (provider, g_ptr_array_index (shellies, i), NULL, store_result, &result);
-      id = aether_device_provider_probe_finish (provider, wait_for (&result), &error);
+      aether_device_provider_probe_async (provider, g_ptr_array_index (shellies, i), NULL, aether_test_store_result, &result);
+      id = aether_device_provider_probe_finish (provider, aether_test_wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_cmpstr (id->model, ==, i == 0 ? "SHPLG-S" : "SNPL-00112EU");
     }
@@ -390,8 +375,8 @@ test_cli_lists_what_it_found (Fixture       *f,
   cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                           g_getenv ("AETHERLENS_CLI"), "--db", db, "devices", "discover", NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (cli, NULL, NULL, store_result, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (cli, wait_for (&result), &out, &err, &error));
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &out, &err, &error));
   g_test_message ("%s%s", out, err);
   g_assert_true (g_subprocess_get_successful (cli));
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 typedef enum {
   ANSWER_FILE,        /* fixture[module][method] */
@@ -329,22 +330,6 @@ config (Fixture *f,
   return json_object_ref (json_node_get_object (node));
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static GArray *
 poll_device (Fixture  *f,
              guint     channel,
@@ -353,8 +338,8 @@ poll_device (Fixture  *f,
   g_autoptr(JsonObject) c = config (f, channel);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_poll_async (f->provider, c, NULL, store_result, &result);
-  return aether_device_provider_poll_finish (f->provider, wait_for (&result), error);
+  aether_device_provider_poll_async (f->provider, c, NULL, aether_test_store_result, &result);
+  return aether_device_provider_poll_finish (f->provider, aether_test_wait_for (&result), error);
 }
 
 static AetherDeviceIdentity *
@@ -364,32 +349,8 @@ probe_device (Fixture  *f,
   g_autoptr(JsonObject) c = config (f, 0);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_probe_async (f->provider, c, NULL, store_result, &result);
-  return aether_device_provider_probe_finish (f->provider, wait_for (&result), error);
-}
-
-static double
-sample (GArray       *samples,
-        AetherMetric  metric)
-{
-  for (guint i = 0; i < samples->len; i++)
-    {
-      AetherSample *s = &g_array_index (samples, AetherSample, i);
-
-      if (s->metric == metric)
-        return s->value;
-    }
-  return NAN;
-}
-
-static void
-check (double got,
-       double want)
-{
-  if (isnan (want))
-    g_assert_true (isnan (got));
-  else
-    g_assert_cmpfloat_with_epsilon (got, want, 1e-9 * MAX (1.0, fabs (want)));
+  aether_device_provider_probe_async (f->provider, c, NULL, aether_test_store_result, &result);
+  return aether_device_provider_probe_finish (f->provider, aether_test_wait_for (&result), error);
 }
 
 /* Every recorded plug, checked by hand against its file. Old firmware
@@ -473,10 +434,10 @@ test_every_recorded_plug_reads_right (Fixture       *f,
           continue;
         }
       g_assert_no_error (error);
-      check (sample (samples, AETHER_METRIC_POWER), expected[i].power_w);
-      check (sample (samples, AETHER_METRIC_ENERGY), expected[i].energy_wh);
-      check (sample (samples, AETHER_METRIC_VOLTAGE), expected[i].voltage_v);
-      check (sample (samples, AETHER_METRIC_CURRENT), expected[i].current_a);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER, 0), expected[i].power_w);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), expected[i].energy_wh);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_VOLTAGE, 0), expected[i].voltage_v);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_CURRENT, 0), expected[i].current_a);
     }
 }
 
@@ -495,10 +456,10 @@ test_readme_example_reads_right (Fixture       *f,
   misbehave (f, "get_realtime", ANSWER_TEXT, realtime);
   samples = poll_device (f, 0, &error);
   g_assert_no_error (error);
-  check (sample (samples, AETHER_METRIC_POWER), 7.448);
-  check (sample (samples, AETHER_METRIC_ENERGY), 10701);
-  check (sample (samples, AETHER_METRIC_VOLTAGE), 231.742);
-  check (sample (samples, AETHER_METRIC_CURRENT), 0.143);
+  aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER, 0), 7.448);
+  aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), 10701);
+  aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_VOLTAGE, 0), 231.742);
+  aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_CURRENT, 0), 0.143);
 }
 
 static void
@@ -532,8 +493,8 @@ set_state (Fixture  *f,
   g_autoptr(JsonObject) c = config (f, 0);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_set_state_async (f->provider, c, channel, on, NULL, store_result, &result);
-  return aether_device_provider_set_state_finish (f->provider, wait_for (&result), error);
+  aether_device_provider_set_state_async (f->provider, c, channel, on, NULL, aether_test_store_result, &result);
+  return aether_device_provider_set_state_finish (f->provider, aether_test_wait_for (&result), error);
 }
 
 static void
@@ -643,7 +604,7 @@ test_counter_going_backwards_is_a_reset (Fixture       *f,
     g_autoptr(GArray) samples = poll_device (f, 0, &error);
 
     g_assert_no_error (error);
-    aether_energy_meter_push_counter (meter, 0, sample (samples, AETHER_METRIC_ENERGY), &step);
+    aether_energy_meter_push_counter (meter, 0, aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step);
   }
   /* The same plug after "erase_emeter_stat". */
   misbehave (f, "get_realtime", ANSWER_TEXT,
@@ -653,7 +614,7 @@ test_counter_going_backwards_is_a_reset (Fixture       *f,
 
     g_assert_no_error (error);
     g_assert_true (aether_energy_meter_push_counter (meter, 10 * G_USEC_PER_SEC,
-                                                     sample (samples, AETHER_METRIC_ENERGY), &step));
+                                                     aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step));
     g_assert_true (step.counter_reset);
     g_assert_cmpuint (aether_energy_meter_get_n_resets (meter), ==, 1);
   }
@@ -681,8 +642,8 @@ test_cli_adds_one_device_per_outlet (Fixture       *f,
                           g_getenv ("AETHERLENS_CLI"), "--db", db, "devices", "add", "--plugin=kasa",
                           "--name=Desk Strip", "--config", address, NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (cli, NULL, NULL, store_result, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (cli, wait_for (&result), &out, &err, &error));
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &out, &err, &error));
   g_assert_no_error (error);
   g_test_message ("%s%s", out, err);
   g_assert_true (g_subprocess_get_successful (cli));

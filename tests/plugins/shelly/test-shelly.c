@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 typedef struct
 {
@@ -233,22 +234,6 @@ config_for (Fake       *fake,
   return json_object_ref (json_node_get_object (node));
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static GArray *
 poll_fake (Fake        *fake,
            const char  *password,
@@ -257,23 +242,8 @@ poll_fake (Fake        *fake,
   g_autoptr(JsonObject) c = config_for (fake, password);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_poll_async (provider, c, NULL, store_result, &result);
-  return aether_device_provider_poll_finish (provider, wait_for (&result), error);
-}
-
-static double
-sample (GArray       *samples,
-        AetherMetric  metric,
-        guint         channel)
-{
-  for (guint i = 0; i < samples->len; i++)
-    {
-      AetherSample *s = &g_array_index (samples, AetherSample, i);
-
-      if (s->metric == metric && s->channel == channel)
-        return s->value;
-    }
-  return NAN;
+  aether_device_provider_poll_async (provider, c, NULL, aether_test_store_result, &result);
+  return aether_device_provider_poll_finish (provider, aether_test_wait_for (&result), error);
 }
 
 /* Per recorded device and channel: power W, energy Wh, voltage V (NAN: the
@@ -319,16 +289,6 @@ static const struct {
 };
 
 static void
-check (double got,
-       double want)
-{
-  if (isnan (want))
-    g_assert_true (isnan (got));
-  else
-    g_assert_cmpfloat_with_epsilon (got, want, 1e-9 * MAX (1.0, fabs (want)));
-}
-
-static void
 test_every_recorded_device_reads_right (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -339,9 +299,9 @@ test_every_recorded_device_reads_right (void)
 
       g_test_message ("%s channel %u", expected[i].file, expected[i].channel);
       g_assert_no_error (error);
-      check (sample (samples, AETHER_METRIC_POWER, expected[i].channel), expected[i].power);
-      check (sample (samples, AETHER_METRIC_ENERGY, expected[i].channel), expected[i].energy);
-      check (sample (samples, AETHER_METRIC_VOLTAGE, expected[i].channel), expected[i].voltage);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER, expected[i].channel), expected[i].power);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_ENERGY, expected[i].channel), expected[i].energy);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_VOLTAGE, expected[i].channel), expected[i].voltage);
     }
 }
 
@@ -353,8 +313,8 @@ probe_fake (Fake        *fake,
   g_autoptr(JsonObject) c = config_for (fake, password);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_probe_async (provider, c, NULL, store_result, &result);
-  return aether_device_provider_probe_finish (provider, wait_for (&result), error);
+  aether_device_provider_probe_async (provider, c, NULL, aether_test_store_result, &result);
+  return aether_device_provider_probe_finish (provider, aether_test_wait_for (&result), error);
 }
 
 /* Every recorded device's identity, read off its /shelly (or
@@ -474,7 +434,7 @@ test_digest_authentication (void)
   g_clear_error (&error);
   samples = poll_fake (fake, "s3cret", &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (sample (samples, AETHER_METRIC_POWER, 0), ==, 2.7);
+  g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_POWER, 0), ==, 2.7);
 }
 
 static void
@@ -523,14 +483,14 @@ test_relay_control_both_generations (void)
   g_autoptr(GAsyncResult) r2 = NULL;
   g_autoptr(GError) error = NULL;
 
-  aether_device_provider_set_state_async (provider, c1, 0, FALSE, NULL, store_result, &r1);
-  g_assert_true (aether_device_provider_set_state_finish (provider, wait_for (&r1), &error));
+  aether_device_provider_set_state_async (provider, c1, 0, FALSE, NULL, aether_test_store_result, &r1);
+  g_assert_true (aether_device_provider_set_state_finish (provider, aether_test_wait_for (&r1), &error));
   g_assert_no_error (error);
   g_assert_false (gen1->relay_on);
   g_assert_cmpstr (gen1->last_path, ==, "/relay/0?turn=off");
 
-  aether_device_provider_set_state_async (provider, c2, 2, FALSE, NULL, store_result, &r2);
-  g_assert_true (aether_device_provider_set_state_finish (provider, wait_for (&r2), &error));
+  aether_device_provider_set_state_async (provider, c2, 2, FALSE, NULL, aether_test_store_result, &r2);
+  g_assert_true (aether_device_provider_set_state_finish (provider, aether_test_wait_for (&r2), &error));
   g_assert_false (gen2->relay_on);
   g_assert_cmpstr (gen2->last_path, ==, "/rpc/Switch.Set?id=2&on=false");
 }
@@ -547,7 +507,7 @@ test_counter_going_backwards_is_a_reset (void)
     g_autoptr(GArray) samples = poll_fake (fake, NULL, &error);
 
     g_assert_no_error (error);
-    aether_energy_meter_push_counter (meter, 0, sample (samples, AETHER_METRIC_ENERGY, 0), &step);
+    aether_energy_meter_push_counter (meter, 0, aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step);
   }
   /* The same plug after a firmware reset of its counter. */
   fake->raw_status = g_strdup ("{\"switch:0\": {\"apower\": 2.7, \"aenergy\": {\"total\": 0.5}}}");
@@ -555,9 +515,9 @@ test_counter_going_backwards_is_a_reset (void)
     g_autoptr(GArray) samples = poll_fake (fake, NULL, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpfloat (sample (samples, AETHER_METRIC_ENERGY, 0), ==, 0.5);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), ==, 0.5);
     g_assert_true (aether_energy_meter_push_counter (meter, 10 * G_USEC_PER_SEC,
-                                                     sample (samples, AETHER_METRIC_ENERGY, 0), &step));
+                                                     aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step));
     g_assert_true (step.counter_reset);
     g_assert_cmpuint (aether_energy_meter_get_n_resets (meter), ==, 1);
   }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 typedef enum { SERVE_FILE, SERVE_TEXT, SERVE_STATUS, SERVE_HANG, SERVE_HUGE } Mode;
 
@@ -161,22 +162,6 @@ config (Fixture    *f,
   return json_object_ref (json_node_get_object (node));
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 static GArray *
 poll_device (Fixture  *f,
              GError  **error)
@@ -184,23 +169,8 @@ poll_device (Fixture  *f,
   g_autoptr(JsonObject) c = config (f, NULL);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_poll_async (f->provider, c, NULL, store_result, &result);
-  return aether_device_provider_poll_finish (f->provider, wait_for (&result), error);
-}
-
-static double
-sample (GArray       *samples,
-        AetherMetric  metric,
-        guint         channel)
-{
-  for (guint i = 0; i < samples->len; i++)
-    {
-      AetherSample *s = &g_array_index (samples, AetherSample, i);
-
-      if (s->metric == metric && s->channel == channel)
-        return s->value;
-    }
-  return NAN;
+  aether_device_provider_poll_async (f->provider, c, NULL, aether_test_store_result, &result);
+  return aether_device_provider_poll_finish (f->provider, aether_test_wait_for (&result), error);
 }
 
 static void
@@ -222,8 +192,8 @@ test_probe_identifies_the_plug (Fixture       *f,
   g_autoptr(AetherDeviceIdentity) id = NULL;
 
   serve (f, "tasmoadmin_status0_plug_v11.1.0.json");
-  aether_device_provider_probe_async (f->provider, c, NULL, store_result, &result);
-  id = aether_device_provider_probe_finish (f->provider, wait_for (&result), &error);
+  aether_device_provider_probe_async (f->provider, c, NULL, aether_test_store_result, &result);
+  id = aether_device_provider_probe_finish (f->provider, aether_test_wait_for (&result), &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (f->last_command, ==, "Status 0");
@@ -259,16 +229,6 @@ static const struct {
 };
 
 static void
-check (double got,
-       double want)
-{
-  if (isnan (want))
-    g_assert_true (isnan (got));
-  else
-    g_assert_cmpfloat_with_epsilon (got, want, 1e-9 * MAX (1.0, fabs (want)));
-}
-
-static void
 test_every_recorded_response_reads_right (Fixture       *f,
                                           gconstpointer  data)
 {
@@ -281,12 +241,12 @@ test_every_recorded_response_reads_right (Fixture       *f,
       samples = poll_device (f, &error);
       g_assert_no_error (error);
       g_test_message ("%s channel %u", expected[i].file, expected[i].channel);
-      check (sample (samples, AETHER_METRIC_POWER, expected[i].channel), expected[i].power_w);
-      check (sample (samples, AETHER_METRIC_ENERGY, expected[i].channel), expected[i].energy_wh);
-      check (sample (samples, AETHER_METRIC_VOLTAGE, expected[i].channel), expected[i].voltage_v);
-      check (sample (samples, AETHER_METRIC_CURRENT, expected[i].channel), expected[i].current_a);
-      check (sample (samples, AETHER_METRIC_POWER_FACTOR, expected[i].channel), expected[i].factor);
-      check (sample (samples, AETHER_METRIC_FREQUENCY, expected[i].channel), expected[i].frequency);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER, expected[i].channel), expected[i].power_w);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_ENERGY, expected[i].channel), expected[i].energy_wh);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_VOLTAGE, expected[i].channel), expected[i].voltage_v);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_CURRENT, expected[i].channel), expected[i].current_a);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER_FACTOR, expected[i].channel), expected[i].factor);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_FREQUENCY, expected[i].channel), expected[i].frequency);
     }
   g_assert_cmpstr (f->last_command, ==, "Status 8");
 }
@@ -355,7 +315,7 @@ test_counter_going_backwards_is_a_reset (Fixture       *f,
   {
     g_autoptr(GArray) samples = poll_device (f, &error);
 
-    aether_energy_meter_push_counter (meter, 0, sample (samples, AETHER_METRIC_ENERGY, 0), &step);
+    aether_energy_meter_push_counter (meter, 0, aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step);
   }
   f->mode = SERVE_TEXT;
   g_free (f->body);
@@ -364,9 +324,9 @@ test_counter_going_backwards_is_a_reset (Fixture       *f,
     g_autoptr(GArray) samples = poll_device (f, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpfloat (sample (samples, AETHER_METRIC_ENERGY, 0), ==, 0);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), ==, 0);
     g_assert_true (aether_energy_meter_push_counter (meter, 10 * G_USEC_PER_SEC,
-                                                     sample (samples, AETHER_METRIC_ENERGY, 0), &step));
+                                                     aether_test_sample (samples, AETHER_METRIC_ENERGY, 0), &step));
     g_assert_true (step.counter_reset);
     g_assert_cmpfloat (step.delta_wh, ==, 0);
     g_assert_cmpuint (aether_energy_meter_get_n_resets (meter), ==, 1);
@@ -382,8 +342,8 @@ set_state (Fixture   *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_set_state_async (f->provider, c, channel, on, NULL, store_result, &result);
-  return aether_device_provider_set_state_finish (f->provider, wait_for (&result), error);
+  aether_device_provider_set_state_async (f->provider, c, channel, on, NULL, aether_test_store_result, &result);
+  return aether_device_provider_set_state_finish (f->provider, aether_test_wait_for (&result), error);
 }
 
 static void
