@@ -599,6 +599,161 @@ kasa_set_state_finish (AetherDeviceProvider *provider, GAsyncResult *result, GEr
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- Discovery: the Kasa app's own way, a UDP broadcast to port 9999 of
+ * the same XOR-coded sysinfo request (without the length prefix); every
+ * plug on the network answers from port 9999 with its sysinfo. The
+ * AETHERLENS_KASA_DISCOVERY_TARGET variable (host:port) aims it elsewhere,
+ * for tests on 127.0.0.1. */
+
+#define DISCOVERY_MS 2000
+
+typedef struct
+{
+  GSocket    *socket;
+  GSource    *readable;
+  GSource    *timeout;
+  GPtrArray  *found;      /* JsonObject configurations */
+  GHashTable *seen;       /* addresses */
+} Discovery;
+
+static void
+discovery_free (gpointer data)
+{
+  Discovery *d = data;
+
+  if (d->readable != NULL)
+    g_source_destroy (d->readable);
+  if (d->timeout != NULL)
+    g_source_destroy (d->timeout);
+  g_clear_pointer (&d->readable, g_source_unref);
+  g_clear_pointer (&d->timeout, g_source_unref);
+  g_clear_object (&d->socket);
+  g_ptr_array_unref (d->found);
+  g_hash_table_unref (d->seen);
+  g_free (d);
+}
+
+static gboolean
+on_discovery_done (gpointer user_data)
+{
+  GTask *task = user_data;
+  Discovery *d = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, g_ptr_array_ref (d->found), (GDestroyNotify)g_ptr_array_unref);
+  g_source_destroy (d->readable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_discovery_answer (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  Discovery *d = g_task_get_task_data (task);
+  guint8 buffer[8192];
+  g_autoptr(GSocketAddress) from = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *address = NULL;
+  JsonObject *sysinfo, *config;
+  gssize n;
+  guint16 port;
+
+  n = g_socket_receive_from (socket, &from, (char *)buffer, sizeof buffer, NULL, NULL);
+  if (n <= 0 || !G_IS_INET_SOCKET_ADDRESS (from))
+    return G_SOURCE_CONTINUE;
+
+  text = decrypt (buffer, (gsize)n);
+  answer = json_from_string (text, NULL);
+  /* Anything else on the port, or a plug that is not a plug, is no answer. */
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
+      !(sysinfo = member_object (json_node_get_object (answer), "system", "get_sysinfo")))
+    return G_SOURCE_CONTINUE;
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from)));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+  address = port == KASA_PORT ? g_strdup (host) : g_strdup_printf ("%s:%u", host, port);
+  if (!g_hash_table_add (d->seen, g_strdup (address)))
+    return G_SOURCE_CONTINUE;
+
+  config = json_object_new ();
+  json_object_set_string_member (config, "plugin", "kasa");
+  json_object_set_string_member (config, "ip_address", address);
+  json_object_set_string_member (config, "discovered_name",
+                                 json_object_get_string_member_with_default (sysinfo, "alias",
+                                   json_object_get_string_member_with_default (sysinfo, "model", "Kasa")));
+  json_object_set_object_member (config, "plugin_config", json_object_new ());
+  g_ptr_array_add (d->found, config);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+kasa_discover_async (AetherDeviceProvider *provider,
+                     GCancellable         *cancellable,
+                     GAsyncReadyCallback   callback,
+                     gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) target = NULL;
+  g_autoptr(GBytes) framed = encrypt ("{\"system\": {\"get_sysinfo\": {}}}");
+  const char *override = g_getenv ("AETHERLENS_KASA_DISCOVERY_TARGET");
+  Discovery *d = g_new0 (Discovery, 1);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (framed, &size);
+
+  g_task_set_source_tag (task, kasa_discover_async);
+  d->found = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  d->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_task_set_task_data (task, d, discovery_free);
+
+  if (override != NULL)
+    {
+      g_autoptr(GSocketConnectable) connectable = g_network_address_parse (override, KASA_PORT, &error);
+      g_autoptr(GSocketAddressEnumerator) addresses = connectable ? g_socket_connectable_enumerate (connectable) : NULL;
+
+      target = addresses ? g_socket_address_enumerator_next (addresses, NULL, &error) : NULL;
+    }
+  else
+    {
+      g_autoptr(GInetAddress) broadcast = g_inet_address_new_from_string ("255.255.255.255");
+
+      target = g_inet_socket_address_new (broadcast, KASA_PORT);
+    }
+
+  if (target == NULL ||
+      !(d->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error)))
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED, "Kasa plugs cannot be looked for here (%s)",
+                               error ? error->message : "no address");
+      return;
+    }
+  g_socket_set_broadcast (d->socket, TRUE);
+
+  /* The payload without its length prefix: UDP carries its own length. */
+  if (g_socket_send_to (d->socket, target, (const char *)data + 4, size - 4, cancellable, &error) < 0)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED,
+                               "Kasa plugs cannot be looked for on this network (%s)", error->message);
+      return;
+    }
+
+  d->readable = g_socket_create_source (d->socket, G_IO_IN, cancellable);
+  g_task_attach_source (task, d->readable, (GSourceFunc)(void (*)(void))on_discovery_answer);
+  d->timeout = g_timeout_source_new (DISCOVERY_MS);
+  g_task_attach_source (task, d->timeout, on_discovery_done);
+}
+
+static GPtrArray *
+kasa_discover_finish (AetherDeviceProvider *provider,
+                      GAsyncResult         *result,
+                      GError              **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 provider_iface_init (AetherDeviceProviderInterface *iface)
 {
@@ -609,6 +764,8 @@ provider_iface_init (AetherDeviceProviderInterface *iface)
   iface->poll_finish = kasa_poll_finish;
   iface->set_state_async = kasa_set_state_async;
   iface->set_state_finish = kasa_set_state_finish;
+  iface->discover_async = kasa_discover_async;
+  iface->discover_finish = kasa_discover_finish;
 }
 
 static void

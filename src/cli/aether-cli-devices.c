@@ -414,7 +414,7 @@ compare_found (gconstpointer a,
   const Found *y = *(Found **)b;
   int r = g_strcmp0 (x->plugin, y->plugin);
 
-  return r != 0 ? r : g_ascii_strcasecmp (member (x->config, "mdns_name"), member (y->config, "mdns_name"));
+  return r != 0 ? r : g_ascii_strcasecmp (member (x->config, "discovered_name"), member (y->config, "discovered_name"));
 }
 
 static const char *
@@ -448,8 +448,8 @@ devices_discover (AetherCliContext  *ctx,
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   Discovery d = { 0, found, notes };
 
-  g_option_context_set_summary (context, _("Look for Shelly and Tasmota devices on the local network (through Avahi) "
-                                           "and say how to add each."));
+  g_option_context_set_summary (context, _("Look for Shelly, Tasmota (through Avahi) and Kasa devices on the local "
+                                           "network and say how to add each."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return aether_cli_fail (error);
 
@@ -492,7 +492,7 @@ devices_discover (AetherCliContext  *ctx,
       const char *address = member (f->config, "ip_address");
       const char *known = registered_as (devices, f->plugin, address);
 
-      printf ("%-8s %-22s %-28s ", f->plugin, address, member (f->config, "mdns_name"));
+      printf ("%-8s %-22s %-28s ", f->plugin, address, member (f->config, "discovered_name"));
       if (f->identity != NULL)
         printf ("%s %s", f->identity->manufacturer ? f->identity->manufacturer : "", f->identity->model ? f->identity->model : "");
       else

@@ -443,7 +443,7 @@ on_discovered (GObject      *object,
         : g_strdup_printf (_("%s · %s"), kind, json_object_get_string_member (config, "ip_address"));
       /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (config, "mdns_name"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (config, "discovered_name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_sensitive (row, !known);
       if (!known)

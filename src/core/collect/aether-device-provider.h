@@ -160,7 +160,8 @@ G_DECLARE_INTERFACE (AetherDeviceProvider, aether_device_provider, AETHER, DEVIC
  * @set_state_async: switches a controllable device on or off
  * @set_state_finish: whether it worked
  * @discover_async: (optional): looks for devices on the network
- * @discover_finish: returns a #GPtrArray of #JsonObject device configurations
+ * @discover_finish: returns a #GPtrArray of #JsonObject device configurations,
+ *   each with the name the device goes by on the network as `discovered_name`
  *
  * The extension point of device plugins. Each call gets the device's
  * `configuration` object from the seed's Device model (`ip_address`,

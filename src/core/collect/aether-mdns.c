@@ -89,7 +89,7 @@ aether_mdns_service_dup_authority (const AetherMdnsService *service,
  *
  * Returns: (transfer full): a device `configuration` for @service, as
  *   #AetherDeviceProviderInterface.discover_finish returns them, with the
- *   name it announced as `mdns_name`
+ *   name it announced as `discovered_name`
  */
 JsonObject *
 aether_mdns_service_to_config (const AetherMdnsService *service,
@@ -101,7 +101,7 @@ aether_mdns_service_to_config (const AetherMdnsService *service,
 
   json_object_set_string_member (config, "plugin", plugin);
   json_object_set_string_member (config, "ip_address", authority);
-  json_object_set_string_member (config, "mdns_name", service->name);
+  json_object_set_string_member (config, "discovered_name", service->name);
   json_object_set_object_member (config, "plugin_config", json_object_new ());
   return config;
 }

@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aether-core.h"
@@ -680,6 +681,90 @@ test_cli_adds_one_device_per_outlet (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* The Kasa app's discovery, aimed at 127.0.0.1: a UDP socket on the fake
+ * plug's port answers the XOR-coded sysinfo request, after a stray
+ * datagram that is no answer at all. */
+static gboolean
+on_discovery_request (GSocket      *socket,
+                      GIOCondition  condition,
+                      gpointer      user_data)
+{
+  Fixture *f = user_data;
+  guint8 buffer[2048];
+  g_autoptr(GSocketAddress) from = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(GBytes) framed = NULL;
+  gssize n = g_socket_receive_from (socket, &from, (char *)buffer, sizeof buffer, NULL, NULL);
+  JsonObject *sysinfo;
+
+  g_assert_cmpint (n, >, 0);
+  request = unframe (buffer, (gsize)n);
+  g_assert_nonnull (strstr (request, "get_sysinfo"));
+
+  sysinfo = json_object_get_object_member (json_object_get_object_member (json_node_get_object (f->dump), "system"),
+                                           "get_sysinfo");
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), sysinfo);
+    g_autofree char *inner = json_to_string (node, FALSE);
+
+    answer = g_strdup_printf ("{\"system\": {\"get_sysinfo\": %s}}", inner);
+  }
+  framed = frame (answer);
+  g_socket_send_to (socket, from, "hello", 5, NULL, NULL);
+  g_socket_send_to (socket, from, (const char *)g_bytes_get_data (framed, NULL) + 4, g_bytes_get_size (framed) - 4,
+                    NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_discovery_finds_the_plug (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16)atoi (strchr (f->host, ':') + 1));
+  g_autoptr(GSource) source = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(AetherDeviceIdentity) id = NULL;
+  g_autofree char *previous = NULL;
+  JsonObject *config;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (udp, address, FALSE, &error));
+  source = g_socket_create_source (udp, G_IO_IN, NULL);
+  g_source_set_callback (source, (GSourceFunc)(void (*)(void))on_discovery_request, f, NULL);
+  g_source_attach (source, NULL);
+
+  serve (f, "HS110_EU_4.0_1.0.4.json");
+  previous = g_strdup (g_getenv ("AETHERLENS_KASA_DISCOVERY_TARGET"));
+  g_setenv ("AETHERLENS_KASA_DISCOVERY_TARGET", f->host, TRUE);
+  g_assert_true (aether_device_provider_can_discover (f->provider));
+  aether_device_provider_discover_async (f->provider, NULL, aether_test_store_result, &result);
+  found = aether_device_provider_discover_finish (f->provider, aether_test_wait_for (&result), &error);
+  if (previous != NULL)
+    g_setenv ("AETHERLENS_KASA_DISCOVERY_TARGET", previous, TRUE);
+  else
+    g_unsetenv ("AETHERLENS_KASA_DISCOVERY_TARGET");
+  g_source_destroy (source);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  config = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (json_object_get_string_member (config, "plugin"), ==, "kasa");
+  g_assert_cmpstr (json_object_get_string_member (config, "ip_address"), ==, f->host);
+  g_assert_cmpstr (json_object_get_string_member (config, "discovered_name"), ==, "#MASKED_NAME#");
+
+  /* What it found is an address the plugin can use as it is. */
+  g_clear_object (&result);
+  aether_device_provider_probe_async (f->provider, config, NULL, aether_test_store_result, &result);
+  id = aether_device_provider_probe_finish (f->provider, aether_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id->model, ==, "HS110(EU)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -696,6 +781,7 @@ main (int   argc,
   ADD ("/plugins/kasa/unreachable-plug-is-named", test_unreachable_plug_is_named);
   ADD ("/plugins/kasa/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   ADD ("/plugins/kasa/cli-adds-one-device-per-outlet", test_cli_adds_one_device_per_outlet);
+  ADD ("/plugins/kasa/discovery-finds-the-plug", test_discovery_finds_the_plug);
 #undef ADD
 
   return g_test_run ();
