@@ -299,7 +299,7 @@ check_config (JsonObject *config,
 
   g_assert_cmpstr (json_object_get_string_member (config, "plugin"), ==, plugin);
   g_assert_cmpstr (json_object_get_string_member (config, "ip_address"), ==, address);
-  g_assert_cmpstr (json_object_get_string_member (config, "mdns_name"), ==, name);
+  g_assert_cmpstr (json_object_get_string_member (config, "discovered_name"), ==, name);
 }
 
 static void
