@@ -39,6 +39,7 @@ struct _AetherHistoryPage
   AdwBin               parent_instance;
 
   /* Template widgets */
+  GtkWidget           *toolbar;
   GtkStack            *stack;
   AdwStatusPage       *empty_status;
   GtkLabel            *range_label;
@@ -388,6 +389,8 @@ update (AetherHistoryPage *self)
   gtk_label_set_text (self->range_label, span);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.next", g_date_time_compare (to, now) <= 0);
 
+  /* Periods to page through only once there is something to show. */
+  gtk_widget_set_visible (self->toolbar, self->service != NULL && self->devices->len > 0);
   if (self->service == NULL || self->devices->len == 0 || selected >= self->subjects->len)
     {
       adw_status_page_set_title (self->empty_status, _("No History Yet"));
@@ -676,6 +679,7 @@ aether_history_page_class_init (AetherHistoryPageClass *klass)
 
   g_type_ensure (AETHER_TYPE_POWER_CHART);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/history/aether-history-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, empty_status);
   gtk_widget_class_bind_template_child (widget_class, AetherHistoryPage, range_label);
