@@ -20,6 +20,7 @@
 #include "aether-preferences-window.h"
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
+#include "dashboard/aether-power-chart.h"
 #include "alerts/aether-alerts-page.h"
 #include "devices/aether-devices-page.h"
 #include "history/aether-history-page.h"
@@ -313,6 +314,13 @@ test_demo_home_fills_the_devices_page (void)
     g_assert_true (g_str_has_suffix (aether_dashboard_page_get_now_text (dashboard), "W"));
     g_assert_cmpuint (aether_dashboard_page_get_n_top_rows (dashboard), >, 0);
     g_assert_nonnull (find_by_text (GTK_WIDGET (dashboard), GTK_TYPE_LABEL, "label", "From 1 energy meter"));
+    /* The chart is an image with a name for screen readers. */
+    {
+      GtkWidget *chart = find_descendant (GTK_WIDGET (dashboard), AETHER_TYPE_POWER_CHART);
+
+      gtk_test_accessible_assert_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, "Power over the last hour");
+    }
     wait_for_frames (GTK_WIDGET (window));
     save_screenshot (GTK_WIDGET (window), "window-dashboard-demo");
   }
@@ -737,6 +745,9 @@ test_rates_page_shows_and_imports (void)
   g_assert_cmpstr (aether_week_grid_get_period (grid, 0, 17), ==, "peak");
   g_assert_cmpstr (aether_week_grid_get_period (grid, 0, 3), ==, "off_peak");
   g_assert_cmpstr (aether_week_grid_get_period (grid, 5, 12), ==, "weekend");
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "The rate periods of each hour of the week");
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-rates-sample");
 
