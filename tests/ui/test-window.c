@@ -751,6 +751,31 @@ test_rates_page_shows_and_imports (void)
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-rates-sample");
 
+  /* A price corrected in place: stored under the same id, shown at once. */
+  {
+    AetherStore *store = aether_service_get_store (aether_application_get_service (app));
+    g_autoptr(GPtrArray) schedules = aether_store_list_rate_schedules (store, NULL);
+    g_autoptr(GPtrArray) after = NULL;
+    JsonNode *schedule = g_ptr_array_index (schedules, 0);
+    JsonArray *periods = json_object_get_array_member (json_object_get_object_member (json_node_get_object (schedule),
+                                                                                      "rate_structure"), "periods");
+    JsonObject *peak = json_array_get_object_element (periods, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (peak, "name"), ==, "peak");
+    g_assert_false (aether_rates_page_set_price (rates, schedule, peak, -1, &error));
+    g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+    g_assert_true (aether_rates_page_set_price (rates, schedule, peak, 0.45, &error));
+    g_assert_no_error (error);
+    after = aether_store_list_rate_schedules (store, NULL);
+    g_assert_cmpuint (after->len, ==, 1);
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (
+                         json_object_get_array_member (json_object_get_object_member (
+                           json_node_get_object (g_ptr_array_index (after, 0)), "rate_structure"), "periods"), 0), "rate"),
+                       ==, 0.45);
+    g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.45/kWh"));
+  }
+
   g_assert_true (g_file_set_contents (broken_path,
                                       "{\"rate_id\": \"broken\", \"currency\": \"USD\", \"rate_structure\": {"
                                       "\"type\": \"time_of_use\", \"periods\": [{\"name\": \"peak\", \"rate\": -1, "

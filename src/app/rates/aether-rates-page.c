@@ -210,6 +210,25 @@ charge_row (const char *title,
   return row;
 }
 
+static void edit_price (AdwActionRow *row, AetherRatesPage *self);
+
+/* A period's price can be corrected in place (a tiered one is left to
+ * the file it came from). */
+static void
+make_editable (AetherRatesPage *self,
+               GtkWidget       *row,
+               JsonNode        *schedule,
+               JsonObject      *period)
+{
+  if (json_object_has_member (period, "tiers"))
+    return;
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Change the price"));
+  g_object_set_data_full (G_OBJECT (row), "schedule", json_node_ref (schedule), (GDestroyNotify)json_node_unref);
+  g_object_set_data (G_OBJECT (row), "period", period);
+  g_signal_connect (row, "activated", G_CALLBACK (edit_price), self);
+}
+
 static GtkWidget *
 schedule_group (AetherRatesPage *self,
                 JsonNode        *node)
@@ -291,18 +310,26 @@ schedule_group (AetherRatesPage *self,
         JsonArray *periods = array_member (season, "periods");
 
         for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                     period_row (AETHER_WEEK_GRID (grid), json_array_get_object_element (periods, p),
-                                                 string_member (season, "name"), currency));
+          {
+            JsonObject *period = json_array_get_object_element (periods, p);
+            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, string_member (season, "name"), currency);
+
+            make_editable (self, row, node, period);
+            adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+          }
       }
   else
     {
       JsonArray *periods = array_member (structure, "periods");
 
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                   period_row (AETHER_WEEK_GRID (grid), json_array_get_object_element (periods, p),
-                                               NULL, currency));
+        {
+          JsonObject *period = json_array_get_object_element (periods, p);
+          GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, NULL, currency);
+
+          make_editable (self, row, node, period);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        }
     }
 
   if (fixed != NULL)
@@ -337,6 +364,102 @@ schedule_group (AetherRatesPage *self,
 
   g_object_set_data (G_OBJECT (group), "week-grid", grid);
   return group;
+}
+
+/**
+ * aether_rates_page_set_price:
+ * @self: the page
+ * @schedule: a stored schedule, as listed
+ * @period: one of its periods
+ * @price: the new price per kWh
+ * @error: a location for a #GError
+ *
+ * Corrects a period's price as its row does. The schedule is stored again
+ * under its id and the costs in its dates are priced again.
+ *
+ * Returns: %TRUE if it was stored
+ */
+gboolean
+aether_rates_page_set_price (AetherRatesPage  *self,
+                             JsonNode         *schedule,
+                             JsonObject       *period,
+                             double            price,
+                             GError          **error)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), FALSE);
+
+  if (!(price >= 0 && price < 100))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("%g is not a price per kWh"), price);
+      return FALSE;
+    }
+  json_object_set_double_member (period, "rate", price);
+  if (!(id = aether_rates_add_schedule (aether_service_get_store (self->service), schedule, g_get_real_time (), TRUE, error)))
+    return FALSE;
+
+  aether_service_reload_tariff (self->service, NULL);
+  aether_rates_page_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+static void
+on_price_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   AetherRatesPage  *self)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+  JsonNode *schedule = g_object_get_data (G_OBJECT (dialog), "schedule");
+  JsonObject *period = g_object_get_data (G_OBJECT (dialog), "period");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autoptr(GError) error = NULL;
+  char *end = NULL;
+  double price;
+
+  if (!g_str_equal (response, "save"))
+    return;
+
+  price = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("“%s” is not a price"), text);
+  if (error != NULL || !aether_rates_page_set_price (self, schedule, period, price, &error))
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      aether_rates_page_reload (self);
+    }
+}
+
+static void
+edit_price (AdwActionRow    *row,
+            AetherRatesPage *self)
+{
+  JsonNode *schedule = g_object_get_data (G_OBJECT (row), "schedule");
+  JsonObject *period = g_object_get_data (G_OBJECT (row), "period");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *name = aether_format_key (string_member (period, "name"));
+  g_autofree char *heading = g_strdup_printf (_("Price of %s"), name);
+  g_autofree char *current = g_strdup_printf ("%g", json_object_get_double_member_with_default (period, "rate", 0));
+  const char *currency = string_member (json_node_get_object (schedule), "currency");
+  g_autofree char *body = g_strdup_printf (_("In %s per kWh. Costs already stored in this tariff’s dates are priced again."),
+                                           currency ? currency : _("the tariff’s currency"));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), current);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "schedule", json_node_ref (schedule), (GDestroyNotify)json_node_unref);
+  g_object_set_data (G_OBJECT (dialog), "period", period);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_price_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /**

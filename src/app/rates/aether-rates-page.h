@@ -24,6 +24,11 @@ void            aether_rates_page_reload           (AetherRatesPage  *self);
 char           *aether_rates_page_import_file      (AetherRatesPage  *self,
                                                     GFile            *file,
                                                     GError          **error);
+gboolean        aether_rates_page_set_price        (AetherRatesPage  *self,
+                                                    JsonNode         *schedule,
+                                                    JsonObject       *period,
+                                                    double            price,
+                                                    GError          **error);
 guint           aether_rates_page_get_n_schedules  (AetherRatesPage  *self);
 AetherWeekGrid *aether_rates_page_get_week_grid    (AetherRatesPage  *self,
                                                     guint             index);
