@@ -24,6 +24,7 @@
 
 #include "aether-dashboard-page.h"
 #include "aether-format.h"
+#include "aether-share-row.h"
 #include "aether-power-chart.h"
 
 #define REFRESH_SECONDS   2
@@ -174,36 +175,13 @@ update_top (AetherDashboardPage *self,
   for (guint i = 0; i < MIN (using->len, TOP_DEVICES); i++)
     {
       Using *u = &g_array_index (using, Using, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
       g_autofree char *power = aether_format_power (u->watts);
-      GtkWidget *label = gtk_label_new (power);
       JsonNode *location = json_object_get_member (u->device, "location");
       const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
                          ? json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL) : NULL;
+      GtkWidget *row = aether_share_row_new (json_object_get_string_member (u->device, "name"), room,
+                                             most > 0 ? u->watts / most : 0, power, 72);
 
-      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (u->device, "name"));
-      if (room != NULL)
-        {
-          g_autofree char *pretty = aether_format_key (room);
-
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
-        }
-      /* One colour, the accent: a share, not a warning level. */
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), most > 0 ? u->watts / most : 0);
-      gtk_widget_set_size_request (bar, 120, -1);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Share of the most used"), -1);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_widget_set_size_request (label, 72, -1);
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       adw_preferences_group_add (self->top_group, row);
       g_ptr_array_add (self->top_rows, row);
     }

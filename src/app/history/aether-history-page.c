@@ -22,6 +22,7 @@
 #include <math.h>
 
 #include "aether-format.h"
+#include "aether-share-row.h"
 #include "aether-history-page.h"
 #include "dashboard/aether-power-chart.h"
 
@@ -338,35 +339,12 @@ update_totals (AetherHistoryPage *self,
   for (guint i = 0; i < shares->len; i++)
     {
       Share *share = &g_array_index (shares, Share, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
       g_autofree char *energy = aether_format_energy (share->wh);
       g_autofree char *money = aether_format_money (share->cost, currency);
       g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
-      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = aether_share_row_new (json_object_get_string_member (share->device, "name"), room_of (share->device),
+                                             most > 0 ? share->wh / most : 0, text, 140);
 
-      /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (share->device, "name"));
-      if (room_of (share->device))
-        {
-          g_autofree char *room = aether_format_key (room_of (share->device));
-
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), room);
-        }
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), most > 0 ? share->wh / most : 0);
-      gtk_widget_set_size_request (bar, 120, -1);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Share of the device that used most"), -1);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_widget_set_size_request (label, 140, -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       adw_preferences_group_add (self->breakdown_group, row);
       g_ptr_array_add (self->rows, row);
     }

@@ -1,0 +1,66 @@
+/* aether-share-row.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A device's row in a ranking (the Dashboard's "Using Most Now", History's
+ * breakdown): its name, its room, a bar of its share of the first and its
+ * value. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-format.h"
+#include "aether-share-row.h"
+
+/**
+ * aether_share_row_new:
+ * @name: the device's name (text, not markup)
+ * @room: (nullable): its room, as a registry key
+ * @share: 0 … 1, its part of the largest value in the ranking
+ * @value: what it used, as shown
+ * @value_width: the width to give the value, so values line up
+ *
+ * Returns: (transfer floating): an #AdwActionRow
+ */
+GtkWidget *
+aether_share_row_new (const char *name,
+                      const char *room,
+                      double      share,
+                      const char *value,
+                      int         value_width)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  GtkWidget *label = gtk_label_new (value);
+
+  /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (room != NULL)
+    {
+      g_autofree char *pretty = aether_format_key (room);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
+    }
+
+  /* One colour, the accent: a share, not a warning level. */
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (share, 0, 1));
+  gtk_widget_set_size_request (bar, 120, -1);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Share of the device that uses most"), -1);
+
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_set_size_request (label, value_width, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}

@@ -1,0 +1,20 @@
+/* aether-share-row.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+GtkWidget *aether_share_row_new (const char *name,
+                                 const char *room,
+                                 double      share,
+                                 const char *value,
+                                 int         value_width);
+
+G_END_DECLS
