@@ -60,6 +60,7 @@ struct _AetherHistoryPage
   char                *range;       /* day, week, month, year */
   GDateTime           *anchor;      /* local midnight of a day in the range */
   gboolean             has_data;
+  guint                refresh_id;  /* while shown: the current period grows */
 };
 
 G_DEFINE_FINAL_TYPE (AetherHistoryPage, aether_history_page, ADW_TYPE_BIN)
@@ -607,12 +608,38 @@ aether_history_page_set_property (GObject      *object,
     }
 }
 
+static gboolean
+on_refresh (gpointer user_data)
+{
+  AetherHistoryPage *self = user_data;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  /* Only a period still going on has anything new to show. */
+  get_range (self, &from, &to);
+  if (g_date_time_compare (now, to) < 0)
+    update (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 aether_history_page_map (GtkWidget *widget)
 {
+  AetherHistoryPage *self = AETHER_HISTORY_PAGE (widget);
+
   GTK_WIDGET_CLASS (aether_history_page_parent_class)->map (widget);
-  /* Readings stored since it was last shown. */
-  update (AETHER_HISTORY_PAGE (widget));
+  /* Readings stored since it was last shown, then a minute at a time. */
+  update (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (60, on_refresh, self);
+}
+
+static void
+aether_history_page_unmap (GtkWidget *widget)
+{
+  g_clear_handle_id (&AETHER_HISTORY_PAGE (widget)->refresh_id, g_source_remove);
+  GTK_WIDGET_CLASS (aether_history_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -620,6 +647,7 @@ aether_history_page_dispose (GObject *object)
 {
   AetherHistoryPage *self = (AetherHistoryPage *)object;
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (aether_history_page_parent_class)->dispose (object);
@@ -650,6 +678,7 @@ aether_history_page_class_init (AetherHistoryPageClass *klass)
   object_class->get_property = aether_history_page_get_property;
   object_class->set_property = aether_history_page_set_property;
   widget_class->map = aether_history_page_map;
+  widget_class->unmap = aether_history_page_unmap;
 
   properties[PROP_RANGE] = g_param_spec_string ("range", NULL, NULL, "day",
                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
