@@ -578,8 +578,6 @@ aether_service_load (AetherService  *self,
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
       const char *id = json_object_get_string_member (device, "device_id");
       JsonObject *config = json_object_get_object_member (device, "configuration");
-      JsonObject *location = json_object_has_member (device, "location")
-        ? json_object_get_object_member (device, "location") : NULL;
       const char *plugin = config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL;
       g_autoptr(GError) local_error = NULL;
       g_autoptr(JsonObject) revealed = NULL;
@@ -587,9 +585,9 @@ aether_service_load (AetherService  *self,
 
       aether_alert_engine_set_device (self->alerts, id,
                                       json_object_get_string_member_with_default (device, "name", id),
-                                      location ? json_object_get_string_member_with_default (location, "room", NULL) : NULL,
+                                      aether_device_get_room (device),
                                       has_capability (device, "on_off_control"));
-      if (g_strcmp0 (json_object_get_string_member_with_default (device, "type", ""), "energy_meter") == 0)
+      if (aether_device_is_energy_meter (device))
         aether_alert_engine_set_home_meter (self->alerts, id);
 
       if (plugin == NULL)

@@ -217,10 +217,7 @@ fill_targets (AetherAlertWindow *self)
 
   for (guint i = 0; devices != NULL && i < devices->len; i++)
     {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonNode *location = json_object_get_member (device, "location");
-      const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
-                         ? json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL) : NULL;
+      const char *room = aether_device_get_room (json_node_get_object (g_ptr_array_index (devices, i)));
 
       if (room != NULL && !g_ptr_array_find_with_equal_func (rooms, room, g_str_equal, NULL))
         g_ptr_array_add (rooms, g_strdup (room));

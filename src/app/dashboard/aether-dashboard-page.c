@@ -59,12 +59,6 @@ struct _AetherDashboardPage
 G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
 
 static gboolean
-is_meter (JsonObject *device)
-{
-  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "energy_meter") == 0;
-}
-
-static gboolean
 current_power (AetherDashboardPage *self,
                JsonObject          *device,
                gint64               now_us,
@@ -162,7 +156,7 @@ update_top (AetherDashboardPage *self,
     {
       Using u = { g_ptr_array_index (self->devices, i), 0 };
 
-      if (!is_meter (u.device) && current_power (self, u.device, now_us, &u.watts) && u.watts >= 0.5)
+      if (!aether_device_is_energy_meter (u.device) && current_power (self, u.device, now_us, &u.watts) && u.watts >= 0.5)
         g_array_append_val (using, u);
     }
   g_array_sort (using, compare_using);
@@ -176,10 +170,8 @@ update_top (AetherDashboardPage *self,
     {
       Using *u = &g_array_index (using, Using, i);
       g_autofree char *power = aether_format_power (u->watts);
-      JsonNode *location = json_object_get_member (u->device, "location");
-      const char *room = location && JSON_NODE_HOLDS_OBJECT (location)
-                         ? json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL) : NULL;
-      GtkWidget *row = aether_share_row_new (json_object_get_string_member (u->device, "name"), room,
+      GtkWidget *row = aether_share_row_new (json_object_get_string_member (u->device, "name"),
+                                             aether_device_get_room (u->device),
                                              most > 0 ? u->watts / most : 0, power, 72);
 
       adw_preferences_group_add (self->top_group, row);
@@ -237,10 +229,10 @@ refresh (gpointer user_data)
   gboolean priced = aether_hot_tier_get_rate_period (hot, NULL, NULL) != NULL;
 
   for (guint i = 0; i < self->devices->len; i++)
-    if (is_meter (g_ptr_array_index (self->devices, i)))
+    if (aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
       n_meters++;
   for (guint i = 0; i < self->devices->len; i++)
-    if (n_meters == 0 || is_meter (g_ptr_array_index (self->devices, i)))
+    if (n_meters == 0 || aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
       g_ptr_array_add (members, g_ptr_array_index (self->devices, i));
 
   for (guint i = 0; i < members->len; i++)

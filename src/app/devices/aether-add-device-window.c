@@ -364,11 +364,9 @@ on_found_activated (AdwActionRow          *row,
 }
 
 static gboolean
-already_added (AetherAddDeviceWindow *self,
-               JsonObject            *found)
+already_added (GPtrArray  *devices,
+               JsonObject *found)
 {
-  g_autoptr(GPtrArray) devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
-
   for (guint i = 0; devices != NULL && i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
@@ -411,6 +409,8 @@ on_discovered (GObject      *object,
   g_autoptr(AetherAddDeviceWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = aether_device_provider_discover_finish (AETHER_DEVICE_PROVIDER (object), result, &error);
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -422,16 +422,21 @@ on_discovered (GObject      *object,
         g_ptr_array_add (self->notes, g_strdup (error->message));
     }
 
+  /* The registry and the plugins' names, read once for all that was found. */
+  if (found != NULL && found->len > 0)
+    {
+      devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+      infos = aether_plugin_engine_list (aether_service_get_plugin_engine (self->service));
+    }
+
   for (guint i = 0; found != NULL && i < found->len; i++)
     {
       JsonObject *config = g_ptr_array_index (found, i);
       GtkWidget *row = adw_action_row_new ();
       const char *plugin = json_object_get_string_member (config, "plugin");
-      AetherPluginEngine *engine = aether_service_get_plugin_engine (self->service);
-      g_autoptr(GPtrArray) infos = aether_plugin_engine_list (engine);
       const char *kind = plugin;
       g_autofree char *subtitle = NULL;
-      gboolean known = already_added (self, config);
+      gboolean known = already_added (devices, config);
 
       for (guint j = 0; j < infos->len; j++)
         if (g_str_equal (((AetherPluginInfo *)g_ptr_array_index (infos, j))->module_name, plugin))

@@ -55,6 +55,7 @@ struct _AetherHistoryPage
   /* Owned */
   AetherService       *service;
   GPtrArray           *devices;     /* JsonObject */
+  guint                n_meters;    /* energy meters among them */
   GArray              *subjects;    /* Subject, in the dropdown's order */
   GPtrArray           *rows;        /* owned by breakdown_group */
   char                *range;       /* day, week, month, year */
@@ -82,22 +83,6 @@ subject_clear (gpointer data)
   g_free (subject->key);
 }
 
-static gboolean
-is_meter (JsonObject *device)
-{
-  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "energy_meter") == 0;
-}
-
-static const char *
-room_of (JsonObject *device)
-{
-  JsonNode *location = json_object_get_member (device, "location");
-
-  if (location == NULL || !JSON_NODE_HOLDS_OBJECT (location))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL);
-}
-
 static JsonObject *
 find_device (AetherHistoryPage *self,
              const char        *id)
@@ -106,16 +91,6 @@ find_device (AetherHistoryPage *self,
     if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (self->devices, i), "device_id"), id) == 0)
       return g_ptr_array_index (self->devices, i);
   return NULL;
-}
-
-static guint
-n_meters (AetherHistoryPage *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < self->devices->len; i++)
-    n += is_meter (g_ptr_array_index (self->devices, i));
-  return n;
 }
 
 /* The range around the anchor, in local time: [from, to). */
@@ -187,9 +162,9 @@ in_subject (AetherHistoryPage *self,
             JsonObject        *device)
 {
   if (subject->group_by == NULL)
-    return n_meters (self) > 0 ? is_meter (device) : TRUE;
+    return self->n_meters > 0 ? aether_device_is_energy_meter (device) : TRUE;
   if (g_str_equal (subject->group_by, "room"))
-    return g_strcmp0 (room_of (device), subject->key) == 0;
+    return g_strcmp0 (aether_device_get_room (device), subject->key) == 0;
   return g_strcmp0 (json_object_get_string_member (device, "device_id"), subject->key) == 0;
 }
 
@@ -204,7 +179,7 @@ query_series (AetherHistoryPage  *self,
   AetherStore *store = aether_service_get_store (self->service);
 
   if (subject->group_by == NULL)
-    return n_meters (self) > 0
+    return self->n_meters > 0
            ? aether_store_query_group (store, "type", "energy_meter", "power", from_us, to_us, columns, NULL, error)
            : aether_store_query_group (store, "metric", "power", "power", from_us, to_us, columns, NULL, error);
   if (g_str_equal (subject->group_by, "room"))
@@ -309,7 +284,7 @@ update_totals (AetherHistoryPage *self,
           priced |= total->cost != 0;
         }
       /* The breakdown lists appliances, never the meter that sums them. */
-      if (!is_meter (device) && (counted || subject->group_by == NULL) && total->energy_wh > 0)
+      if (!aether_device_is_energy_meter (device) && (counted || subject->group_by == NULL) && total->energy_wh > 0)
         g_array_append_val (shares, share);
     }
   if (wh > 0)
@@ -343,7 +318,7 @@ update_totals (AetherHistoryPage *self,
       g_autofree char *energy = aether_format_energy (share->wh);
       g_autofree char *money = aether_format_money (share->cost, currency);
       g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
-      GtkWidget *row = aether_share_row_new (json_object_get_string_member (share->device, "name"), room_of (share->device),
+      GtkWidget *row = aether_share_row_new (json_object_get_string_member (share->device, "name"), aether_device_get_room (share->device),
                                              most > 0 ? share->wh / most : 0, text, 140);
 
       adw_preferences_group_add (self->breakdown_group, row);
@@ -410,7 +385,7 @@ fill_subjects (AetherHistoryPage *self)
 
   for (guint i = 0; i < self->devices->len; i++)
     {
-      const char *room = room_of (g_ptr_array_index (self->devices, i));
+      const char *room = aether_device_get_room (g_ptr_array_index (self->devices, i));
 
       if (room && !g_ptr_array_find_with_equal_func (rooms, room, g_str_equal, NULL))
         g_ptr_array_add (rooms, g_strdup (room));
@@ -453,9 +428,15 @@ aether_history_page_reload (AetherHistoryPage *self)
   g_return_if_fail (AETHER_IS_HISTORY_PAGE (self));
 
   g_ptr_array_set_size (self->devices, 0);
+  self->n_meters = 0;
   if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
     for (guint i = 0; i < devices->len; i++)
-      g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+      {
+        JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+
+        g_ptr_array_add (self->devices, json_object_ref (device));
+        self->n_meters += aether_device_is_energy_meter (device);
+      }
   fill_subjects (self);
   update (self);
 }
