@@ -19,6 +19,7 @@
 #include "aether-version.h"
 
 /* Sub-areas add their public headers here. */
+#include "model/aether-home.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"

@@ -239,38 +239,6 @@ build_device (const char                 *id,
 
 
 /**
- * aether_device_get_room:
- * @device: a registry record in the seed's Device model
- *
- * Returns: (nullable): its `location.room`
- */
-const char *
-aether_device_get_room (JsonObject *device)
-{
-  JsonNode *location = json_object_get_member (device, "location");
-
-  if (location == NULL || !JSON_NODE_HOLDS_OBJECT (location))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (location), "room", NULL);
-}
-
-/**
- * aether_device_is_energy_meter:
- * @device: a registry record
- *
- * An energy meter (a whole-home meter, an EM on the mains) already sees the
- * appliances behind it: wherever "the home" is summed, the meters stand
- * for it when there are any.
- *
- * Returns: whether its `type` is `energy_meter`
- */
-gboolean
-aether_device_is_energy_meter (JsonObject *device)
-{
-  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "energy_meter") == 0;
-}
-
-/**
  * aether_device_identity_to_devices:
  * @identity: what probing the device found
  * @id: the registry id to give it

@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "aether-home.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -139,8 +141,6 @@ gboolean              aether_device_identity_has_capability  (const AetherDevice
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherDeviceIdentity, aether_device_identity_free)
 
 char                 *aether_device_id_from_name             (const char                 *name);
-const char           *aether_device_get_room                 (JsonObject                 *device);
-gboolean              aether_device_is_energy_meter          (JsonObject                 *device);
 GPtrArray            *aether_device_identity_to_devices      (const AetherDeviceIdentity *identity,
                                                               const char                 *id,
                                                               const char                 *name,
