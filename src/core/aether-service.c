@@ -183,9 +183,11 @@ on_webhook_done (GObject      *object,
   guint attempts = 0;
 
   if (aether_webhook_post_finish (AETHER_WEBHOOK (object), result, &attempts, &error))
-    detail = g_strdup_printf ("Posted to %s (%u attempt%s)", call->url, attempts, attempts == 1 ? "" : "s");
+    /* Translators: a web address, then how many tries it took */
+    detail = g_strdup_printf (ngettext ("Posted to %s (%u attempt)", "Posted to %s (%u attempts)", attempts),
+                              call->url, attempts);
   else
-    detail = g_strdup_printf ("Webhook failed: %s", error->message);
+    detail = g_strdup_printf (_("Webhook failed: %s"), error->message);
 
   aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
   record_history (call->self, call->alert_id, "action", detail);

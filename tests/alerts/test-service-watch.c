@@ -207,6 +207,49 @@ test_device_added_and_removed_elsewhere (Fixture       *f,
   g_assert_cmpuint (f->alerts_changed, ==, 0);
 }
 
+/* `devices set` changes where a device is reached: the service collects it
+ * with the new configuration (here: one that fails), not the old one. */
+static void
+test_device_reconfigured_elsewhere (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) demo = aether_sim_demo_devices (42);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) changed = NULL;
+  JsonNode *device = NULL;
+  JsonObject *plugin_config;
+  const AetherDeviceStatus *status;
+  const char *id = NULL;
+
+  for (guint i = 0; i < demo->len && device == NULL; i++)
+    if (!aether_device_is_energy_meter (json_node_get_object (g_ptr_array_index (demo, i))))
+      {
+        device = g_ptr_array_index (demo, i);
+        id = json_object_get_string_member (json_node_get_object (device), "device_id");
+      }
+
+  g_assert_true (aether_store_put_device (f->other, device, &error));
+  run_for (f, 30 * 1000);
+  status = aether_collector_get_status (aether_service_get_collector (f->service), id);
+  g_assert_nonnull (status);
+  g_assert_true (status->online);
+  g_assert_cmpuint (status->error_count, ==, 0);
+
+  changed = json_node_copy (device);
+  plugin_config = json_object_get_object_member (json_object_get_object_member (json_node_get_object (changed),
+                                                                                "configuration"),
+                                                 "plugin_config");
+  json_object_set_string_member (plugin_config, "fault", "error");
+  g_assert_true (aether_store_put_device (f->other, changed, &error));
+  g_assert_no_error (error);
+
+  run_for (f, 60 * 1000);
+  g_assert_cmpuint (f->devices_changed, ==, 2);
+  status = aether_collector_get_status (aether_service_get_collector (f->service), id);
+  g_assert_nonnull (status);
+  g_assert_cmpuint (status->error_count, >, 0);
+}
+
 static void
 test_tariff_added_elsewhere (Fixture       *f,
                              gconstpointer  data)
@@ -235,6 +278,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/service/watch/cli-alert-is-picked-up-and-fires", test_cli_alert_is_picked_up_and_fires);
   ADD ("/service/watch/device-added-and-removed-elsewhere", test_device_added_and_removed_elsewhere);
+  ADD ("/service/watch/device-reconfigured-elsewhere", test_device_reconfigured_elsewhere);
   ADD ("/service/watch/tariff-added-elsewhere", test_tariff_added_elsewhere);
 #undef ADD
 

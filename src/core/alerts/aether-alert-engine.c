@@ -387,6 +387,19 @@ fire (AetherAlertEngine *self,
     }
 }
 
+/* "Back to 420 W": the value that cleared it, with its unit. */
+static char *
+back_to (RuleSlot *slot)
+{
+  AetherAlertConditionType type = aether_alert_rule_get_condition_type (slot->rule);
+  const char *metric = type == AETHER_ALERT_CONDITION_THRESHOLD ? aether_alert_rule_get_metric (slot->rule)
+                       : type == AETHER_ALERT_CONDITION_RATE_PERIOD ? "power" : NULL;
+  g_autofree char *value = format_value (metric, slot->last_value);
+
+  /* Translators: a measured value with its unit */
+  return g_strdup_printf (_("Back to %s"), value);
+}
+
 static void
 clear (AetherAlertEngine *self,
        RuleSlot          *slot)
@@ -410,7 +423,7 @@ clear (AetherAlertEngine *self,
   if (was == RULE_FIRED)
     {
       add_history (self, aether_alert_rule_get_id (slot->rule), AETHER_ALERT_HISTORY_CLEARED,
-                   g_strdup_printf ("Back to %.4g", slot->last_value));
+                   back_to (slot));
       g_signal_emit (self, signals[CLEARED], 0, slot->rule);
     }
 }
