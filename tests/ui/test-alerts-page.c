@@ -149,6 +149,70 @@ test_rule_added_elsewhere_appears (void)
   g_assert_true (aether_service_stop (service, NULL));
 }
 
+static AdwActionRow *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Rules in words, with the plural the number asks for. */
+static void
+test_rules_in_words (void)
+{
+  static const struct { const char *json; const char *title; const char *words; } rules[] = {
+    { "{\"alert_id\": \"a\", \"name\": \"Five\", \"conditions\": {\"type\": \"threshold\", \"metric\": \"power\","
+      " \"operator\": \"greater_than\", \"threshold\": 2000, \"duration_seconds\": 300}}",
+      "Five", "Whole home power above 2.00 kW for 5 minutes" },
+    { "{\"alert_id\": \"b\", \"name\": \"One\", \"conditions\": {\"type\": \"threshold\", \"metric\": \"power\","
+      " \"operator\": \"greater_than\", \"threshold\": 500, \"duration_seconds\": 60}}",
+      "One", "Whole home power above 500 W for 1 minute" },
+    { "{\"alert_id\": \"c\", \"name\": \"Gone\", \"conditions\": {\"type\": \"offline\", \"device_id\": \"nowhere\","
+      " \"duration_seconds\": 600}}",
+      "Gone", "A device no longer listed not answering for 10 minutes" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("aether-alerts-page-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(AetherService) service = load_service (db);
+  GtkWidget *window;
+  GtkWidget *page;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autoptr(JsonNode) rule = json_from_string (rules[i].json, NULL);
+
+      g_assert_true (aether_store_put_alert (aether_service_get_store (service), rule, NULL));
+    }
+  aether_service_load (service, NULL);
+
+  page = g_object_new (AETHER_TYPE_ALERTS_PAGE, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  aether_alerts_page_set_service (AETHER_ALERTS_PAGE (page), service);
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      AdwActionRow *row = find_row (page, rules[i].title);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, rules[i].words);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (aether_service_stop (service, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,6 +222,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/alerts/snoozed-rule-says-until-when", test_snoozed_rule_says_until_when);
   g_test_add_func ("/ui/alerts/rule-added-elsewhere-appears", test_rule_added_elsewhere_appears);
+  g_test_add_func ("/ui/alerts/rules-in-words", test_rules_in_words);
 
   return g_test_run ();
 }

@@ -50,9 +50,11 @@ dup_device_name (AetherAlertsPage *self,
 {
   g_autoptr(JsonNode) device = aether_store_get_device (aether_service_get_store (self->service), device_id, NULL);
 
+  /* A person reads names, never a registry id. */
   if (device == NULL)
-    return g_strdup (device_id);
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
+    return g_strdup (_("A device no longer listed"));
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name",
+                                                               _("A device without a name")));
 }
 
 /* "Office Desk Plug power above 500 W for 5 minutes, then turn it off" */
@@ -94,9 +96,32 @@ describe (AetherAlertsPage *self,
                                      value);
       }
       break;
+    case AETHER_ALERT_CONDITION_COST:
+      {
+        g_autofree char *money = aether_format_money (aether_alert_rule_get_threshold (rule),
+                                                      aether_service_get_currency (self->service));
+
+        condition = g_strdup_printf (g_strcmp0 (aether_alert_rule_get_cost_scope (rule), "today") == 0
+                                       ? _("Today’s cost above %s") : _("Projected bill above %s"),
+                                     money);
+      }
+      break;
+    case AETHER_ALERT_CONDITION_OFFLINE:
+      /* Translators: a device's name; "for 5 minutes" may follow */
+      condition = g_strdup_printf (_("%s not answering"), what);
+      break;
+    case AETHER_ALERT_CONDITION_RATE_PERIOD:
+      {
+        g_autofree char *value = aether_format_power (aether_alert_rule_get_threshold (rule));
+        g_autofree char *period = aether_format_key (aether_alert_rule_get_period (rule));
+
+        /* Translators: what is watched, a power, a rate period ("Peak") */
+        condition = g_strdup_printf (_("%s above %s during %s"), what, value, period);
+      }
+      break;
+    case AETHER_ALERT_CONDITION_DEMAND:
     default:
-      /* Other kinds (cost, offline, rate period, demand) by their name. */
-      condition = g_strdup (what);
+      condition = g_strdup (_("Demand heading past the limit"));
       break;
     }
 
@@ -321,7 +346,8 @@ history_row (AetherAlertsPage *self,
     {
       g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
 
-      when = g_date_time_format (local, "%x %H:%M");
+      /* The date and time as the user's locale writes them. */
+      when = g_date_time_format (local, "%x %X");
     }
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
