@@ -17,11 +17,15 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "aether-error.h"
 #include "aether-reading.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
+#include "aether-service-private.h"
 #include "alerts/aether-webhook.h"
+#include "store/aether-store-alert-state.h"
 #include "store/aether-store-writer.h"
 #include "tariff/aether-tariff.h"
 
@@ -43,6 +47,7 @@ struct _AetherService
   AetherWebhook      *webhook;
   AetherTariff       *tariff;
   GHashTable         *configs;     /* device id → JsonObject configuration */
+  AetherServiceWatch *watch;       /* changes other processes make */
 
   guint               housekeeping_id;
 };
@@ -59,6 +64,7 @@ aether_service_dispose (GObject *object)
       aether_clock_remove_timeout (self->clock, self->housekeeping_id);
       self->housekeeping_id = 0;
     }
+  g_clear_pointer (&self->watch, _aether_service_watch_free);
   if (self->writer != NULL)
     aether_store_writer_close (self->writer, NULL);
 
@@ -93,6 +99,31 @@ aether_service_class_init (AetherServiceClass *klass)
 
   object_class->dispose = aether_service_dispose;
   object_class->finalize = aether_service_finalize;
+
+  /**
+   * AetherService::devices-changed:
+   *
+   * Another process (`aetherlens-cli devices add`) changed the registry and
+   * the collector now has the new device set.
+   */
+  g_signal_new ("devices-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AetherService::alerts-changed:
+   *
+   * Another process changed the alert rules; the engine has them.
+   */
+  g_signal_new ("alerts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AetherService::tariff-changed:
+   *
+   * Another process changed the rate schedules; the tariff is rebuilt.
+   */
+  g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -152,9 +183,11 @@ on_webhook_done (GObject      *object,
   guint attempts = 0;
 
   if (aether_webhook_post_finish (AETHER_WEBHOOK (object), result, &attempts, &error))
-    detail = g_strdup_printf ("Posted to %s (%u attempt%s)", call->url, attempts, attempts == 1 ? "" : "s");
+    /* Translators: a web address, then how many tries it took */
+    detail = g_strdup_printf (ngettext ("Posted to %s (%u attempt)", "Posted to %s (%u attempts)", attempts),
+                              call->url, attempts);
   else
-    detail = g_strdup_printf ("Webhook failed: %s", error->message);
+    detail = g_strdup_printf (_("Webhook failed: %s"), error->message);
 
   aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
   record_history (call->self, call->alert_id, "action", detail);
@@ -224,6 +257,22 @@ on_alert_fired (AetherAlertEngine *alerts,
     }
 }
 
+/* A snooze or a firing is kept, so a restart does not fire (and switch a
+ * device off) again what the person snoozed. */
+static void
+on_alert_state_changed (AetherAlertEngine *alerts,
+                        AetherAlertRule   *rule,
+                        AetherService     *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 snoozed_until = 0, last_fired = 0;
+
+  if (!aether_alert_engine_get_state (alerts, aether_alert_rule_get_id (rule), &snoozed_until, &last_fired))
+    return;
+  if (!aether_store_put_alert_state (self->store, aether_alert_rule_get_id (rule), snoozed_until, last_fired, &error))
+    g_warning ("Could not keep the snooze of alert %s: %s", aether_alert_rule_get_id (rule), error->message);
+}
+
 static void
 on_alert_cleared (AetherAlertEngine *alerts,
                   AetherAlertRule   *rule,
@@ -249,12 +298,20 @@ on_automation_done (GObject      *object,
 {
   AutomationCall *call = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) device = aether_store_get_device (call->self->store, call->device_id, NULL);
   g_autofree char *detail = NULL;
+  const char *name;
+
+  /* A person reads the device's name, not its registry id. */
+  name = device ? json_object_get_string_member_with_default (json_node_get_object (device), "name", NULL) : NULL;
+  if (name == NULL)
+    name = _("the device");
 
   if (aether_service_set_state_finish (call->self, result, &error))
-    detail = g_strdup_printf ("Turned %s %s", call->device_id, call->on ? "on" : "off");
+    detail = g_strdup_printf (call->on ? _("Turned %s on") : _("Turned %s off"), name);
   else
-    detail = g_strdup_printf ("Could not turn %s %s: %s", call->device_id, call->on ? "on" : "off", error->message);
+    detail = g_strdup_printf (call->on ? _("Could not turn %s on: %s") : _("Could not turn %s off: %s"),
+                              name, error->message);
 
   aether_alert_engine_record_action_result (call->self->alerts, call->alert_id, detail);
   record_history (call->self, call->alert_id, "action", detail);
@@ -263,13 +320,15 @@ on_automation_done (GObject      *object,
   if (call->self->notifier != NULL)
     {
       AetherAlertRule *rule = aether_alert_engine_get_rule (call->self->alerts, call->alert_id);
-      g_autofree char *id = g_strdup_printf ("%s-automation", call->alert_id);
+      /* Its own notification beside the alert's, but its Snooze button
+       * still names the rule (an id that exists). */
       AetherAlertEvent event = {
-        .alert_id = id,
-        .title = rule ? aether_alert_rule_get_name (rule) : call->alert_id,
+        .alert_id = call->alert_id,
+        .title = rule ? aether_alert_rule_get_name (rule) : _("Alert"),
         .body = detail,
         .device_id = call->device_id,
         .controllable = FALSE,
+        .tag = "automation",
       };
 
       aether_notifier_notify (call->self->notifier, &event);
@@ -338,6 +397,8 @@ aether_service_new (const char   *db_path,
   g_signal_connect (self->alerts, "fired", G_CALLBACK (on_alert_fired), self);
   g_signal_connect (self->alerts, "cleared", G_CALLBACK (on_alert_cleared), self);
   g_signal_connect (self->alerts, "automation", G_CALLBACK (on_automation), self);
+  g_signal_connect (self->alerts, "state-changed", G_CALLBACK (on_alert_state_changed), self);
+  self->watch = _aether_service_watch_new (self, clock);
 
   return g_steal_pointer (&self);
 }
@@ -587,8 +648,6 @@ aether_service_load (AetherService  *self,
                                       json_object_get_string_member_with_default (device, "name", id),
                                       aether_device_get_room (device),
                                       has_capability (device, "on_off_control"));
-      if (aether_device_is_energy_meter (device))
-        aether_alert_engine_set_home_meter (self->alerts, id);
 
       if (plugin == NULL)
         {
@@ -641,18 +700,16 @@ aether_service_load (AetherService  *self,
       n++;
     }
 
+  /* The home rule (meters, else every device) over the whole registry. */
+  {
+    g_autoptr(AetherHome) home = aether_home_new (devices);
+
+    aether_alert_engine_set_home (self->alerts, home);
+  }
+
   aether_service_reload_tariff (self, NULL);
-
-  for (guint i = 0; i < rules->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_json (g_ptr_array_index (rules, i), &local_error);
-
-      if (rule == NULL)
-        g_warning ("Skipping an alert: %s", local_error->message);
-      else
-        aether_alert_engine_add_rule (self->alerts, rule);
-    }
+  _aether_service_sync_rules (self, rules);
+  _aether_service_watch_remember (self->watch);
 
   return n;
 }
@@ -774,6 +831,7 @@ aether_service_start (AetherService *self)
 
   aether_collector_start (self->collector);
   update_rate_period (self);
+  _aether_service_watch_start (self->watch);
   if (self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }
@@ -801,6 +859,7 @@ aether_service_stop (AetherService  *self,
       self->housekeeping_id = 0;
     }
 
+  _aether_service_watch_stop (self->watch);
   ok = aether_collector_stop (self->collector, error);
   save_statuses (self);
 
@@ -882,4 +941,27 @@ aether_service_set_state_finish (AetherService  *self,
   g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* A device gone from the registry (or whose configuration changed, to be
+ * loaded again): collection stops, the registry and keyring are left as
+ * they are (another process changed them). */
+void
+_aether_service_forget_device (AetherService *self,
+                               const char    *device_id)
+{
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  if (aether_collector_get_status (self->collector, device_id) != NULL)
+    aether_collector_remove_device (self->collector, device_id);
+  g_hash_table_remove (self->configs, device_id);
+}
+
+/* After the tariff was rebuilt: the period in force may differ. */
+void
+_aether_service_update_rate_period (AetherService *self)
+{
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  update_rate_period (self);
 }

@@ -241,8 +241,11 @@ test_fires_once_when_duration_reached (Fixture       *f,
   g_assert_cmpuint (f->fired->len, ==, 1);
   g_assert_true (aether_alert_engine_is_firing (f->engine, "alert-high-consumption-001"));
 
-  /* The rule's own message, and the seed's metadata kept current. */
-  g_assert_cmpstr (f->last_body, ==, "Office plug consuming >500W for 5 minutes");
+  /* The rule's own message, then the device's name and the value measured
+   * (never its id), and the seed's metadata kept current. */
+  g_assert_cmpstr (f->last_body, ==, "Office plug consuming >500W for 5 minutes\n"
+                                     "Office Desk Plug: power 612 W for 5 minutes (limit 500 W)");
+  g_assert_null (strstr (f->last_body, "shelly-plug-office-01"));
   g_assert_cmpuint (aether_alert_rule_get_trigger_count (rule), ==, 6);
   json = aether_alert_rule_to_json (rule);
   metadata = json_object_get_object_member (json_node_get_object (json), "metadata");
@@ -442,7 +445,15 @@ test_rate_period_cost_and_demand (Fixture       *f,
   aether_alert_engine_add_rule (f->engine, peak);
   aether_alert_engine_add_rule (f->engine, cost);
   aether_alert_engine_add_rule (f->engine, demand);
-  aether_alert_engine_set_home_meter (f->engine, "mains");
+  {
+    g_autoptr(GPtrArray) registry = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+    g_autoptr(AetherHome) h = NULL;
+
+    g_ptr_array_add (registry, json_from_string ("{\"device_id\": \"mains\", \"type\": \"energy_meter\"}", NULL));
+    g_ptr_array_add (registry, json_from_string ("{\"device_id\": \"dryer\", \"type\": \"smart_plug\"}", NULL));
+    h = aether_home_new (registry);
+    aether_alert_engine_set_home (f->engine, h);
+  }
 
   /* Off-peak: the dryer may run. */
   aether_alert_engine_set_rate_period (f->engine, "off_peak");

@@ -79,6 +79,58 @@ get_notify_calls (void)
   return reply;
 }
 
+/* The last Notify call's body (4) and actions (5), as the daemon got them. */
+static void
+last_notify (char   **body,
+             GStrv   *actions)
+{
+  g_autoptr(GVariant) calls = get_notify_calls ();
+  g_autoptr(GVariant) list = g_variant_get_child_value (calls, 0);
+  g_autoptr(GVariant) call = NULL;
+  g_autoptr(GVariant) args = NULL;
+  g_autoptr(GVariant) v4 = NULL;
+  g_autoptr(GVariant) v5 = NULL;
+  g_autoptr(GVariant) s4 = NULL;
+  g_autoptr(GVariant) s5 = NULL;
+  guint64 when;
+
+  g_assert_cmpuint (g_variant_n_children (list), >, 0);
+  call = g_variant_get_child_value (list, g_variant_n_children (list) - 1);
+  g_variant_get (call, "(t@av)", &when, &args);
+  v4 = g_variant_get_child_value (args, 4);
+  v5 = g_variant_get_child_value (args, 5);
+  s4 = g_variant_get_variant (v4);
+  s5 = g_variant_get_variant (v5);
+  if (body)
+    *body = g_variant_dup_string (s4, NULL);
+  if (actions)
+    *actions = g_variant_dup_strv (s5, NULL);
+}
+
+static guint
+n_notify_calls (void)
+{
+  g_autoptr(GVariant) calls = get_notify_calls ();
+  g_autoptr(GVariant) list = g_variant_get_child_value (calls, 0);
+
+  return g_variant_n_children (list);
+}
+
+/* Waits (on the main loop) for the daemon to have more than @before calls. */
+static void
+wait_for_notify_calls (guint before)
+{
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (n_notify_calls () <= before && g_get_monotonic_time () < give_up)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (n_notify_calls (), >, before);
+}
+
 static AetherService *service;
 static gboolean switched;
 
@@ -367,6 +419,14 @@ test_reading_to_notify_latency (void)
         }
       g_assert_cmpuint (logged_notifies (&last), ==, before + 1);
 
+      /* What arrived is the reading's value on the device's name. */
+      {
+        g_autofree char *body = NULL;
+
+        last_notify (&body, NULL);
+        g_assert_cmpstr (body, ==, "Office Desk Plug: power 900 W (limit 500 W)");
+      }
+
       latency = MAX (0.0, last - sent_s) * 1000.0;
       g_array_append_val (latencies, latency);
       g_signal_handler_disconnect (engine, handler);
@@ -382,6 +442,90 @@ test_reading_to_notify_latency (void)
                   g_array_index (latencies, double, latencies->len / 2),
                   g_array_index (latencies, double, latencies->len - 1), latencies->len);
   g_assert_cmpuint (latencies->len, ==, 7);
+}
+
+/* Through the service, from the registry: the body names the device as the
+ * registry does and carries the measured value, never the device id; the
+ * automation's own notification snoozes the rule that exists and offers
+ * no Turn Off. */
+static void
+test_body_names_the_device_and_value (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-body-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (g_get_real_time ());
+  g_autoptr(AetherNotifier) notifier = aether_notifier_new (app);
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) rule = json_from_string ("{\"alert_id\": \"router-awake\", \"name\": \"Router Still On\","
+                                               " \"conditions\": {\"type\": \"threshold\", \"device_id\": \"demo-router\","
+                                               " \"operator\": \"greater_than\", \"threshold\": 5},"
+                                               " \"actions\": [{\"type\": \"automation\", \"action\": \"turn_off\","
+                                               " \"delay_seconds\": 0}]}", NULL);
+  g_autoptr(AetherService) own = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) notify_actions = NULL;
+  AetherReading reading = { aether_clock_now_us (clock), (char *)"demo-router", (char *)"power", 9.5, (char *)"W" };
+  gboolean snoozes_rule = FALSE, turn_off = FALSE;
+  guint before;
+
+  aether_clock_set_default (clock);
+  own = aether_service_new (db, clock, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < devices->len; i++)
+    g_assert_true (aether_store_put_device (aether_service_get_store (own), g_ptr_array_index (devices, i), &error));
+  g_assert_true (aether_store_put_alert (aether_service_get_store (own), rule, &error));
+  aether_service_load (own, &error);
+  g_assert_no_error (error);
+  aether_service_set_notifier (own, notifier);
+
+  before = n_notify_calls ();
+  aether_alert_engine_process_reading (aether_service_get_alert_engine (own), &reading);
+  wait_for_notify_calls (before);
+
+  {
+    g_autoptr(JsonNode) router = aether_store_get_device (aether_service_get_store (own), "demo-router", &error);
+    const char *name = json_object_get_string_member (json_node_get_object (router), "name");
+    g_autofree char *want = g_strdup_printf ("%s: power 9.5 W (limit 5 W)", name);
+    g_auto(GStrv) first_actions = NULL;
+
+    /* The alert's notification is the first of the two. */
+    {
+      g_autoptr(GVariant) calls = get_notify_calls ();
+      g_autoptr(GVariant) list = g_variant_get_child_value (calls, 0);
+      g_autoptr(GVariant) call = g_variant_get_child_value (list, before);
+      g_autoptr(GVariant) args = NULL;
+      g_autoptr(GVariant) v4 = NULL;
+      g_autoptr(GVariant) s4 = NULL;
+      guint64 when;
+
+      g_variant_get (call, "(t@av)", &when, &args);
+      v4 = g_variant_get_child_value (args, 4);
+      s4 = g_variant_get_variant (v4);
+      body = g_variant_dup_string (s4, NULL);
+    }
+    g_assert_cmpstr (body, ==, want);
+    g_assert_null (strstr (body, "demo-router"));
+
+    /* The automation switched the router off and said so, by name. */
+    wait_for_notify_calls (before + 1);
+    g_clear_pointer (&body, g_free);
+    last_notify (&body, &notify_actions);
+    g_free (want);
+    want = g_strdup_printf ("Turned %s off", name);
+    g_assert_cmpstr (body, ==, want);
+  }
+
+  for (guint i = 0; notify_actions[i] && notify_actions[i + 1]; i += 2)
+    {
+      snoozes_rule |= g_str_equal (notify_actions[i], "app.snooze-alert::router-awake");
+      turn_off |= g_str_equal (notify_actions[i + 1], "Turn Off");
+    }
+  g_assert_true (snoozes_rule);
+  g_assert_false (turn_off);
+
+  g_clear_object (&own);
+  aether_clock_set_default (NULL);
 }
 
 int
@@ -406,6 +550,7 @@ main (int   argc,
                    test_notification_reaches_daemon_and_turn_off_works);
   g_test_add_func ("/alerts/notifier/reading-to-notify-latency", test_reading_to_notify_latency);
   g_test_add_func ("/alerts/notifier/turn-off-switches-the-device", test_turn_off_switches_the_device);
+  g_test_add_func ("/alerts/notifier/body-names-the-device-and-value", test_body_names_the_device_and_value);
 
   ret = g_test_run ();
 

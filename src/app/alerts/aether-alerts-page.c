@@ -38,6 +38,8 @@ struct _AetherAlertsPage
   GPtrArray           *rows;          /* owned by the groups */
   gulong               fired_handler;
   gulong               cleared_handler;
+  gulong               state_handler;
+  gulong               rules_handler;
 };
 
 G_DEFINE_FINAL_TYPE (AetherAlertsPage, aether_alerts_page, ADW_TYPE_BIN)
@@ -48,9 +50,11 @@ dup_device_name (AetherAlertsPage *self,
 {
   g_autoptr(JsonNode) device = aether_store_get_device (aether_service_get_store (self->service), device_id, NULL);
 
+  /* A person reads names, never a registry id. */
   if (device == NULL)
-    return g_strdup (device_id);
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
+    return g_strdup (_("A device no longer listed"));
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name",
+                                                               _("A device without a name")));
 }
 
 /* "Office Desk Plug power above 500 W for 5 minutes, then turn it off" */
@@ -92,9 +96,32 @@ describe (AetherAlertsPage *self,
                                      value);
       }
       break;
+    case AETHER_ALERT_CONDITION_COST:
+      {
+        g_autofree char *money = aether_format_money (aether_alert_rule_get_threshold (rule),
+                                                      aether_service_get_currency (self->service));
+
+        condition = g_strdup_printf (g_strcmp0 (aether_alert_rule_get_cost_scope (rule), "today") == 0
+                                       ? _("Today’s cost above %s") : _("Projected bill above %s"),
+                                     money);
+      }
+      break;
+    case AETHER_ALERT_CONDITION_OFFLINE:
+      /* Translators: a device's name; "for 5 minutes" may follow */
+      condition = g_strdup_printf (_("%s not answering"), what);
+      break;
+    case AETHER_ALERT_CONDITION_RATE_PERIOD:
+      {
+        g_autofree char *value = aether_format_power (aether_alert_rule_get_threshold (rule));
+        g_autofree char *period = aether_format_key (aether_alert_rule_get_period (rule));
+
+        /* Translators: what is watched, a power, a rate period ("Peak") */
+        condition = g_strdup_printf (_("%s above %s during %s"), what, value, period);
+      }
+      break;
+    case AETHER_ALERT_CONDITION_DEMAND:
     default:
-      /* Other kinds (cost, offline, rate period, demand) by their name. */
-      condition = g_strdup (what);
+      condition = g_strdup (_("Demand heading past the limit"));
       break;
     }
 
@@ -113,6 +140,21 @@ describe (AetherAlertsPage *self,
   if (turns_off)
     return g_strdup_printf (_("%s, then switched off"), condition);
   return g_steal_pointer (&condition);
+}
+
+/* "14:30:00" today, with the date another day, in the user's locale. */
+static char *
+format_until (gint64 until_us)
+{
+  g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (until_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int y1, m1, d1, y2, m2, d2;
+
+  g_date_time_get_ymd (until, &y1, &m1, &d1);
+  g_date_time_get_ymd (now, &y2, &m2, &d2);
+  if (y1 == y2 && m1 == m2 && d1 == d2)
+    return g_date_time_format (until, "%X");
+  return g_date_time_format (until, "%x %X");
 }
 
 static void
@@ -241,6 +283,23 @@ rule_row (AetherAlertsPage *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
     }
 
+  /* A snooze (kept across restarts) says until when it lasts. */
+  {
+    gint64 until = aether_alert_engine_get_snoozed_until (engine, aether_alert_rule_get_id (rule));
+
+    if (until > 0)
+      {
+        g_autofree char *when = format_until (until);
+        /* Translators: a time of day, or a date and a time */
+        g_autofree char *text = g_strdup_printf (_("Snoozed until %s"), when);
+        GtkWidget *badge = gtk_label_new (text);
+
+        gtk_widget_add_css_class (badge, "dim-label");
+        gtk_widget_set_name (badge, "snoozed");
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+      }
+  }
+
   label = g_strdup_printf (_("Alert “%s” on or off"), aether_alert_rule_get_name (rule));
   gtk_switch_set_active (GTK_SWITCH (toggle), aether_alert_rule_get_enabled (rule));
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
@@ -287,7 +346,8 @@ history_row (AetherAlertsPage *self,
     {
       g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
 
-      when = g_date_time_format (local, "%x %H:%M");
+      /* The date and time as the user's locale writes them. */
+      when = g_date_time_format (local, "%x %X");
     }
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -414,6 +474,8 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
     {
       g_clear_signal_handler (&self->fired_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->rules_handler, self->service);
     }
   g_set_object (&self->service, service);
   if (service != NULL)
@@ -422,6 +484,11 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
                                                      G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->cleared_handler = g_signal_connect_object (aether_service_get_alert_engine (service), "cleared",
                                                        G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      /* A snooze shows at once; rules another program added appear. */
+      self->state_handler = g_signal_connect_object (aether_service_get_alert_engine (service), "state-changed",
+                                                     G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      self->rules_handler = g_signal_connect_object (service, "alerts-changed",
+                                                     G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
     }
   aether_alerts_page_reload (self);
 }
@@ -454,6 +521,8 @@ aether_alerts_page_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->fired_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
+      g_clear_signal_handler (&self->rules_handler, self->service);
     }
   g_clear_object (&self->service);
 

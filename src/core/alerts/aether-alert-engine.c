@@ -27,8 +27,11 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
 #include "aether-alert-engine.h"
 #include "aether-error.h"
+#include "aether-home.h"
 
 #define OFFLINE_CHECK_MS      1000
 #define DEMAND_WINDOW_S       (15 * 60)
@@ -52,7 +55,8 @@ typedef struct
   RuleState          state;
   gint64             pending_since_us;
   gint64             fired_at_us;
-  gint64             quiet_until_us;
+  gint64             quiet_until_us;    /* the cooldown after firing */
+  gint64             snoozed_until_us;  /* a person asked for quiet */
   double             last_value;
   guint              hold_timer;
   guint              automation_timer;
@@ -78,7 +82,7 @@ struct _AetherAlertEngine
   GHashTable  *rules;      /* alert_id → RuleSlot */
   GHashTable  *devices;    /* device_id → DeviceInfo */
   GPtrArray   *history;    /* AetherAlertHistoryEntry */
-  char        *home_meter;
+  AetherHome  *home;       /* nullable: without one, every device known */
   char        *rate_period;
 
   double       cost_today;
@@ -100,6 +104,7 @@ enum {
   FIRED,
   CLEARED,
   AUTOMATION,
+  STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -172,13 +177,14 @@ ensure_device (AetherAlertEngine *self,
   return info;
 }
 
+/* A person reads the device's name, never its registry id. */
 static const char *
 device_name (AetherAlertEngine *self,
              const char        *device_id)
 {
   DeviceInfo *info = device_id ? g_hash_table_lookup (self->devices, device_id) : NULL;
 
-  return info && info->name ? info->name : device_id;
+  return info && info->name ? info->name : _("A device");
 }
 
 static const char *
@@ -193,14 +199,47 @@ metric_unit (const char *metric)
   return "";
 }
 
+/* "2,000 W", "0.45 A": grouped in the user's locale (the ' flag), whole
+ * numbers from 100 up, two significant decimals below. */
+static char *
+format_value (const char *metric,
+              double      value)
+{
+  const char *unit = metric_unit (metric);
+  const char *space = *unit ? " " : "";
+
+  if (fabs (value) >= 100)
+    return g_strdup_printf ("%'.0f%s%s", value, space, unit);
+  return g_strdup_printf ("%.3g%s%s", value, space, unit);
+}
+
+/**
+ * aether_alert_describe_duration:
+ * @seconds: how long a condition holds
+ *
+ * Returns: (transfer full): "5 minutes", "1 minute", "30 seconds", in the
+ *   user's language with its plural forms
+ */
+char *
+aether_alert_describe_duration (guint seconds)
+{
+  if (seconds >= 120 || (seconds >= 60 && seconds % 60 == 0))
+    return g_strdup_printf (ngettext ("%u minute", "%u minutes", seconds / 60), seconds / 60);
+  return g_strdup_printf (ngettext ("%u second", "%u seconds", seconds), seconds);
+}
+
 static char *
 describe_value (AetherAlertEngine *self,
                 RuleSlot          *slot)
 {
   AetherAlertRule *rule = slot->rule;
   const char *target = aether_alert_rule_get_target (rule);
+  const char *metric = aether_alert_rule_get_metric (rule);
+  guint duration = aether_alert_rule_get_duration (rule);
+  g_autofree char *held = duration > 0 ? aether_alert_describe_duration (duration) : NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *limit = NULL;
   const char *who;
-  g_autofree char *held = NULL;
 
   switch (aether_alert_rule_get_scope (rule))
     {
@@ -212,37 +251,43 @@ describe_value (AetherAlertEngine *self,
       break;
     case AETHER_ALERT_SCOPE_HOME:
     default:
-      who = "The whole home";
+      who = _("The whole home");
       break;
     }
-
-  if (aether_alert_rule_get_duration (rule) >= 120)
-    held = g_strdup_printf (" for %u minutes", aether_alert_rule_get_duration (rule) / 60);
-  else if (aether_alert_rule_get_duration (rule) > 0)
-    held = g_strdup_printf (" for %u seconds", aether_alert_rule_get_duration (rule));
-  else
-    held = g_strdup ("");
 
   switch (aether_alert_rule_get_condition_type (rule))
     {
     case AETHER_ALERT_CONDITION_THRESHOLD:
-      return g_strdup_printf ("%s: %s %.4g %s%s (limit %.4g %s)", who,
-                              aether_alert_rule_get_metric (rule), slot->last_value,
-                              metric_unit (aether_alert_rule_get_metric (rule)), held,
-                              aether_alert_rule_get_threshold (rule),
-                              metric_unit (aether_alert_rule_get_metric (rule)));
+      value = format_value (metric, slot->last_value);
+      limit = format_value (metric, aether_alert_rule_get_threshold (rule));
+      if (held != NULL)
+        /* Translators: a device, room or "The whole home"; a metric ("power");
+         * the value measured; how long it held ("5 minutes"); the limit */
+        return g_strdup_printf (_("%s: %s %s for %s (limit %s)"), who, metric, value, held, limit);
+      /* Translators: a device, room or "The whole home"; a metric; the value; the limit */
+      return g_strdup_printf (_("%s: %s %s (limit %s)"), who, metric, value, limit);
     case AETHER_ALERT_CONDITION_COST:
-      return g_strdup_printf ("%s is %.2f, over %.2f",
-                              g_str_equal (aether_alert_rule_get_cost_scope (rule), "today")
-                                ? "Today’s cost" : "The projected bill",
+      return g_strdup_printf (g_str_equal (aether_alert_rule_get_cost_scope (rule), "today")
+                                ? _("Today’s cost is %.2f, over %.2f")
+                                : _("The projected bill is %.2f, over %.2f"),
                               slot->last_value, aether_alert_rule_get_threshold (rule));
     case AETHER_ALERT_CONDITION_OFFLINE:
-      return g_strdup_printf ("%s has not answered for %.0f seconds", who, slot->last_value);
+      {
+        guint silent = (guint)slot->last_value;
+
+        /* Translators: a device's name, then a number of seconds */
+        return g_strdup_printf (ngettext ("%s has not answered for %u second",
+                                          "%s has not answered for %u seconds", silent), who, silent);
+      }
     case AETHER_ALERT_CONDITION_RATE_PERIOD:
-      return g_strdup_printf ("%s draws %.4g W during %s%s", who, slot->last_value,
-                              aether_alert_rule_get_period (rule), held);
+      value = format_value ("power", slot->last_value);
+      if (held != NULL)
+        /* Translators: who; the power; a rate period's name; how long */
+        return g_strdup_printf (_("%s draws %s during %s for %s"), who, value,
+                                aether_alert_rule_get_period (rule), held);
+      return g_strdup_printf (_("%s draws %s during %s"), who, value, aether_alert_rule_get_period (rule));
     case AETHER_ALERT_CONDITION_DEMAND:
-      return g_strdup_printf ("This quarter hour’s demand is heading for %.2f kW", slot->last_value);
+      return g_strdup_printf (_("This quarter hour’s demand is heading for %.2f kW"), slot->last_value);
     default:
       return g_strdup (who);
     }
@@ -251,6 +296,13 @@ describe_value (AetherAlertEngine *self,
 static void
 fire (AetherAlertEngine *self,
       RuleSlot          *slot);
+
+/* Until when the rule may not fire: its cooldown or a snooze, the later. */
+static gint64
+quiet_until (RuleSlot *slot)
+{
+  return MAX (slot->quiet_until_us, slot->snoozed_until_us);
+}
 
 static gboolean
 on_automation_due (gpointer user_data)
@@ -283,6 +335,7 @@ fire (AetherAlertEngine *self,
 {
   AetherAlertRule *rule = slot->rule;
   g_autofree char *detail = describe_value (self, slot);
+  g_autofree char *body = NULL;
   const char *message = NULL;
   const char *target = aether_alert_rule_get_target (rule);
   DeviceInfo *info = NULL;
@@ -310,13 +363,19 @@ fire (AetherAlertEngine *self,
   if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_DEVICE)
     info = g_hash_table_lookup (self->devices, target);
 
+  /* The person's own words first, then what was measured on which device. */
+  body = message != NULL ? g_strdup_printf ("%s\n%s", message, detail) : g_strdup (detail);
+
   event.alert_id = aether_alert_rule_get_id (rule);
   event.title = aether_alert_rule_get_name (rule);
-  event.body = message != NULL ? message : detail;
+  event.body = body;
   event.device_id = aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_DEVICE ? target : NULL;
-  event.controllable = info != NULL && info->controllable;
+  /* A device that does not answer cannot be switched off either. */
+  event.controllable = info != NULL && info->controllable &&
+                       aether_alert_rule_get_condition_type (rule) != AETHER_ALERT_CONDITION_OFFLINE;
 
   g_signal_emit (self, signals[FIRED], 0, rule, &event);
+  g_signal_emit (self, signals[STATE_CHANGED], 0, rule);
 
   if (delay != G_MAXUINT && event.device_id != NULL)
     {
@@ -326,6 +385,19 @@ fire (AetherAlertEngine *self,
         slot->automation_timer = aether_clock_add_timeout (self->clock, delay * 1000,
                                                            on_automation_due, slot, NULL);
     }
+}
+
+/* "Back to 420 W": the value that cleared it, with its unit. */
+static char *
+back_to (RuleSlot *slot)
+{
+  AetherAlertConditionType type = aether_alert_rule_get_condition_type (slot->rule);
+  const char *metric = type == AETHER_ALERT_CONDITION_THRESHOLD ? aether_alert_rule_get_metric (slot->rule)
+                       : type == AETHER_ALERT_CONDITION_RATE_PERIOD ? "power" : NULL;
+  g_autofree char *value = format_value (metric, slot->last_value);
+
+  /* Translators: a measured value with its unit */
+  return g_strdup_printf (_("Back to %s"), value);
 }
 
 static void
@@ -351,7 +423,7 @@ clear (AetherAlertEngine *self,
   if (was == RULE_FIRED)
     {
       add_history (self, aether_alert_rule_get_id (slot->rule), AETHER_ALERT_HISTORY_CLEARED,
-                   g_strdup_printf ("Back to %.4g", slot->last_value));
+                   back_to (slot));
       g_signal_emit (self, signals[CLEARED], 0, slot->rule);
     }
 }
@@ -364,7 +436,7 @@ on_hold_reached (gpointer user_data)
 
   slot->hold_timer = 0;
 
-  if (slot->state == RULE_PENDING && aether_clock_now_us (self->clock) >= slot->quiet_until_us)
+  if (slot->state == RULE_PENDING && aether_clock_now_us (self->clock) >= quiet_until (slot))
     fire (self, slot);
 
   return G_SOURCE_REMOVE;
@@ -408,7 +480,7 @@ update (AetherAlertEngine *self,
           return;
         }
       if (now - slot->pending_since_us >= (gint64)duration * G_USEC_PER_SEC &&
-          now >= slot->quiet_until_us)
+          now >= quiet_until (slot))
         {
           if (slot->hold_timer != 0)
             {
@@ -421,7 +493,7 @@ update (AetherAlertEngine *self,
 
     case RULE_IDLE:
     default:
-      if (!holds || now < slot->quiet_until_us || !rule_active_now (self, rule))
+      if (!holds || now < quiet_until (slot) || !rule_active_now (self, rule))
         return;
 
       slot->state = RULE_PENDING;
@@ -465,6 +537,32 @@ evaluate_threshold (AetherAlertEngine *self,
   update (self, slot, value, holds, cleared);
 }
 
+/* Whether @device_id is one of the devices summed for the home: the home
+ * rule's members when the registry is known, else every device. */
+static gboolean
+counts_for_home (AetherAlertEngine *self,
+                 const char        *device_id)
+{
+  return self->home == NULL || aether_home_counts (self->home, device_id);
+}
+
+/* Whether @device_id makes up @room's load, by the home rule (a meter in a
+ * room does not, beside plugs), rooms compared case-insensitively. */
+static gboolean
+counts_for_room (AetherAlertEngine *self,
+                 const char        *device_id,
+                 DeviceInfo        *info,
+                 const char        *room)
+{
+  if (self->home != NULL && aether_home_lookup (self->home, device_id) != NULL)
+    {
+      g_autoptr(GPtrArray) members = aether_home_get_room_members (self->home, room);
+
+      return g_ptr_array_find_with_equal_func (members, device_id, g_str_equal, NULL);
+    }
+  return aether_room_equal (info->room, room);
+}
+
 static double
 scope_value (AetherAlertEngine *self,
              AetherAlertRule   *rule,
@@ -472,6 +570,7 @@ scope_value (AetherAlertEngine *self,
              gboolean          *known)
 {
   const char *target = aether_alert_rule_get_target (rule);
+  AetherAlertScope scope = aether_alert_rule_get_scope (rule);
   GHashTableIter iter;
   gpointer key, value;
   double sum = 0;
@@ -481,23 +580,16 @@ scope_value (AetherAlertEngine *self,
   if (g_strcmp0 (metric, "power") != 0)
     return 0;
 
-  if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_HOME && self->home_meter != NULL)
-    {
-      DeviceInfo *meter = g_hash_table_lookup (self->devices, self->home_meter);
-
-      *known = meter != NULL && meter->have_power;
-      return *known ? meter->power_w : 0;
-    }
-
   g_hash_table_iter_init (&iter, self->devices);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       DeviceInfo *info = value;
 
-      if (!info->have_power || g_strcmp0 (key, self->home_meter) == 0)
+      if (!info->have_power)
         continue;
-      if (aether_alert_rule_get_scope (rule) == AETHER_ALERT_SCOPE_ROOM &&
-          g_strcmp0 (info->room, target) != 0)
+      if (scope == AETHER_ALERT_SCOPE_HOME && !counts_for_home (self, key))
+        continue;
+      if (scope == AETHER_ALERT_SCOPE_ROOM && !counts_for_room (self, key, info, target))
         continue;
       sum += info->power_w;
       *known = TRUE;
@@ -506,11 +598,13 @@ scope_value (AetherAlertEngine *self,
   return sum;
 }
 
+/* @home_w: the home's power (every member summed) as of @timestamp_us */
 static void
 update_demand (AetherAlertEngine *self,
-               const AetherReading *reading)
+               gint64             timestamp_us,
+               double             home_w)
 {
-  gint64 block = reading->timestamp_us / G_USEC_PER_SEC / DEMAND_WINDOW_S;
+  gint64 block = timestamp_us / G_USEC_PER_SEC / DEMAND_WINDOW_S;
 
   if (block != self->demand_block)
     {
@@ -519,12 +613,12 @@ update_demand (AetherAlertEngine *self,
       self->demand_last_us = 0;
     }
 
-  if (self->demand_last_us != 0 && reading->timestamp_us > self->demand_last_us)
-    self->demand_wh += (self->demand_last_w + reading->value) / 2.0 *
-                       (double)(reading->timestamp_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
+  if (self->demand_last_us != 0 && timestamp_us > self->demand_last_us)
+    self->demand_wh += (self->demand_last_w + home_w) / 2.0 *
+                       (double)(timestamp_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
 
-  self->demand_last_us = reading->timestamp_us;
-  self->demand_last_w = reading->value;
+  self->demand_last_us = timestamp_us;
+  self->demand_last_w = home_w;
 }
 
 static double
@@ -566,9 +660,24 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
       info->have_power = TRUE;
     }
 
-  is_home_power = is_power && g_strcmp0 (reading->device_id, self->home_meter) == 0;
+  is_home_power = is_power && counts_for_home (self, reading->device_id);
   if (is_home_power)
-    update_demand (self, reading);
+    {
+      gboolean known = FALSE;
+      double home_w = 0;
+      GHashTableIter h;
+      gpointer hv;
+
+      g_hash_table_iter_init (&h, self->devices);
+      while (g_hash_table_iter_next (&h, &hv, &value))
+        if (((DeviceInfo *)value)->have_power && counts_for_home (self, hv))
+          {
+            home_w += ((DeviceInfo *)value)->power_w;
+            known = TRUE;
+          }
+      if (known)
+        update_demand (self, reading->timestamp_us, home_w);
+    }
 
   g_hash_table_iter_init (&iter, self->rules);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -590,7 +699,9 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
               if (g_str_equal (reading->device_id, target))
                 evaluate_threshold (self, slot, reading->value);
             }
-          else if (scope == AETHER_ALERT_SCOPE_ROOM && g_strcmp0 (info->room, target) != 0)
+          else if (scope == AETHER_ALERT_SCOPE_ROOM && !counts_for_room (self, reading->device_id, info, target))
+            break;
+          else if (scope == AETHER_ALERT_SCOPE_HOME && !counts_for_home (self, reading->device_id))
             break;
           else if ((v = scope_value (self, rule, reading->metric_type, &known), known))
             evaluate_threshold (self, slot, v);
@@ -663,7 +774,7 @@ check_offline (gpointer user_data)
         {
           /* "Not seen for N seconds" already includes the wait. */
           slot->last_value = silent_s;
-          if (slot->state != RULE_FIRED && now >= slot->quiet_until_us && rule_active_now (self, rule))
+          if (slot->state != RULE_FIRED && now >= quiet_until (slot) && rule_active_now (self, rule))
             fire (self, slot);
         }
     }
@@ -694,7 +805,7 @@ aether_alert_engine_finalize (GObject *object)
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->tz, g_time_zone_unref);
-  g_clear_pointer (&self->home_meter, g_free);
+  g_clear_pointer (&self->home, aether_home_unref);
   g_clear_pointer (&self->rate_period, g_free);
   g_clear_object (&self->clock);
 
@@ -742,6 +853,18 @@ aether_alert_engine_class_init (AetherAlertEngineClass *klass)
   signals[AUTOMATION] =
     g_signal_new ("automation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, AETHER_TYPE_ALERT_RULE, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * AetherAlertEngine::state-changed:
+   * @self: the engine
+   * @rule: the rule that fired or was snoozed
+   *
+   * Its snooze or last firing changed: what aether_alert_engine_get_state()
+   * returns is worth keeping for a restart.
+   */
+  signals[STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, AETHER_TYPE_ALERT_RULE);
 }
 
 static void
@@ -852,19 +975,25 @@ aether_alert_engine_set_device (AetherAlertEngine *self,
 }
 
 /**
- * aether_alert_engine_set_home_meter:
+ * aether_alert_engine_set_home:
  * @self: an engine
- * @device_id: (nullable): the whole-home meter; without one, the home is
- *   the sum of all devices
+ * @home: (nullable): the home rule over the registry (which devices make
+ *   the home, which a room); without one, every device the engine knows is
+ *   summed
+ *
+ * A three-phase meter is three energy-meter devices: all are summed; plugs
+ * beside meters are not added on top.
  */
 void
-aether_alert_engine_set_home_meter (AetherAlertEngine *self,
-                                    const char        *device_id)
+aether_alert_engine_set_home (AetherAlertEngine *self,
+                              AetherHome        *home)
 {
   g_return_if_fail (AETHER_IS_ALERT_ENGINE (self));
 
-  g_free (self->home_meter);
-  self->home_meter = g_strdup (device_id);
+  if (home != NULL)
+    aether_home_ref (home);
+  g_clear_pointer (&self->home, aether_home_unref);
+  self->home = home;
 }
 
 void
@@ -936,6 +1065,10 @@ aether_alert_engine_set_billing_peak_kw (AetherAlertEngine *self,
  * @alert_id: a rule
  * @seconds: how long it stays quiet
  *
+ * A snoozed rule neither fires nor carries out an automation still waiting
+ * for its delay (the person has seen it and decided). ::state-changed tells
+ * the host to keep the snooze across a restart.
+ *
  * Returns: %TRUE if the rule exists
  */
 gboolean
@@ -944,16 +1077,134 @@ aether_alert_engine_snooze (AetherAlertEngine *self,
                             guint              seconds)
 {
   RuleSlot *slot;
+  guint minutes = (seconds + 59) / 60;
 
   g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
 
   if (!(slot = g_hash_table_lookup (self->rules, alert_id)))
     return FALSE;
 
-  slot->quiet_until_us = aether_clock_now_us (self->clock) + (gint64)seconds * G_USEC_PER_SEC;
+  slot->snoozed_until_us = aether_clock_now_us (self->clock) + (gint64)seconds * G_USEC_PER_SEC;
   add_history (self, alert_id, AETHER_ALERT_HISTORY_ACTION,
-               g_strdup_printf ("Snoozed for %u minutes", seconds / 60));
+               g_strdup_printf (ngettext ("Snoozed for %u minute", "Snoozed for %u minutes", minutes), minutes));
+  if (slot->automation_timer != 0)
+    {
+      aether_clock_remove_timeout (self->clock, slot->automation_timer);
+      slot->automation_timer = 0;
+      add_history (self, alert_id, AETHER_ALERT_HISTORY_ACTION,
+                   g_strdup (_("Automation cancelled: the alert was snoozed")));
+    }
+  g_signal_emit (self, signals[STATE_CHANGED], 0, slot->rule);
   return TRUE;
+}
+
+/**
+ * aether_alert_engine_get_snoozed_until:
+ * @self: an engine
+ * @alert_id: a rule
+ *
+ * Returns: until when (µs since the epoch) the rule is snoozed, or 0 when it
+ *   is not snoozed now
+ */
+gint64
+aether_alert_engine_get_snoozed_until (AetherAlertEngine *self,
+                                       const char        *alert_id)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), 0);
+
+  slot = g_hash_table_lookup (self->rules, alert_id);
+  if (slot == NULL || slot->snoozed_until_us <= aether_clock_now_us (self->clock))
+    return 0;
+  return slot->snoozed_until_us;
+}
+
+/**
+ * aether_alert_engine_get_state:
+ * @self: an engine
+ * @alert_id: a rule
+ * @snoozed_until_us: (out) (optional): the end of its snooze, or 0
+ * @last_fired_us: (out) (optional): when it last fired, or 0
+ *
+ * What a restarted engine needs to keep a rule quiet (its snooze, and its
+ * cooldown, which runs from when it last fired).
+ *
+ * Returns: %TRUE if the rule exists
+ */
+gboolean
+aether_alert_engine_get_state (AetherAlertEngine *self,
+                               const char        *alert_id,
+                               gint64            *snoozed_until_us,
+                               gint64            *last_fired_us)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
+
+  if (!(slot = g_hash_table_lookup (self->rules, alert_id)))
+    return FALSE;
+  if (snoozed_until_us)
+    *snoozed_until_us = slot->snoozed_until_us;
+  if (last_fired_us)
+    *last_fired_us = slot->fired_at_us;
+  return TRUE;
+}
+
+/**
+ * aether_alert_engine_restore_state:
+ * @self: an engine
+ * @alert_id: a rule added with aether_alert_engine_add_rule()
+ * @snoozed_until_us: the end of its snooze as stored, or 0
+ * @last_fired_us: when it last fired as stored, or 0
+ *
+ * Gives a rule back the snooze and cooldown it had before a restart, so a
+ * snoozed rule does not fire (nor switch a device) again as soon as the
+ * service starts.
+ *
+ * Returns: %TRUE if the rule exists
+ */
+gboolean
+aether_alert_engine_restore_state (AetherAlertEngine *self,
+                                   const char        *alert_id,
+                                   gint64             snoozed_until_us,
+                                   gint64             last_fired_us)
+{
+  RuleSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), FALSE);
+
+  if (!(slot = g_hash_table_lookup (self->rules, alert_id)))
+    return FALSE;
+
+  slot->snoozed_until_us = snoozed_until_us;
+  slot->fired_at_us = last_fired_us;
+  slot->quiet_until_us = last_fired_us > 0
+    ? last_fired_us + (gint64)aether_alert_rule_get_cooldown (slot->rule) * G_USEC_PER_SEC
+    : 0;
+  return TRUE;
+}
+
+/**
+ * aether_alert_engine_list_rules:
+ * @self: an engine
+ *
+ * Returns: (transfer container) (element-type AetherAlertRule): every rule
+ */
+GPtrArray *
+aether_alert_engine_list_rules (AetherAlertEngine *self)
+{
+  GPtrArray *rules;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (AETHER_IS_ALERT_ENGINE (self), NULL);
+
+  rules = g_ptr_array_new_with_free_func ((GDestroyNotify)aether_alert_rule_unref);
+  g_hash_table_iter_init (&iter, self->rules);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (rules, aether_alert_rule_ref (((RuleSlot *)value)->rule));
+  return rules;
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "aether-alert-rule.h"
 #include "aether-clock.h"
+#include "aether-home.h"
 #include "aether-notifier.h"
 #include "aether-reading.h"
 
@@ -53,8 +54,8 @@ void               aether_alert_engine_set_device           (AetherAlertEngine  
                                                              const char         *name,
                                                              const char         *room,
                                                              gboolean            controllable);
-void               aether_alert_engine_set_home_meter       (AetherAlertEngine  *self,
-                                                             const char         *device_id);
+void               aether_alert_engine_set_home             (AetherAlertEngine  *self,
+                                                             AetherHome         *home);
 void               aether_alert_engine_process_reading      (AetherAlertEngine  *self,
                                                              const AetherReading *reading);
 void               aether_alert_engine_device_seen          (AetherAlertEngine  *self,
@@ -70,6 +71,17 @@ void               aether_alert_engine_set_billing_peak_kw  (AetherAlertEngine  
 gboolean           aether_alert_engine_snooze               (AetherAlertEngine  *self,
                                                              const char         *alert_id,
                                                              guint               seconds);
+gint64             aether_alert_engine_get_snoozed_until    (AetherAlertEngine  *self,
+                                                             const char         *alert_id);
+gboolean           aether_alert_engine_get_state            (AetherAlertEngine  *self,
+                                                             const char         *alert_id,
+                                                             gint64             *snoozed_until_us,
+                                                             gint64             *last_fired_us);
+gboolean           aether_alert_engine_restore_state        (AetherAlertEngine  *self,
+                                                             const char         *alert_id,
+                                                             gint64              snoozed_until_us,
+                                                             gint64              last_fired_us);
+GPtrArray         *aether_alert_engine_list_rules           (AetherAlertEngine  *self);
 void               aether_alert_engine_record_action_result (AetherAlertEngine  *self,
                                                              const char         *alert_id,
                                                              const char         *detail);
@@ -78,5 +90,8 @@ gboolean           aether_alert_engine_is_firing            (AetherAlertEngine  
 GPtrArray         *aether_alert_engine_get_history          (AetherAlertEngine  *self);
 guint              aether_alert_engine_prune_history        (AetherAlertEngine  *self,
                                                              guint               max_age_days);
+
+
+char              *aether_alert_describe_duration           (guint               seconds);
 
 G_END_DECLS

@@ -61,8 +61,11 @@ aether_notifier_new (GApplication *application)
 }
 
 static char *
-notification_id (const char *alert_id)
+notification_id (const char *alert_id,
+                 const char *tag)
 {
+  if (tag != NULL)
+    return g_strdup_printf ("alert-%s-%s", alert_id, tag);
   return g_strdup_printf ("alert-%s", alert_id);
 }
 
@@ -103,7 +106,7 @@ aether_notifier_notify (AetherNotifier         *self,
   g_notification_add_button_with_target (notification, _("Snooze 1 h"),
                                          "app.snooze-alert", "s", event->alert_id);
 
-  id = notification_id (event->alert_id);
+  id = notification_id (event->alert_id, event->tag);
   g_application_send_notification (self->application, id, notification);
 }
 
@@ -121,7 +124,7 @@ aether_notifier_withdraw (AetherNotifier *self,
   g_return_if_fail (AETHER_IS_NOTIFIER (self));
   g_return_if_fail (alert_id != NULL);
 
-  id = notification_id (alert_id);
+  id = notification_id (alert_id, NULL);
   g_application_withdraw_notification (self->application, id);
 }
 

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * @body: the device and the value, for a person
  * @device_id: (nullable): the device the alert is about
  * @controllable: whether the device can be switched off from the notification
+ * @tag: (nullable): tells apart two notifications of one rule (the alert
+ *   itself and, tagged "automation", what its automation did); buttons
+ *   still act on @alert_id, which is always a rule that exists
  *
  * What a fired alert tells the person.
  */
@@ -28,6 +31,7 @@ typedef struct
   const char *body;
   const char *device_id;
   gboolean    controllable;
+  const char *tag;
 } AetherAlertEvent;
 
 #define AETHER_TYPE_NOTIFIER (aether_notifier_get_type ())

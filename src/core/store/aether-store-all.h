@@ -12,4 +12,5 @@
 #include "aether-hot-tier.h"
 #include "aether-sketch.h"
 #include "aether-store.h"
+#include "aether-store-alert-state.h"
 #include "aether-store-writer.h"

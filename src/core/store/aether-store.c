@@ -124,6 +124,10 @@ static const struct {
   { 4, "Re-pricing jobs, resumable after a crash",
     "CREATE TABLE reprice_jobs (id INTEGER PRIMARY KEY, from_s INTEGER NOT NULL, to_s INTEGER NOT NULL,"
     "  next_s INTEGER NOT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);" },
+
+  { 5, "Alert snoozes and cooldowns, kept across a restart",
+    "CREATE TABLE alert_state (alert_id TEXT PRIMARY KEY, snoozed_until_us INTEGER NOT NULL DEFAULT 0,"
+    "  last_fired_us INTEGER NOT NULL DEFAULT 0);" },
 };
 
 gboolean

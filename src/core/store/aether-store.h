@@ -116,7 +116,7 @@ typedef struct
   gint64  retention_us;
 } AetherMaintainStats;
 
-#define AETHER_STORE_SCHEMA_VERSION 4
+#define AETHER_STORE_SCHEMA_VERSION 5
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
 

@@ -1,0 +1,32 @@
+/* aether-service-private.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Shared between aether-service.c and aether-service-watch.c only. */
+
+#pragma once
+
+#include "aether-service.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AetherServiceWatch AetherServiceWatch;
+
+AetherServiceWatch *_aether_service_watch_new          (AetherService      *service,
+                                                        AetherClock        *clock);
+void                _aether_service_watch_free         (AetherServiceWatch *watch);
+void                _aether_service_watch_remember     (AetherServiceWatch *watch);
+void                _aether_service_watch_start        (AetherServiceWatch *watch);
+void                _aether_service_watch_stop         (AetherServiceWatch *watch);
+gboolean            _aether_service_watch_check        (AetherServiceWatch *watch);
+
+void                _aether_service_sync_rules         (AetherService      *self,
+                                                        GPtrArray          *rules);
+void                _aether_service_forget_device      (AetherService      *self,
+                                                        const char         *device_id);
+void                _aether_service_update_rate_period (AetherService      *self);
+
+G_END_DECLS
