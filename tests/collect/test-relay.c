@@ -201,6 +201,49 @@ test_switch_is_read_back_at_once (Fixture       *f,
   g_assert_cmpint (at_us, ==, now_us);
 }
 
+static void
+on_automation (AetherAlertEngine *engine,
+               AetherAlertRule   *rule,
+               const char        *device_id,
+               gboolean           turn_on,
+               gint64            *when_us)
+{
+  *when_us = aether_clock_now_us (aether_clock_get_default ());
+}
+
+/* An automation turns the router off: the relay reading says so at the
+ * instant it is done, not at the router's next turn. */
+static void
+test_automation_is_read_back_at_once (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(JsonNode) rule = json_from_string ("{\"alert_id\": \"router-off\", \"name\": \"Router Off\","
+                                               " \"conditions\": {\"type\": \"threshold\", \"device_id\": \"" ROUTER "\","
+                                               " \"operator\": \"greater_than\", \"threshold\": 5, \"duration_seconds\": 20},"
+                                               " \"actions\": [{\"type\": \"automation\", \"action\": \"turn_off\"}]}", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 automation_us = 0;
+  gint64 off_us = 0;
+
+  g_assert_true (aether_store_put_alert (aether_service_get_store (f->service), rule, &error));
+  g_assert_no_error (error);
+  aether_service_load (f->service, &error);
+  g_assert_no_error (error);
+  g_signal_connect (aether_service_get_alert_engine (f->service), "automation", G_CALLBACK (on_automation), &automation_us);
+
+  run_for (f, 60);
+  g_assert_cmpint (automation_us, >, 0);
+  g_assert_false (aether_sim_home_get_on (aether_sim_home_get (SEED, 0), AETHER_SIM_ROUTER));
+
+  for (guint i = 0; i < f->router_relay->len && off_us == 0; i++)
+    if (g_array_index (f->router_relay, Seen, i).value == 0)
+      off_us = g_array_index (f->router_relay, Seen, i).time_us;
+  g_test_message ("automation at %+.1f s, relay read off at %+.1f s",
+                  (double)(automation_us / G_USEC_PER_SEC - T0), (double)(off_us / G_USEC_PER_SEC - T0));
+  g_assert_cmpint (off_us, ==, automation_us);
+  g_assert_cmpfloat (hot_relay (f, NULL), ==, 0);
+}
+
 /* The trapezoid rule over stored raw power samples, no segment longer than
  * three polling intervals (the collector's gap rule): independent of the
  * collector's and the store's own sums. */
@@ -374,6 +417,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/collect/relay/switch-is-read-back-at-once", test_switch_is_read_back_at_once);
+  ADD ("/collect/relay/automation-is-read-back-at-once", test_automation_is_read_back_at_once);
   ADD ("/collect/relay/relay-is-never-power-or-energy", test_relay_is_never_power_or_energy);
 #undef ADD
   g_test_add_func ("/collect/relay/switch-during-a-poll-reads-again", test_switch_during_a_poll_reads_again);
