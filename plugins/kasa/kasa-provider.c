@@ -14,7 +14,9 @@
  * `voltage_mv`, `current_ma`. A plug without an energy meter (no `ENE` in
  * its `feature`, e.g. the HS100) says so instead of reading 0 W. Power
  * strips (HS300) have `children`; channel N is child N, addressed with
- * `context.child_ids`. The newer SMART/KLAP protocol (KP125M, P110) is not
+ * `context.child_ids`. The relay's state comes with the sysinfo each poll
+ * asks first: `relay_state`, or the outlet's `state` on a strip, as a
+ * `relay` reading. The newer SMART/KLAP protocol (KP125M, P110) is not
  * spoken here. */
 
 #define G_LOG_DOMAIN "kasa-provider"
@@ -103,6 +105,7 @@ typedef struct
   guint              channel;
   gboolean           on;
   int                step;       /* 0 probe, 1 poll, 2 switch */
+  int                relay;      /* what sysinfo said of the relay: 1, 0, or -1 unknown */
   char              *child_id;
   GSocketConnection *connection;
   guint8             header[4];
@@ -431,6 +434,12 @@ answer_realtime (GTask      *task,
       g_object_unref (task);
       return;
     }
+  if (c->relay >= 0)
+    {
+      AetherSample relay = { AETHER_METRIC_RELAY, c->channel, c->relay, 0 };
+
+      g_array_append_val (samples, relay);
+    }
 
   g_task_return_pointer (task, g_steal_pointer (&samples), (GDestroyNotify)g_array_unref);
   g_object_unref (task);
@@ -460,6 +469,21 @@ with_context (Call       *c,
   if (c->child_id == NULL)
     return g_strdup_printf ("{%s}", body);
   return g_strdup_printf ("{\"context\": {\"child_ids\": [\"%s\"]}, %s}", c->child_id, body);
+}
+
+/* 1 or 0 from a plug's `relay_state` or an outlet's `state`; -1 when it is
+ * missing or something else, and then no relay reading is made up. */
+static int
+relay_state_of (JsonObject *o,
+                const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  gint64 v;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return -1;
+  v = json_node_get_int (n);
+  return v == 0 || v == 1 ? (int)v : -1;
 }
 
 /* sysinfo first: it says whether there is a meter and which child is the channel. */
@@ -502,7 +526,10 @@ answer_sysinfo_then (GTask      *task,
         }
       /* Child ids may be given whole or as the suffix after the device id. */
       c->child_id = g_str_has_prefix (id, device_id) || strlen (id) > 2 ? g_strdup (id) : g_strconcat (device_id, id, NULL);
+      c->relay = relay_state_of (child, "state");
     }
+  else
+    c->relay = relay_state_of (sysinfo, "relay_state");
 
   if (c->step == 1)
     {
@@ -551,6 +578,7 @@ begin (KasaProvider        *self,
   c->step = step;
   c->channel = channel;
   c->on = on;
+  c->relay = -1;
   g_task_set_task_data (task, c, call_free);
 
   g_object_set_data (G_OBJECT (task), "answer", step == 0 ? answer_probe : answer_sysinfo_then);

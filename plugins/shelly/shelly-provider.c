@@ -200,6 +200,34 @@ add (Call         *c,
   return TRUE;
 }
 
+/* A relay's state, a JSON boolean, as a `relay` reading of 1 or 0. Absent
+ * is fine (a cover, a meter without a relay). */
+static gboolean
+add_relay (Call        *c,
+           GArray      *samples,
+           JsonObject  *o,
+           const char  *name,
+           guint        channel,
+           GError     **error)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  AetherSample s = { AETHER_METRIC_RELAY, channel, 0, 0 };
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s sent something other than true or false for %s", c->name, name);
+      return FALSE;
+    }
+
+  s.value = json_node_get_boolean (n) ? 1 : 0;
+  g_array_append_val (samples, s);
+  return TRUE;
+}
+
 static GArray *
 parse_gen1 (Call        *c,
             JsonObject  *status,
@@ -208,6 +236,7 @@ parse_gen1 (Call        *c,
   g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (AetherSample));
   JsonArray *meters = json_object_has_member (status, "meters") ? json_object_get_array_member (status, "meters") : NULL;
   JsonArray *emeters = json_object_has_member (status, "emeters") ? json_object_get_array_member (status, "emeters") : NULL;
+  JsonArray *relays = json_object_has_member (status, "relays") ? json_object_get_array_member (status, "relays") : NULL;
 
   for (guint i = 0; meters != NULL && i < json_array_get_length (meters); i++)
     {
@@ -237,6 +266,11 @@ parse_gen1 (Call        *c,
       return NULL;
     }
 
+  /* relays[n] is what /relay/n switches. */
+  for (guint i = 0; relays != NULL && i < json_array_get_length (relays); i++)
+    if (!add_relay (c, samples, json_array_get_object_element (relays, i), "ison", i, error))
+      return NULL;
+
   return g_steal_pointer (&samples);
 }
 
@@ -248,6 +282,7 @@ parse_gen2 (Call        *c,
   g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (AetherSample));
   g_autoptr(GList) keys = json_object_get_members (status);
   static const char phases[] = { 'a', 'b', 'c' };
+  guint n_relays = 0;
 
   for (GList *l = keys; l; l = l->next)
     {
@@ -261,6 +296,9 @@ parse_gen2 (Call        *c,
 
       if (g_str_has_prefix (key, "switch:") || g_str_has_prefix (key, "cover:") || g_str_has_prefix (key, "pm1:"))
         {
+          /* switch:N's output is what Switch.Set?id=N switches. */
+          if (g_str_has_prefix (key, "switch:") && !add_relay (c, samples, o, "output", n, error))
+            return NULL;
           if (!json_object_has_member (o, "apower"))
             continue;   /* a relay without a meter */
           if (!add (c, samples, o, "apower", AETHER_METRIC_POWER, n, 1, error) ||
@@ -320,7 +358,11 @@ parse_gen2 (Call        *c,
         }
     }
 
-  if (samples->len == 0)
+  /* Relays alone are not a meter: never 0 W for a device that cannot tell. */
+  for (guint i = 0; i < samples->len; i++)
+    if (g_array_index (samples, AetherSample, i).metric == AETHER_METRIC_RELAY)
+      n_relays++;
+  if (samples->len == n_relays)
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED, "%s has no power meter", c->name);
       return NULL;

@@ -8,7 +8,8 @@
 /* The demo home as a device plugin: each device's `plugin_config` names an
  * appliance (`sim_device`), the home's `seed` and an `instance`. Polls read
  * the home at the default AetherClock's time, so a test's manual clock runs
- * the home as fast as it likes.
+ * the home as fast as it likes. Switchable appliances report their relay
+ * (`relay`, 1 or 0) with every reading, as a real plug does.
  *
  * For tests of what goes wrong, `plugin_config.fault` makes a device
  * misbehave: `timeout` never answers, `error` is unreachable, `nonsense`
@@ -229,6 +230,13 @@ simulator_provider_poll_async (AetherDeviceProvider *provider,
       /* Real counters never start at zero. */
       sample.metric = AETHER_METRIC_ENERGY;
       sample.value = 100000.0 * (dev.kind + 1) + aether_sim_home_get_energy_wh (dev.home, dev.kind);
+      g_array_append_val (samples, sample);
+    }
+
+  if (info->switchable)
+    {
+      sample.metric = AETHER_METRIC_RELAY;
+      sample.value = aether_sim_home_get_on (dev.home, dev.kind) ? 1 : 0;
       g_array_append_val (samples, sample);
     }
 

@@ -17,7 +17,10 @@
  * A device with a web password answers HTTP 200 with
  * `{"WARNING": "Need user=…&password=…"}`: that is "authentication
  * required", not a reading. Numbers that are not numbers ("NaN", strings)
- * make the whole poll an error. Switching is `Power[N] On|Off`. */
+ * make the whole poll an error. Switching is `Power[N] On|Off`; after the
+ * meter each poll asks `Status%2011` for StatusSTS, whose `POWER` (one
+ * relay) or `POWER1`…`POWERn` say what each relay is, as `relay` readings
+ * on channel N−1. */
 
 #define G_LOG_DOMAIN "tasmota-provider"
 
@@ -162,6 +165,7 @@ check_warning (Target      *t,
 typedef struct
 {
   Target   *target;
+  GArray   *samples;   /* a poll's meter readings, while it asks for the relays */
   gboolean  on;
 } Call;
 
@@ -171,6 +175,7 @@ call_free (gpointer data)
   Call *call = data;
 
   target_free (call->target);
+  g_clear_pointer (&call->samples, g_array_unref);
   g_free (call);
 }
 
@@ -386,6 +391,73 @@ tasmota_probe_finish (AetherDeviceProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* StatusSTS (or the MQTT STATE form, which is the same object unwrapped):
+ * `POWER` for a single relay, `POWER1`…`POWERn` for several. */
+static void
+add_relays (Target     *t,
+            JsonObject *sts,
+            GArray     *samples)
+{
+  g_autoptr(GList) members = sts ? json_object_get_members (sts) : NULL;
+
+  for (GList *l = members; l; l = l->next)
+    {
+      const char *key = l->data;
+      const char *digits = key + strlen ("POWER");
+      JsonNode *n = json_object_get_member (sts, key);
+      AetherSample sample = { AETHER_METRIC_RELAY, 0, 0, 0 };
+      const char *state;
+      guint64 number = 0;
+
+      if (!g_str_has_prefix (key, "POWER") ||
+          (*digits != '\0' && (!g_ascii_string_to_unsigned (digits, 10, 1, 32, &number, NULL))))
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+        continue;
+
+      /* StateText1/2 can rename ON and OFF; a state we cannot read is left
+       * out rather than failing the meter's readings with it. */
+      state = json_node_get_string (n);
+      if (g_ascii_strcasecmp (state, "ON") == 0)
+        sample.value = 1;
+      else if (g_ascii_strcasecmp (state, "OFF") == 0)
+        sample.value = 0;
+      else
+        {
+          g_debug ("%s says %s is “%s”, neither ON nor OFF", t->name, key, state);
+          continue;
+        }
+
+      sample.channel = number > 0 ? (guint)number - 1 : 0;
+      g_array_append_val (samples, sample);
+    }
+}
+
+static void
+on_poll_state_answer (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = aether_http_get_json_finish (result, &error);
+  JsonObject *o;
+  JsonObject *sts;
+
+  if (root == NULL || !check_warning (call->target, root, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  o = json_node_get_object (root);
+  sts = member_object (o, "StatusSTS");
+  add_relays (call->target, sts ? sts : o, call->samples);
+
+  g_task_return_pointer (task, g_steal_pointer (&call->samples), (GDestroyNotify)g_array_unref);
+}
+
 static void
 on_poll_answer (GObject      *object,
                 GAsyncResult *result,
@@ -395,6 +467,8 @@ on_poll_answer (GObject      *object,
   Call *call = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(JsonNode) root = aether_http_get_json_finish (result, &error);
+  g_autofree char *url = NULL;
+  GCancellable *cancellable;
   JsonObject *o;
   JsonObject *sns;
   GArray *samples;
@@ -417,7 +491,12 @@ on_poll_answer (GObject      *object,
       return;
     }
 
-  g_task_return_pointer (task, samples, (GDestroyNotify)g_array_unref);
+  /* The relays are in another status; one poll is both answers or neither. */
+  call->samples = samples;
+  url = command_url (call->target, "Status 11");
+  cancellable = g_task_get_cancellable (task);
+  aether_http_get_json_async (url, call->target->name, NULL, NULL, call->target->timeout,
+                              cancellable, on_poll_state_answer, g_steal_pointer (&task));
 }
 
 static void

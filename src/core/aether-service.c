@@ -872,10 +872,15 @@ on_set_state_done (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  AetherService *self = g_task_get_source_object (task);
   GError *error = NULL;
 
   if (aether_device_provider_set_state_finish (AETHER_DEVICE_PROVIDER (object), result, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      /* Read the relay back now, so every switch shown follows at once. */
+      aether_collector_poll_now (self->collector, g_task_get_task_data (task));
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -910,6 +915,7 @@ aether_service_set_state_async (AetherService       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, aether_service_set_state_async);
+  g_task_set_task_data (task, g_strdup (device_id), g_free);
 
   if (!(device = aether_store_get_device (self->store, device_id, &error)))
     {

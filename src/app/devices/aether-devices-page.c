@@ -8,7 +8,10 @@
 /* The Devices page: an empty state that offers the demo home, or a row per
  * registry device with its room, whether it answers and its power now (from
  * the hot tier, never the database), and a switch for plugs with a relay.
- * Rows update when the collector reports on a device. */
+ * Rows update when the collector reports on a device. The switch shows the
+ * device's latest `relay` reading, whoever switched it (a person here, an
+ * automation, a notification's Turn Off, the button on the plug); a
+ * reading moves it without sending anything back to the device. */
 
 #define G_LOG_DOMAIN "aether-devices-page"
 
@@ -33,8 +36,10 @@ struct _AetherDevicesPage
   AetherService        *service;
   GHashTable           *rows;     /* device id → AdwActionRow (owned by the group) */
   GHashTable           *rooms;    /* device id → room */
+  GHashTable           *switches; /* device id → GtkSwitch (owned by its row) */
 
   gulong                status_handler;
+  gulong                reading_handler;
 };
 
 G_DEFINE_FINAL_TYPE (AetherDevicesPage, aether_devices_page, ADW_TYPE_BIN)
@@ -90,10 +95,56 @@ on_status_changed (AetherCollector   *collector,
   update_row (self, device_id);
 }
 
+static gboolean on_switch_state_set (GtkSwitch         *toggle,
+                                     gboolean           state,
+                                     AetherDevicesPage *self);
+
+/* Shows what the device is, without asking it to be anything. */
+static void
+show_relay (AetherDevicesPage *self,
+            GtkSwitch         *toggle,
+            gboolean           on)
+{
+  g_signal_handlers_block_by_func (toggle, on_switch_state_set, self);
+  gtk_switch_set_active (toggle, on);
+  gtk_switch_set_state (toggle, on);
+  g_signal_handlers_unblock_by_func (toggle, on_switch_state_set, self);
+}
+
+/* The latest relay reading of the last hour, if there is one. */
+static gboolean
+latest_relay (AetherDevicesPage *self,
+              const char        *device_id,
+              gboolean          *on)
+{
+  g_autoptr(GArray) last = aether_hot_tier_get_recent (aether_service_get_hot_tier (self->service),
+                                                       device_id, "relay", 1);
+
+  if (last->len == 0)
+    return FALSE;
+  *on = g_array_index (last, AetherHotPoint, 0).value != 0;
+  return TRUE;
+}
+
+static void
+on_reading (AetherCollector     *collector,
+            const AetherReading *reading,
+            AetherDevicesPage   *self)
+{
+  GtkSwitch *toggle;
+
+  if (g_strcmp0 (reading->metric_type, "relay") != 0 ||
+      !(toggle = g_hash_table_lookup (self->switches, reading->device_id)))
+    return;
+
+  show_relay (self, toggle, reading->value != 0);
+}
+
 typedef struct
 {
   AetherDevicesPage *self;
   char              *device_id;
+  gboolean           on;
 } SwitchCall;
 
 static void
@@ -102,10 +153,24 @@ on_switched (GObject      *object,
              gpointer      user_data)
 {
   SwitchCall *call = user_data;
+  AetherDevicesPage *self = call->self;
   g_autoptr(GError) error = NULL;
 
+  /* On success the service reads the relay back, and its reading moves
+   * the switch; on failure it goes back to what the device last said. */
   if (!aether_service_set_state_finish (AETHER_SERVICE (object), result, &error))
-    g_warning ("Could not switch %s: %s", call->device_id, error->message);
+    {
+      GtkSwitch *toggle = g_hash_table_lookup (self->switches, call->device_id);
+      gboolean on = !call->on;
+
+      g_debug ("Could not switch %s: %s", call->device_id, error->message);
+      if (toggle != NULL && self->service != NULL)
+        {
+          latest_relay (self, call->device_id, &on);
+          show_relay (self, toggle, on);
+        }
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+    }
 
   g_object_unref (call->self);
   g_free (call->device_id);
@@ -121,6 +186,7 @@ on_switch_state_set (GtkSwitch         *toggle,
 
   call->self = g_object_ref (self);
   call->device_id = g_strdup (g_object_get_data (G_OBJECT (toggle), "device-id"));
+  call->on = state;
   aether_service_set_state_async (self->service, call->device_id, state, NULL, on_switched, call);
   gtk_switch_set_state (toggle, state);
 
@@ -161,6 +227,7 @@ aether_devices_page_reload (AetherDevicesPage *self)
     adw_preferences_group_remove (self->group, value);
   g_hash_table_remove_all (self->rows);
   g_hash_table_remove_all (self->rooms);
+  g_hash_table_remove_all (self->switches);
 
   if (self->service == NULL ||
       !(devices = aether_store_list_devices (aether_service_get_store (self->service), &error)))
@@ -189,13 +256,18 @@ aether_devices_page_reload (AetherDevicesPage *self)
         {
           GtkWidget *toggle = gtk_switch_new ();
           g_autofree char *label = g_strdup_printf (_("Switch %s on or off"), json_object_get_string_member (device, "name"));
+          gboolean on = TRUE;
 
+          /* Until the device has said otherwise, on, as a plug that is
+           * powered and answering usually is. */
+          latest_relay (self, id, &on);
           gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-          gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+          gtk_switch_set_active (GTK_SWITCH (toggle), on);
           gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
           g_object_set_data_full (G_OBJECT (toggle), "device-id", g_strdup (id), g_free);
           g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), self);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+          g_hash_table_insert (self->switches, g_strdup (id), toggle);
         }
 
       /* The row opens the device: its name, room and what probing found. */
@@ -235,11 +307,18 @@ aether_devices_page_set_service (AetherDevicesPage *self,
   g_return_if_fail (AETHER_IS_DEVICES_PAGE (self));
 
   if (self->service != NULL)
-    g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+    {
+      g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+      g_clear_signal_handler (&self->reading_handler, aether_service_get_collector (self->service));
+    }
   g_set_object (&self->service, service);
   if (service != NULL)
-    self->status_handler = g_signal_connect_object (aether_service_get_collector (service), "status-changed",
-                                                    G_CALLBACK (on_status_changed), self, 0);
+    {
+      self->status_handler = g_signal_connect_object (aether_service_get_collector (service), "status-changed",
+                                                      G_CALLBACK (on_status_changed), self, 0);
+      self->reading_handler = g_signal_connect_object (aether_service_get_collector (service), "reading",
+                                                       G_CALLBACK (on_reading), self, 0);
+    }
 
   aether_devices_page_reload (self);
 }
@@ -417,7 +496,10 @@ aether_devices_page_dispose (GObject *object)
   AetherDevicesPage *self = (AetherDevicesPage *)object;
 
   if (self->service != NULL)
-    g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+    {
+      g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));
+      g_clear_signal_handler (&self->reading_handler, aether_service_get_collector (self->service));
+    }
   g_clear_object (&self->service);
   /* AdwBin unparents its child (the template's stack) itself. */
 
@@ -431,6 +513,7 @@ aether_devices_page_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
+  g_clear_pointer (&self->switches, g_hash_table_unref);
 
   G_OBJECT_CLASS (aether_devices_page_parent_class)->finalize (object);
 }
@@ -459,6 +542,7 @@ aether_devices_page_init (AetherDevicesPage *self)
 {
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

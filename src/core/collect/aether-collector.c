@@ -22,7 +22,11 @@
  *
  * Multi-channel devices (a Shelly 2.5, an HS300 strip) are one registry
  * device per channel, each with `plugin_config.channel`; a poll's samples of
- * other channels are ignored here. */
+ * other channels are ignored here.
+ *
+ * A relay's state is a reading like any other (`relay`, 1 or 0), so what
+ * shows a switch follows the device, whoever switched it. It is a state:
+ * it never reaches the energy meter. */
 
 #define G_LOG_DOMAIN "aether-collector"
 
@@ -69,6 +73,7 @@ typedef struct
   guint                 queued : 1;
   guint                 removed : 1;
   guint                 have_power : 1;
+  guint                 poll_again : 1;
 } DeviceSlot;
 
 struct _AetherCollector
@@ -465,28 +470,34 @@ aether_collector_restore_status (AetherCollector          *self,
   slot->status.total_runtime_hours = status->total_runtime_hours;
 }
 
-static gboolean
-on_poll_due (gpointer user_data)
+static void
+poll_or_queue (DeviceSlot *slot)
 {
-  DeviceSlot *slot = user_data;
   AetherCollector *self = slot->collector;
 
-  slot->timer_id = 0;
-
   if (slot->removed || !self->running)
-    return G_SOURCE_REMOVE;
+    return;
 
   if (slot->in_flight || slot->queued)
-    return G_SOURCE_REMOVE;
+    return;
 
   if (self->n_in_flight >= self->max_concurrent)
     {
       slot->queued = TRUE;
       g_queue_push_tail (&self->pending, device_slot_ref (slot));
-      return G_SOURCE_REMOVE;
+      return;
     }
 
   start_poll (slot);
+}
+
+static gboolean
+on_poll_due (gpointer user_data)
+{
+  DeviceSlot *slot = user_data;
+
+  slot->timer_id = 0;
+  poll_or_queue (slot);
 
   return G_SOURCE_REMOVE;
 }
@@ -581,6 +592,9 @@ check_sample (const AetherSample  *sample,
       break;
     case AETHER_METRIC_TEMPERATURE:
       ok = v >= -100 && v <= 300;
+      break;
+    case AETHER_METRIC_RELAY:
+      ok = v == 0 || v == 1;
       break;
     case AETHER_N_METRICS:
     default:
@@ -723,6 +737,11 @@ finish_poll (DeviceSlot *slot,
       delay_us = slot->next_poll_us + slot->interval_us - now_us;
       if (delay_us <= 0)
         delay_us = slot->interval_us;
+
+      /* Asked for while this poll was under way (a switch): its answer may
+       * predate what was asked, so read the device once more, now. */
+      if (slot->poll_again)
+        delay_us = 0;
     }
   else
     {
@@ -737,6 +756,7 @@ finish_poll (DeviceSlot *slot,
       delay_us = backoff_delay (slot);
     }
 
+  slot->poll_again = FALSE;
   schedule_poll (slot, delay_us);
   g_signal_emit (self, signals[STATUS_CHANGED], 0, slot->device_id);
 
@@ -817,6 +837,51 @@ start_poll (DeviceSlot *slot)
                                      slot->cancellable,
                                      on_poll_done,
                                      call);
+}
+
+/**
+ * aether_collector_poll_now:
+ * @self: a collector
+ * @device_id: a device
+ *
+ * Reads @device_id as soon as a poll is free instead of at its next turn,
+ * for when something just changed it (it was switched on or off) and what
+ * shows it should not wait an interval. A poll under way is followed by
+ * another one, since it may have been answered before the change. Later
+ * polls keep the interval, counted from this one.
+ *
+ * Returns: %TRUE if @device_id is collected
+ */
+gboolean
+aether_collector_poll_now (AetherCollector *self,
+                           const char      *device_id)
+{
+  DeviceSlot *slot;
+
+  g_return_val_if_fail (AETHER_IS_COLLECTOR (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  if (!(slot = g_hash_table_lookup (self->slots, device_id)))
+    return FALSE;
+
+  if (!self->running || slot->queued)
+    return TRUE;
+
+  if (slot->in_flight)
+    {
+      slot->poll_again = TRUE;
+      return TRUE;
+    }
+
+  if (slot->timer_id != 0)
+    {
+      aether_clock_remove_timeout (self->clock, slot->timer_id);
+      slot->timer_id = 0;
+    }
+  slot->next_poll_us = aether_clock_now_us (self->clock);
+  poll_or_queue (slot);
+
+  return TRUE;
 }
 
 /**

@@ -55,6 +55,8 @@ void                      aether_collector_restore_status     (AetherCollector  
                                                                const char            *device_id,
                                                                const AetherDeviceStatus *status);
 void                      aether_collector_start              (AetherCollector       *self);
+gboolean                  aether_collector_poll_now           (AetherCollector       *self,
+                                                               const char            *device_id);
 gboolean                  aether_collector_stop               (AetherCollector       *self,
                                                                GError               **error);
 gboolean                  aether_collector_is_running         (AetherCollector       *self);

@@ -28,6 +28,8 @@ static const struct {
   [AETHER_METRIC_POWER_FACTOR] = { "power_factor", "" },
   [AETHER_METRIC_FREQUENCY]    = { "frequency", "Hz" },
   [AETHER_METRIC_TEMPERATURE]  = { "temperature", "°C" },
+  /* A state, not a quantity: 1 or 0, dimensionless like a power factor. */
+  [AETHER_METRIC_RELAY]        = { "relay", "" },
 };
 
 /**

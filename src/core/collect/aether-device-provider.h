@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @AETHER_METRIC_POWER_FACTOR: power factor, 0–1
  * @AETHER_METRIC_FREQUENCY: grid frequency, Hz
  * @AETHER_METRIC_TEMPERATURE: device temperature, °C
+ * @AETHER_METRIC_RELAY: whether the device's relay is closed: 1 on, 0 off
+ *   (no unit); a state, never added into power or energy
  *
  * What a plugin can report. Each metric has one unit, so the core never
  * guesses: plugins convert (Shelly's watt-minutes, Kasa's milliwatts) at
@@ -37,6 +39,7 @@ typedef enum
   AETHER_METRIC_POWER_FACTOR,
   AETHER_METRIC_FREQUENCY,
   AETHER_METRIC_TEMPERATURE,
+  AETHER_METRIC_RELAY,
   AETHER_N_METRICS,
 } AetherMetric;
 

@@ -9,8 +9,11 @@
  * are embedded in the executable (the simulator) have their `.plugin` file
  * in our resources; installed ones live in PLUGINDIR; a user's own load the
  * same way from ~/.local/share/aetherlens/plugins and from every folder in
- * AETHERLENS_PLUGIN_PATH. A plugin whose `X-AetherLens-ABI` is not ours is
- * listed with the reason and never loaded: loading it could crash us.
+ * AETHERLENS_PLUGIN_PATH. An executable that runs from its build tree, not
+ * installed (`_build/src/cli/aetherlens-cli`), also finds the plugins built
+ * there, before any installed ones, which may be another version. A plugin
+ * whose `X-AetherLens-ABI` is not ours is listed with the reason and never
+ * loaded: loading it could crash us.
  *
  * Which plugins the user disabled is kept in a small key file (not
  * GSettings, so a headless server needs no schema). */
@@ -21,6 +24,7 @@
 
 #include <errno.h>
 #include <libpeas/peas.h>
+#include <stdlib.h>
 
 #include "aether-error.h"
 #include "aether-plugin-engine.h"
@@ -120,6 +124,24 @@ write_state (AetherPluginEngine  *self,
   return g_key_file_save_to_file (keyfile, self->state_file, error);
 }
 
+/* Whether this executable lives in the build tree it was built in: then
+ * it is being run uninstalled, and its plugins are beside it rather than in
+ * PLUGINDIR. An installed copy, or one moved elsewhere, is not; both paths
+ * are resolved, since /proc/self/exe names the real file. */
+static gboolean
+running_from_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = realpath (AETHER_BUILD_ROOT, NULL);
+  g_autofree char *prefix = NULL;
+
+  if (exe == NULL || root == NULL)
+    return FALSE;
+
+  prefix = g_str_has_suffix (root, G_DIR_SEPARATOR_S) ? g_strdup (root) : g_strconcat (root, G_DIR_SEPARATOR_S, NULL);
+  return g_str_has_prefix (exe, prefix);
+}
+
 /**
  * aether_plugin_engine_new:
  * @state_file: (nullable): where enabled/disabled choices are kept, or %NULL
@@ -153,6 +175,9 @@ aether_plugin_engine_new (const char *state_file)
     }
   peas_engine_add_search_path (self->engine, user_dir, NULL);
   peas_engine_add_search_path (self->engine, EMBEDDED_PLUGINS_PATH, EMBEDDED_PLUGINS_PATH);
+  /* libpeas looks one folder down: _build/plugins/shelly/shelly.plugin. */
+  if (running_from_build_tree ())
+    peas_engine_add_search_path (self->engine, AETHER_BUILD_PLUGINDIR, NULL);
   peas_engine_add_search_path (self->engine, PLUGINDIR, NULL);
 
   return self;

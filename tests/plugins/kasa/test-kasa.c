@@ -123,10 +123,23 @@ answer_from_dump (Fixture    *f,
             {
               int state = json_object_get_int_member (json_object_get_object_member (methods, method), "state");
 
+              JsonObject *sysinfo = json_object_get_object_member (json_object_get_object_member (dump, "system"),
+                                                                   "get_sysinfo");
+
+              /* The plug's sysinfo says so from now on, as a real one does. */
               if (f->last_child != NULL)
-                f->child_state[f->last_child[strlen (f->last_child) - 1] - '1'] = state;
+                {
+                  guint outlet = f->last_child[strlen (f->last_child) - 1] - '1';
+                  JsonArray *children = json_object_get_array_member (sysinfo, "children");
+
+                  f->child_state[outlet] = state;
+                  json_object_set_int_member (json_array_get_object_element (children, outlet), "state", state);
+                }
               else
-                f->relay_state = state;
+                {
+                  f->relay_state = state;
+                  json_object_set_int_member (sysinfo, "relay_state", state);
+                }
               json_builder_set_member_name (b, method);
               json_builder_begin_object (b);
               json_builder_set_member_name (b, "err_code");
@@ -534,6 +547,78 @@ test_relay_control (Fixture       *f,
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_FAILED);
 }
 
+/* The relay as each recorded plug's sysinfo has it: `relay_state`, or the
+ * outlet's `state` on the HS300 (all six recorded on). */
+static const struct {
+  const char *file;
+  guint       channel;
+  double      relay;
+} relays[] = {
+  { "HS110_EU_1.0_1.2.5.json", 0, 1 },
+  { "HS110_EU_4.0_1.0.4.json", 0, 1 },
+  { "KP115_EU_1.0_1.0.16.json", 0, 1 },
+  { "KP115_US_1.0_1.0.21.json", 0, 0 },
+  { "KP125_US_1.0_1.0.6.json", 0, 1 },
+  { "EP25_US_1.0_1.0.14.json", 0, 1 },
+  { "HS300_US_2.0_1.0.12.json", 3, 1 },
+};
+
+static void
+test_relay_state_is_read (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (relays); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) samples = NULL;
+
+      g_test_message ("%s channel %u", relays[i].file, relays[i].channel);
+      serve (f, relays[i].file);
+      samples = poll_device (f, relays[i].channel, &error);
+      g_assert_no_error (error);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, relays[i].channel), relays[i].relay);
+    }
+}
+
+static void
+test_switching_off_is_read_back (Fixture       *f,
+                                 gconstpointer  data)
+{
+  static const struct { const char *file; guint channel; } cases[] = {
+    { "HS110_EU_4.0_1.0.4.json", 0 },
+    { "HS300_US_2.0_1.0.12.json", 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s channel %u", cases[i].file, cases[i].channel);
+      serve (f, cases[i].file);
+      for (guint round = 0; round < 2; round++)
+        {
+          gboolean on = round == 1;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GArray) samples = NULL;
+
+          g_assert_true (set_state (f, cases[i].channel, on, &error));
+          g_assert_no_error (error);
+          samples = poll_device (f, cases[i].channel, &error);
+          g_assert_no_error (error);
+          g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, cases[i].channel), ==, on ? 1 : 0);
+        }
+    }
+
+  /* Another outlet of the strip is still on. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) samples = NULL;
+
+    g_assert_true (set_state (f, 4, FALSE, &error));
+    samples = poll_device (f, 3, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, 3), ==, 1);
+  }
+}
+
 static void
 test_hostile_plugs_give_clear_errors (Fixture       *f,
                                       gconstpointer  data)
@@ -777,6 +862,8 @@ main (int   argc,
   ADD ("/plugins/kasa/readme-example-reads-right", test_readme_example_reads_right);
   ADD ("/plugins/kasa/strip-outlets-are-addressed-by-child-id", test_strip_outlets_are_addressed_by_child_id);
   ADD ("/plugins/kasa/relay-control", test_relay_control);
+  ADD ("/plugins/kasa/relay-state-is-read", test_relay_state_is_read);
+  ADD ("/plugins/kasa/switching-off-is-read-back", test_switching_off_is_read_back);
   ADD ("/plugins/kasa/hostile-plugs-give-clear-errors", test_hostile_plugs_give_clear_errors);
   ADD ("/plugins/kasa/unreachable-plug-is-named", test_unreachable_plug_is_named);
   ADD ("/plugins/kasa/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);

@@ -28,6 +28,7 @@ typedef struct
   char       *raw_status;  /* replaces the status when set */
   char       *last_path;
   gboolean    relay_on;
+  int         switched;      /* the channel last switched, -1 for none */
   guint       n_unauthorized;
   SoupServerMessage *paused;
 } Fake;
@@ -139,12 +140,28 @@ handler (SoupServer        *server,
         }
       else if (fake->raw_status != NULL)
         respond_text (msg, fake->raw_status);
+      else if (fake->switched >= 0)
+        {
+          /* The recorded status, with the relay as it was switched to. */
+          g_autoptr(JsonNode) status = json_node_copy (json_object_get_member (bundle, "status"));
+          JsonObject *o = json_node_get_object (status);
+          g_autofree char *key = g_strdup_printf ("switch:%d", fake->switched);
+
+          if (json_object_has_member (o, "relays"))
+            json_object_set_boolean_member (json_array_get_object_element (json_object_get_array_member (o, "relays"),
+                                                                           (guint)fake->switched),
+                                            "ison", fake->relay_on);
+          else
+            json_object_set_boolean_member (json_object_get_object_member (o, key), "output", fake->relay_on);
+          respond_json (msg, status);
+        }
       else
         respond_json (msg, json_object_get_member (bundle, "status"));
     }
   else if (g_str_has_prefix (path, "/relay/"))
     {
       fake->relay_on = g_strcmp0 (g_hash_table_lookup (query, "turn"), "on") == 0;
+      fake->switched = (int)g_ascii_strtoll (path + strlen ("/relay/"), NULL, 10);
       respond_text (msg, fake->relay_on ? "{\"ison\": true}" : "{\"ison\": false}");
     }
   else if (g_str_equal (path, "/rpc/Switch.Set"))
@@ -152,6 +169,7 @@ handler (SoupServer        *server,
       gboolean was = fake->relay_on;
 
       fake->relay_on = g_strcmp0 (g_hash_table_lookup (query, "on"), "true") == 0;
+      fake->switched = (int)g_ascii_strtoll (g_hash_table_lookup (query, "id"), NULL, 10);
       respond_text (msg, was ? "{\"was_on\": true}" : "{\"was_on\": false}");
     }
   else
@@ -194,6 +212,7 @@ fake_new (const char *file)
     }
   fake->server = soup_server_new (NULL, NULL);
   fake->relay_on = TRUE;
+  fake->switched = -1;
   soup_server_add_handler (fake->server, NULL, handler, fake, NULL);
   g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
   uris = soup_server_get_uris (fake->server);
@@ -445,6 +464,11 @@ test_hostile_devices_give_clear_errors (void)
     { "{\"switch:0\": {\"apower\": \"NaN\"}}", AETHER_ERROR_INVALID_DATA, "sent “NaN” for apower" },
     { "{\"switch:0\": {\"apower\": 5, \"aenergy\": {\"total\": \"lots\"}}}", AETHER_ERROR_INVALID_DATA, "for total" },
     { "{\"sys\": {}}", AETHER_ERROR_UNSUPPORTED, "has no power meter" },
+    { "{\"switch:0\": {\"output\": true}}", AETHER_ERROR_UNSUPPORTED, "has no power meter" },
+    { "{\"switch:0\": {\"apower\": 5, \"output\": \"yes\"}}", AETHER_ERROR_INVALID_DATA,
+      "something other than true or false for output" },
+    { "{\"meters\": [{\"power\": 1}], \"relays\": [{\"ison\": 1}]}", AETHER_ERROR_INVALID_DATA,
+      "something other than true or false for ison", TRUE },
     { "[1, 2, 3]", AETHER_ERROR_INVALID_DATA, "not an object" },
     { "{\"meters\": [{\"power\": \"12 W\"}]}", AETHER_ERROR_INVALID_DATA, "sent “12 W” for power", TRUE },
     { "{\"emeters\": [{\"power\": 1, \"voltage\": true}]}", AETHER_ERROR_INVALID_DATA, "sent “something else” for voltage", TRUE },
@@ -493,6 +517,80 @@ test_relay_control_both_generations (void)
   g_assert_true (aether_device_provider_set_state_finish (provider, aether_test_wait_for (&r2), &error));
   g_assert_false (gen2->relay_on);
   g_assert_cmpstr (gen2->last_path, ==, "/rpc/Switch.Set?id=2&on=false");
+}
+
+/* The relay per recorded device and channel, read off each file: Gen1
+ * relays[n].ison, Gen2+ switch:N.output; NAN where the device has no relay
+ * there (a shutter, a 3EM Pro, a 2.5 in roller mode). */
+static const struct {
+  const char *file;
+  guint       channel;
+  double      relay;
+} relays[] = {
+  { "aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json", 0, 0 },
+  { "matterbridge_shellyplug-s-4022D88349C4.json", 0, 1 },
+  { "matterbridge_shellyem3-485519D732F4.json", 0, 0 },
+  { "matterbridge_shellyswitch25-3494546BBF7E.json", 1, NAN },
+  { "aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json", 0, 1 },
+  { "aioshelly_plus_1pm_SNSW-001P16EU_fw1.1.0_dump.json", 0, 0 },
+  { "aioshelly_pro_4pm_SPSW-004PE16EU_fw1.0.3_dump.json", 3, 0 },
+  { "aioshelly_pro_3em_SPEM-003CEBEU_fw1.1.0_dump.json", 0, NAN },
+  { "matterbridge_shellypro1pm-EC62608AB9A4.json", 0, 1 },
+  { "matterbridge_shellypstripg4-D885ACE52518.json", 2, 1 },
+  { "matterbridge_shelly1pmg4-A085E3BD0544.json", 0, 0 },
+  /* A relay without a meter beside two metered channels. */
+  { "matterbridge_shellyemg3-84FCE636582C.json", 0, 0 },
+  { "aioshelly_mini_1_gen4_Shelly.GetDeviceInfo.json+aioshelly_2pm_gen3_Shelly.GetStatus.json", 0, NAN },
+};
+
+static void
+test_relay_state_is_read (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (relays); i++)
+    {
+      g_autoptr(Fake) fake = fake_new (relays[i].file);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) samples = poll_fake (fake, NULL, &error);
+
+      g_test_message ("%s channel %u", relays[i].file, relays[i].channel);
+      g_assert_no_error (error);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, relays[i].channel), relays[i].relay);
+    }
+}
+
+static void
+test_switching_off_is_read_back (void)
+{
+  static const struct { const char *file; guint channel; guint other; } cases[] = {
+    { "matterbridge_shellyplug-s-4022D88349C4.json", 0, G_MAXUINT },
+    { "matterbridge_shellypstripg4-D885ACE52518.json", 1, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Fake) fake = fake_new (cases[i].file);
+      g_autoptr(JsonObject) c = config_for (fake, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s channel %u", cases[i].file, cases[i].channel);
+      for (guint round = 0; round < 2; round++)
+        {
+          gboolean on = round == 1;
+          g_autoptr(GAsyncResult) result = NULL;
+          g_autoptr(GArray) samples = NULL;
+
+          aether_device_provider_set_state_async (provider, c, cases[i].channel, on, NULL, aether_test_store_result, &result);
+          g_assert_true (aether_device_provider_set_state_finish (provider, aether_test_wait_for (&result), &error));
+          g_assert_no_error (error);
+
+          samples = poll_fake (fake, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, cases[i].channel), ==, on ? 1 : 0);
+          /* The strip's other outlets stay as they were (recorded on). */
+          if (cases[i].other != G_MAXUINT)
+            g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, cases[i].other), ==, 1);
+        }
+    }
 }
 
 static void
@@ -544,6 +642,8 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
+  g_test_add_func ("/plugins/shelly/relay-state-is-read", test_relay_state_is_read);
+  g_test_add_func ("/plugins/shelly/switching-off-is-read-back", test_switching_off_is_read_back);
 
   return g_test_run ();
 }

@@ -28,6 +28,9 @@ typedef struct
   char                *body;       /* for SERVE_FILE (a path) or SERVE_TEXT */
   guint                status;
   char                *last_command;
+  GString             *commands;   /* every command since serve(), `|` between */
+  char                *state_file; /* answers Status 11 when set */
+  gboolean             switched;   /* a Power command came: Status 11 says power_state */
   char                *power_state;
   GPtrArray           *paused;
   AetherPluginEngine  *engine;
@@ -52,6 +55,36 @@ handler (SoupServer        *server,
 
   g_free (f->last_command);
   f->last_command = g_strdup (cmnd);
+  if (cmnd != NULL)
+    g_string_append_printf (f->commands, "%s%s", f->commands->len ? "|" : "", cmnd);
+
+  /* Status 11 from a recorded STATE: as recorded (the MQTT form), or, once
+   * switched, wrapped in StatusSTS as the HTTP answer is, saying the state
+   * the relay was switched to. */
+  if (f->state_file != NULL && g_strcmp0 (cmnd, "Status 11") == 0)
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *reply = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (f->state_file, &contents, &length, NULL));
+      if (f->switched)
+        {
+          g_autoptr(JsonNode) sts = json_from_string (contents, NULL);
+          g_autoptr(JsonObject) wrapper = json_object_new ();
+          g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+
+          json_object_set_string_member (json_node_get_object (sts), "POWER", f->power_state);
+          json_object_set_member (wrapper, "StatusSTS", g_steal_pointer (&sts));
+          json_node_set_object (root, wrapper);
+          reply = json_to_string (root, FALSE);
+        }
+      else
+        reply = g_strndup (contents, length);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
+      return;
+    }
 
   /* Relay commands change the fake device's state. */
   if (cmnd != NULL && g_str_has_prefix (cmnd, "Power") && strchr (cmnd, ' '))
@@ -63,6 +96,7 @@ handler (SoupServer        *server,
 
       g_free (f->power_state);
       f->power_state = g_strdup (upper);
+      f->switched = TRUE;
       reply = g_strdup_printf ("{\"%s\":\"%s\"}", upper_key, upper);
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
@@ -125,6 +159,7 @@ fixture_setup (Fixture       *f,
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   f->paused = g_ptr_array_new_with_free_func (g_object_unref);
   f->power_state = g_strdup ("ON");
+  f->commands = g_string_new (NULL);
 
   state = g_build_filename (g_get_tmp_dir (), "aether-tasmota-plugins.ini", NULL);
   f->engine = aether_plugin_engine_new (state);
@@ -147,6 +182,8 @@ fixture_teardown (Fixture       *f,
   g_free (f->body);
   g_free (f->last_command);
   g_free (f->power_state);
+  g_free (f->state_file);
+  g_string_free (f->commands, TRUE);
 }
 
 static JsonObject *
@@ -180,6 +217,19 @@ serve (Fixture    *f,
   f->mode = SERVE_FILE;
   g_free (f->body);
   f->body = data_path (file);
+  g_string_truncate (f->commands, 0);
+}
+
+/* A meter's Status 8 from one recorded file, its relays' Status 11 from
+ * another (the same device's SENSOR and STATE). */
+static void
+serve_with_state (Fixture    *f,
+                  const char *sensor_file,
+                  const char *state_file)
+{
+  serve (f, sensor_file);
+  g_free (f->state_file);
+  f->state_file = data_path (state_file);
 }
 
 static void
@@ -248,7 +298,8 @@ test_every_recorded_response_reads_right (Fixture       *f,
       aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER_FACTOR, expected[i].channel), expected[i].factor);
       aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_FREQUENCY, expected[i].channel), expected[i].frequency);
     }
-  g_assert_cmpstr (f->last_command, ==, "Status 8");
+  /* The meter, then the relays. */
+  g_assert_cmpstr (f->commands->str, ==, "Status 8|Status 11");
 }
 
 static void
@@ -363,6 +414,101 @@ test_relay_control (Fixture       *f,
   g_assert_cmpstr (f->power_state, ==, "ON");
 }
 
+/* The relay as each recorded answer has it: StatusSTS.POWER of a Status 0
+ * ("OFF"), and the top-level POWER of two plugs' STATE, one on, one off. */
+static const struct {
+  const char *sensor_file;
+  const char *state_file;
+  double      relay;
+} relays[] = {
+  { "tasmoadmin_status0_plug_v11.1.0.json", NULL, 0 },
+  { "tasmota20459_tele_SENSOR_athom_plug_2024.json", "tasmota20459_tele_STATE_athom_plug_2024.json", 1 },
+  { "tasmota2785_tele_SENSOR_pow_2018.json", "tasmota2785_tele_STATE_pow_2018.json", 0 },
+};
+
+static void
+test_relay_state_is_read (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (relays); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) samples = NULL;
+
+      g_test_message ("%s + %s", relays[i].sensor_file, relays[i].state_file);
+      if (relays[i].state_file != NULL)
+        serve_with_state (f, relays[i].sensor_file, relays[i].state_file);
+      else
+        serve (f, relays[i].sensor_file);
+      samples = poll_device (f, &error);
+      g_assert_no_error (error);
+      aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), relays[i].relay);
+      g_clear_pointer (&f->state_file, g_free);
+    }
+
+  /* A SENSOR answer has no relay in it: none is made up. */
+  serve (f, "tasmota3585_tele_SENSOR_S31_v6.1.1_loaded.json");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) samples = poll_device (f, &error);
+
+    g_assert_no_error (error);
+    aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), NAN);
+  }
+
+  /* Several relays are POWER1…POWERn (as Tasmota documents them; no
+   * recorded answer has two), channels 0…n−1; a renamed state (StateText)
+   * is left out rather than failing the meter. */
+  f->mode = SERVE_TEXT;
+  g_free (f->body);
+  f->body = g_strdup ("{\"StatusSNS\": {\"ENERGY\": {\"Power\": [5, 7, 0]}}, "
+                      "\"StatusSTS\": {\"POWER1\": \"ON\", \"POWER2\": \"OFF\", \"POWER3\": \"AN\"}}");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) samples = poll_device (f, &error);
+
+    g_assert_no_error (error);
+    aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), 1);
+    aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, 1), 0);
+    aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_RELAY, 2), NAN);
+    aether_test_assert_value (aether_test_sample (samples, AETHER_METRIC_POWER, 1), 7);
+  }
+}
+
+static void
+test_switching_off_is_read_back (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) c = config (f, NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* The Athom plug, recorded on. */
+  serve_with_state (f, "tasmota20459_tele_SENSOR_athom_plug_2024.json", "tasmota20459_tele_STATE_athom_plug_2024.json");
+  {
+    g_autoptr(GArray) samples = poll_device (f, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), ==, 1);
+  }
+
+  g_assert_true (set_state (f, c, 0, FALSE, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) samples = poll_device (f, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), ==, 0);
+  }
+
+  g_assert_true (set_state (f, c, 0, TRUE, &error));
+  {
+    g_autoptr(GArray) samples = poll_device (f, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_RELAY, 0), ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -376,6 +522,8 @@ main (int   argc,
   ADD ("/plugins/tasmota/unreachable-device-is-named", test_unreachable_device_is_named);
   ADD ("/plugins/tasmota/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   ADD ("/plugins/tasmota/relay-control", test_relay_control);
+  ADD ("/plugins/tasmota/relay-state-is-read", test_relay_state_is_read);
+  ADD ("/plugins/tasmota/switching-off-is-read-back", test_switching_off_is_read_back);
 #undef ADD
 
   return g_test_run ();
