@@ -388,8 +388,8 @@ update_totals (AetherHistoryPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->breakdown_group),
                           shares->len > 0 && g_strcmp0 (load->group_by, "device") != 0);
   {
-    g_autofree char *description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u device used energy in this period",
-                                                                 "%u devices used energy in this period", shares->len),
+    g_autofree char *description = g_strdup_printf (ngettext ("%u device used energy in this period",
+                                                              "%u devices used energy in this period", shares->len),
                                                     shares->len);
 
     adw_preferences_group_set_description (self->breakdown_group, description);
