@@ -1762,7 +1762,8 @@ bucket_from_acc (const Acc *acc,
 
 /* One series' columns: every bucket of the stitched tiers merged into the
  * column its start falls in (the mean weighted by samples, the extremes of
- * the column, its first and last value). @cols has @points zeroed Accs. */
+ * the column, its first and last value). @cols has @points zeroed Accs;
+ * @tier is an #AetherTier or -1 for the coarsest adequate one. */
 static AetherTier
 series_columns (AetherStore *self,
                 sqlite3     *db,
@@ -1770,12 +1771,13 @@ series_columns (AetherStore *self,
                 gint64       from_us,
                 gint64       to_us,
                 guint        points,
+                int          tier,
                 Acc         *cols)
 {
   g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (Acc));
   gint64 from = from_us / G_USEC_PER_SEC;
   gint64 to = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-  AetherTier chosen = choose_tier (from, to, points);
+  AetherTier chosen = tier >= 0 && tier < AETHER_N_TIERS ? (AetherTier)tier : choose_tier (from, to, points);
 
   g_assert (points > 0);
 
@@ -1846,11 +1848,11 @@ aether_store_query (AetherStore  *self,
 
   result = g_array_new (FALSE, TRUE, sizeof (AetherBucket));
 
-  if (points > 0 && !(tier >= 0 && tier < AETHER_N_TIERS))
+  if (points > 0)
     {
       g_autofree Acc *cols = g_new0 (Acc, points);
 
-      chosen = series_columns (self, db, series_id, from_us, to_us, points, cols);
+      chosen = series_columns (self, db, series_id, from_us, to_us, points, tier, cols);
       for (guint c = 0; c < points; c++)
         {
           if (cols[c].count > 0)
@@ -1866,7 +1868,7 @@ aether_store_query (AetherStore  *self,
     {
       g_autoptr(GArray) buckets = g_array_new (FALSE, TRUE, sizeof (Acc));
 
-      /* A tier asked for by name: its buckets as they are. */
+      /* Every bucket as it is stored. */
       chosen = tier >= 0 && tier < AETHER_N_TIERS ? (AetherTier)tier : choose_tier (from, to, points);
       fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, buckets);
       for (guint i = 0; i < buckets->len; i++)
@@ -1980,6 +1982,7 @@ aether_store_query_devices (AetherStore        *self,
   g_autofree AetherBucket *sums = NULL;
   g_autofree guint *members_in = NULL;
   g_autofree Acc *cols = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GArray *result;
   sqlite3 *db;
   guint found = 0;
@@ -2004,12 +2007,14 @@ aether_store_query_devices (AetherStore        *self,
 
   for (guint i = 0; device_ids[i] != NULL; i++)
     {
-      gint64 series_id = find_series (db, device_ids[i], metric_type);
+      gint64 series_id;
 
-      if (series_id < 0)
+      /* A device named twice is still one member. */
+      if (!g_hash_table_add (seen, (gpointer)device_ids[i]) ||
+          (series_id = find_series (db, device_ids[i], metric_type)) < 0)
         continue;
       found++;
-      used = series_columns (self, db, series_id, from_us, to_us, points, cols);
+      used = series_columns (self, db, series_id, from_us, to_us, points, -1, cols);
 
       for (guint c = 0; c < points; c++)
         {
