@@ -541,6 +541,71 @@ test_group_room_is_case_insensitive (Fixture       *f,
     series_clear (&s[k]);
 }
 
+typedef struct
+{
+  AetherStore *store;
+  gint64       from;
+  gint64       to;
+  double       wh;
+  GArray      *columns;
+} ReaderJob;
+
+static gpointer
+read_in_thread (gpointer data)
+{
+  ReaderJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) reader = aether_store_open_reader (job->store, &error);
+  g_autoptr(GPtrArray) totals = NULL;
+  const char *ids[] = { "plug", NULL };
+
+  g_assert_no_error (error);
+  totals = aether_store_energy_totals_for_devices (reader, ids, US (job->from), US (job->to), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (totals->len, ==, 1);
+  job->wh = ((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->energy_wh;
+  job->columns = aether_store_query_devices (reader, ids, "power", US (job->from), US (job->to), 96, NULL, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* Another thread reads through a connection of its own while the store's
+ * connection goes on writing, and gets the same answers. */
+static void
+test_reader_answers_from_another_thread (Fixture       *f,
+                                         gconstpointer  data)
+{
+  gint64 start = f->day0 + 3600;
+  gint64 now = start + 6 * 3600;
+  const char *ids[] = { "plug", NULL };
+  Series plug, later;
+  ReaderJob job = { f->store, f->day0, f->day0 + 86400, 0, NULL };
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autoptr(GArray) columns = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  put_device (f, "plug", "smart_plug", "Office");
+  series_init (&plug, "plug", 0, start, now);
+  ingest_and_maintain (f, &plug, 1, start, now);
+  totals = aether_store_energy_totals_for_devices (f->store, ids, US (job.from), US (job.to), &error);
+  g_assert_no_error (error);
+  columns = aether_store_query_devices (f->store, ids, "power", US (job.from), US (job.to), 96, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The next day's readings go in while the thread reads the first. */
+  series_init (&later, "plug", 0, f->day0 + 86400, f->day0 + 86400 + 3 * 3600);
+  thread = g_thread_new ("reader", read_in_thread, &job);
+  ingest_and_maintain (f, &later, 1, f->day0 + 86400, f->day0 + 86400 + 3 * 3600);
+  g_thread_join (thread);
+
+  g_assert_cmpfloat (job.wh, ==, ((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->energy_wh);
+  assert_same_columns (job.columns, columns);
+  g_array_unref (job.columns);
+  series_clear (&plug);
+  series_clear (&later);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +617,7 @@ main (int   argc,
   ADD ("/store/energy/first-hour-counted-once", test_energy_first_hour_counted_once);
   ADD ("/store/group/chart-sums-members-per-column", test_group_chart_sums_members_per_column);
   ADD ("/store/group/room-is-case-insensitive", test_group_room_is_case_insensitive);
+  ADD ("/store/reader/answers-from-another-thread", test_reader_answers_from_another_thread);
 #undef ADD
 
   return g_test_run ();

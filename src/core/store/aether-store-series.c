@@ -2237,8 +2237,17 @@ energy_totals_of (AetherStore        *self,
                   GError            **error)
 {
   g_autoptr(GPtrArray) totals = g_ptr_array_new_with_free_func ((GDestroyNotify)aether_energy_total_free);
+  g_autoptr(GPtrArray) unique = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (!energy_per_device (self, device_ids, from_us / G_USEC_PER_SEC, to_us / G_USEC_PER_SEC, totals, error))
+  /* A device named twice is still counted once. */
+  for (guint i = 0; device_ids[i] != NULL; i++)
+    if (g_hash_table_add (seen, (gpointer)device_ids[i]))
+      g_ptr_array_add (unique, (gpointer)device_ids[i]);
+  g_ptr_array_add (unique, NULL);
+
+  if (!energy_per_device (self, (const char * const *)unique->pdata, from_us / G_USEC_PER_SEC,
+                          to_us / G_USEC_PER_SEC, totals, error))
     return NULL;
   return g_steal_pointer (&totals);
 }
