@@ -265,7 +265,9 @@ start_load (AetherHistoryPage   *self,
   *slot = g_cancellable_new ();
 
   load->store = g_object_ref (aether_service_get_store (self->service));
-  task = g_task_new (self, *slot, callback, NULL);
+  /* The page is the callback's, not the task's source object: the task may
+   * be finalized in the worker thread, and a widget must not be. */
+  task = g_task_new (NULL, *slot, callback, g_object_ref (self));
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, load, load_free);
   g_task_run_in_thread (task, load_in_thread);
@@ -330,7 +332,8 @@ compare_shares (gconstpointer a,
 
 static void
 update_totals (AetherHistoryPage *self,
-               Load              *load)
+               Load              *load,
+               AetherHome        *home)
 {
   g_autoptr(GArray) shares = g_array_new (FALSE, FALSE, sizeof (Share));
   const char *currency = aether_service_get_currency (self->service);
@@ -344,7 +347,7 @@ update_totals (AetherHistoryPage *self,
   for (guint i = 0; load->totals != NULL && i < load->totals->len; i++)
     {
       AetherEnergyTotal *total = g_ptr_array_index (load->totals, i);
-      JsonObject *device = aether_home_lookup (load->home, total->key);
+      JsonObject *device = aether_home_lookup (home, total->key);
       Share share = { device, total->energy_wh, total->cost };
       gboolean counted;
 
@@ -413,9 +416,12 @@ on_update_loaded (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  AetherHistoryPage *self = AETHER_HISTORY_PAGE (object);
+  g_autoptr(AetherHistoryPage) self = user_data;
   GTask *task = G_TASK (result);
   Load *load = g_task_get_task_data (task);
+  /* Taken here: the task may be freed in its thread, the records must not. */
+  g_autoptr(GPtrArray) devices = g_steal_pointer (&load->devices);
+  g_autoptr(AetherHome) home = g_steal_pointer (&load->home);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
@@ -437,7 +443,7 @@ on_update_loaded (GObject      *object,
   span = describe_range (self, from, to);
   self->has_data = FALSE;
   update_chart (self, load, span);
-  update_totals (self, load);
+  update_totals (self, load, home);
 
   /* The controls stay: another period or another device is a click away. */
   if (!self->has_data)
@@ -553,10 +559,13 @@ on_reload_loaded (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  AetherHistoryPage *self = AETHER_HISTORY_PAGE (object);
+  g_autoptr(AetherHistoryPage) self = user_data;
   GTask *task = G_TASK (result);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  /* Taken here: the task may be freed in its thread, the records must not. */
+  g_autoptr(GPtrArray) devices = g_steal_pointer (&load->devices);
+  g_autoptr(AetherHome) home = g_steal_pointer (&load->home);
 
   if (!g_task_propagate_boolean (task, &error))
     {
@@ -569,12 +578,9 @@ on_reload_loaded (GObject      *object,
 
   g_ptr_array_set_size (self->devices, 0);
   g_clear_pointer (&self->home, aether_home_unref);
-  if (load->devices != NULL)
-    {
-      for (guint i = 0; i < load->devices->len; i++)
-        g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (load->devices, i))));
-      self->home = aether_home_ref (load->home);
-    }
+  self->home = g_steal_pointer (&home);
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
   fill_subjects (self);
   update (self);
 }
