@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "aether-application.h"
+#include "aether-format.h"
 #include "aether-preferences-window.h"
 #include "aether-window.h"
 #include "dashboard/aether-dashboard-page.h"
@@ -664,6 +665,14 @@ test_add_device_window_looks_right (void)
   destroy_window (window);
 }
 
+/* History reads in a thread: wait for its answer. */
+static void
+wait_for_history (AetherHistoryPage *history)
+{
+  while (aether_history_page_is_loading (history))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* A stored day (yesterday, a minute apart: the meter at 1 kW, the heat pump
  * at 500 W), rolled up as the service does, then shown. */
 static void
@@ -698,14 +707,28 @@ test_history_shows_a_stored_day (void)
   aether_window_set_visible_page (window, "history");
   aether_history_page_reload (history);
   aether_history_page_show (history, "day", yesterday);
+  wait_for_history (history);
   g_assert_true (aether_history_page_has_data (history));
   g_assert_cmpstr (aether_history_page_get_total_text (history), ==, "24.0 kWh");
+  /* The Whole Home total is the store's total for the home's members. */
+  {
+    const char *mains[] = { "demo-mains", NULL };
+    g_autoptr(GPtrArray) totals = aether_store_energy_totals_for_devices (store, mains, start_us, start_us + (gint64)86400 * G_USEC_PER_SEC,
+                                                                          &error);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (totals->len, ==, 1);
+    text = aether_format_energy (((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->energy_wh);
+    g_assert_cmpstr (aether_history_page_get_total_text (history), ==, text);
+  }
   g_assert_nonnull (find_by_text (GTK_WIDGET (history), ADW_TYPE_ACTION_ROW, "title", "Heat Pump"));
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-history-day");
 
   /* The year around it, from the coarser tiers. */
   aether_history_page_show (history, "year", yesterday);
+  wait_for_history (history);
   g_assert_true (aether_history_page_has_data (history));
   wait_for_frames (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "window-history-year");
@@ -715,6 +738,7 @@ test_history_shows_a_stored_day (void)
     g_autoptr(GDateTime) long_ago = g_date_time_add_years (yesterday, -3);
 
     aether_history_page_show (history, "day", long_ago);
+    wait_for_history (history);
     g_assert_false (aether_history_page_has_data (history));
   }
 

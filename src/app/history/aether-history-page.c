@@ -11,8 +11,10 @@
  * them and returns min, max and mean per column), so a year is as quick as
  * a day; energy and cost come from the rollups' totals, split by device.
  *
- * The whole home is its energy meters when there are any, otherwise the
- * sum of the devices, as on the Dashboard. */
+ * Who makes up the whole home or a room is the home rule's
+ * (aether-home.h), asked of a registry listing read with the data. Every
+ * read runs in a GTask thread on a read-only connection of its own, so the
+ * window never waits for SQLite; a newer request cancels the one before. */
 
 #define G_LOG_DOMAIN "aether-history-page"
 
@@ -55,7 +57,9 @@ struct _AetherHistoryPage
   /* Owned */
   AetherService       *service;
   GPtrArray           *devices;     /* JsonObject */
-  guint                n_meters;    /* energy meters among them */
+  AetherHome          *home;        /* the home rule over those devices */
+  GCancellable        *reload_cancellable;
+  GCancellable        *update_cancellable;
   GArray              *subjects;    /* Subject, in the dropdown's order */
   GPtrArray           *rows;        /* owned by breakdown_group */
   char                *range;       /* day, week, month, year */
@@ -81,16 +85,6 @@ subject_clear (gpointer data)
 
   g_free (subject->group_by);
   g_free (subject->key);
-}
-
-static JsonObject *
-find_device (AetherHistoryPage *self,
-             const char        *id)
-{
-  for (guint i = 0; i < self->devices->len; i++)
-    if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (self->devices, i), "device_id"), id) == 0)
-      return g_ptr_array_index (self->devices, i);
-  return NULL;
 }
 
 /* The range around the anchor, in local time: [from, to). */
@@ -135,17 +129,22 @@ describe_range (AetherHistoryPage *self,
 
   if (g_str_equal (self->range, "week"))
     {
-      g_autofree char *a = g_date_time_format (from, "%-d %b");
-      g_autofree char *b = g_date_time_format (last, "%-d %b %Y");
+      /* Translators: the first day of a week, in strftime format */
+      g_autofree char *a = g_date_time_format (from, _("%-d %b"));
+      /* Translators: the last day of a week, in strftime format */
+      g_autofree char *b = g_date_time_format (last, _("%-d %b %Y"));
 
       /* Translators: a week, from its first to its last day */
       return g_strdup_printf (_("%s – %s"), a, b);
     }
   if (g_str_equal (self->range, "month"))
-    return g_date_time_format (from, "%B %Y");
+    /* Translators: a month, in strftime format */
+    return g_date_time_format (from, _("%B %Y"));
   if (g_str_equal (self->range, "year"))
-    return g_date_time_format (from, "%Y");
-  return g_date_time_format (from, "%A %-d %B %Y");
+    /* Translators: a year, in strftime format */
+    return g_date_time_format (from, _("%Y"));
+  /* Translators: a day, in strftime format */
+  return g_date_time_format (from, _("%A %-d %B %Y"));
 }
 
 static void
@@ -156,63 +155,150 @@ clear_rows (AetherHistoryPage *self)
   g_ptr_array_set_size (self->rows, 0);
 }
 
-static gboolean
-in_subject (AetherHistoryPage *self,
-            const Subject     *subject,
-            JsonObject        *device)
-{
-  if (subject->group_by == NULL)
-    return self->n_meters > 0 ? aether_device_is_energy_meter (device) : TRUE;
-  if (g_str_equal (subject->group_by, "room"))
-    return g_strcmp0 (aether_device_get_room (device), subject->key) == 0;
-  return g_strcmp0 (json_object_get_string_member (device, "device_id"), subject->key) == 0;
-}
+/* ---- Reading, in a thread ---------------------------------------------- */
 
-static GArray *
-query_series (AetherHistoryPage  *self,
-              const Subject      *subject,
-              gint64              from_us,
-              gint64              to_us,
-              guint               columns,
-              GError            **error)
+typedef struct
 {
-  AetherStore *store = aether_service_get_store (self->service);
+  AetherStore *store;      /* the service's; the thread opens a reader of it */
+  gboolean     list_only;  /* a reload: the registry alone */
+  char        *group_by;   /* NULL: the whole home */
+  char        *key;
+  gint64       from_us;
+  gint64       to_us;
+  guint        columns;
 
-  if (subject->group_by == NULL)
-    return self->n_meters > 0
-           ? aether_store_query_group (store, "type", "energy_meter", "power", from_us, to_us, columns, NULL, error)
-           : aether_store_query_group (store, "metric", "power", "power", from_us, to_us, columns, NULL, error);
-  if (g_str_equal (subject->group_by, "room"))
-    return aether_store_query_group (store, "room", subject->key, "power", from_us, to_us, columns, NULL, error);
-  return aether_store_query (store, subject->key, "power", from_us, to_us, columns, -1, NULL, error);
+  /* Answers */
+  GPtrArray   *devices;    /* JsonNode */
+  AetherHome  *home;
+  GArray      *buckets;    /* AetherBucket, or NULL */
+  GError      *chart_error;
+  GPtrArray   *totals;     /* AetherEnergyTotal per device, or NULL */
+  GError      *totals_error;
+  GHashTable  *counted;    /* ids the subject sums */
+} Load;
+
+static void
+load_free (gpointer data)
+{
+  Load *load = data;
+
+  g_clear_object (&load->store);
+  g_free (load->group_by);
+  g_free (load->key);
+  g_clear_pointer (&load->devices, g_ptr_array_unref);
+  g_clear_pointer (&load->home, aether_home_unref);
+  g_clear_pointer (&load->buckets, g_array_unref);
+  g_clear_error (&load->chart_error);
+  g_clear_pointer (&load->totals, g_ptr_array_unref);
+  g_clear_error (&load->totals_error);
+  g_clear_pointer (&load->counted, g_hash_table_unref);
+  g_free (load);
 }
 
 static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Load *load = task_data;
+  g_autoptr(AetherStore) reader = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GPtrArray) room_members = NULL;
+  GError *error = NULL;
+
+  /* The store's own connection belongs to the main thread. */
+  if (!(reader = aether_store_open_reader (load->store, &error)) ||
+      !(load->devices = aether_store_list_devices (reader, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->home = aether_home_new (load->devices);
+  if (load->list_only || g_task_return_error_if_cancelled (task))
+    {
+      if (!g_task_had_error (task))
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Who the subject is, by the home rule. */
+  if (load->group_by == NULL)
+    g_ptr_array_extend (ids, aether_home_get_members (load->home), NULL, NULL);
+  else if (g_str_equal (load->group_by, "room"))
+    g_ptr_array_extend (ids, room_members = aether_home_get_room_members (load->home, load->key), NULL, NULL);
+  else
+    g_ptr_array_add (ids, load->key);
+  load->counted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (load->counted, g_strdup (g_ptr_array_index (ids, i)));
+  g_ptr_array_add (ids, NULL);
+
+  load->buckets = aether_store_query_devices (reader, (const char * const *)ids->pdata, "power", load->from_us,
+                                              load->to_us, load->columns, NULL, &load->chart_error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Every device's energy: the breakdown lists appliances behind a meter. */
+  for (guint i = 0; i < load->devices->len; i++)
+    g_ptr_array_add (all, (gpointer)json_object_get_string_member (json_node_get_object (g_ptr_array_index (load->devices, i)),
+                                                                 "device_id"));
+  g_ptr_array_add (all, NULL);
+  load->totals = aether_store_energy_totals_for_devices (reader, (const char * const *)all->pdata, load->from_us,
+                                                         load->to_us, &load->totals_error);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_load (AetherHistoryPage   *self,
+            Load                *load,
+            GCancellable       **slot,
+            GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (*slot != NULL)
+    g_cancellable_cancel (*slot);
+  g_clear_object (slot);
+  *slot = g_cancellable_new ();
+
+  load->store = g_object_ref (aether_service_get_store (self->service));
+  /* The page is the callback's, not the task's source object: the task may
+   * be finalized in the worker thread, and a widget must not be. */
+  task = g_task_new (NULL, *slot, callback, g_object_ref (self));
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, load, load_free);
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+/* ---- Showing the answers ------------------------------------------------ */
+
+static void
 update_chart (AetherHistoryPage *self,
-              const Subject     *subject,
-              gint64             from_us,
-              gint64             to_us,
+              Load              *load,
               const char        *span)
 {
-  guint columns = g_str_equal (self->range, "year") ? YEAR_COLUMNS : COLUMNS;
+  guint columns = load->columns;
   g_autofree double *avg = g_new (double, columns);
   g_autofree double *low = g_new (double, columns);
   g_autofree double *high = g_new (double, columns);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) buckets = query_series (self, subject, from_us, to_us, columns, &error);
+  gint64 range = load->to_us - load->from_us;
 
   for (guint c = 0; c < columns; c++)
     avg[c] = low[c] = high[c] = NAN;
 
   /* Nothing stored yet is an empty chart, not a failure. */
-  if (buckets == NULL && !g_error_matches (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND))
-    g_warning ("Could not read the history: %s", error->message);
+  if (load->buckets == NULL && !g_error_matches (load->chart_error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND))
+    g_warning ("Could not read the history: %s", load->chart_error->message);
 
-  /* Columns by time: a gap in the data is a gap in the chart. */
-  for (guint i = 0; buckets != NULL && i < buckets->len; i++)
+  /* The store cut the range into as many columns as the chart has; a
+   * column's start is rounded down to the microsecond, so round back. */
+  for (guint i = 0; load->buckets != NULL && i < load->buckets->len; i++)
     {
-      AetherBucket *b = &g_array_index (buckets, AetherBucket, i);
-      gint64 c = (b->start_us - from_us) * (gint64)columns / (to_us - from_us);
+      AetherBucket *b = &g_array_index (load->buckets, AetherBucket, i);
+      gint64 c = ((b->start_us - load->from_us) * (gint64)columns + range / 2) / range;
 
       if (c < 0 || c >= columns || b->count == 0)
         continue;
@@ -223,7 +309,7 @@ update_chart (AetherHistoryPage *self,
     }
 
   aether_power_chart_set_span (self->chart, span);
-  aether_power_chart_set_values (self->chart, avg, columns, (guint)((to_us - from_us) / G_USEC_PER_SEC / columns));
+  aether_power_chart_set_values (self->chart, avg, columns, (guint)(range / G_USEC_PER_SEC / columns));
   aether_power_chart_set_band (self->chart, low, high, columns);
 }
 
@@ -246,36 +332,28 @@ compare_shares (gconstpointer a,
 
 static void
 update_totals (AetherHistoryPage *self,
-               const Subject     *subject,
-               gint64             from_us,
-               gint64             to_us)
+               Load              *load,
+               AetherHome        *home)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) totals = aether_store_energy_totals (aether_service_get_store (self->service),
-                                                            from_us, to_us, "device", &error);
   g_autoptr(GArray) shares = g_array_new (FALSE, FALSE, sizeof (Share));
   const char *currency = aether_service_get_currency (self->service);
   double wh = 0, cost = 0, co2 = 0, most = 0;
   gboolean priced = FALSE;
 
   clear_rows (self);
-  if (totals == NULL)
-    {
-      g_warning ("Could not read the energy totals: %s", error->message);
-      totals = g_ptr_array_new ();
-    }
+  if (load->totals == NULL)
+    g_warning ("Could not read the energy totals: %s", load->totals_error->message);
 
-  for (guint i = 0; i < totals->len; i++)
+  for (guint i = 0; load->totals != NULL && i < load->totals->len; i++)
     {
-      AetherEnergyTotal *total = g_ptr_array_index (totals, i);
-      JsonObject *device = find_device (self, total->key);
+      AetherEnergyTotal *total = g_ptr_array_index (load->totals, i);
+      JsonObject *device = aether_home_lookup (home, total->key);
       Share share = { device, total->energy_wh, total->cost };
-
       gboolean counted;
 
       if (device == NULL)
         continue;
-      counted = in_subject (self, subject, device);
+      counted = g_hash_table_contains (load->counted, total->key);
       if (counted)
         {
           wh += total->energy_wh;
@@ -284,7 +362,7 @@ update_totals (AetherHistoryPage *self,
           priced |= total->cost != 0;
         }
       /* The breakdown lists appliances, never the meter that sums them. */
-      if (!aether_device_is_energy_meter (device) && (counted || subject->group_by == NULL) && total->energy_wh > 0)
+      if (!aether_device_is_energy_meter (device) && (counted || load->group_by == NULL) && total->energy_wh > 0)
         g_array_append_val (shares, share);
     }
   if (wh > 0)
@@ -311,7 +389,14 @@ update_totals (AetherHistoryPage *self,
     most = g_array_index (shares, Share, 0).wh;
   /* One device's breakdown would be the device itself. */
   gtk_widget_set_visible (GTK_WIDGET (self->breakdown_group),
-                          shares->len > 0 && g_strcmp0 (subject->group_by, "device") != 0);
+                          shares->len > 0 && g_strcmp0 (load->group_by, "device") != 0);
+  {
+    g_autofree char *description = g_strdup_printf (ngettext ("%u device used energy in this period",
+                                                              "%u devices used energy in this period", shares->len),
+                                                    shares->len);
+
+    adw_preferences_group_set_description (self->breakdown_group, description);
+  }
   for (guint i = 0; i < shares->len; i++)
     {
       Share *share = &g_array_index (shares, Share, i);
@@ -327,40 +412,38 @@ update_totals (AetherHistoryPage *self,
 }
 
 static void
-update (AetherHistoryPage *self)
+on_update_loaded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  g_autoptr(AetherHistoryPage) self = user_data;
+  GTask *task = G_TASK (result);
+  Load *load = g_task_get_task_data (task);
+  /* Taken here: the task may be freed in its thread, the records must not. */
+  g_autoptr(GPtrArray) devices = g_steal_pointer (&load->devices);
+  g_autoptr(AetherHome) home = g_steal_pointer (&load->home);
+  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) to = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *span = NULL;
-  g_autofree char *from_text = NULL;
-  g_autofree char *to_text = NULL;
-  guint selected = adw_combo_row_get_selected (self->subject_row);
-  const Subject *subject;
+
+  /* A newer request, or a page going away, cancelled this one. */
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the history: %s", error->message);
+      if (g_task_get_cancellable (task) == self->update_cancellable)
+        g_clear_object (&self->update_cancellable);
+      return;
+    }
+  if (g_task_get_cancellable (task) == self->update_cancellable)
+    g_clear_object (&self->update_cancellable);
 
   get_range (self, &from, &to);
   span = describe_range (self, from, to);
-  gtk_label_set_text (self->range_label, span);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.next", g_date_time_compare (to, now) <= 0);
-
-  /* Periods to page through only once there is something to show. */
-  gtk_widget_set_visible (self->toolbar, self->service != NULL && self->devices->len > 0);
-  if (self->service == NULL || self->devices->len == 0 || selected >= self->subjects->len)
-    {
-      adw_status_page_set_title (self->empty_status, _("No History Yet"));
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-
-  subject = &g_array_index (self->subjects, Subject, selected);
   self->has_data = FALSE;
-  update_chart (self, subject, g_date_time_to_unix (from) * G_USEC_PER_SEC, g_date_time_to_unix (to) * G_USEC_PER_SEC, span);
-  update_totals (self, subject, g_date_time_to_unix (from) * G_USEC_PER_SEC, g_date_time_to_unix (to) * G_USEC_PER_SEC);
-
-  from_text = g_date_time_format (from, g_str_equal (self->range, "day") ? "%H:%M" : "%-d %b");
-  to_text = g_date_time_format (to, g_str_equal (self->range, "day") ? "%H:%M" : "%-d %b");
-  gtk_label_set_text (self->from_label, from_text);
-  gtk_label_set_text (self->to_label, to_text);
+  update_chart (self, load, span);
+  update_totals (self, load, home);
 
   /* The controls stay: another period or another device is a click away. */
   if (!self->has_data)
@@ -372,24 +455,79 @@ update (AetherHistoryPage *self)
   gtk_stack_set_visible_child_name (self->stack, "chart");
 }
 
+static char *
+format_edge (AetherHistoryPage *self,
+             GDateTime         *time)
+{
+  if (g_str_equal (self->range, "day"))
+    /* Translators: a time of day under the chart, in strftime format */
+    return g_date_time_format (time, _("%H:%M"));
+  /* Translators: a day under the chart, in strftime format */
+  return g_date_time_format (time, _("%-d %b"));
+}
+
+static void
+update (AetherHistoryPage *self)
+{
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *span = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  guint selected = adw_combo_row_get_selected (self->subject_row);
+  const Subject *subject;
+  Load *load;
+
+  get_range (self, &from, &to);
+  span = describe_range (self, from, to);
+  gtk_label_set_text (self->range_label, span);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.next", g_date_time_compare (to, now) <= 0);
+
+  /* The registry is still being read: its answer updates the page. */
+  if (self->reload_cancellable != NULL)
+    return;
+
+  /* Periods to page through only once there is something to show. */
+  gtk_widget_set_visible (self->toolbar, self->service != NULL && self->devices->len > 0);
+  if (self->service == NULL || self->devices->len == 0 || selected >= self->subjects->len)
+    {
+      if (self->update_cancellable != NULL)
+        g_cancellable_cancel (self->update_cancellable);
+      g_clear_object (&self->update_cancellable);
+      self->has_data = FALSE;
+      adw_status_page_set_title (self->empty_status, _("No History Yet"));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  from_text = format_edge (self, from);
+  to_text = format_edge (self, to);
+  gtk_label_set_text (self->from_label, from_text);
+  gtk_label_set_text (self->to_label, to_text);
+
+  subject = &g_array_index (self->subjects, Subject, selected);
+  load = g_new0 (Load, 1);
+  load->group_by = g_strdup (subject->group_by);
+  load->key = g_strdup (subject->key);
+  load->from_us = g_date_time_to_unix (from) * G_USEC_PER_SEC;
+  load->to_us = g_date_time_to_unix (to) * G_USEC_PER_SEC;
+  load->columns = g_str_equal (self->range, "year") ? YEAR_COLUMNS : COLUMNS;
+  start_load (self, load, &self->update_cancellable, on_update_loaded);
+}
+
 static void
 fill_subjects (AetherHistoryPage *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rooms = self->home ? aether_home_get_rooms (self->home) : g_ptr_array_new ();
   Subject home = { NULL, NULL };
 
   g_array_set_size (self->subjects, 0);
   gtk_string_list_append (names, _("Whole Home"));
   g_array_append_val (self->subjects, home);
 
-  for (guint i = 0; i < self->devices->len; i++)
-    {
-      const char *room = aether_device_get_room (g_ptr_array_index (self->devices, i));
-
-      if (room && !g_ptr_array_find_with_equal_func (rooms, room, g_str_equal, NULL))
-        g_ptr_array_add (rooms, g_strdup (room));
-    }
+  /* Each room once, however its devices spell it. */
   g_ptr_array_sort (rooms, (GCompareFunc)g_strcmp0);
   for (guint i = 0; i < rooms->len; i++)
     {
@@ -410,35 +548,88 @@ fill_subjects (AetherHistoryPage *self)
       g_array_append_val (self->subjects, subject);
     }
 
+  g_signal_handlers_block_matched (self->subject_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   adw_combo_row_set_model (self->subject_row, G_LIST_MODEL (names));
   adw_combo_row_set_selected (self->subject_row, 0);
+  g_signal_handlers_unblock_matched (self->subject_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+static void
+on_reload_loaded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AetherHistoryPage) self = user_data;
+  GTask *task = G_TASK (result);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  /* Taken here: the task may be freed in its thread, the records must not. */
+  g_autoptr(GPtrArray) devices = g_steal_pointer (&load->devices);
+  g_autoptr(AetherHome) home = g_steal_pointer (&load->home);
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not read the devices: %s", error->message);
+    }
+  if (g_task_get_cancellable (task) == self->reload_cancellable)
+    g_clear_object (&self->reload_cancellable);
+
+  g_ptr_array_set_size (self->devices, 0);
+  g_clear_pointer (&self->home, aether_home_unref);
+  self->home = g_steal_pointer (&home);
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+  fill_subjects (self);
+  update (self);
 }
 
 /**
  * aether_history_page_reload:
  * @self: the page
  *
- * Reads the registry again, after devices were added or removed.
+ * Reads the registry again, after devices were added or removed; the page
+ * updates when the answer comes (aether_history_page_is_loading()).
  */
 void
 aether_history_page_reload (AetherHistoryPage *self)
 {
-  g_autoptr(GPtrArray) devices = NULL;
+  Load *load;
 
   g_return_if_fail (AETHER_IS_HISTORY_PAGE (self));
 
-  g_ptr_array_set_size (self->devices, 0);
-  self->n_meters = 0;
-  if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
-    for (guint i = 0; i < devices->len; i++)
-      {
-        JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+  if (self->service == NULL)
+    {
+      g_ptr_array_set_size (self->devices, 0);
+      g_clear_pointer (&self->home, aether_home_unref);
+      fill_subjects (self);
+      update (self);
+      return;
+    }
 
-        g_ptr_array_add (self->devices, json_object_ref (device));
-        self->n_meters += aether_device_is_energy_meter (device);
-      }
-  fill_subjects (self);
-  update (self);
+  /* What was being read for the old registry is of no use any more. */
+  if (self->update_cancellable != NULL)
+    g_cancellable_cancel (self->update_cancellable);
+  g_clear_object (&self->update_cancellable);
+
+  load = g_new0 (Load, 1);
+  load->list_only = TRUE;
+  start_load (self, load, &self->reload_cancellable, on_reload_loaded);
+}
+
+/**
+ * aether_history_page_is_loading:
+ * @self: the page
+ *
+ * Returns: whether a read is under way, whose answer will change the page
+ */
+gboolean
+aether_history_page_is_loading (AetherHistoryPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_HISTORY_PAGE (self), FALSE);
+
+  return self->reload_cancellable != NULL || self->update_cancellable != NULL;
 }
 
 void
@@ -629,6 +820,13 @@ aether_history_page_dispose (GObject *object)
   AetherHistoryPage *self = (AetherHistoryPage *)object;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* Answers still on their way are of no use to a page going away. */
+  if (self->reload_cancellable != NULL)
+    g_cancellable_cancel (self->reload_cancellable);
+  if (self->update_cancellable != NULL)
+    g_cancellable_cancel (self->update_cancellable);
+  g_clear_object (&self->reload_cancellable);
+  g_clear_object (&self->update_cancellable);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (aether_history_page_parent_class)->dispose (object);
@@ -640,6 +838,7 @@ aether_history_page_finalize (GObject *object)
   AetherHistoryPage *self = (AetherHistoryPage *)object;
 
   g_clear_pointer (&self->devices, g_ptr_array_unref);
+  g_clear_pointer (&self->home, aether_home_unref);
   g_clear_pointer (&self->subjects, g_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->anchor, g_date_time_unref);

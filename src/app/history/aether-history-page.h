@@ -23,6 +23,7 @@ void        aether_history_page_reload          (AetherHistoryPage *self);
 void        aether_history_page_show            (AetherHistoryPage *self,
                                                  const char        *range,
                                                  GDateTime         *date);
+gboolean    aether_history_page_is_loading      (AetherHistoryPage *self);
 gboolean    aether_history_page_has_data        (AetherHistoryPage *self);
 const char *aether_history_page_get_total_text  (AetherHistoryPage *self);
 

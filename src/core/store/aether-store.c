@@ -563,6 +563,49 @@ aether_store_open (const char   *path,
   return aether_store_open_at_version (path, clock, AETHER_STORE_SCHEMA_VERSION, error);
 }
 
+/**
+ * aether_store_open_reader:
+ * @self: an open store
+ * @error: a location for a #GError
+ *
+ * A second, read-only connection to the same file, for one thread: the
+ * store's own connection belongs to the thread that opened it, and WAL
+ * lets readers run while it writes. It keeps @self's time zone and
+ * retention, so queries answer as @self's would. Unref it in the thread
+ * that used it, or once that thread is done with it.
+ *
+ * Returns: (transfer full): a store that only reads, or %NULL
+ */
+AetherStore *
+aether_store_open_reader (AetherStore  *self,
+                          GError      **error)
+{
+  g_autoptr(AetherStore) reader = NULL;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+
+  reader = g_object_new (AETHER_TYPE_STORE, NULL);
+  reader->path = g_strdup (self->path);
+  reader->clock = g_object_ref (self->clock);
+  g_time_zone_unref (reader->tz);
+  reader->tz = g_time_zone_ref (self->tz);
+  reader->retention = self->retention;
+  reader->schema_version = self->schema_version;
+
+  rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *what = g_strdup_printf ("Could not open %s to read it", self->path);
+      return _aether_sqlite_fail (reader->db, rc, what, error), NULL;
+    }
+  sqlite3_busy_timeout (reader->db, 5000);
+  if (!_aether_sqlite_exec (reader->db, "PRAGMA mmap_size=268435456;", error))
+    return NULL;
+
+  return g_steal_pointer (&reader);
+}
+
 gboolean _aether_store_upgrade (AetherStore *self, GError **error);
 
 /* After a restore: bring whatever version came back up to date. */

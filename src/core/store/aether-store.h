@@ -129,6 +129,8 @@ AetherStore *aether_store_open_at_version      (const char           *path,
                                                 AetherClock          *clock,
                                                 guint                 version,
                                                 GError              **error);
+AetherStore *aether_store_open_reader          (AetherStore          *self,
+                                                GError              **error);
 char        *aether_store_default_path         (void);
 const char  *aether_store_get_path             (AetherStore          *self);
 guint        aether_store_get_schema_version   (AetherStore          *self);
@@ -234,11 +236,24 @@ GArray      *aether_store_query_group          (AetherStore          *self,
                                                 guint                 points,
                                                 AetherTier           *tier_used,
                                                 GError              **error);
+GArray      *aether_store_query_devices        (AetherStore          *self,
+                                                const char * const   *device_ids,
+                                                const char           *metric_type,
+                                                gint64                from_us,
+                                                gint64                to_us,
+                                                guint                 points,
+                                                AetherTier           *tier_used,
+                                                GError              **error);
 GPtrArray   *aether_store_energy_totals        (AetherStore          *self,
                                                 gint64                from_us,
                                                 gint64                to_us,
                                                 const char           *group_by,
                                                 GError              **error);
+GPtrArray   *aether_store_energy_totals_for_devices (AetherStore        *self,
+                                                     const char * const *device_ids,
+                                                     gint64              from_us,
+                                                     gint64              to_us,
+                                                     GError            **error);
 JsonNode    *aether_store_stats                (AetherStore          *self,
                                                 GError              **error);
 gboolean     aether_store_check                (AetherStore          *self,
