@@ -93,6 +93,14 @@ aether_service_class_init (AetherServiceClass *klass)
 
   object_class->dispose = aether_service_dispose;
   object_class->finalize = aether_service_finalize;
+
+  /**
+   * AetherService::tariff-changed:
+   *
+   * A rate schedule version was added, corrected or removed (see
+   * aether-service-rates.c): the tariff is reloaded and costs may change.
+   */
+  g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
