@@ -897,8 +897,10 @@ ask_to_replace (AetherRatesPage *self,
                 const char      *why)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  /* Translators: the reason an import was refused, then what Replace does */
+  g_autofree char *body = g_strdup_printf (_("%s.\n\nReplace removes it for you; Undo puts it back."), why);
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              _("Replace a Tariff Version?"), why);
+                                              _("Replace a Tariff Version?"), body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
