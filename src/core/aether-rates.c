@@ -5,54 +5,250 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Adding a rate schedule (a version of the household's tariff), the same
- * from the CLI and the Rates page: it must be valid, must not overlap
- * another version in time (replacing the version with its own id is
- * allowed), and the costs already stored in its dates are priced again by
- * a resumable job, so history always shows the tariff that applied. */
+/* Writing rate schedules (the versions of the household's tariff), the same
+ * from the CLI and, through the service, the Rates page. Three writes and
+ * nothing else touches `rate_schedules`:
+ *
+ * - adding a version: it must be valid and must not overlap another one;
+ *   superseding, a version that began earlier ends the day before the new
+ *   one begins (only its expiry_date changes). A version that would be
+ *   entirely covered is never deleted: the import is refused, naming it, so
+ *   the person removes it (with undo) or dates the import differently.
+ * - updating a version in place: same id, only that row changes.
+ * - removing a version: only when a person asks; the stored JSON is handed
+ *   back so it can be put back exactly.
+ *
+ * Each write is one transaction, with the re-pricing job for the dates it
+ * changed, so history always shows the tariff that applied and a failure
+ * half-way leaves the versions as they were. */
 
 #define G_LOG_DOMAIN "aether-rates"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "aether-error.h"
 #include "aether-rates.h"
+#include "store/aether-store-private.h"
 #include "tariff/aether-rate-schedule.h"
 #include "tariff/aether-tariff.h"
 
-/* Ends @other where @parsed begins, or removes it when nothing of it would
- * be left. Versions that do not overlap are left alone. */
+/* Every problem with a schedule at once, as one error. */
 static gboolean
-make_room (AetherStore         *store,
-           JsonNode            *node,
-           AetherRateSchedule  *other,
-           AetherRateSchedule  *parsed,
-           GError             **error)
+check_schedule (JsonNode  *schedule,
+                GError   **error)
 {
-  gint64 begins = aether_rate_schedule_get_effective (parsed);
-  gint64 ends = aether_rate_schedule_get_expiry (parsed);
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) day_before = NULL;
-  g_autoptr(JsonNode) trimmed = NULL;
-  g_autofree char *date = NULL;
+  g_autoptr(GPtrArray) problems = aether_rate_schedule_validate_json (schedule);
+  g_autoptr(GString) text = NULL;
 
-  if (aether_rate_schedule_get_expiry (other) < begins || aether_rate_schedule_get_effective (other) > ends)
+  if (problems->len == 0)
     return TRUE;
-  if (aether_rate_schedule_get_effective (other) >= begins)
-    return aether_store_remove_rate_schedule (store, aether_rate_schedule_get_id (other), error);
 
-  /* Its last day is the day before the new version's first. */
-  start = g_date_time_new_from_unix_utc (begins);
-  start = g_date_time_to_timezone (g_steal_pointer (&start), aether_rate_schedule_get_time_zone (parsed));
-  day_before = g_date_time_add_days (start, -1);
-  date = g_date_time_format (day_before, "%Y-%m-%d");
-  {
-    /* A copy of its own: the listed node is the caller's. */
-    g_autofree char *text = json_to_string (node, FALSE);
+  text = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (text, "%s• %s", i ? "\n" : "", (char *)g_ptr_array_index (problems, i));
+  g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE, "%s", text->str);
+  return FALSE;
+}
 
-    trimmed = json_from_string (text, NULL);
-  }
+static gboolean
+begin (AetherStore  *store,
+       GError      **error)
+{
+  return _aether_sqlite_exec (_aether_store_get_db (store), "BEGIN IMMEDIATE;", error);
+}
+
+/* Commits, or rolls back when @ok is FALSE (or the commit fails). */
+static gboolean
+finish (AetherStore  *store,
+        gboolean      ok,
+        GError      **error)
+{
+  sqlite3 *db = _aether_store_get_db (store);
+
+  if (ok && _aether_sqlite_exec (db, "COMMIT;", error))
+    return TRUE;
+  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+  return FALSE;
+}
+
+static gboolean
+queue_reprice (AetherStore         *store,
+               AetherRateSchedule  *schedule,
+               gint64               now_us,
+               GError             **error)
+{
+  gint64 from_s = MAX (aether_rate_schedule_get_effective (schedule), 0);
+  gint64 to_s = MIN (aether_rate_schedule_get_expiry (schedule), now_us / G_USEC_PER_SEC);
+
+  return aether_store_add_reprice_job (store, from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, error);
+}
+
+static gboolean
+overlaps (AetherRateSchedule *a,
+          AetherRateSchedule *b)
+{
+  /* The tariff engine's own rule, [effective, expiry) against each other. */
+  return aether_rate_schedule_get_effective (a) < aether_rate_schedule_get_expiry (b) &&
+         aether_rate_schedule_get_effective (b) < aether_rate_schedule_get_expiry (a);
+}
+
+/* Whether @parsed, superseding, would leave nothing of @other: it begins no
+ * earlier (the one rule for what an import may not simply end). */
+static gboolean
+covers (AetherRateSchedule *parsed,
+        AetherRateSchedule *other)
+{
+  return overlaps (other, parsed) &&
+         aether_rate_schedule_get_effective (other) >= aether_rate_schedule_get_effective (parsed);
+}
+
+static const char *
+describe (JsonNode *node)
+{
+  JsonObject *object = json_node_get_object (node);
+  const char *plan = json_object_get_string_member_with_default (object, "plan_name", NULL);
+
+  return plan ? plan : json_object_get_string_member_with_default (object, "rate_id", "");
+}
+
+/* The stored JSON text of one version, exactly as it is in the database. */
+static char *
+stored_text (AetherStore  *store,
+             const char   *rate_id,
+             GError      **error)
+{
+  sqlite3 *db = _aether_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT json FROM rate_schedules WHERE rate_id = ?", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read the rate schedules", error), NULL;
+  sqlite3_bind_text (stmt, 1, rate_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    text = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (rc == SQLITE_ROW)
+    return text;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND, _("There is no tariff version “%s”"), rate_id);
+  else
+    _aether_sqlite_fail (db, rc, "Could not read the rate schedules", error);
+  return NULL;
+}
+
+/**
+ * aether_rates_get_stored_json:
+ * @store: the database
+ * @rate_id: a version's id
+ * @error: a location for a #GError
+ *
+ * The version's JSON text exactly as stored, for comparing and for undo.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL with @error set
+ */
+char *
+aether_rates_get_stored_json (AetherStore  *store,
+                              const char   *rate_id,
+                              GError      **error)
+{
+  g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
+  g_return_val_if_fail (rate_id != NULL, NULL);
+
+  return stored_text (store, rate_id, error);
+}
+
+/* @other's last day becomes the day before @parsed's first: a copy of the
+ * stored JSON with only expiry_date changed. */
+static gboolean
+end_before (AetherStore         *store,
+            JsonNode            *node,
+            AetherRateSchedule  *parsed,
+            GError             **error)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (aether_rate_schedule_get_effective (parsed));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (start, aether_rate_schedule_get_time_zone (parsed));
+  g_autoptr(GDateTime) day_before = g_date_time_add_days (local, -1);
+  g_autofree char *date = g_date_time_format (day_before, "%Y-%m-%d");
+  g_autoptr(JsonNode) trimmed = json_node_copy (node);
+
   json_object_set_string_member (json_node_get_object (trimmed), "expiry_date", date);
   return aether_store_put_rate_schedule (store, trimmed, error);
+}
+
+/* Everything adding @schedule writes, inside the caller's transaction. */
+static gboolean
+add_in_transaction (AetherStore         *store,
+                    JsonNode            *schedule,
+                    AetherRateSchedule  *parsed,
+                    gint64               now_us,
+                    gboolean             supersede,
+                    GError             **error)
+{
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GPtrArray) to_end = g_ptr_array_new ();
+  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+  const char *id = aether_rate_schedule_get_id (parsed);
+
+  if (!(existing = aether_store_list_rate_schedules (store, error)))
+    return FALSE;
+
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (existing, i);
+      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (node, NULL);
+
+      /* The version with the same id is the one being replaced. */
+      if (other == NULL || g_strcmp0 (aether_rate_schedule_get_id (other), id) == 0)
+        continue;
+      if (!overlaps (other, parsed))
+        continue;
+      if (!supersede)
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                       _("“%s” overlaps the tariff version “%s”: give the older one an expiry date before the "
+                         "newer one’s effective date"), describe (schedule), describe (node));
+          return FALSE;
+        }
+      /* Superseding never deletes: a version that begins no earlier than
+       * the new one would be covered entirely, and only a person may
+       * remove it. */
+      if (covers (parsed, other))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS,
+                       _("“%s” would replace the tariff version “%s” entirely (it begins on %s). Remove that "
+                         "version first, or give this one a later effective date"),
+                       describe (schedule), describe (node),
+                       json_object_get_string_member_with_default (json_node_get_object (node), "effective_date", "?"));
+          return FALSE;
+        }
+      g_ptr_array_add (to_end, node);
+    }
+
+  for (guint i = 0; i < to_end->len; i++)
+    if (!end_before (store, g_ptr_array_index (to_end, i), parsed, error))
+      return FALSE;
+
+  /* The versions as they now stand must make one tariff. */
+  g_clear_pointer (&existing, g_ptr_array_unref);
+  if (!(existing = aether_store_list_rate_schedules (store, error)))
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    {
+      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (g_ptr_array_index (existing, i), NULL);
+
+      if (other != NULL && g_strcmp0 (aether_rate_schedule_get_id (other), id) != 0 &&
+          !aether_tariff_add_schedule (tariff, other, error))
+        return FALSE;
+    }
+
+  return aether_tariff_add_schedule (tariff, parsed, error) &&
+         aether_store_put_rate_schedule (store, schedule, error) &&
+         queue_reprice (store, parsed, now_us, error);
 }
 
 /**
@@ -60,13 +256,17 @@ make_room (AetherStore         *store,
  * @store: the database
  * @schedule: a rate schedule in the seed's model
  * @now_us: the current time (costs up to it are re-priced)
- * @supersede: whether a version in force at the same time ends where this
- *   one begins (or goes, when it would begin no earlier), rather than the
- *   overlap being an error
+ * @supersede: whether a version in force when this one begins ends the
+ *   day before, rather than the overlap being an error
  * @error: a location for a #GError naming what is wrong
  *
+ * Stores a version, or replaces the one with its id. Superseding never
+ * deletes a version: one that this one would cover entirely (it begins no
+ * earlier) is named in the error instead, so nothing is lost that the
+ * person did not ask to remove.
+ *
  * Returns: (transfer full) (nullable): the schedule's id, or %NULL with
- *   @error set
+ *   @error set (and nothing changed)
  */
 char *
 aether_rates_add_schedule (AetherStore  *store,
@@ -76,9 +276,80 @@ aether_rates_add_schedule (AetherStore  *store,
                            GError      **error)
 {
   g_autoptr(AetherRateSchedule) parsed = NULL;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
+  g_return_val_if_fail (schedule != NULL, NULL);
+
+  if (!check_schedule (schedule, error) ||
+      !(parsed = aether_rate_schedule_new_from_json (schedule, error)) ||
+      !begin (store, error) ||
+      !finish (store, add_in_transaction (store, schedule, parsed, now_us, supersede, error), error))
+    return NULL;
+
+  return g_strdup (aether_rate_schedule_get_id (parsed));
+}
+
+static gboolean
+update_in_transaction (AetherStore         *store,
+                       JsonNode            *schedule,
+                       AetherRateSchedule  *parsed,
+                       gint64               now_us,
+                       GError             **error)
+{
+  const char *id = aether_rate_schedule_get_id (parsed);
+  g_autofree char *before = NULL;
+  g_autoptr(JsonNode) old_node = NULL;
+  g_autoptr(AetherRateSchedule) old = NULL;
   g_autoptr(GPtrArray) existing = NULL;
-  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
-  gint64 from_us, to_us;
+
+  if (!(before = stored_text (store, id, error)))
+    return FALSE;
+  old_node = json_from_string (before, NULL);
+  old = old_node ? aether_rate_schedule_new_from_json (old_node, NULL) : NULL;
+
+  /* The other versions are not touched, so they must still fit around it. */
+  if (!(existing = aether_store_list_rate_schedules (store, error)))
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (existing, i);
+      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (node, NULL);
+
+      if (other != NULL && g_strcmp0 (aether_rate_schedule_get_id (other), id) != 0 && overlaps (other, parsed))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                       _("With these dates “%s” would overlap the tariff version “%s”"),
+                       describe (schedule), describe (node));
+          return FALSE;
+        }
+    }
+
+  /* Costs in the old dates and the new ones are priced again. */
+  return aether_store_put_rate_schedule (store, schedule, error) &&
+         (old == NULL || queue_reprice (store, old, now_us, error)) &&
+         queue_reprice (store, parsed, now_us, error);
+}
+
+/**
+ * aether_rates_list_covered:
+ * @store: the database
+ * @schedule: a rate schedule about to be added, superseding
+ * @error: a location for a #GError
+ *
+ * The versions @schedule would cover entirely, which adding it refuses
+ * with %AETHER_ERROR_EXISTS: the Rates page asks the person whether to
+ * remove them (with undo) and then adds it.
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): their ids
+ */
+GPtrArray *
+aether_rates_list_covered (AetherStore  *store,
+                           JsonNode     *schedule,
+                           GError      **error)
+{
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (schedule != NULL, NULL);
@@ -86,30 +357,83 @@ aether_rates_add_schedule (AetherStore  *store,
   if (!(parsed = aether_rate_schedule_new_from_json (schedule, error)) ||
       !(existing = aether_store_list_rate_schedules (store, error)))
     return NULL;
-
-  /* Versions must not overlap, except the one being replaced; superseding,
-   * the new one ends the others where it begins. */
   for (guint i = 0; i < existing->len; i++)
     {
-      JsonNode *node = g_ptr_array_index (existing, i);
-      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (node, NULL);
+      g_autoptr(AetherRateSchedule) other = aether_rate_schedule_new_from_json (g_ptr_array_index (existing, i), NULL);
 
-      if (other == NULL || g_strcmp0 (aether_rate_schedule_get_id (other), aether_rate_schedule_get_id (parsed)) == 0)
-        continue;
-      if (supersede && !make_room (store, node, other, parsed, error))
-        return NULL;
-      if (!supersede && !aether_tariff_add_schedule (tariff, other, error))
-        return NULL;
+      if (other != NULL && g_strcmp0 (aether_rate_schedule_get_id (other), aether_rate_schedule_get_id (parsed)) != 0 &&
+          covers (parsed, other))
+        g_ptr_array_add (ids, g_strdup (aether_rate_schedule_get_id (other)));
     }
-  if (!aether_tariff_add_schedule (tariff, parsed, error) ||
-      !aether_store_put_rate_schedule (store, schedule, error))
+  return g_steal_pointer (&ids);
+}
+
+/**
+ * aether_rates_update_schedule:
+ * @store: the database
+ * @schedule: a stored version, changed
+ * @now_us: the current time (costs up to it are re-priced)
+ * @error: a location for a #GError
+ *
+ * Stores a correction to a version under its id. Only that row changes;
+ * if its dates would now overlap another version it is refused.
+ *
+ * Returns: %TRUE if it was stored
+ */
+gboolean
+aether_rates_update_schedule (AetherStore  *store,
+                              JsonNode     *schedule,
+                              gint64        now_us,
+                              GError      **error)
+{
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (schedule != NULL, FALSE);
+
+  return check_schedule (schedule, error) &&
+         (parsed = aether_rate_schedule_new_from_json (schedule, error)) != NULL &&
+         begin (store, error) &&
+         finish (store, update_in_transaction (store, schedule, parsed, now_us, error), error);
+}
+
+/**
+ * aether_rates_remove_schedule:
+ * @store: the database
+ * @rate_id: the version's id
+ * @now_us: the current time (costs up to it are re-priced)
+ * @error: a location for a #GError
+ *
+ * Removes one version, because a person asked to. Costs in its dates are
+ * priced again (without a price where no other version applies).
+ *
+ * Returns: (transfer full) (nullable): the version as it was stored, to
+ *   put back with aether_rates_add_schedule() on undo, or %NULL with
+ *   @error set
+ */
+JsonNode *
+aether_rates_remove_schedule (AetherStore  *store,
+                              const char   *rate_id,
+                              gint64        now_us,
+                              GError      **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
+  g_return_val_if_fail (rate_id != NULL, NULL);
+
+  if (!begin (store, error))
+    return NULL;
+  ok = (text = stored_text (store, rate_id, error)) != NULL &&
+       (node = json_from_string (text, error)) != NULL &&
+       aether_store_remove_rate_schedule (store, rate_id, error);
+  if (ok && (parsed = aether_rate_schedule_new_from_json (node, NULL)) != NULL)
+    ok = queue_reprice (store, parsed, now_us, error);
+  if (!finish (store, ok, error))
     return NULL;
 
-  /* Stored history in its dates is priced again, in the background. */
-  from_us = MAX (aether_rate_schedule_get_effective (parsed), 0) * G_USEC_PER_SEC;
-  to_us = MIN (aether_rate_schedule_get_expiry (parsed), now_us / G_USEC_PER_SEC) * G_USEC_PER_SEC;
-  if (!aether_store_add_reprice_job (store, from_us, to_us, error))
-    return NULL;
-
-  return g_strdup (aether_rate_schedule_get_id (parsed));
+  return g_steal_pointer (&node);
 }

@@ -13,10 +13,24 @@
 
 G_BEGIN_DECLS
 
-char *aether_rates_add_schedule (AetherStore  *store,
-                                 JsonNode     *schedule,
-                                 gint64        now_us,
-                                 gboolean      supersede,
-                                 GError      **error);
+char     *aether_rates_add_schedule     (AetherStore  *store,
+                                         JsonNode     *schedule,
+                                         gint64        now_us,
+                                         gboolean      supersede,
+                                         GError      **error);
+gboolean  aether_rates_update_schedule  (AetherStore  *store,
+                                         JsonNode     *schedule,
+                                         gint64        now_us,
+                                         GError      **error);
+JsonNode *aether_rates_remove_schedule  (AetherStore  *store,
+                                         const char   *rate_id,
+                                         gint64        now_us,
+                                         GError      **error);
+GPtrArray *aether_rates_list_covered    (AetherStore  *store,
+                                         JsonNode     *schedule,
+                                         GError      **error);
+char     *aether_rates_get_stored_json  (AetherStore  *store,
+                                         const char   *rate_id,
+                                         GError      **error);
 
 G_END_DECLS

@@ -120,7 +120,9 @@ aether_service_class_init (AetherServiceClass *klass)
   /**
    * AetherService::tariff-changed:
    *
-   * Another process changed the rate schedules; the tariff is rebuilt.
+   * A rate schedule version was added, corrected or removed, here (see
+   * aether-service-rates.c) or by another process: the tariff is rebuilt
+   * and costs may change.
    */
   g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);

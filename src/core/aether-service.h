@@ -41,6 +41,16 @@ guint               aether_service_load                (AetherService       *sel
                                                         GError             **error);
 guint               aether_service_reload_tariff       (AetherService       *self,
                                                         GError             **error);
+char               *aether_service_add_rate_schedule   (AetherService       *self,
+                                                        JsonNode            *schedule,
+                                                        gboolean             supersede,
+                                                        GError             **error);
+gboolean            aether_service_update_rate_schedule (AetherService      *self,
+                                                        JsonNode            *schedule,
+                                                        GError             **error);
+JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
+                                                        const char          *rate_id,
+                                                        GError             **error);
 void                aether_service_start               (AetherService       *self);
 gboolean            aether_service_stop                (AetherService       *self,
                                                         GError             **error);

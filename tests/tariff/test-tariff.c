@@ -387,23 +387,61 @@ import_urdb (const char  *name,
   return json_node_copy (g_ptr_array_index (schedules, 0));
 }
 
+/* The rate of the period called @name in the first season that has it
+ * (or the flat list of periods). */
+static double
+period_rate (JsonNode   *schedule,
+             const char *name)
+{
+  JsonObject *structure = json_object_get_object_member (json_node_get_object (schedule), "rate_structure");
+  JsonArray *seasons = json_object_get_array_member (structure, "seasons");
+  guint n_lists = seasons ? json_array_get_length (seasons) : 1;
+
+  for (guint s = 0; s < n_lists; s++)
+    {
+      JsonObject *holder = seasons ? json_array_get_object_element (seasons, s) : structure;
+      JsonArray *periods = json_object_get_array_member (holder, "periods");
+
+      for (guint p = 0; p < json_array_get_length (periods); p++)
+        {
+          JsonObject *period = json_array_get_object_element (periods, p);
+
+          if (g_strcmp0 (json_object_get_string_member (period, "name"), name) == 0)
+            return json_object_get_double_member (period, "rate");
+        }
+    }
+  g_error ("No period %s", name);
+}
+
+/* Each importing fixture gives exactly its one plan, with a price read off
+ * the record by hand: energyratestructure[N - 1][0], rate + adj, is
+ * period_N's (first-tier) price. */
 static void
 test_every_urdb_fixture_imports_or_says_why (void)
 {
-  static const struct { const char *file; gboolean imports; const char *says; } cases[] = {
-    { "python-openei_plan_data.json", TRUE, NULL },
-    { "python-openei_plan_demand_data.json", TRUE, NULL },
-    { "python-openei_plan_tier_data.json", TRUE, "minimum charge" },
-    { "python-openei_plan_adjustments_data.json", TRUE, NULL },
-    { "python-openei_fixed_charge_rate.json", TRUE, NULL },
-    { "python-openei_sell_rate.json", TRUE, NULL },
-    { "reopt_multi_tier_urdb_response.json", TRUE, "Demand tiers are not supported" },
-    { "reopt_scenario_incentives_SCE_GS-2_TOU_B_urdb_response.json", TRUE, "flat and a time-of-use demand" },
-    { "reopt_scenario_re_emissions_Entergy_AR_LPS_TOU_urdb_response.json", TRUE, NULL },
-    { "python-openei_lookup.json", FALSE, "only names" },
-    { "python-openei_lookup_radius.json", FALSE, "only names" },
-    { "python-openei_api_error.json", FALSE, "No api_key was supplied" },
-    { "python-openei_rate_limit.json", FALSE, "exceeded your rate limit" },
+  static const struct {
+    const char *file;
+    gboolean    imports;
+    const char *says;
+    guint       n_schedules;
+    const char *period;
+    double      rate;
+  } cases[] = {
+    { "python-openei_plan_data.json", TRUE, NULL, 1, "period_3", 0.19847 + 0.02651779 },
+    { "python-openei_plan_demand_data.json", TRUE, NULL, 1, "period_1", 0.07798 + 0.005741 },
+    { "python-openei_plan_tier_data.json", TRUE, "minimum charge", 1, "period_2", 0.25902 },
+    { "python-openei_plan_adjustments_data.json", TRUE, NULL, 1, "period_1", 0.18034 + 0.07345 },
+    { "python-openei_fixed_charge_rate.json", TRUE, NULL, 1, "period_1", 0.06821 + 0.03726 },
+    { "python-openei_sell_rate.json", TRUE, NULL, 1, "period_3", 0.16182 + 0.06655 },
+    { "reopt_multi_tier_urdb_response.json", TRUE, "Demand tiers are not supported", 1, "period_3", 0.061731 },
+    { "reopt_scenario_incentives_SCE_GS-2_TOU_B_urdb_response.json", TRUE, "flat and a time-of-use demand", 1,
+      "period_1", 0.0712 },
+    { "reopt_scenario_re_emissions_Entergy_AR_LPS_TOU_urdb_response.json", TRUE, NULL, 1, "period_3",
+      0.01086 + 0.01882 },
+    { "python-openei_lookup.json", FALSE, "only names", 0, NULL, 0 },
+    { "python-openei_lookup_radius.json", FALSE, "only names", 0, NULL, 0 },
+    { "python-openei_api_error.json", FALSE, "No api_key was supplied", 0, NULL, 0 },
+    { "python-openei_rate_limit.json", FALSE, "exceeded your rate limit", 0, NULL, 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -421,6 +459,9 @@ test_every_urdb_fixture_imports_or_says_why (void)
         }
 
       g_assert_no_error (error);
+      g_test_message ("%s: %u schedules", cases[i].file, schedules->len);
+      g_assert_cmpuint (schedules->len, ==, cases[i].n_schedules);
+      g_assert_cmpfloat_with_epsilon (period_rate (g_ptr_array_index (schedules, 0), cases[i].period), cases[i].rate, 1e-9);
       for (guint s = 0; s < schedules->len; s++)
         {
           g_autoptr(GPtrArray) problems = aether_rate_schedule_validate_json (g_ptr_array_index (schedules, s));

@@ -812,7 +812,14 @@ test_rates_page_shows_and_imports (void)
   g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
   g_clear_error (&error);
 
+  /* It begins (2016) before the sample (2020), which would go entirely:
+   * refused, until the person agrees to replace it. */
   message = aether_rates_page_import_file (rates, urdb, &error);
+  g_assert_null (message);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
+  message = aether_rates_page_import_file_replacing (rates, urdb, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("%s", message);
   g_assert_true (g_str_has_prefix (message, "Imported “"));
@@ -821,6 +828,155 @@ test_rates_page_shows_and_imports (void)
   save_screenshot (GTK_WIDGET (window), "window-rates-imported");
 
   g_unlink (broken_path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static char *
+write_temp_file (const char *dir,
+                 const char *name,
+                 const char *contents)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static JsonObject *
+find_period (JsonNode   *schedule,
+             const char *name)
+{
+  JsonArray *periods = json_object_get_array_member (json_object_get_object_member (json_node_get_object (schedule),
+                                                                                    "rate_structure"), "periods");
+
+  for (guint i = 0; i < json_array_get_length (periods); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (periods, i), "name"), name) == 0)
+      return json_array_get_object_element (periods, i);
+  g_assert_not_reached ();
+}
+
+/* The bug report's scenario: the sample tariff, a schedule imported from
+ * the 1st of this month, then "Off peak" of the older version corrected:
+ * both versions stay, today stays covered. Then a version removed and put
+ * back with Undo, and a tiered tariff showing its tiers' prices. */
+static void
+test_rates_page_keeps_versions_and_undoes (void)
+{
+  AetherService *service = aether_application_get_service (app);
+  AetherStore *store = aether_service_get_store (service);
+  AetherWindow *window = new_window ();
+  AetherRatesPage *rates = AETHER_RATES_PAGE (find_descendant (GTK_WIDGET (window), AETHER_TYPE_RATES_PAGE));
+  g_autofree char *dir = g_dir_make_tmp ("aether-rates-XXXXXX", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) first = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
+  g_autoptr(GDateTime) day_before = g_date_time_add_days (first, -1);
+  g_autofree char *first_text = g_date_time_format (first, "%Y-%m-%d");
+  g_autofree char *until = g_date_time_format (day_before, "%Y-%m-%d");
+  g_autofree char *json = g_strdup_printf ("{\"rate_id\": \"flat-this-month\", \"plan_name\": \"Flat from the 1st\", "
+                                           "\"effective_date\": \"%s\", \"currency\": \"USD\", \"rate_structure\": "
+                                           "{\"type\": \"flat\", \"periods\": [{\"name\": \"all_day\", \"rate\": 0.31, "
+                                           "\"days\": [\"all\"], \"hours\": \"00:00-24:00\"}]}}", first_text);
+  g_autofree char *newer_path = write_temp_file (dir, "newer.json", json);
+  g_autofree char *tiered_path = g_build_filename (TEST_DATA_DIR, "tariff", "urdb", "python-openei_plan_tier_data.json",
+                                                   NULL);
+  g_autoptr(GFile) newer_file = g_file_new_for_path (newer_path);
+  g_autoptr(GFile) tiered_file = g_file_new_for_path (tiered_path);
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *newer_before = NULL;
+  g_autofree char *newer_after = NULL;
+  g_autoptr(AdwToast) toast = NULL;
+  JsonNode *older = NULL;
+
+  /* From the sample tariff alone. */
+  schedules = aether_store_list_rate_schedules (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      g_autoptr(JsonNode) gone = aether_service_remove_rate_schedule (service, json_object_get_string_member (
+                                                                        json_node_get_object (g_ptr_array_index (schedules, i)),
+                                                                        "rate_id"), &error);
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&schedules, g_ptr_array_unref);
+  aether_window_set_visible_page (window, "rates");
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (rates), "rates.sample", NULL);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
+
+  message = aether_rates_page_import_file (rates, newer_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
+  schedules = aether_store_list_rate_schedules (store, &error);
+  older = g_ptr_array_index (schedules, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (older), "rate_id"), ==, "demo-home-tou");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (older), "expiry_date"), ==, until);
+  newer_before = aether_rates_get_stored_json (store, "flat-this-month", &error);
+  g_assert_no_error (error);
+
+  /* "Off peak" of the older version, corrected as its row does. */
+  g_assert_true (aether_rates_page_set_price (rates, older, find_period (older, "off_peak"), 0.2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
+  newer_after = aether_rates_get_stored_json (store, "flat-this-month", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (newer_after, ==, newer_before);
+  g_assert_cmpstr (aether_service_get_currency (service), ==, "USD");
+  g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.20/kWh"));
+  g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.31/kWh"));
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-rates-two-versions");
+
+  /* Removed by the person, and back with Undo: the same id, the same JSON. */
+  toast = g_object_ref (aether_rates_page_remove_schedule (rates, "flat-this-month", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
+  g_assert_null (aether_service_get_currency (service));
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-rates-removed");
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
+  g_clear_pointer (&newer_after, g_free);
+  newer_after = aether_rates_get_stored_json (store, "flat-this-month", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (newer_after, ==, newer_before);
+  g_assert_cmpstr (aether_service_get_currency (service), ==, "USD");
+  g_clear_object (&toast);
+
+  /* A tiered tariff (PG&E E-1, from 2021) would cover the newer version:
+   * replaced at the person's word, its tiers shown with their prices. */
+  g_clear_pointer (&message, g_free);
+  message = aether_rates_page_import_file (rates, tiered_file, &error);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "Flat from the 1st"));
+  g_clear_error (&error);
+  message = aether_rates_page_import_file_replacing (rates, tiered_file, &toast, &error);
+  g_assert_no_error (error);
+  g_object_ref (toast);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
+  g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label",
+                                  "$0.26/kWh up to 6.8 kWh a day\n$0.33/kWh up to 27.2 kWh a day\nthen $0.41/kWh"));
+  g_assert_null (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.00/kWh"));
+  wait_for_frames (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "window-rates-tiered");
+
+  /* Undo puts it all back as it was: the sample until the day before the
+   * 1st, the newer version byte for byte. */
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
+  g_clear_pointer (&newer_after, g_free);
+  newer_after = aether_rates_get_stored_json (store, "flat-this-month", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (newer_after, ==, newer_before);
+  g_clear_pointer (&schedules, g_ptr_array_unref);
+  schedules = aether_store_list_rate_schedules (store, &error);
+  g_assert_cmpuint (schedules->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (schedules, 0)), "expiry_date"),
+                   ==, until);
+
+  g_unlink (newer_path);
   g_rmdir (dir);
   destroy_window (window);
 }
@@ -945,6 +1101,7 @@ main (int   argc,
   g_test_add_func ("/ui/history/shows-a-stored-day", test_history_shows_a_stored_day);
   g_test_add_func ("/ui/rates/shows-and-imports", test_rates_page_shows_and_imports);
   g_test_add_func ("/ui/alerts/makes-and-removes-an-alert", test_alerts_page_makes_and_removes_an_alert);
+  g_test_add_func ("/ui/rates/keeps-versions-and-undoes", test_rates_page_keeps_versions_and_undoes);
 
   ret = g_test_run ();
 

@@ -11,7 +11,10 @@
  * and taxes. Tariffs come in by import: a record of the Utility Rate
  * Database (what OpenEI's site downloads) or a rate schedule file in our
  * own format, checked whole before anything is stored; a schedule with
- * problems is refused with every problem named. */
+ * problems is refused with every problem named. Every write goes through
+ * the service (aether-service-rates.c), which reloads the tariff and emits
+ * `tariff-changed`; the page shows the versions again on that signal. A
+ * version goes only when the person removes it, with undo. */
 
 #define G_LOG_DOMAIN "aether-rates-page"
 
@@ -20,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-format.h"
+#include "aether-rate-format.h"
 #include "aether-rates-page.h"
 #include "aether-week-grid.h"
 #include "aether-sim-home.h"
@@ -144,7 +148,8 @@ static GtkWidget *
 period_row (AetherWeekGrid *grid,
             JsonObject     *period,
             const char     *season,
-            const char     *currency)
+            const char     *currency,
+            gboolean        tiers_daily)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *dot_area = gtk_drawing_area_new ();
@@ -154,8 +159,7 @@ period_row (AetherWeekGrid *grid,
   g_autofree char *days = describe_days (array_member (period, "days"));
   const char *hours = string_member (period, "hours");
   g_autofree char *subtitle = NULL;
-  g_autofree char *money = aether_format_money (json_object_get_double_member_with_default (period, "rate", 0), currency);
-  g_autofree char *price = g_strdup_printf (_("%s/kWh"), money);
+  g_autofree char *price = aether_format_period_price (period, currency, tiers_daily, TRUE);
   GtkWidget *label = gtk_label_new (price);
   JsonArray *tiers = array_member (period, "tiers");
 
@@ -191,6 +195,9 @@ period_row (AetherWeekGrid *grid,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_strstrip (subtitle));
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot_area);
   gtk_widget_add_css_class (label, "numeric");
+  /* Tiers are a line each, aligned with the other rows' prices. */
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   return row;
 }
@@ -245,7 +252,10 @@ schedule_group (AetherRatesPage *self,
   JsonArray *taxes = array_member (object, "taxes");
   GtkWidget *grid = aether_week_grid_new ();
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autoptr(GString) description = g_string_new (provider ? provider : "");
+  gboolean tiers_daily = g_strcmp0 (string_member (structure, "tier_basis"), "daily") == 0;
 
   {
     g_autofree char *escaped = g_markup_escape_text (plan ? plan : string_member (object, "rate_id"), -1);
@@ -268,6 +278,18 @@ schedule_group (AetherRatesPage *self,
 
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), escaped);
   }
+
+  /* Removing a version is the person's choice, offered with undo. */
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove this tariff version"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove this tariff version"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "rates.remove");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", string_member (object, "rate_id"));
+  gtk_box_append (GTK_BOX (header), remove);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), header);
+  g_object_set_data (G_OBJECT (group), "header-box", header);
 
   /* Colours in the order the schedule lists its periods. */
   for (guint s = 0; seasons != NULL && s < json_array_get_length (seasons); s++)
@@ -312,7 +334,8 @@ schedule_group (AetherRatesPage *self,
         for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
           {
             JsonObject *period = json_array_get_object_element (periods, p);
-            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, string_member (season, "name"), currency);
+            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, string_member (season, "name"), currency,
+                                         tiers_daily);
 
             make_editable (self, row, node, period);
             adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -325,7 +348,7 @@ schedule_group (AetherRatesPage *self,
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
         {
           JsonObject *period = json_array_get_object_element (periods, p);
-          GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, NULL, currency);
+          GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, NULL, currency, tiers_daily);
 
           make_editable (self, row, node, period);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -374,8 +397,9 @@ schedule_group (AetherRatesPage *self,
  * @price: the new price per kWh
  * @error: a location for a #GError
  *
- * Corrects a period's price as its row does. The schedule is stored again
- * under its id and the costs in its dates are priced again.
+ * Corrects a period's price as its row does. Only that version is stored
+ * again, under its id (no other version changes), and the costs in its
+ * dates are priced again.
  *
  * Returns: %TRUE if it was stored
  */
@@ -386,22 +410,24 @@ aether_rates_page_set_price (AetherRatesPage  *self,
                              double            price,
                              GError          **error)
 {
-  g_autofree char *id = NULL;
+  double before;
 
   g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), FALSE);
+  g_return_val_if_fail (self->service != NULL, FALSE);
 
   if (!(price >= 0 && price < 100))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("%g is not a price per kWh"), price);
       return FALSE;
     }
+  before = json_object_get_double_member_with_default (period, "rate", 0);
   json_object_set_double_member (period, "rate", price);
-  if (!(id = aether_rates_add_schedule (aether_service_get_store (self->service), schedule, g_get_real_time (), TRUE, error)))
-    return FALSE;
-
-  aether_service_reload_tariff (self->service, NULL);
-  aether_rates_page_reload (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  if (!aether_service_update_rate_schedule (self->service, schedule, error))
+    {
+      /* The shown schedule stays what is stored. */
+      json_object_set_double_member (period, "rate", before);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -500,7 +526,7 @@ aether_rates_page_reload (AetherRatesPage *self)
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_widget_set_tooltip_text (button, _("Import a tariff or a new version of it"));
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "rates.import");
-          adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+          gtk_box_prepend (g_object_get_data (G_OBJECT (group), "header-box"), button);
         }
       gtk_box_append (self->content, group);
       g_ptr_array_add (self->groups, group);
@@ -509,57 +535,163 @@ aether_rates_page_reload (AetherRatesPage *self)
   gtk_stack_set_visible_child_name (self->stack, schedules->len > 0 ? "schedules" : "empty");
 }
 
-/* Stores one schedule and tells the service, or says why not. */
+/* What an Undo button puts back: the versions as they were stored before
+ * (any that are missing are added again, any that changed are set back),
+ * after removing the version the change added, if any. */
+typedef struct
+{
+  char      *added_id;
+  GPtrArray *before;     /* (element-type JsonNode) */
+} Undo;
+
+static void
+undo_free (gpointer data)
+{
+  Undo *undo = data;
+
+  g_free (undo->added_id);
+  g_ptr_array_unref (undo->before);
+  g_free (undo);
+}
+
+static gboolean
+undo_apply (AetherRatesPage  *self,
+            Undo             *undo,
+            GError          **error)
+{
+  AetherStore *store = aether_service_get_store (self->service);
+
+  if (undo->added_id != NULL)
+    {
+      g_autoptr(JsonNode) added = aether_service_remove_rate_schedule (self->service, undo->added_id, error);
+
+      if (added == NULL)
+        return FALSE;
+    }
+
+  /* Changed versions first (their old dates are free again), then the
+   * removed ones, so no step overlaps another version. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < undo->before->len; i++)
+      {
+        JsonNode *node = g_ptr_array_index (undo->before, i);
+        const char *id = string_member (json_node_get_object (node), "rate_id");
+        g_autofree char *was = json_to_string (node, FALSE);
+        g_autofree char *now = aether_rates_get_stored_json (store, id, NULL);
+        g_autofree char *again = NULL;
+
+        if (g_strcmp0 (now, was) == 0)
+          continue;
+        if (pass == 0 && now != NULL && !aether_service_update_rate_schedule (self->service, node, error))
+          return FALSE;
+        if (pass == 1 && now == NULL && !(again = aether_service_add_rate_schedule (self->service, node, FALSE, error)))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+on_undo_clicked (AdwToast        *toast,
+                 AetherRatesPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->service != NULL && !undo_apply (self, g_object_get_data (G_OBJECT (toast), "undo"), &error))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+}
+
+static AdwToast *
+show_undo_toast (AetherRatesPage *self,
+                 const char      *title,
+                 Undo            *undo)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "undo", undo, undo_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, 0);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+  return toast;
+}
+
+/**
+ * aether_rates_page_remove_schedule:
+ * @self: the page
+ * @rate_id: a stored version
+ * @error: a location for a #GError
+ *
+ * Removes a version as its Remove button does, with a toast to undo it;
+ * undo puts back the same id and the same JSON.
+ *
+ * Returns: (transfer none) (nullable): the toast offering Undo, or %NULL
+ *   with @error set
+ */
+AdwToast *
+aether_rates_page_remove_schedule (AetherRatesPage  *self,
+                                   const char       *rate_id,
+                                   GError          **error)
+{
+  g_autoptr(JsonNode) removed = NULL;
+  g_autofree char *title = NULL;
+  Undo *undo;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+  g_return_val_if_fail (self->service != NULL, NULL);
+  g_return_val_if_fail (rate_id != NULL, NULL);
+
+  if (!(removed = aether_service_remove_rate_schedule (self->service, rate_id, error)))
+    return NULL;
+
+  {
+    JsonObject *object = json_node_get_object (removed);
+    const char *plan = string_member (object, "plan_name");
+
+    /* Translators: a tariff version was removed, e.g. “Time-of-Use” removed */
+    title = g_strdup_printf (_("“%s” removed"), plan ? plan : rate_id);
+  }
+  undo = g_new0 (Undo, 1);
+  undo->before = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_ptr_array_add (undo->before, g_steal_pointer (&removed));
+  return show_undo_toast (self, title, undo);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AetherRatesPage *self = AETHER_RATES_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->service != NULL &&
+      !aether_rates_page_remove_schedule (self, g_variant_get_string (parameter, NULL), &error))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+}
+
+/* Stores one schedule through the service, superseding the version in
+ * force when it begins, or says why not (every problem named). */
 static gboolean
 add_schedule (AetherRatesPage  *self,
               JsonNode         *schedule,
               GError          **error)
 {
-  g_autoptr(GPtrArray) problems = aether_rate_schedule_validate_json (schedule);
-  g_autofree char *id = NULL;
+  g_autofree char *id = aether_service_add_rate_schedule (self->service, schedule, TRUE, error);
 
-  if (problems->len > 0)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; i < problems->len; i++)
-        g_string_append_printf (text, "%s• %s", i ? "\n" : "", (char *)g_ptr_array_index (problems, i));
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE, "%s", text->str);
-      return FALSE;
-    }
-
-  if (!(id = aether_rates_add_schedule (aether_service_get_store (self->service), schedule, g_get_real_time (), TRUE, error)))
-    return FALSE;
-
-  aether_service_reload_tariff (self->service, NULL);
-  aether_rates_page_reload (self);
-  g_signal_emit (self, signals[CHANGED], 0);
-  return TRUE;
+  return id != NULL;
 }
 
-/**
- * aether_rates_page_import_file:
- * @self: the page
- * @file: a URDB record or response, or a rate schedule file
- * @error: a location for a #GError naming every problem
- *
- * Imports a tariff as the Import button does, without the file chooser.
- *
- * Returns: (transfer full) (nullable): what to tell the person: the plan
- *   imported and anything the import could not represent
- */
-char *
-aether_rates_page_import_file (AetherRatesPage  *self,
-                               GFile            *file,
-                               GError          **error)
+/* Reads a tariff file: our own format, or a URDB record that holds exactly
+ * one plan. @message is what to tell the person once it is stored. */
+static JsonNode *
+read_tariff_file (GFile       *file,
+                  char       **message,
+                  GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   JsonObject *root;
-
-  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
-  g_return_val_if_fail (self->service != NULL, NULL);
 
   if (!json_parser_load_from_file (parser, path, error))
     {
@@ -576,10 +708,9 @@ aether_rates_page_import_file (AetherRatesPage  *self,
   /* Our own format. */
   if (json_object_has_member (root, "rate_structure") || json_object_has_member (root, "rate_id"))
     {
-      if (!add_schedule (self, json_parser_get_root (parser), error))
-        return NULL;
-      return g_strdup_printf (_("Imported “%s”"), string_member (root, "plan_name") ? string_member (root, "plan_name")
-                                                                                   : string_member (root, "rate_id"));
+      *message = g_strdup_printf (_("Imported “%s”"), string_member (root, "plan_name") ? string_member (root, "plan_name")
+                                                                                       : string_member (root, "rate_id"));
+      return json_node_copy (json_parser_get_root (parser));
     }
 
   /* A Utility Rate Database record, response or REopt scenario. */
@@ -587,7 +718,7 @@ aether_rates_page_import_file (AetherRatesPage  *self,
     g_autoptr(GTimeZone) local = g_time_zone_new_local ();
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
     g_autoptr(GPtrArray) schedules = aether_urdb_import_file (path, g_time_zone_get_identifier (local), notes, error);
-    g_autoptr(GString) message = NULL;
+    g_autoptr(GString) text = NULL;
     JsonObject *imported;
 
     if (schedules == NULL)
@@ -607,17 +738,114 @@ aether_rates_page_import_file (AetherRatesPage  *self,
         return NULL;
       }
 
-    if (!add_schedule (self, g_ptr_array_index (schedules, 0), error))
-      return NULL;
-
     imported = json_node_get_object (g_ptr_array_index (schedules, 0));
-    message = g_string_new (NULL);
-    g_string_append_printf (message, _("Imported “%s” of %s"), string_member (imported, "plan_name"),
+    text = g_string_new (NULL);
+    g_string_append_printf (text, _("Imported “%s” of %s"), string_member (imported, "plan_name"),
                             string_member (imported, "provider"));
     for (guint i = 0; i < notes->len; i++)
-      g_string_append_printf (message, "\n• %s", (char *)g_ptr_array_index (notes, i));
-    return g_string_free (g_steal_pointer (&message), FALSE);
+      g_string_append_printf (text, "\n• %s", (char *)g_ptr_array_index (notes, i));
+    *message = g_string_free (g_steal_pointer (&text), FALSE);
+    return json_node_ref (g_ptr_array_index (schedules, 0));
   }
+}
+
+/**
+ * aether_rates_page_import_file:
+ * @self: the page
+ * @file: a URDB record or response, or a rate schedule file
+ * @error: a location for a #GError naming every problem
+ *
+ * Imports a tariff as the Import button does, without the file chooser.
+ * A tariff that would replace a stored version entirely is refused with
+ * %AETHER_ERROR_EXISTS naming it; aether_rates_page_import_file_replacing()
+ * is what the person's “Replace” does then.
+ *
+ * Returns: (transfer full) (nullable): what to tell the person: the plan
+ *   imported and anything the import could not represent
+ */
+char *
+aether_rates_page_import_file (AetherRatesPage  *self,
+                               GFile            *file,
+                               GError          **error)
+{
+  g_autoptr(JsonNode) schedule = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+  g_return_val_if_fail (self->service != NULL, NULL);
+
+  if (!(schedule = read_tariff_file (file, &message, error)) ||
+      !add_schedule (self, schedule, error))
+    return NULL;
+  return g_steal_pointer (&message);
+}
+
+/**
+ * aether_rates_page_import_file_replacing:
+ * @self: the page
+ * @file: a URDB record or response, or a rate schedule file
+ * @toast: (out) (optional) (transfer none): the toast offering Undo
+ * @error: a location for a #GError naming every problem
+ *
+ * Imports a tariff after the person agreed to remove the versions it
+ * covers entirely. A toast offers to undo it all: the import goes and the
+ * versions come back as they were stored.
+ *
+ * Returns: (transfer full) (nullable): what to tell the person
+ */
+char *
+aether_rates_page_import_file_replacing (AetherRatesPage  *self,
+                                         GFile            *file,
+                                         AdwToast        **toast,
+                                         GError          **error)
+{
+  AetherStore *store;
+  g_autoptr(JsonNode) schedule = NULL;
+  g_autoptr(GPtrArray) covered = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *id = NULL;
+  AdwToast *shown;
+  Undo *undo;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+  g_return_val_if_fail (self->service != NULL, NULL);
+
+  store = aether_service_get_store (self->service);
+  if (!(schedule = read_tariff_file (file, &message, error)) ||
+      !(covered = aether_rates_list_covered (store, schedule, error)))
+    return NULL;
+
+  if (!(before = aether_store_list_rate_schedules (store, error)))
+    return NULL;
+  undo = g_new0 (Undo, 1);
+  undo->before = g_steal_pointer (&before);
+
+  for (guint i = 0; i < covered->len && local_error == NULL; i++)
+    {
+      g_autoptr(JsonNode) removed = aether_service_remove_rate_schedule (self->service, g_ptr_array_index (covered, i),
+                                                                        &local_error);
+    }
+  if (local_error == NULL)
+    id = aether_service_add_rate_schedule (self->service, schedule, TRUE, &local_error);
+  if (id == NULL)
+    {
+      g_autoptr(GError) undo_error = NULL;
+
+      /* Put back what went: the import did not happen. */
+      if (!undo_apply (self, undo, &undo_error))
+        g_warning ("Could not put the tariff versions back: %s", undo_error->message);
+      undo_free (undo);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  undo->added_id = g_steal_pointer (&id);
+  shown = show_undo_toast (self, strchr (message, '\n') ? _("Tariff imported") : message, undo);
+  if (toast != NULL)
+    *toast = shown;
+  return g_steal_pointer (&message);
 }
 
 static void
@@ -629,6 +857,57 @@ show_message (AetherRatesPage *self,
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What the import left out deserves more than a toast. */
+static void
+show_imported (AetherRatesPage *self,
+               const char      *message,
+               gboolean         toasted)
+{
+  if (strchr (message, '\n'))
+    show_message (self, _("Tariff Imported"), message);
+  else if (!toasted)
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+}
+
+static void
+on_replace_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     AetherRatesPage  *self)
+{
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "file");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_str_equal (response, "replace"))
+    return;
+  if (!(message = aether_rates_page_import_file_replacing (self, file, NULL, &error)))
+    show_message (self, _("This Tariff Cannot Be Used"), error->message);
+  else
+    show_imported (self, message, TRUE);
+}
+
+/* Versions go only when the person says so: the import that would cover
+ * one entirely asks first. */
+static void
+ask_to_replace (AetherRatesPage *self,
+                GFile           *file,
+                const char      *why)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  /* Translators: the reason an import was refused, then what Replace does */
+  g_autofree char *body = g_strdup_printf (_("%s.\n\nReplace removes it for you; Undo puts it back."), why);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Replace a Tariff Version?"), body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_replace_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -649,15 +928,13 @@ on_chosen (GtkNativeDialog *chooser,
 
   if (!(message = aether_rates_page_import_file (self, file, &error)))
     {
-      show_message (self, _("This Tariff Cannot Be Used"), error->message);
+      if (g_error_matches (error, AETHER_ERROR, AETHER_ERROR_EXISTS))
+        ask_to_replace (self, file, error->message);
+      else
+        show_message (self, _("This Tariff Cannot Be Used"), error->message);
       return;
     }
-
-  /* What the import left out deserves more than a toast. */
-  if (strchr (message, '\n'))
-    show_message (self, _("Tariff Imported"), message);
-  else
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  show_imported (self, message, FALSE);
 }
 
 static void
@@ -700,13 +977,25 @@ sample_action (GtkWidget  *widget,
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Using the sample tariff: replace it with yours any time")));
 }
 
+/* Whoever wrote the tariff (this page, an undo), every page learns it. */
+static void
+on_tariff_changed (AetherRatesPage *self)
+{
+  aether_rates_page_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 void
 aether_rates_page_set_service (AetherRatesPage *self,
                                AetherService   *service)
 {
   g_return_if_fail (AETHER_IS_RATES_PAGE (self));
 
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
   g_set_object (&self->service, service);
+  if (service != NULL)
+    g_signal_connect_object (service, "tariff-changed", G_CALLBACK (on_tariff_changed), self, G_CONNECT_SWAPPED);
   aether_rates_page_reload (self);
 }
 
@@ -744,6 +1033,8 @@ aether_rates_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (aether_rates_page_parent_class)->dispose (object);
@@ -769,7 +1060,8 @@ aether_rates_page_class_init (AetherRatesPageClass *klass)
   /**
    * AetherRatesPage::changed:
    *
-   * A tariff was added: costs everywhere change.
+   * A tariff version was added, corrected or removed: costs everywhere
+   * change.
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
@@ -782,6 +1074,7 @@ aether_rates_page_class_init (AetherRatesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "rates.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "rates.sample", NULL, sample_action);
+  gtk_widget_class_install_action (widget_class, "rates.remove", "s", remove_action);
 }
 
 static void

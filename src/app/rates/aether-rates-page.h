@@ -24,6 +24,13 @@ void            aether_rates_page_reload           (AetherRatesPage  *self);
 char           *aether_rates_page_import_file      (AetherRatesPage  *self,
                                                     GFile            *file,
                                                     GError          **error);
+char           *aether_rates_page_import_file_replacing (AetherRatesPage  *self,
+                                                        GFile            *file,
+                                                        AdwToast        **toast,
+                                                        GError          **error);
+AdwToast       *aether_rates_page_remove_schedule  (AetherRatesPage  *self,
+                                                    const char       *rate_id,
+                                                    GError          **error);
 gboolean        aether_rates_page_set_price        (AetherRatesPage  *self,
                                                     JsonNode         *schedule,
                                                     JsonObject       *period,

@@ -1,0 +1,103 @@
+/* aether-rate-format.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A rate period's price in words, as the Rates page shows it: one price
+ * per kWh, or a tiered period's blocks ("$0.12/kWh up to 500 kWh, then
+ * $0.18/kWh"). The period is the seed's JSON; the engine reads the same
+ * members (rate, tiers[].rate, tiers[].max_kwh). */
+
+#define G_LOG_DOMAIN "aether-rate-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aether-format.h"
+#include "aether-rate-format.h"
+
+/* %g shows limits as utilities write them (6.8, 500, 1000), without a
+ * trailing ".000". */
+static char *
+format_limit (double max_kwh)
+{
+  return g_strdup_printf ("%g", max_kwh);
+}
+
+/**
+ * aether_format_period_price:
+ * @period: a period of a rate schedule (the seed's JSON)
+ * @currency: (nullable): the schedule's currency code
+ * @tiers_daily: whether the tiers count per day (`tier_basis` "daily")
+ *   rather than per billing cycle
+ * @tier_per_line: whether each tier goes on a line of its own (a row's
+ *   price label) rather than after a comma (a sentence)
+ *
+ * Returns: (transfer full): e.g. "$0.22/kWh", or for tiers
+ *   "$0.12/kWh up to 500 kWh, then $0.18/kWh"
+ */
+char *
+aether_format_period_price (JsonObject *period,
+                            const char *currency,
+                            gboolean    tiers_daily,
+                            gboolean    tier_per_line)
+{
+  JsonNode *tiers_node;
+  JsonArray *tiers;
+  g_autoptr(GString) text = NULL;
+  guint n;
+
+  g_return_val_if_fail (period != NULL, NULL);
+
+  tiers_node = json_object_get_member (period, "tiers");
+  tiers = tiers_node && JSON_NODE_HOLDS_ARRAY (tiers_node) ? json_node_get_array (tiers_node) : NULL;
+  n = tiers ? json_array_get_length (tiers) : 0;
+
+  if (n == 0)
+    {
+      g_autofree char *money = aether_format_money (json_object_get_double_member_with_default (period, "rate", 0),
+                                                    currency);
+
+      /* Translators: a price per kilowatt-hour, e.g. "$0.22/kWh" */
+      return g_strdup_printf (_("%s/kWh"), money);
+    }
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *tier = json_array_get_object_element (tiers, i);
+      g_autofree char *money = NULL;
+      g_autofree char *piece = NULL;
+
+      if (tier == NULL)
+        continue;
+      money = aether_format_money (json_object_get_double_member_with_default (tier, "rate", 0), currency);
+      if (json_object_has_member (tier, "max_kwh"))
+        {
+          g_autofree char *limit = format_limit (json_object_get_double_member (tier, "max_kwh"));
+
+          piece = tiers_daily
+                  /* Translators: a tier's price and its limit, e.g. "$0.26/kWh up to 6.8 kWh a day" */
+                  ? g_strdup_printf (_("%s/kWh up to %s kWh a day"), money, limit)
+                  /* Translators: a tier's price and its limit, e.g. "$0.12/kWh up to 500 kWh" */
+                  : g_strdup_printf (_("%s/kWh up to %s kWh"), money, limit);
+        }
+      else
+        piece = g_strdup_printf (_("%s/kWh"), money);
+
+      if (i == 0)
+        g_string_append (text, piece);
+      else if (i + 1 == n)
+        g_string_append_printf (text, tier_per_line
+                                      /* Translators: the last tier, on a line of its own, e.g. "then $0.18/kWh" */
+                                      ? _("\nthen %s")
+                                      /* Translators: the last tier, after the others, e.g. ", then $0.18/kWh" */
+                                      : _(", then %s"), piece);
+      else
+        g_string_append_printf (text, tier_per_line ? "\n%s" : _(", %s"), piece);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
