@@ -17,7 +17,7 @@
 #include "config.h"
 
 #include "aether-rates.h"
-#include "aether-service.h"
+#include "aether-service-private.h"
 
 static void
 tariff_changed (AetherService *self)
@@ -29,6 +29,9 @@ tariff_changed (AetherService *self)
   aether_service_reload_tariff (self, &error);
   if (error != NULL)
     g_warning ("Could not reload the tariff: %s", error->message);
+  /* The Dashboard's rate in force changes the moment the edit is saved,
+   * not at the next housekeeping. */
+  _aether_service_update_rate_period (self);
   g_signal_emit_by_name (self, "tariff-changed");
 }
 

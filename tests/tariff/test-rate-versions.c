@@ -413,10 +413,26 @@ test_service_writes_emit_tariff_changed (Fixture       *f,
   g_assert_cmpuint (count, ==, 5);
   g_assert_cmpstr (aether_service_get_currency (service), ==, "USD");
 
+  /* The rate in force (the Dashboard's) follows an edit at once, not at
+   * the next housekeeping. */
+  {
+    g_autoptr(JsonNode) flat = stored (f, "flat-2026-12");
+    double rate = 0;
+
+    aether_hot_tier_get_rate_period (aether_service_get_hot_tier (service), &rate, NULL);
+    g_assert_cmpfloat_with_epsilon (rate, 0.31, 1e-9);
+    json_object_set_double_member (period (flat, 0), "rate", 0.29);
+    g_assert_true (aether_service_update_rate_schedule (service, flat, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count, ==, 6);
+    aether_hot_tier_get_rate_period (aether_service_get_hot_tier (service), &rate, NULL);
+    g_assert_cmpfloat_with_epsilon (rate, 0.29, 1e-9);
+  }
+
   /* A refused write changes nothing and says nothing changed. */
   g_assert_null (aether_service_remove_rate_schedule (service, "never-stored", &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
-  g_assert_cmpuint (count, ==, 5);
+  g_assert_cmpuint (count, ==, 6);
 
   g_assert_true (aether_service_stop (service, NULL));
 }
