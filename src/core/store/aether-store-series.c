@@ -1262,6 +1262,14 @@ aether_store_maintain (AetherStore          *self,
             return FALSE;
           break;
         }
+      /* And it may have added series since they were read: their samples
+       * would be skipped while the watermark moves past them. */
+      g_clear_pointer (&series, g_hash_table_unref);
+      if (!(series = load_series (db, error)))
+        {
+          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+          return FALSE;
+        }
       chunk_end = MIN (end, wm + CHUNK_S);
       if (!roll_raw_chunk (self, db, series, wm, chunk_end, stats, error) ||
           !set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
