@@ -61,6 +61,9 @@ fixture_teardown (Fixture       *f,
   g_autoptr(GDir) d = NULL;
   const char *name;
 
+  /* The read-back thread must be done with the file before it goes. */
+  while (f->service != NULL && aether_hot_tier_is_restoring (aether_service_get_hot_tier (f->service)))
+    g_main_context_iteration (NULL, TRUE);
   gtk_window_destroy (f->window);
   g_clear_object (&f->service);
   aether_clock_set_default (NULL);
