@@ -377,6 +377,8 @@ test_today_survives_restart (Fixture       *f,
   g_assert_cmpstr (aether_dashboard_page_get_today_text (f->page), ==, stored_text);
   g_assert_cmpstr (aether_dashboard_page_get_today_text (f->page), ==, raw_text);
   g_assert_cmpstr (aether_dashboard_page_get_today_caption (f->page), ==, so_far);
+  /* The demo tariff's peak starts at 16:00; the C locale reads a 24-hour clock. */
+  g_assert_cmpstr (aether_dashboard_page_get_rate_caption (f->page), ==, "Off peak until 16:00");
 
   /* The last hour is drawn again too, and the meter's next reading is "Now". */
   run_for (f, 15);
