@@ -831,6 +831,10 @@ aether_service_start (AetherService *self)
 {
   g_return_if_fail (AETHER_IS_SERVICE (self));
 
+  /* Today's totals and the last hour survive a restart. Before the first
+   * poll: the store is read for what came before now, in a thread, and
+   * readings from now on reach the hot tier live. */
+  aether_hot_tier_restore (self->hot, aether_store_get_path (self->store));
   aether_collector_start (self->collector);
   update_rate_period (self);
   _aether_service_watch_start (self->watch);

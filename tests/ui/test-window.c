@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "aether-application.h"
+#include "aether-ui-test-util.h"
 #include "aether-format.h"
 #include "aether-preferences-window.h"
 #include "aether-window.h"
@@ -99,86 +100,13 @@ find_visible_error (GtkWidget *widget)
   return NULL;
 }
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                gpointer       user_data)
-{
-  (*(guint *)user_data)++;
-}
-
-/* Lets GTK lay out and draw @window for a while, so that what we capture is
- * what a person would see: not a half-allocated first frame, nor a view
- * switcher caught in the middle of its cross-fade (libadwaita's transitions
- * last 200 ms). Disabling animations instead trips a GTK 4.8 allocation
- * warning in AdwViewSwitcherTitle. */
-static void
-wait_for_frames (GtkWidget *window)
-{
-  GdkFrameClock *clock;
-  guint painted = 0;
-  gulong handler;
-  gint64 give_up;
-  gint64 settled;
-
-  while (!gtk_widget_get_mapped (window))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (window);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (window);
-
-  settled = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((painted < 2 || g_get_monotonic_time () < settled) &&
-         g_get_monotonic_time () < give_up)
-    {
-      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_cmpuint (painted, >=, 2);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_test_get_dir (G_TEST_BUILT), "screenshots", NULL);
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_nonnull (texture);
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
-
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
-
 static AetherWindow *
 new_window (void)
 {
   AetherWindow *window = aether_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
 
   return window;
 }
@@ -244,14 +172,14 @@ test_window_switches_to_each_page_and_saves_png (void)
 
       /* Through the window's action, as Alt+1…5 do. */
       gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", expected_pages[i][0]);
-      wait_for_frames (GTK_WIDGET (window));
+      aether_ui_test_wait_for_frames (GTK_WIDGET (window));
 
       g_assert_cmpstr (aether_window_get_visible_page (window), ==, expected_pages[i][0]);
       child = adw_view_stack_get_visible_child (stack);
       g_assert_true (gtk_widget_get_mapped (child));
       g_assert_true (gtk_widget_get_child_visible (child));
 
-      save_screenshot (GTK_WIDGET (window), name);
+      aether_ui_test_save_screenshot (GTK_WIDGET (window), name);
     }
 
   destroy_window (window);
@@ -265,12 +193,12 @@ test_window_narrow_moves_switcher_to_bottom (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frames (GTK_WIDGET (window));
-  wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
 
   bar = ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
   g_assert_true (adw_view_switcher_bar_get_reveal (bar));
-  save_screenshot (GTK_WIDGET (window), "window-narrow");
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-narrow");
 
   destroy_window (window);
 }
@@ -287,8 +215,8 @@ test_demo_home_fills_the_devices_page (void)
   g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, 0);
 
   aether_window_set_visible_page (window, "devices");
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-devices-empty");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-devices-empty");
 
   /* The empty state's button. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "demo-home", NULL);
@@ -301,8 +229,8 @@ test_demo_home_fills_the_devices_page (void)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
   g_assert_cmpuint (aether_collector_get_n_polls (aether_service_get_collector (service)), >=, 13);
 
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-devices-demo");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-devices-demo");
 
   /* The dashboard shows the whole-home meter's power and who uses most. */
   {
@@ -314,7 +242,7 @@ test_demo_home_fills_the_devices_page (void)
     g_assert_cmpstr (aether_dashboard_page_get_now_text (dashboard), !=, "—");
     g_assert_true (g_str_has_suffix (aether_dashboard_page_get_now_text (dashboard), "W"));
     g_assert_cmpuint (aether_dashboard_page_get_n_top_rows (dashboard), >, 0);
-    g_assert_nonnull (find_by_text (GTK_WIDGET (dashboard), GTK_TYPE_LABEL, "label", "From 1 energy meter"));
+    g_assert_nonnull (find_by_text (GTK_WIDGET (dashboard), GTK_TYPE_LABEL, "label", "Mains meter"));
     /* The chart is an image with a name for screen readers. */
     {
       GtkWidget *chart = find_descendant (GTK_WIDGET (dashboard), AETHER_TYPE_POWER_CHART);
@@ -322,8 +250,8 @@ test_demo_home_fills_the_devices_page (void)
       gtk_test_accessible_assert_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG);
       gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, "Power over the last hour");
     }
-    wait_for_frames (GTK_WIDGET (window));
-    save_screenshot (GTK_WIDGET (window), "window-dashboard-demo");
+    aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+    aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-dashboard-demo");
   }
 
   destroy_window (window);
@@ -432,7 +360,7 @@ test_preferences_window_binds_background_setting (void)
   GtkSwitch *toggle;
 
   gtk_window_present (GTK_WINDOW (prefs));
-  wait_for_frames (GTK_WIDGET (prefs));
+  aether_ui_test_wait_for_frames (GTK_WIDGET (prefs));
 
   toggle = GTK_SWITCH (find_descendant (GTK_WIDGET (prefs), GTK_TYPE_SWITCH));
   g_assert_false (gtk_switch_get_active (toggle));
@@ -441,8 +369,8 @@ test_preferences_window_binds_background_setting (void)
   gtk_switch_set_active (toggle, FALSE);
   g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
 
-  wait_for_frames (GTK_WIDGET (prefs));
-  save_screenshot (GTK_WIDGET (prefs), "preferences");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (prefs));
+  aether_ui_test_save_screenshot (GTK_WIDGET (prefs), "preferences");
   destroy_window (prefs);
 }
 
@@ -457,8 +385,8 @@ test_about_and_shortcuts_windows_open (void)
   overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (overlay);
   gtk_window_present (overlay);
-  wait_for_frames (GTK_WIDGET (overlay));
-  save_screenshot (GTK_WIDGET (overlay), "shortcuts");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (overlay));
+  aether_ui_test_save_screenshot (GTK_WIDGET (overlay), "shortcuts");
   gtk_window_close (overlay);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
@@ -472,8 +400,8 @@ test_about_and_shortcuts_windows_open (void)
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
-  wait_for_frames (about);
-  save_screenshot (about, "about");
+  aether_ui_test_wait_for_frames (about);
+  aether_ui_test_save_screenshot (about, "about");
 
   destroy_window (about);
   destroy_window (window);
@@ -594,8 +522,8 @@ test_add_device_window_adds_a_tasmota (void)
   error_label = find_visible_error (GTK_WIDGET (add_window));
   g_assert_nonnull (error_label);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "cannot be reached"));
-  wait_for_frames (GTK_WIDGET (add_window));
-  save_screenshot (GTK_WIDGET (add_window), "add-device-error");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (add_window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (add_window), "add-device-error");
 
   /* The right one: probed, stored, listed, and the window gone. */
   set_row_text (GTK_WIDGET (add_window), "Address", address);
@@ -611,8 +539,8 @@ test_add_device_window_adds_a_tasmota (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (device), "location"),
                                                   "room"), ==, "kitchen");
   g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, rows_before + 1);
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-devices-added");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-devices-added");
 
   /* Its row opens it: renamed and moved, the registry follows. */
   {
@@ -623,8 +551,8 @@ test_add_device_window_adds_a_tasmota (void)
     g_assert_nonnull (find_by_text (GTK_WIDGET (edit), ADW_TYPE_ACTION_ROW, "subtitle", "socket-1"));
     set_row_text (GTK_WIDGET (edit), "_Name", "Espresso Machine");
     set_row_text (GTK_WIDGET (edit), "_Room", "Dining Room");
-    wait_for_frames (GTK_WIDGET (edit));
-    save_screenshot (GTK_WIDGET (edit), "device");
+    aether_ui_test_wait_for_frames (GTK_WIDGET (edit));
+    aether_ui_test_save_screenshot (GTK_WIDGET (edit), "device");
     g_signal_emit_by_name (find_by_text (GTK_WIDGET (edit), GTK_TYPE_BUTTON, "label", "_Save"), "clicked");
     renamed = aether_store_get_device (store, "coffee-maker", NULL);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (renamed), "name"), ==, "Espresso Machine");
@@ -654,8 +582,8 @@ test_add_device_window_looks_right (void)
   while (aether_add_device_window_is_searching (add_window) && g_get_monotonic_time () < give_up)
     g_main_context_iteration (NULL, TRUE);
   select_kind (GTK_WIDGET (add_window), "TP-Link Kasa");
-  wait_for_frames (GTK_WIDGET (add_window));
-  save_screenshot (GTK_WIDGET (add_window), "add-device");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (add_window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (add_window), "add-device");
 
   /* Escape closes it, as any dialog. */
   gtk_widget_activate_action (GTK_WIDGET (add_window), "window.close", NULL);
@@ -723,15 +651,15 @@ test_history_shows_a_stored_day (void)
     g_assert_cmpstr (aether_history_page_get_total_text (history), ==, text);
   }
   g_assert_nonnull (find_by_text (GTK_WIDGET (history), ADW_TYPE_ACTION_ROW, "title", "Heat Pump"));
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-history-day");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-history-day");
 
   /* The year around it, from the coarser tiers. */
   aether_history_page_show (history, "year", yesterday);
   wait_for_history (history);
   g_assert_true (aether_history_page_has_data (history));
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-history-year");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-history-year");
 
   /* A day with nothing stored says so. */
   {
@@ -772,8 +700,8 @@ test_rates_page_shows_and_imports (void)
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_ROLE_IMG);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "The rate periods of each hour of the week");
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-rates-sample");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-sample");
 
   /* A price corrected in place: stored under the same id, shown at once. */
   {
@@ -824,8 +752,8 @@ test_rates_page_shows_and_imports (void)
   g_test_message ("%s", message);
   g_assert_true (g_str_has_prefix (message, "Imported “"));
   g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), >=, 1);
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-rates-imported");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-imported");
 
   g_unlink (broken_path);
   g_rmdir (dir);
@@ -926,16 +854,16 @@ test_rates_page_keeps_versions_and_undoes (void)
   g_assert_cmpstr (aether_service_get_currency (service), ==, "USD");
   g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.20/kWh"));
   g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.31/kWh"));
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-rates-two-versions");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-two-versions");
 
   /* Removed by the person, and back with Undo: the same id, the same JSON. */
   toast = g_object_ref (aether_rates_page_remove_schedule (rates, "flat-this-month", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 1);
   g_assert_null (aether_service_get_currency (service));
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-rates-removed");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-removed");
   g_signal_emit_by_name (toast, "button-clicked");
   g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
   g_clear_pointer (&newer_after, g_free);
@@ -959,8 +887,8 @@ test_rates_page_keeps_versions_and_undoes (void)
   g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label",
                                   "$0.26/kWh up to 6.8 kWh a day\n$0.33/kWh up to 27.2 kWh a day\nthen $0.41/kWh"));
   g_assert_null (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.00/kWh"));
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-rates-tiered");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-tiered");
 
   /* Undo puts it all back as it was: the sample until the day before the
    * 1st, the newer version byte for byte. */
@@ -1031,8 +959,8 @@ test_alerts_page_makes_and_removes_an_alert (void)
   set_row_text (GTK_WIDGET (alert_window), "For at Least (_Minutes)", "2");
   gtk_switch_set_active (GTK_SWITCH (find_descendant (GTK_WIDGET (alert_window), GTK_TYPE_SWITCH)), TRUE);
   g_assert_true (gtk_widget_get_sensitive (create));
-  wait_for_frames (GTK_WIDGET (alert_window));
-  save_screenshot (GTK_WIDGET (alert_window), "new-alert");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (alert_window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (alert_window), "new-alert");
 
   g_signal_emit_by_name (create, "clicked");
   while (g_main_context_iteration (NULL, FALSE))
@@ -1051,8 +979,8 @@ test_alerts_page_makes_and_removes_an_alert (void)
                    "demo-tv");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rule, "conditions"), "duration_seconds"), ==, 120);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rule, "actions")), ==, 2);
-  wait_for_frames (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "window-alerts-list");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-alerts-list");
 
   aether_alerts_page_remove_alert (alerts, json_object_get_string_member (rule, "alert_id"));
   g_assert_cmpuint (aether_alerts_page_get_n_alerts (alerts), ==, before);

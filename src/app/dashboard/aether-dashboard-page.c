@@ -10,17 +10,24 @@
  * using most. Everything comes from the hot tier (memory, never the
  * database) and is refreshed every two seconds while the page is shown.
  *
- * What "the home" is: the energy meters (a whole-home meter, a Shelly EM on
- * the mains) when there are any, since they already see every appliance;
- * otherwise the sum of the devices. Adding the plugs to a meter that
- * already measures them would count them twice. */
+ * What "the home" is comes from AetherHome (src/core/model/aether-home.h):
+ * the energy meters when there are any, else the sum of the devices. The
+ * caption under "Now" says which, since the plugs listed beside it are then
+ * not part of the figure. The registry is read once per change of devices
+ * (aether_dashboard_page_reload()), never on the two-second tick.
+ *
+ * On first readings the home figure waits until every device it sums has
+ * reported (or is known to be offline): a partial sum would disagree with
+ * the devices listed under "Using Most Now". */
 
 #define G_LOG_DOMAIN "aether-dashboard-page"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <langinfo.h>
 #include <math.h>
+#include <string.h>
 
 #include "aether-dashboard-page.h"
 #include "aether-format.h"
@@ -51,24 +58,75 @@ struct _AetherDashboardPage
 
   /* Owned */
   AetherService       *service;
-  GPtrArray           *devices;     /* JsonObject, the registry */
+  AetherHome          *home;        /* the registry, read when devices change */
+  GPtrArray           *devices;     /* JsonObject, the registry, in order */
+  GSettings           *interface;   /* GNOME's clock format, when installed */
   GPtrArray           *top_rows;    /* owned by top_group */
   guint                refresh_id;
+  gulong               restored_id;
 };
 
 G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
 
+static gint64
+now_us (AetherDashboardPage *self)
+{
+  /* The service's clock, which tests drive by hand. */
+  return aether_clock_now_us (aether_store_get_clock (aether_service_get_store (self->service)));
+}
+
 static gboolean
 current_power (AetherDashboardPage *self,
-               JsonObject          *device,
-               gint64               now_us,
+               const char          *device_id,
+               gint64               now,
                double              *watts)
 {
   gint64 time_us = 0;
 
-  return aether_hot_tier_get_current (aether_service_get_hot_tier (self->service),
-                                      json_object_get_string_member (device, "device_id"), "power", watts, &time_us) &&
-         now_us - time_us < STALE_US;
+  return aether_hot_tier_get_current (aether_service_get_hot_tier (self->service), device_id, "power", watts,
+                                      &time_us) &&
+         now - time_us < STALE_US;
+}
+
+/* A device that has not reported since the service started, and is not
+ * known to be offline: its first reading is still to come. */
+static gboolean
+is_waiting (AetherDashboardPage *self,
+            const char          *device_id,
+            gint64               now)
+{
+  AetherHotTier *hot = aether_service_get_hot_tier (self->service);
+  gboolean online = FALSE;
+  double watts;
+
+  if (current_power (self, device_id, now, &watts))
+    return FALSE;
+  return !aether_hot_tier_get_device_status (hot, device_id, &online, NULL, NULL) || online;
+}
+
+/* A time of day as the person reads clocks: GNOME's clock format when the
+ * desktop has one, else the locale's. */
+static char *
+format_time_of_day (AetherDashboardPage *self,
+                    GDateTime           *time)
+{
+  gboolean twelve_hour;
+
+  if (self->interface != NULL)
+    {
+      g_autofree char *format = g_settings_get_string (self->interface, "clock-format");
+
+      twelve_hour = g_strcmp0 (format, "12h") == 0;
+    }
+  else
+    {
+      const char *t_fmt = nl_langinfo (T_FMT);
+
+      twelve_hour = strstr (t_fmt, "%p") != NULL || strstr (t_fmt, "%r") != NULL || strstr (t_fmt, "%I") != NULL;
+    }
+
+  /* Translators: a time of day on a 12-hour clock, see g_date_time_format() */
+  return g_date_time_format (time, twelve_hour ? _("%-l:%M %p") : _("%H:%M"));
 }
 
 /* The last hour in minute buckets: each device's average in each minute,
@@ -76,21 +134,19 @@ current_power (AetherDashboardPage *self,
 static void
 update_chart (AetherDashboardPage *self,
               GPtrArray           *members,
-              gint64               now_us)
+              gint64               now)
 {
   double total[CHART_BUCKETS];
   gboolean any[CHART_BUCKETS] = { FALSE };
-  gint64 start_us = now_us - (gint64)CHART_BUCKETS * BUCKET_SECONDS * G_USEC_PER_SEC;
+  gint64 start_us = now - (gint64)CHART_BUCKETS * BUCKET_SECONDS * G_USEC_PER_SEC;
 
   for (guint b = 0; b < CHART_BUCKETS; b++)
     total[b] = 0;
 
   for (guint i = 0; i < members->len; i++)
     {
-      JsonObject *device = g_ptr_array_index (members, i);
       g_autoptr(GArray) points = aether_hot_tier_get_last_hour (aether_service_get_hot_tier (self->service),
-                                                                json_object_get_string_member (device, "device_id"),
-                                                                "power");
+                                                                g_ptr_array_index (members, i), "power");
       double sum[CHART_BUCKETS] = { 0 };
       guint count[CHART_BUCKETS] = { 0 };
       double last = NAN;
@@ -143,27 +199,43 @@ compare_using (gconstpointer a,
 
 static void
 update_top (AetherDashboardPage *self,
-            gint64               now_us)
+            gint64               now)
 {
   g_autoptr(GArray) using = g_array_new (FALSE, FALSE, sizeof (Using));
+  g_autofree char *waiting_text = NULL;
   double most = 0;
+  guint waiting = 0;
 
   for (guint i = 0; i < self->top_rows->len; i++)
     adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, i));
   g_ptr_array_set_size (self->top_rows, 0);
 
+  /* Appliances, not the meters that see them all. */
   for (guint i = 0; i < self->devices->len; i++)
     {
       Using u = { g_ptr_array_index (self->devices, i), 0 };
+      const char *id = json_object_get_string_member (u.device, "device_id");
 
-      if (!aether_device_is_energy_meter (u.device) && current_power (self, u.device, now_us, &u.watts) && u.watts >= 0.5)
-        g_array_append_val (using, u);
+      if (aether_device_is_energy_meter (u.device))
+        continue;
+      if (current_power (self, id, now, &u.watts))
+        {
+          if (u.watts >= 0.5)
+            g_array_append_val (using, u);
+        }
+      else if (is_waiting (self, id, now))
+        waiting++;
     }
   g_array_sort (using, compare_using);
   if (using->len > 0)
     most = g_array_index (using, Using, 0).watts;
 
+  /* "Nothing is drawing power" only once every device could say so. */
+  if (waiting > 0)
+    waiting_text = g_strdup_printf (ngettext ("%u device has not reported yet.",
+                                              "%u devices have not reported yet.", waiting), waiting);
   adw_preferences_group_set_description (self->top_group,
+                                         waiting_text ? waiting_text :
                                          using->len == 0 ? _("Nothing is drawing power right now.") : NULL);
 
   for (guint i = 0; i < MIN (using->len, TOP_DEVICES); i++)
@@ -205,7 +277,7 @@ update_rate (AetherDashboardPage *self)
     if (next_us > 0)
       {
         g_autoptr(GDateTime) next = g_date_time_new_from_unix_local (next_us / G_USEC_PER_SEC);
-        g_autofree char *clock = g_date_time_format (next, "%H:%M");
+        g_autofree char *clock = format_time_of_day (self, next);
 
         /* Translators: a rate period's name, then the time it ends */
         caption = g_strdup_printf (_("%s until %s"), pretty, clock);
@@ -216,36 +288,73 @@ update_rate (AetherDashboardPage *self)
   }
 }
 
+/* What the figure under "Now" is made of, in words. */
+static char *
+now_caption (AetherDashboardPage *self,
+             GPtrArray           *members,
+             guint                n_now,
+             guint                n_waiting)
+{
+  g_autofree char *sum = NULL;
+  guint n_offline = members->len - n_now - n_waiting;
+
+  /* The devices listed below may have reported already: say whose
+   * reading the home figure waits for. */
+  if (n_waiting > 0 && aether_home_is_metered (self->home))
+    return members->len == 1 ? g_strdup (_("Waiting for the mains meter"))
+                             : g_strdup_printf (ngettext ("Waiting for %u mains meter",
+                                                          "Waiting for %u mains meters", n_waiting), n_waiting);
+  if (n_waiting > 0)
+    {
+      if (n_now == 0 && n_waiting == members->len)
+        return g_strdup (_("Waiting for the first readings"));
+      return g_strdup_printf (ngettext ("Waiting for %u device", "Waiting for %u devices", n_waiting), n_waiting);
+    }
+  if (n_now == 0)
+    return g_strdup (aether_home_is_metered (self->home) ? _("The mains meter is offline") : _("Every device is offline"));
+
+  if (aether_home_is_metered (self->home))
+    sum = members->len == 1 ? g_strdup (_("Mains meter"))
+                            : g_strdup_printf (ngettext ("Sum of %u mains meter", "Sum of %u mains meters", n_now), n_now);
+  else
+    sum = g_strdup_printf (ngettext ("Sum of %u device", "Sum of %u devices", n_now), n_now);
+
+  if (n_offline == 0)
+    return g_steal_pointer (&sum);
+  {
+    g_autofree char *offline = g_strdup_printf (ngettext ("%u offline", "%u offline", n_offline), n_offline);
+
+    /* Translators: what the home figure sums, then how many are left out, e.g. "Sum of 11 devices, 1 offline" */
+    return g_strdup_printf (_("%s, %s"), sum, offline);
+  }
+}
+
 static gboolean
 refresh (gpointer user_data)
 {
   AetherDashboardPage *self = user_data;
   AetherHotTier *hot = aether_service_get_hot_tier (self->service);
-  g_autoptr(GPtrArray) members = g_ptr_array_new ();
-  gint64 now_us = g_get_real_time ();
+  GPtrArray *members = aether_home_get_members (self->home);
+  gint64 now = now_us (self);
   double now_w = 0, today_wh = 0, today_cost = 0;
-  guint n_now = 0, n_meters = 0;
+  guint n_now = 0, n_waiting = 0;
   /* Without a tariff the hot tier's costs are zeros, not prices. */
   gboolean priced = aether_hot_tier_get_rate_period (hot, NULL, NULL) != NULL;
-
-  for (guint i = 0; i < self->devices->len; i++)
-    if (aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
-      n_meters++;
-  for (guint i = 0; i < self->devices->len; i++)
-    if (n_meters == 0 || aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
-      g_ptr_array_add (members, g_ptr_array_index (self->devices, i));
+  gboolean restoring = aether_hot_tier_is_restoring (hot);
 
   for (guint i = 0; i < members->len; i++)
     {
-      JsonObject *device = g_ptr_array_index (members, i);
+      const char *id = g_ptr_array_index (members, i);
       double watts, wh = 0, cost = NAN;
 
-      if (current_power (self, device, now_us, &watts))
+      if (current_power (self, id, now, &watts))
         {
           now_w += watts;
           n_now++;
         }
-      if (aether_hot_tier_get_today (hot, json_object_get_string_member (device, "device_id"), &wh, &cost))
+      else if (is_waiting (self, id, now))
+        n_waiting++;
+      if (aether_hot_tier_get_today (hot, id, &wh, &cost))
         {
           today_wh += wh;
           if (!isnan (cost))
@@ -256,19 +365,16 @@ refresh (gpointer user_data)
   {
     g_autofree char *power = aether_format_power (now_w);
     g_autofree char *energy = aether_format_energy (today_wh);
-    g_autofree char *caption = NULL;
+    g_autofree char *caption = now_caption (self, members, n_now, n_waiting);
 
-    gtk_label_set_text (self->now_value, n_now > 0 ? power : "—");
-    if (n_now == 0)
-      caption = g_strdup (_("Waiting for the first readings"));
-    else if (n_meters > 0)
-      caption = g_strdup_printf (ngettext ("From %u energy meter", "From %u energy meters", n_meters), n_meters);
-    else
-      caption = g_strdup_printf (ngettext ("Across %u device", "Across %u devices", n_now), n_now);
+    gtk_label_set_text (self->now_value, n_now > 0 && n_waiting == 0 ? power : "—");
     gtk_label_set_text (self->now_caption, caption);
 
-    gtk_label_set_text (self->today_value, energy);
-    if (priced)
+    /* Until the store is read back, today's figure would start from zero. */
+    gtk_label_set_text (self->today_value, restoring ? "—" : energy);
+    if (restoring)
+      gtk_label_set_text (self->today_caption, _("Reading today’s total…"));
+    else if (priced)
       {
         g_autofree char *money = aether_format_money (today_cost, aether_service_get_currency (self->service));
         /* Translators: the cost of today's energy so far */
@@ -281,8 +387,8 @@ refresh (gpointer user_data)
   }
 
   update_rate (self);
-  update_chart (self, members, now_us);
-  update_top (self, now_us);
+  update_chart (self, members, now);
+  update_top (self, now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -290,7 +396,7 @@ refresh (gpointer user_data)
 static void
 start_refreshing (AetherDashboardPage *self)
 {
-  if (self->refresh_id != 0 || self->service == NULL || self->devices->len == 0)
+  if (self->refresh_id != 0 || self->service == NULL || self->home == NULL || self->devices->len == 0)
     return;
   refresh (self);
   self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh, self);
@@ -316,9 +422,13 @@ aether_dashboard_page_reload (AetherDashboardPage *self)
   g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
 
   g_ptr_array_set_size (self->devices, 0);
+  g_clear_pointer (&self->home, aether_home_unref);
   if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
-    for (guint i = 0; i < devices->len; i++)
-      g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+    {
+      self->home = aether_home_new (devices);
+      for (guint i = 0; i < devices->len; i++)
+        g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+    }
 
   gtk_stack_set_visible_child_name (self->stack, self->devices->len > 0 ? "live" : "empty");
   stop_refreshing (self);
@@ -337,7 +447,7 @@ aether_dashboard_page_refresh (AetherDashboardPage *self)
 {
   g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
 
-  if (self->service != NULL && self->devices->len > 0)
+  if (self->service != NULL && self->home != NULL && self->devices->len > 0)
     refresh (self);
 }
 
@@ -352,7 +462,14 @@ aether_dashboard_page_set_service (AetherDashboardPage *self,
 {
   g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
 
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
   g_set_object (&self->service, service);
+  /* Today's figure as soon as the store was read back, not at the next tick. */
+  if (service != NULL)
+    self->restored_id = g_signal_connect_object (aether_service_get_hot_tier (service), "restored",
+                                                 G_CALLBACK (aether_dashboard_page_refresh), self,
+                                                 G_CONNECT_SWAPPED);
   aether_dashboard_page_reload (self);
 }
 
@@ -370,6 +487,47 @@ aether_dashboard_page_get_now_text (AetherDashboardPage *self)
   g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
 
   return gtk_label_get_text (self->now_value);
+}
+
+/* For tests: what a person reads on the page. */
+const char *
+aether_dashboard_page_get_now_caption (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->now_caption);
+}
+
+const char *
+aether_dashboard_page_get_today_text (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->today_value);
+}
+
+const char *
+aether_dashboard_page_get_today_caption (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->today_caption);
+}
+
+const char *
+aether_dashboard_page_get_top_description (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return adw_preferences_group_get_description (self->top_group);
+}
+
+const char *
+aether_dashboard_page_get_rate_caption (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->rate_caption);
 }
 
 static void
@@ -392,7 +550,11 @@ aether_dashboard_page_dispose (GObject *object)
   AetherDashboardPage *self = (AetherDashboardPage *)object;
 
   stop_refreshing (self);
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
   g_clear_object (&self->service);
+  g_clear_object (&self->interface);
+  g_clear_pointer (&self->home, aether_home_unref);
 
   G_OBJECT_CLASS (aether_dashboard_page_parent_class)->dispose (object);
 }
@@ -435,8 +597,16 @@ aether_dashboard_page_class_init (AetherDashboardPageClass *klass)
 static void
 aether_dashboard_page_init (AetherDashboardPage *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
   self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   self->top_rows = g_ptr_array_new ();
+
+  if (source != NULL &&
+      (schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE)) != NULL &&
+      g_settings_schema_has_key (schema, "clock-format"))
+    self->interface = g_settings_new ("org.gnome.desktop.interface");
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -23,5 +23,10 @@ void        aether_dashboard_page_reload          (AetherDashboardPage *self);
 void        aether_dashboard_page_refresh         (AetherDashboardPage *self);
 guint       aether_dashboard_page_get_n_top_rows  (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_now_text    (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_now_caption (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_today_text  (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_today_caption (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_top_description (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_rate_caption (AetherDashboardPage *self);
 
 G_END_DECLS

@@ -15,7 +15,14 @@
  * Energy arrives as the collector's monotonic `energy` reading, so today's
  * energy is the sum of its deltas; each delta is priced at its time when a
  * pricer is set. Points are kept as a float and a 32-bit second offset, so
- * an hour of 1 s readings is 28 KB a series. */
+ * an hour of 1 s readings is 28 KB a series.
+ *
+ * When the service starts, the hot tier is rebuilt from the store
+ * (aether_hot_tier_restore()): a thread with its own read connection reads
+ * what was stored before the moment of the call, while readings from then
+ * on arrive live; the two meet on the main loop, where the first live
+ * reading of each device is bridged to the last stored one, so nothing is
+ * lost or counted twice. */
 
 #define G_LOG_DOMAIN "aether-hot-tier"
 
@@ -24,6 +31,7 @@
 #include <string.h>
 
 #include "aether-hot-tier.h"
+#include "aether-store-private.h"
 
 #define FRESH_US     (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 #define HOUR_US      (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
@@ -51,8 +59,13 @@ typedef struct
   gint64   day_start_us;
   double   energy_wh;
   double   cost;
+  gboolean have_energy;
   double   last_counter;
+  gint64   last_counter_us;
   gboolean have_counter;
+  gboolean counter_from_store;
+  double   first_counter;     /* the first live reading, for the bridge */
+  gint64   first_counter_us;
   gboolean online;
   gint64   last_seen_us;
   guint    error_count;
@@ -72,7 +85,18 @@ struct _AetherHotTier
   char         *rate_period;
   double        rate_per_kwh;
   gint64        next_change_us;
+
+  /* State */
+  guint         restore_started : 1;
+  guint         restoring : 1;
 };
+
+enum {
+  RESTORED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void sink_iface_init (AetherReadingSinkInterface *iface);
 
@@ -187,6 +211,32 @@ ensure_device (AetherHotTier *self,
   return device;
 }
 
+/* The store's rule (aether-store-series.c, energy_step): a counter that
+ * went back was reset, and counts from zero. */
+static double
+counter_delta (double previous,
+               double value)
+{
+  double delta = value - previous;
+
+  return delta < 0 ? MAX (value, 0.0) : delta;
+}
+
+static double
+price_delta (AetherHotTier *self,
+             const char    *device_id,
+             gint64         time_us,
+             double         delta_wh)
+{
+  AetherPrice price;
+  gint64 t = time_us / G_USEC_PER_SEC;
+
+  if (self->pricer != NULL && delta_wh > 0 &&
+      aether_pricer_price_energy (self->pricer, device_id, t - 1, t, delta_wh / 1000.0, &price, NULL))
+    return price.cost;
+  return 0;
+}
+
 static void
 hot_tier_push (AetherReadingSink   *sink,
                const AetherReading *reading)
@@ -213,25 +263,28 @@ hot_tier_push (AetherReadingSink   *sink,
           device->energy_wh = 0;
           device->cost = 0;
         }
+      device->have_energy = TRUE;
 
-      if (device->have_counter && reading->value >= device->last_counter)
+      /* A stored reading more than an hour old is beyond what maintenance
+       * looks back to, so the store does not count the gap either. */
+      if (device->have_counter &&
+          (!device->counter_from_store || reading->timestamp_us - device->last_counter_us <= HOUR_US))
         {
-          double delta = reading->value - device->last_counter;
+          double delta = counter_delta (device->last_counter, reading->value);
 
           device->energy_wh += delta;
-          if (self->pricer != NULL && delta > 0)
-            {
-              AetherPrice price;
-              gint64 t = reading->timestamp_us / G_USEC_PER_SEC;
-
-              if (aether_pricer_price_energy (self->pricer, reading->device_id, t - 1, t,
-                                              delta / 1000.0, &price, NULL))
-                device->cost += price.cost;
-            }
+          device->cost += price_delta (self, reading->device_id, reading->timestamp_us, delta);
+        }
+      else if (!device->have_counter)
+        {
+          device->first_counter = reading->value;
+          device->first_counter_us = reading->timestamp_us;
         }
 
       device->last_counter = reading->value;
+      device->last_counter_us = reading->timestamp_us;
       device->have_counter = TRUE;
+      device->counter_from_store = FALSE;
     }
 }
 
@@ -260,6 +313,14 @@ static void
 aether_hot_tier_class_init (AetherHotTierClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = aether_hot_tier_finalize;
+
+  /**
+   * AetherHotTier::restored:
+   *
+   * Today's totals and the last hour were read back from the store.
+   */
+  signals[RESTORED] = g_signal_new ("restored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -420,7 +481,7 @@ aether_hot_tier_get_today (AetherHotTier *self,
   g_return_val_if_fail (AETHER_IS_HOT_TIER (self), FALSE);
 
   device = g_hash_table_lookup (self->devices, device_id);
-  if (device == NULL || !device->have_counter ||
+  if (device == NULL || !device->have_energy ||
       device->day_start_us != local_day_start_us (self, aether_clock_now_us (self->clock)))
     return FALSE;
 
@@ -509,4 +570,225 @@ aether_hot_tier_get_rate_period (AetherHotTier *self,
   if (rate_per_kwh) *rate_per_kwh = self->rate_per_kwh;
   if (next_change_us) *next_change_us = self->next_change_us;
   return self->rate_period;
+}
+
+/* ---- Rebuilt from the store at start ----------------------------------- */
+
+typedef struct
+{
+  char        *db_path;
+  AetherClock *clock;
+  gint64       day_start_us;
+  gint64       until_us;
+} RestoreData;
+
+static void
+restore_data_free (gpointer data)
+{
+  RestoreData *rd = data;
+
+  g_free (rd->db_path);
+  g_clear_object (&rd->clock);
+  g_free (rd);
+}
+
+static void
+restore_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RestoreData *rd = task_data;
+  g_autoptr(AetherStore) reader = NULL;
+  AetherHotSeed *seed;
+  GError *error = NULL;
+
+  if (!(reader = _aether_store_open_reader (rd->db_path, rd->clock, &error)) ||
+      !(seed = _aether_store_read_hot_seed (reader, rd->day_start_us, rd->until_us, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, seed, (GDestroyNotify)_aether_hot_seed_free);
+}
+
+/* The stored points go before the live ones; a live point wins over a
+ * stored one at the same time or later. */
+static void
+apply_series_seed (AetherHotTier       *self,
+                   AetherHotSeriesSeed *seed,
+                   gint64               now_us)
+{
+  g_autofree char *key = series_key (seed->device_id, seed->metric_type);
+  Series *series = g_hash_table_lookup (self->series, key);
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (AetherHotPoint));
+  gint64 first_live_us = G_MAXINT64;
+
+  if (seed->points->len == 0)
+    return;
+
+  if (series == NULL)
+    {
+      series = g_new0 (Series, 1);
+      g_hash_table_insert (self->series, g_steal_pointer (&key), series);
+    }
+
+  for (guint i = 0; i < series->len; i++)
+    {
+      Point *p = point_at (series, i);
+      AetherHotPoint point = { series->base_us + p->offset_ms * (gint64)1000, p->value };
+
+      g_array_append_val (live, point);
+    }
+  if (live->len > 0)
+    first_live_us = g_array_index (live, AetherHotPoint, 0).time_us;
+
+  series->len = 0;
+  for (guint i = 0; i < seed->points->len; i++)
+    {
+      AetherHotPoint *p = &g_array_index (seed->points, AetherHotPoint, i);
+
+      if (p->time_us >= first_live_us)
+        break;
+      if (p->time_us >= now_us - HOUR_US)
+        series_append (series, p->time_us, p->value);
+    }
+  for (guint i = 0; i < live->len; i++)
+    series_append (series, g_array_index (live, AetherHotPoint, i).time_us,
+                   g_array_index (live, AetherHotPoint, i).value);
+}
+
+static void
+apply_device_seed (AetherHotTier       *self,
+                   AetherHotSeed       *seed,
+                   AetherHotDeviceSeed *stored)
+{
+  Device *device = ensure_device (self, stored->device_id);
+  double wh = stored->rolled_wh;
+  double cost = stored->rolled_cost;
+
+  /* The readings after the watermark, by the live rule. */
+  for (guint i = 1; i < stored->counter->len; i++)
+    {
+      AetherHotPoint *a = &g_array_index (stored->counter, AetherHotPoint, i - 1);
+      AetherHotPoint *b = &g_array_index (stored->counter, AetherHotPoint, i);
+      double delta;
+
+      if (b->time_us <= a->time_us || b->time_us < seed->day_start_us)
+        continue;
+      delta = counter_delta (a->value, b->value);
+      wh += delta;
+      cost += price_delta (self, stored->device_id, b->time_us, delta);
+    }
+
+  if (device->have_counter)
+    {
+      /* Live readings came first: midnight may even have passed meanwhile. */
+      if (device->day_start_us != seed->day_start_us)
+        return;
+      /* The delta from the last stored reading to the first live one. */
+      if (stored->have_last && device->first_counter_us > stored->last_us &&
+          device->first_counter_us - stored->last_us <= HOUR_US)
+        {
+          double delta = counter_delta (stored->last_value, device->first_counter);
+
+          wh += delta;
+          cost += price_delta (self, stored->device_id, device->first_counter_us, delta);
+        }
+      device->energy_wh += wh;
+      device->cost += cost;
+      device->have_energy = TRUE;
+      return;
+    }
+
+  device->day_start_us = seed->day_start_us;
+  device->energy_wh = wh;
+  device->cost = cost;
+  device->have_energy = TRUE;
+  if (stored->have_last)
+    {
+      device->last_counter = stored->last_value;
+      device->last_counter_us = stored->last_us;
+      device->have_counter = TRUE;
+      device->counter_from_store = TRUE;
+    }
+}
+
+static void
+restore_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AetherHotTier *self = AETHER_HOT_TIER (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherHotSeed) seed = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->restoring = FALSE;
+
+  if (seed == NULL)
+    {
+      g_warning ("Today’s totals could not be read back, so they count from now: %s", error->message);
+      g_signal_emit (self, signals[RESTORED], 0);
+      return;
+    }
+
+  for (guint i = 0; i < seed->devices->len; i++)
+    apply_device_seed (self, seed, g_ptr_array_index (seed->devices, i));
+  for (guint i = 0; i < seed->series->len; i++)
+    apply_series_seed (self, g_ptr_array_index (seed->series, i), aether_clock_now_us (self->clock));
+
+  g_signal_emit (self, signals[RESTORED], 0);
+}
+
+/**
+ * aether_hot_tier_restore:
+ * @self: a hot tier
+ * @db_path: the database the service stores readings in
+ *
+ * Rebuilds today's energy and cost per device and the last hour of every
+ * series from what the store holds from before now, in a thread with its
+ * own read connection; readings pushed meanwhile are merged, not lost.
+ * Call it before the collector starts. Only the first call does anything;
+ * #AetherHotTier::restored is emitted when it is done.
+ */
+void
+aether_hot_tier_restore (AetherHotTier *self,
+                         const char    *db_path)
+{
+  g_autoptr(GTask) task = NULL;
+  RestoreData *rd;
+
+  g_return_if_fail (AETHER_IS_HOT_TIER (self));
+  g_return_if_fail (db_path != NULL);
+
+  if (self->restore_started)
+    return;
+  self->restore_started = TRUE;
+  self->restoring = TRUE;
+
+  rd = g_new0 (RestoreData, 1);
+  rd->db_path = g_strdup (db_path);
+  rd->clock = g_object_ref (self->clock);
+  rd->until_us = aether_clock_now_us (self->clock);
+  rd->day_start_us = local_day_start_us (self, rd->until_us);
+
+  task = g_task_new (self, NULL, restore_done, NULL);
+  g_task_set_source_tag (task, aether_hot_tier_restore);
+  g_task_set_task_data (task, rd, restore_data_free);
+  g_task_run_in_thread (task, restore_thread);
+}
+
+/**
+ * aether_hot_tier_is_restoring:
+ * @self: a hot tier
+ *
+ * Returns: whether today's totals are still being read back from the store
+ */
+gboolean
+aether_hot_tier_is_restoring (AetherHotTier *self)
+{
+  g_return_val_if_fail (AETHER_IS_HOT_TIER (self), FALSE);
+
+  return self->restoring;
 }

@@ -67,5 +67,8 @@ void           aether_hot_tier_set_rate_period     (AetherHotTier  *self,
 const char    *aether_hot_tier_get_rate_period     (AetherHotTier  *self,
                                                     double         *rate_per_kwh,
                                                     gint64         *next_change_us);
+void           aether_hot_tier_restore             (AetherHotTier  *self,
+                                                    const char     *db_path);
+gboolean       aether_hot_tier_is_restoring        (AetherHotTier  *self);
 
 G_END_DECLS

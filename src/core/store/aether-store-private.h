@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "aether-hot-tier.h"
 #include "aether-store.h"
 
 G_BEGIN_DECLS
@@ -33,5 +34,46 @@ gboolean  _aether_normalize_unit       (const char    *metric_type,
                                         const char    *unit,
                                         double        *factor,
                                         const char   **canonical);
+
+AetherStore *_aether_store_open_reader (const char   *path,
+                                        AetherClock  *clock,
+                                        GError      **error);
+
+/* What the hot tier is rebuilt from at start (aether-store-hot.c). */
+typedef struct
+{
+  char    *device_id;
+  double   rolled_wh;     /* the energy tiers, from midnight to the watermark */
+  double   rolled_cost;
+  GArray  *counter;       /* AetherHotPoint: the `energy` readings after the
+                           * watermark, the one before it first if it is
+                           * within the hour the rollup looks back */
+  gboolean have_last;     /* the last `energy` reading before the cut */
+  gint64   last_us;
+  double   last_value;
+} AetherHotDeviceSeed;
+
+typedef struct
+{
+  char   *device_id;
+  char   *metric_type;
+  GArray *points;         /* AetherHotPoint, oldest first */
+} AetherHotSeriesSeed;
+
+typedef struct
+{
+  gint64     day_start_us;
+  gint64     until_us;
+  GPtrArray *devices;     /* AetherHotDeviceSeed */
+  GPtrArray *series;      /* AetherHotSeriesSeed */
+} AetherHotSeed;
+
+AetherHotSeed *_aether_store_read_hot_seed (AetherStore    *self,
+                                            gint64          day_start_us,
+                                            gint64          until_us,
+                                            GError        **error);
+void           _aether_hot_seed_free       (AetherHotSeed  *seed);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherHotSeed, _aether_hot_seed_free)
 
 G_END_DECLS

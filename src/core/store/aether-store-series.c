@@ -1249,10 +1249,29 @@ aether_store_maintain (AetherStore          *self,
 
   while (wm < end)
     {
-      gint64 chunk_end = MIN (end, wm + CHUNK_S);
+      gint64 chunk_end;
 
       if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
         return FALSE;
+      /* The writer moves the watermark back when it commits readings older
+       * than it, between two chunks too: writing ours over it would leave
+       * those minutes without them. */
+      get_watermark (db, AETHER_TIER_1M, &wm);
+      if (wm >= end)
+        {
+          if (!_aether_sqlite_exec (db, "COMMIT;", error))
+            return FALSE;
+          break;
+        }
+      /* And it may have added series since they were read: their samples
+       * would be skipped while the watermark moves past them. */
+      g_clear_pointer (&series, g_hash_table_unref);
+      if (!(series = load_series (db, error)))
+        {
+          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+          return FALSE;
+        }
+      chunk_end = MIN (end, wm + CHUNK_S);
       if (!roll_raw_chunk (self, db, series, wm, chunk_end, stats, error) ||
           !set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
           !_aether_sqlite_exec (db, "COMMIT;", error))
@@ -1294,12 +1313,21 @@ aether_store_maintain (AetherStore          *self,
 
       while (from < end)
         {
-          gint64 to = MIN (end, bucket_of (self, tier, from + chunk));
+          gint64 to;
 
-          if (to <= from)
-            to = end;
           if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
             return FALSE;
+          /* As above: the writer may have moved it back meanwhile. */
+          get_watermark (db, tier, &from);
+          if (from >= end)
+            {
+              if (!_aether_sqlite_exec (db, "COMMIT;", error))
+                return FALSE;
+              break;
+            }
+          to = MIN (end, bucket_of (self, tier, from + chunk));
+          if (to <= from)
+            to = end;
           if (!roll_up_tier (self, db, tier, from, to, stats, error) ||
               !set_watermark (db, tier, to, error) ||
               !_aether_sqlite_exec (db, "COMMIT;", error))

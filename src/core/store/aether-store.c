@@ -581,27 +581,14 @@ aether_store_open_reader (AetherStore  *self,
                           GError      **error)
 {
   g_autoptr(AetherStore) reader = NULL;
-  int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
 
-  reader = g_object_new (AETHER_TYPE_STORE, NULL);
-  reader->path = g_strdup (self->path);
-  reader->clock = g_object_ref (self->clock);
+  if (!(reader = _aether_store_open_reader (self->path, self->clock, error)))
+    return NULL;
   g_time_zone_unref (reader->tz);
   reader->tz = g_time_zone_ref (self->tz);
   reader->retention = self->retention;
-  reader->schema_version = self->schema_version;
-
-  rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_autofree char *what = g_strdup_printf ("Could not open %s to read it", self->path);
-      return _aether_sqlite_fail (reader->db, rc, what, error), NULL;
-    }
-  sqlite3_busy_timeout (reader->db, 5000);
-  if (!_aether_sqlite_exec (reader->db, "PRAGMA mmap_size=268435456;", error))
-    return NULL;
 
   return g_steal_pointer (&reader);
 }
@@ -1522,4 +1509,57 @@ aether_store_list_alert_history (AetherStore  *self,
     return _aether_sqlite_fail (self->db, rc, "Could not read the alert history", error), NULL;
 
   return json_builder_get_root (builder);
+}
+
+/**
+ * _aether_store_open_reader:
+ * @path: an existing database at the current schema version
+ * @clock: the clock
+ * @error: a location for a #GError
+ *
+ * A connection that only reads, for a thread of its own (the hot tier is
+ * rebuilt off the main loop at start): no integrity check, no migration,
+ * nothing written, so it can run beside the writer and the main connection.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+AetherStore *
+_aether_store_open_reader (const char   *path,
+                           AetherClock  *clock,
+                           GError      **error)
+{
+  g_autoptr(AetherStore) self = NULL;
+  guint found = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (AETHER_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (AETHER_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->clock = g_object_ref (clock);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *what = g_strdup_printf ("Could not open %s to read", path);
+      return _aether_sqlite_fail (self->db, rc, what, error), NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!read_schema_version (self->db, &found, error))
+    return NULL;
+  if (found != AETHER_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, AETHER_ERROR, found > AETHER_STORE_SCHEMA_VERSION ? AETHER_ERROR_VERSION_TOO_NEW : AETHER_ERROR_FAILED,
+                   "The database %s is at schema version %u, not %u: open it with aether_store_open() first",
+                   path, found, AETHER_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (!_aether_sqlite_exec (self->db, "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;", error))
+    return NULL;
+
+  self->schema_version = found;
+
+  return g_steal_pointer (&self);
 }

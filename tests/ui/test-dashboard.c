@@ -1,0 +1,387 @@
+/* test-dashboard.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The Dashboard on the demo home, driven by a manual clock: what "Now" is
+ * made of is said in its caption, "Now" and "Using Most Now" agree while
+ * the first readings come in, "Today" is what the store holds (and an
+ * independent sum over raw samples) after a restart, and a home without a
+ * meter is the sum of its devices. PNGs go to $G_TEST_BUILDDIR/screenshots. */
+
+#include "config.h"
+
+#include "aether-ui-test-util.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+
+#include "aether-format.h"
+#include "aether-sim-home.h"
+#include "dashboard/aether-dashboard-page.h"
+
+typedef struct
+{
+  char                *dir;
+  char                *db;
+  AetherClock         *clock;
+  AetherService       *service;
+  GtkWindow           *window;
+  AetherDashboardPage *page;
+  gint64               day_start_us;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  /* A Tuesday afternoon: off-peak, with the demo tariff's peak at 16:00. */
+  g_autoptr(GDateTime) start = g_date_time_new (tz, 2024, 3, 12, 13, 0, 0);
+  g_autoptr(GDateTime) midnight = g_date_time_new (tz, 2024, 3, 12, 0, 0, 0);
+
+  aether_sim_home_reset_all ();
+  f->dir = g_dir_make_tmp ("aether-dashboard-XXXXXX", NULL);
+  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
+  f->clock = aether_clock_new_manual (g_date_time_to_unix (start) * G_USEC_PER_SEC);
+  f->day_start_us = g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+  aether_clock_set_default (f->clock);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 900, 860);
+  f->page = g_object_new (AETHER_TYPE_DASHBOARD_PAGE, NULL);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->page));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  /* The read-back thread must be done with the file before it goes. */
+  while (f->service != NULL && aether_hot_tier_is_restoring (aether_service_get_hot_tier (f->service)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (f->window);
+  g_clear_object (&f->service);
+  aether_clock_set_default (NULL);
+  g_clear_object (&f->clock);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  d = g_dir_open (f->dir, 0, NULL);
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (f->dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static void
+start_service (Fixture  *f,
+               gboolean  with_meter)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = !g_file_test (f->db, G_FILE_TEST_EXISTS);
+  AetherStore *store;
+
+  g_clear_object (&f->service);
+  f->service = aether_service_new (f->db, f->clock, &error);
+  g_assert_no_error (error);
+  store = aether_service_get_store (f->service);
+
+  if (fresh && with_meter)
+    {
+      g_autoptr(GPtrArray) added = aether_sim_add_demo_home (store, 42, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (added);
+    }
+  else if (fresh)
+    {
+      g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+
+      /* The appliances alone: no mains meter, no tariff. */
+      for (guint i = 0; i < devices->len; i++)
+        if (!aether_device_is_energy_meter (json_node_get_object (g_ptr_array_index (devices, i))))
+          g_assert_true (aether_store_put_device (store, g_ptr_array_index (devices, i), &error));
+    }
+
+  /* Raw samples kept, so they can be summed independently. */
+  {
+    AetherRetention retention;
+
+    aether_retention_init_defaults (&retention);
+    retention.samples_s[AETHER_TIER_RAW] = 0;
+    aether_store_set_retention (store, &retention);
+  }
+
+  aether_service_load (f->service, &error);
+  g_assert_no_error (error);
+  aether_service_start (f->service);
+  aether_dashboard_page_set_service (f->page, f->service);
+}
+
+static void
+run_for (Fixture *f,
+         gint64   seconds)
+{
+  for (gint64 i = 0; i < seconds; i++)
+    {
+      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static void
+wait_for_restore (Fixture *f)
+{
+  while (aether_hot_tier_is_restoring (aether_service_get_hot_tier (f->service)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+has_reported (Fixture    *f,
+              const char *device_id,
+              double     *watts)
+{
+  return aether_hot_tier_get_current (aether_service_get_hot_tier (f->service), device_id, "power", watts, NULL);
+}
+
+/* While the demo home's first polls come in one by one, "Now" shows the
+ * meter's figure once the meter has reported and says it is the meter,
+ * and the list never claims that nothing draws power while a device has
+ * not said so yet. */
+static void
+test_first_readings_agree (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  gboolean saw_meter_before_all = FALSE, saw_waiting = FALSE;
+
+  start_service (f, TRUE);
+  gtk_window_present (f->window);
+  wait_for_restore (f);
+  aether_dashboard_page_refresh (f->page);
+  g_assert_cmpstr (aether_dashboard_page_get_now_text (f->page), ==, "—");
+  g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Waiting for the mains meter");
+
+  for (guint s = 0; s < 12; s++)
+    {
+      double mains = 0;
+      guint reported = 0;
+      gboolean meter = has_reported (f, "demo-mains", &mains);
+      const char *description;
+
+      for (guint i = 0; i < devices->len; i++)
+        {
+          JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+          double watts;
+
+          if (!aether_device_is_energy_meter (device) &&
+              has_reported (f, json_object_get_string_member (device, "device_id"), &watts))
+            reported++;
+        }
+
+      aether_dashboard_page_refresh (f->page);
+      description = aether_dashboard_page_get_top_description (f->page);
+      g_test_message ("%us: meter %s, %u of 12 appliances; Now “%s” (%s); list “%s”", s, meter ? "in" : "not in",
+                      reported, aether_dashboard_page_get_now_text (f->page),
+                      aether_dashboard_page_get_now_caption (f->page), description ? description : "");
+
+      if (meter)
+        {
+          g_autofree char *power = aether_format_power (mains);
+
+          g_assert_cmpstr (aether_dashboard_page_get_now_text (f->page), ==, power);
+          g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Mains meter");
+          saw_meter_before_all |= reported < 12;
+        }
+      else
+        {
+          g_assert_cmpstr (aether_dashboard_page_get_now_text (f->page), ==, "—");
+          g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Waiting for the mains meter");
+        }
+
+      if (reported < 12)
+        {
+          g_autofree char *waiting = g_strdup_printf (reported == 11 ? "%u device has not reported yet."
+                                                                     : "%u devices have not reported yet.",
+                                                      12 - reported);
+
+          g_assert_cmpstr (description, ==, waiting);
+          saw_waiting = TRUE;
+        }
+      else
+        g_assert_cmpstr (description, !=, "Nothing is drawing power right now.");
+
+      if (s == 5)
+        {
+          aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+          aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-first-readings");
+        }
+      run_for (f, 1);
+    }
+
+  g_assert_true (saw_waiting);
+  g_assert_true (saw_meter_before_all || has_reported (f, "demo-mains", NULL));
+  g_assert_cmpuint (aether_dashboard_page_get_n_top_rows (f->page), >, 0);
+}
+
+static double
+raw_energy_today (Fixture    *f,
+                  const char *device_id,
+                  gint64      until_us)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double wh = 0, prev = NAN;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT x.value FROM samples x JOIN series s USING (series_id)"
+                                           " WHERE s.device_id = ? AND s.metric_type = 'energy'"
+                                           " AND x.ts >= ? AND x.ts < ? ORDER BY x.ts", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, f->day_start_us / 1000);
+  sqlite3_bind_int64 (stmt, 3, until_us / 1000);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double v = sqlite3_column_double (stmt, 0);
+
+      if (!isnan (prev))
+        wh += v >= prev ? v - prev : MAX (v, 0.0);
+      prev = v;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return wh;
+}
+
+/* The bug this guards against: after a restart "Today" read 0 Wh with
+ * 1.3 kWh stored. */
+static void
+test_today_survives_restart (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *before_cost = NULL;
+  g_autofree char *stored_text = NULL;
+  g_autofree char *raw_text = NULL;
+  g_autofree char *money = NULL;
+  g_autofree char *so_far = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now_us;
+  double stored_wh = 0, stored_cost = 0;
+
+  start_service (f, TRUE);
+  gtk_window_present (f->window);
+  run_for (f, 2 * 3600);
+  g_assert_true (aether_service_stop (f->service, &error));
+  aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
+  now_us = aether_clock_now_us (f->clock);
+  aether_dashboard_page_refresh (f->page);
+  before = g_strdup (aether_dashboard_page_get_today_text (f->page));
+  before_cost = g_strdup (aether_dashboard_page_get_today_caption (f->page));
+
+  start_service (f, TRUE);
+  wait_for_restore (f);
+  aether_dashboard_page_refresh (f->page);
+  g_test_message ("Today before the restart “%s” (%s), after “%s” (%s)", before, before_cost,
+                  aether_dashboard_page_get_today_text (f->page), aether_dashboard_page_get_today_caption (f->page));
+
+  /* The home is the mains meter: its energy in the store, and in raw samples. */
+  g_assert_true (aether_store_maintain (aether_service_get_store (f->service), now_us, NULL, &error));
+  totals = aether_store_energy_totals (aether_service_get_store (f->service), f->day_start_us, now_us, "device", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < totals->len; i++)
+    {
+      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
+
+      if (g_str_equal (t->key, "demo-mains"))
+        {
+          stored_wh = t->energy_wh;
+          stored_cost = t->cost;
+        }
+    }
+  g_assert_cmpfloat (stored_wh, >, 1000);
+  stored_text = aether_format_energy (stored_wh);
+  raw_text = aether_format_energy (raw_energy_today (f, "demo-mains", now_us));
+  money = aether_format_money (stored_cost, aether_service_get_currency (f->service));
+  so_far = g_strdup_printf ("%s so far", money);
+
+  g_assert_cmpstr (aether_dashboard_page_get_today_text (f->page), ==, before);
+  g_assert_cmpstr (aether_dashboard_page_get_today_caption (f->page), ==, before_cost);
+  g_assert_cmpstr (aether_dashboard_page_get_today_text (f->page), ==, stored_text);
+  g_assert_cmpstr (aether_dashboard_page_get_today_text (f->page), ==, raw_text);
+  g_assert_cmpstr (aether_dashboard_page_get_today_caption (f->page), ==, so_far);
+  /* The demo tariff's peak starts at 16:00; the C locale reads a 24-hour clock. */
+  g_assert_cmpstr (aether_dashboard_page_get_rate_caption (f->page), ==, "Off peak until 16:00");
+
+  /* The last hour is drawn again too, and the meter's next reading is "Now". */
+  run_for (f, 15);
+  aether_dashboard_page_refresh (f->page);
+  g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Mains meter");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-after-restart");
+}
+
+/* Without a meter the home is every device, and the caption says how many. */
+static void
+test_unmetered_home_is_the_sum (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autofree char *power = NULL;
+  double sum = 0;
+
+  start_service (f, FALSE);
+  gtk_window_present (f->window);
+  run_for (f, 20 * 60);
+  aether_dashboard_page_refresh (f->page);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      double watts = 0;
+
+      if (aether_device_is_energy_meter (device))
+        continue;
+      g_assert_true (has_reported (f, json_object_get_string_member (device, "device_id"), &watts));
+      sum += watts;
+    }
+  power = aether_format_power (sum);
+
+  g_assert_cmpstr (aether_dashboard_page_get_now_text (f->page), ==, power);
+  g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Sum of 12 devices");
+  g_assert_cmpstr (aether_dashboard_page_get_today_caption (f->page), ==, "Costs appear once a tariff is set");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-unmetered");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ui/dashboard/first-readings-agree", test_first_readings_agree);
+  ADD ("/ui/dashboard/today-survives-restart", test_today_survives_restart);
+  ADD ("/ui/dashboard/unmetered-home-is-the-sum", test_unmetered_home_is_the_sum);
+
+  return g_test_run ();
+}
