@@ -34,4 +34,12 @@ gboolean  _aether_normalize_unit       (const char    *metric_type,
                                         double        *factor,
                                         const char   **canonical);
 
+gboolean  _aether_store_insert_readings (sqlite3              *db,
+                                         GHashTable           *series_cache,
+                                         GTimeZone            *tz,
+                                         const AetherReading **readings,
+                                         guint                 n_readings,
+                                         gboolean              skip_unknown_units,
+                                         GError              **error);
+
 G_END_DECLS

@@ -145,32 +145,186 @@ compare_reading_time (gconstpointer a,
                       gconstpointer b,
                       gpointer      user_data)
 {
-  const AetherReading *readings = user_data;
-  gint64 ta = readings[*(const guint *)a].timestamp_us;
-  gint64 tb = readings[*(const guint *)b].timestamp_us;
+  gint64 ta = (*(const AetherReading * const *)a)->timestamp_us;
+  gint64 tb = (*(const AetherReading * const *)b)->timestamp_us;
 
   return (ta > tb) - (ta < tb);
 }
 
 static gboolean get_watermark (sqlite3 *db, AetherTier tier, gint64 *value);
 static gboolean set_watermark (sqlite3 *db, AetherTier tier, gint64 value, GError **error);
-static gint64   bucket_of     (AetherStore *self, AetherTier tier, gint64 unix_s);
+static gboolean get_state     (sqlite3 *db, const char *key, gint64 *value);
+static gboolean set_state     (sqlite3 *db, const char *key, gint64 value, GError **error);
+static gint64   bucket_in     (GTimeZone *tz, AetherTier tier, gint64 unix_s);
 
-static gboolean
-rewind_watermarks (AetherStore  *self,
-                   sqlite3      *db,
-                   gint64        oldest_s,
-                   GError      **error)
+/* rollup_state key: set when the 1-minute watermark was moved back, which
+ * means the minute before it already holds the energy of the segment that
+ * straddles the watermark; the re-roll must not add it a second time. */
+#define CARRY_COUNTED_KEY "1m-carry-counted"
+
+/* The time of the sample of @series_id just before @before_ms (within the
+ * hour the rollup looks back), or @before_ms without one. */
+static gint64
+previous_sample_ms (sqlite3 *db,
+                    gint64   series_id,
+                    gint64   before_ms)
 {
+  sqlite3_stmt *stmt = NULL;
+  gint64 ts = before_ms;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
+                              " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, series_id);
+      sqlite3_bind_int64 (stmt, 2, before_ms);
+      sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        ts = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  return ts;
+}
+
+/* Readings older than what maintenance has rolled up (a backfill, an
+ * import, a device that buffered while offline, a live reading that came
+ * late) move the watermarks back, so the next maintenance rolls them up
+ * instead of retention deleting them. They go back to the minute of the
+ * sample before the oldest such reading: the segment from that sample to
+ * the late one changed, the one before it did not. Only series with raw
+ * samples in a re-rolled range are rewritten, so what was rolled before,
+ * whose raw samples are gone, stays as it is. */
+static gboolean
+rewind_watermarks (sqlite3     *db,
+                   GTimeZone   *tz,
+                   GHashTable  *late,
+                   GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 oldest_ms = G_MAXINT64;
+  gint64 oldest_s;
+
+  g_hash_table_iter_init (&iter, late);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    oldest_ms = MIN (oldest_ms, previous_sample_ms (db, *(gint64 *)key, *(gint64 *)value));
+
+  if (oldest_ms == G_MAXINT64)
+    return TRUE;
+  oldest_s = oldest_ms >= 0 ? oldest_ms / 1000 : -((-oldest_ms + 999) / 1000);
+
   for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
     {
       gint64 wm;
-      gint64 bucket = bucket_of (self, tier, oldest_s);
+      gint64 bucket = bucket_in (tz, tier, oldest_s);
 
-      if (get_watermark (db, tier, &wm) && wm > bucket && !set_watermark (db, tier, bucket, error))
+      if (!get_watermark (db, tier, &wm) || wm <= bucket)
+        continue;
+      if (!set_watermark (db, tier, bucket, error))
+        return FALSE;
+      if (tier == AETHER_TIER_1M && !set_state (db, CARRY_COUNTED_KEY, 1, error))
         return FALSE;
     }
+
   return TRUE;
+}
+
+/**
+ * _aether_store_insert_readings:
+ * @db: a connection inside a write transaction
+ * @series_cache: (nullable): the connection's series ids
+ * @tz: the zone of the daily tier
+ * @readings: (array length=n_readings): readings, in time order
+ * @n_readings: how many
+ * @skip_unknown_units: drop (with a warning) a reading whose unit is not
+ *   one of its metric's, instead of failing
+ * @error: a location for a #GError
+ *
+ * The one way readings enter the raw tier, for aether_store_ingest() and
+ * the writer thread alike, so that a late live reading and a backfill are
+ * rolled up the same way: readings older than the 1-minute watermark move
+ * the watermarks back (rewind_watermarks()).
+ *
+ * Returns: %TRUE if stored; on failure the caller rolls back
+ */
+gboolean
+_aether_store_insert_readings (sqlite3              *db,
+                               GHashTable           *series_cache,
+                               GTimeZone            *tz,
+                               const AetherReading **readings,
+                               guint                 n_readings,
+                               gboolean              skip_unknown_units,
+                               GError              **error)
+{
+  g_autoptr(GHashTable) late = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sqlite3_stmt *insert = NULL;
+  gint64 rolled_ms = G_MININT64;
+  gint64 wm;
+  int rc;
+
+  if (get_watermark (db, AETHER_TIER_1M, &wm))
+    rolled_ms = wm * 1000;
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
+                           -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+
+  for (guint k = 0; k < n_readings; k++)
+    {
+      const AetherReading *r = readings[k];
+      const char *unit = NULL;
+      double factor = 1;
+      gint64 series;
+      gint64 ts_ms = r->timestamp_us / 1000;
+
+      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
+        {
+          if (skip_unknown_units)
+            {
+              g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
+              continue;
+            }
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
+          sqlite3_finalize (insert);
+          return FALSE;
+        }
+
+      series = _aether_store_ensure_series (db, series_cache, r->device_id, r->metric_type, unit, error);
+      if (series < 0)
+        {
+          sqlite3_finalize (insert);
+          return FALSE;
+        }
+
+      sqlite3_bind_int64 (insert, 1, ts_ms);
+      sqlite3_bind_int64 (insert, 2, series);
+      sqlite3_bind_double (insert, 3, r->value * factor);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (insert);
+          return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+        }
+
+      /* The oldest late reading of each series, so the rewind can find the
+       * sample before it. */
+      if (ts_ms < rolled_ms)
+        {
+          gint64 *oldest = g_hash_table_lookup (late, &series);
+
+          if (oldest == NULL)
+            g_hash_table_insert (late, g_memdup2 (&series, sizeof series), g_memdup2 (&ts_ms, sizeof ts_ms));
+          else
+            *oldest = MIN (*oldest, ts_ms);
+        }
+    }
+
+  sqlite3_finalize (insert);
+
+  return rewind_watermarks (db, tz, late, error);
 }
 
 /**
@@ -192,9 +346,7 @@ aether_store_ingest (AetherStore          *self,
                      GError              **error)
 {
   sqlite3 *db;
-  g_autofree guint *order = NULL;
-  sqlite3_stmt *insert = NULL;
-  int rc;
+  g_autofree const AetherReading **order = NULL;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
   g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
@@ -202,93 +354,40 @@ aether_store_ingest (AetherStore          *self,
   db = _aether_store_get_db (self);
 
   /* Time order keeps the raw tier append-only. */
-  order = g_new (guint, MAX (n_readings, 1));
+  order = g_new (const AetherReading *, MAX (n_readings, 1));
   for (guint i = 0; i < n_readings; i++)
-    order[i] = i;
-  g_qsort_with_data (order, n_readings, sizeof (guint), compare_reading_time, (gpointer)readings);
+    order[i] = &readings[i];
+  g_qsort_with_data (order, n_readings, sizeof (const AetherReading *), compare_reading_time, NULL);
 
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
-                           -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _aether_sqlite_fail (db, rc, "Could not store readings", error);
-      goto fail;
-    }
-
-  for (guint k = 0; k < n_readings; k++)
-    {
-      const AetherReading *r = &readings[order[k]];
-      const char *unit = NULL;
-      double factor = 1;
-      gint64 series;
-
-      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
-          goto fail;
-        }
-
-      series = _aether_store_ensure_series (db, _aether_store_get_series_cache (self),
-                                            r->device_id, r->metric_type, unit, error);
-      if (series < 0)
-        goto fail;
-
-      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
-      sqlite3_bind_int64 (insert, 2, series);
-      sqlite3_bind_double (insert, 3, r->value * factor);
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        {
-          _aether_sqlite_fail (db, rc, "Could not store readings", error);
-          goto fail;
-        }
-    }
-
-  sqlite3_finalize (insert);
-  insert = NULL;
-
-  /* Readings older than what maintenance has rolled up (a backfill, an
-   * import, a device that buffered while offline) move the watermarks back,
-   * so the next maintenance rolls them up instead of retention deleting
-   * them. Only series with raw samples in a re-rolled range are rewritten,
-   * so what was rolled before, whose raw samples are gone, stays as it is. */
-  if (n_readings > 0 && !rewind_watermarks (self, db, readings[order[0]].timestamp_us / G_USEC_PER_SEC, error))
-    goto fail;
-
-  if (!_aether_sqlite_exec (db, "COMMIT;", error))
+  if (!_aether_store_insert_readings (db, _aether_store_get_series_cache (self), _aether_store_get_time_zone (self),
+                                      order, n_readings, FALSE, error) ||
+      !_aether_sqlite_exec (db, "COMMIT;", error))
     {
       _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      /* A series created in the rolled-back transaction must not stay cached. */
+      g_hash_table_remove_all (_aether_store_get_series_cache (self));
       return FALSE;
     }
 
   return TRUE;
-
-fail:
-  g_clear_pointer (&insert, sqlite3_finalize);
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  /* A series created in the rolled-back transaction must not stay cached. */
-  g_hash_table_remove_all (_aether_store_get_series_cache (self));
-  return FALSE;
 }
 
 /* ---- Watermarks -------------------------------------------------------- */
 
 static gboolean
-get_watermark (sqlite3    *db,
-               AetherTier  tier,
-               gint64     *value)
+get_state (sqlite3    *db,
+           const char *key,
+           gint64     *value)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean found = FALSE;
 
   if (sqlite3_prepare_v2 (db, "SELECT watermark FROM rollup_state WHERE tier = ?", -1, &stmt, NULL) == SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
           *value = sqlite3_column_int64 (stmt, 0);
@@ -301,10 +400,10 @@ get_watermark (sqlite3    *db,
 }
 
 static gboolean
-set_watermark (sqlite3     *db,
-               AetherTier   tier,
-               gint64       value,
-               GError     **error)
+set_state (sqlite3     *db,
+           const char  *key,
+           gint64       value,
+           GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_state (tier, watermark) VALUES (?, ?)",
@@ -312,13 +411,30 @@ set_watermark (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
-  sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, value);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
   return TRUE;
+}
+
+static gboolean
+get_watermark (sqlite3    *db,
+               AetherTier  tier,
+               gint64     *value)
+{
+  return get_state (db, aether_tier_to_string (tier), value);
+}
+
+static gboolean
+set_watermark (sqlite3     *db,
+               AetherTier   tier,
+               gint64       value,
+               GError     **error)
+{
+  return set_state (db, aether_tier_to_string (tier), value, error);
 }
 
 /* ---- Buckets in memory ------------------------------------------------- */
@@ -668,12 +784,15 @@ energy_step (GHashTable *energy,
 }
 
 /* Minutes before @add_before already hold energy from the previous chunk:
- * the segment that straddles a chunk edge adds to them instead. */
+ * the segment that straddles a chunk edge adds to them instead, unless
+ * @carry_counted says the minute got it already (a re-roll after the
+ * watermark moved back). */
 static gboolean
 write_energy (AetherStore  *self,
               sqlite3      *db,
               GHashTable   *energy,
               gint64        add_before,
+              gboolean      carry_counted,
               GError      **error)
 {
   AetherPricer *pricer = _aether_store_get_pricer (self);
@@ -706,6 +825,9 @@ write_energy (AetherStore  *self,
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
       double wh = *(double *)value;
       sqlite3_stmt *target = minute < add_before ? add : stmt;
+
+      if (minute < add_before && carry_counted)
+        continue;
 
       sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (target, 2, minute);
@@ -755,6 +877,7 @@ roll_raw_chunk (AetherStore          *self,
                 GHashTable           *series,
                 gint64                from_s,
                 gint64                to_s,
+                gboolean              carry_counted,
                 AetherMaintainStats  *stats,
                 GError              **error)
 {
@@ -886,7 +1009,7 @@ roll_raw_chunk (AetherStore          *self,
     }
   sqlite3_finalize (insert);
 
-  return write_energy (self, db, energy, from_s, error);
+  return write_energy (self, db, energy, from_s, carry_counted, error);
 }
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
@@ -905,16 +1028,24 @@ day_start (GTimeZone *tz,
 }
 
 static gint64
-bucket_of (AetherStore *self,
-           AetherTier   tier,
-           gint64       unix_s)
+bucket_in (GTimeZone  *tz,
+           AetherTier  tier,
+           gint64      unix_s)
 {
   gint64 w = aether_tier_get_width_s (tier);
 
   if (tier == AETHER_TIER_1D)
-    return day_start (_aether_store_get_time_zone (self), unix_s);
+    return day_start (tz, unix_s);
 
   return unix_s - (((unix_s % w) + w) % w);
+}
+
+static gint64
+bucket_of (AetherStore *self,
+           AetherTier   tier,
+           gint64       unix_s)
+{
+  return bucket_in (_aether_store_get_time_zone (self), tier, unix_s);
 }
 
 static gboolean
@@ -1151,12 +1282,13 @@ apply_retention (AetherStore          *self,
   const AetherRetention *r = _aether_store_get_retention (self);
   gint64 wm[AETHER_N_TIERS] = { 0 };
 
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  /* Under the lock: the writer may have moved them back for a late reading. */
   for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
     if (!get_watermark (db, t, &wm[t]))
       wm[t] = G_MININT64 / 2;
-
-  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
-    return FALSE;
 
   for (guint t = AETHER_TIER_RAW; t < AETHER_N_TIERS; t++)
     {
@@ -1248,12 +1380,24 @@ aether_store_maintain (AetherStore          *self,
 
   while (wm < end)
     {
-      gint64 chunk_end = MIN (end, wm + CHUNK_S);
+      gint64 chunk_end;
+      gint64 carry = 0;
 
       if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
         return FALSE;
-      if (!roll_raw_chunk (self, db, series, wm, chunk_end, stats, error) ||
+      /* The writer thread may have moved the watermark back for a late
+       * reading since the last chunk: read it again under the lock. */
+      get_watermark (db, AETHER_TIER_1M, &wm);
+      get_state (db, CARRY_COUNTED_KEY, &carry);
+      chunk_end = MIN (end, wm + CHUNK_S);
+      if (wm >= end)
+        {
+          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+          break;
+        }
+      if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, stats, error) ||
           !set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
+          (carry != 0 && !set_state (db, CARRY_COUNTED_KEY, 0, error)) ||
           !_aether_sqlite_exec (db, "COMMIT;", error))
         {
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
@@ -1293,12 +1437,23 @@ aether_store_maintain (AetherStore          *self,
 
       while (from < end)
         {
-          gint64 to = MIN (end, bucket_of (self, tier, from + chunk));
+          gint64 to;
 
-          if (to <= from)
-            to = end;
           if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
             return FALSE;
+          /* Both watermarks again, under the lock: a late reading may have
+           * moved them back since they were read. */
+          if (get_watermark (db, tier - 1, &below))
+            end = MIN (end, bucket_of (self, tier, below));
+          get_watermark (db, tier, &from);
+          if (from >= end)
+            {
+              _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+              break;
+            }
+          to = MIN (end, bucket_of (self, tier, from + chunk));
+          if (to <= from)
+            to = end;
           if (!roll_up_tier (self, db, tier, from, to, stats, error) ||
               !set_watermark (db, tier, to, error) ||
               !_aether_sqlite_exec (db, "COMMIT;", error))

@@ -54,6 +54,7 @@ struct _AetherStoreWriter
   GThread      *thread;
   GAsyncQueue  *queue;
   GHashTable   *series;
+  GTimeZone    *tz;          /* the daily tier's, as the store's */
 
   guint         commit_interval_ms;
   guint         max_batch;
@@ -74,61 +75,29 @@ item_free (Item *item)
   g_free (item);
 }
 
-/* Writes @batch in one transaction; on failure everything stays in @batch. */
+/* Writes @batch in one transaction; on failure everything stays in @batch.
+ * The insert path is aether_store_ingest()'s, so a reading that arrives
+ * after maintenance rolled its minute moves the watermarks back and is
+ * rolled up, not left for retention to delete. */
 static gboolean
 write_batch (AetherStoreWriter  *self,
              GPtrArray          *batch,
              GError            **error)
 {
-  sqlite3_stmt *insert = NULL;
-  int rc;
+  g_autofree const AetherReading **readings = NULL;
 
   if (batch->len == 0)
     return TRUE;
 
+  readings = g_new (const AetherReading *, batch->len);
+  for (guint i = 0; i < batch->len; i++)
+    readings[i] = &((Item *)g_ptr_array_index (batch, i))->reading;
+
   if (!_aether_sqlite_exec (self->db, "BEGIN IMMEDIATE;", error))
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
-                           -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
-      goto fail;
-    }
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      Item *item = g_ptr_array_index (batch, i);
-      const AetherReading *r = &item->reading;
-      const char *unit = NULL;
-      double factor = 1;
-      gint64 series;
-
-      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
-        {
-          g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
-          continue;
-        }
-
-      series = _aether_store_ensure_series (self->db, self->series, r->device_id, r->metric_type, unit, error);
-      if (series < 0)
-        goto fail;
-
-      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
-      sqlite3_bind_int64 (insert, 2, series);
-      sqlite3_bind_double (insert, 3, r->value * factor);
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        {
-          _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
-          goto fail;
-        }
-    }
-
-  sqlite3_finalize (insert);
-  if (!_aether_sqlite_exec (self->db, "COMMIT;", error))
+  if (!_aether_store_insert_readings (self->db, self->series, self->tz, readings, batch->len, TRUE, error) ||
+      !_aether_sqlite_exec (self->db, "COMMIT;", error))
     {
       _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
       g_hash_table_remove_all (self->series);
@@ -139,12 +108,6 @@ write_batch (AetherStoreWriter  *self,
   g_atomic_pointer_add (&self->n_commits, 1);
   g_ptr_array_set_size (batch, 0);
   return TRUE;
-
-fail:
-  sqlite3_finalize (insert);
-  _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
-  g_hash_table_remove_all (self->series);
-  return FALSE;
 }
 
 static void
@@ -209,6 +172,7 @@ aether_store_writer_finalize (GObject *object)
 
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->series, g_hash_table_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
 
   G_OBJECT_CLASS (aether_store_writer_parent_class)->finalize (object);
 }
@@ -224,6 +188,28 @@ aether_store_writer_init (AetherStoreWriter *self)
 {
   self->queue = g_async_queue_new ();
   self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tz = g_time_zone_new_local ();
+}
+
+/**
+ * aether_store_writer_set_time_zone:
+ * @self: a writer
+ * @tz: the zone whose midnight starts the daily tier, as given to
+ *   aether_store_set_time_zone(); local time until set
+ *
+ * A late reading moves the daily watermark back to its local day. Call it
+ * before pushing readings.
+ */
+void
+aether_store_writer_set_time_zone (AetherStoreWriter *self,
+                                   GTimeZone         *tz)
+{
+  g_return_if_fail (AETHER_IS_STORE_WRITER (self));
+  g_return_if_fail (tz != NULL);
+
+  /* The thread reads it; swapping is safe only before readings flow. */
+  g_time_zone_unref (self->tz);
+  self->tz = g_time_zone_ref (tz);
 }
 
 /**
