@@ -141,10 +141,14 @@ db_maintain (AetherCliContext  *ctx,
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(AetherTariff) tariff = NULL;
   AetherMaintainStats stats;
+  guint n_versions = 0;
   gint64 now_us;
 
-  if (!parse_options (&argc, &argv, NULL, _("Roll readings up into the coarser tiers and apply retention."),
+  if (!parse_options (&argc, &argv, NULL, _("Roll readings up into the coarser tiers, price them with the stored "
+                                            "rate schedules, re-price what a schedule change asks for, and apply "
+                                            "retention."),
                       entries, &error))
     return aether_cli_fail (error);
 
@@ -153,7 +157,16 @@ db_maintain (AetherCliContext  *ctx,
     return aether_cli_fail (error);
 
   if (!(store = open_store (ctx, &error)) ||
-      !aether_store_maintain (store, now_us, &stats, &error))
+      !(tariff = aether_rates_load_tariff (store, &n_versions, &error)))
+    return aether_cli_fail (error);
+
+  /* Energy is priced as it is rolled up, with the version in force at its
+   * time, as the service does; costs stored before a version was added
+   * are priced again by its re-pricing job. */
+  if (n_versions > 0)
+    aether_store_set_pricer (store, AETHER_PRICER (tariff));
+  if (!aether_store_maintain (store, now_us, &stats, &error) ||
+      (n_versions > 0 && !aether_store_run_reprice_jobs (store, 0, NULL, &error)))
     return aether_cli_fail (error);
 
   json_builder_begin_object (builder);

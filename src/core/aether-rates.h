@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "store/aether-store.h"
+#include "tariff/aether-tariff.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,9 @@ char *aether_rates_add_schedule (AetherStore  *store,
                                  gint64        now_us,
                                  gboolean      supersede,
                                  GError      **error);
+
+AetherTariff *aether_rates_load_tariff (AetherStore  *store,
+                                        guint        *n_versions,
+                                        GError      **error);
 
 G_END_DECLS
