@@ -41,6 +41,7 @@ guint               aether_service_load                (AetherService       *sel
                                                         GError             **error);
 guint               aether_service_reload_tariff       (AetherService       *self,
                                                         GError             **error);
+double              aether_service_get_reprice_progress (AetherService      *self);
 void                aether_service_start               (AetherService       *self);
 gboolean            aether_service_stop                (AetherService       *self,
                                                         GError             **error);

@@ -1863,6 +1863,24 @@ reprice_jobs_left_s (sqlite3  *db,
 }
 
 /**
+ * aether_store_get_n_reprice_jobs:
+ * @self: a store
+ *
+ * Returns: how many re-pricing jobs wait (a cheap look, for deciding
+ *   whether to start a run)
+ */
+guint
+aether_store_get_n_reprice_jobs (AetherStore *self)
+{
+  gint64 n_jobs = 0;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), 0);
+
+  reprice_jobs_left_s (_aether_store_get_db (self), &n_jobs);
+  return (guint)n_jobs;
+}
+
+/**
  * aether_store_run_reprice_jobs:
  * @self: a store with the new pricer set
  * @max_days: how many slices (a local day each at most) to re-price in

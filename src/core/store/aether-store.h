@@ -214,6 +214,7 @@ gboolean     aether_store_run_reprice_jobs     (AetherStore          *self,
                                                 guint                 max_days,
                                                 guint                *days_left,
                                                 GError              **error);
+guint        aether_store_get_n_reprice_jobs   (AetherStore          *self);
 
 /**
  * AetherRepriceProgress:
