@@ -440,6 +440,51 @@ test_reprice_total_is_raw_energy_at_new_tariff (Fixture       *f,
   }
 }
 
+/* Today's cost on the Dashboard comes from the hot tier: a tariff edit
+ * (a new pricer) prices today's energy again at once, peak and off-peak
+ * quarter hours each at their own new rate. */
+static void
+test_hot_tier_today_repriced_at_once (void)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  const gint64 start = T0 + 14 * 3600;   /* Monday 14:00, four hours across the peak */
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (US (start));
+  g_autoptr(AetherHotTier) hot = aether_hot_tier_new (clock, utc);
+  g_autoptr(AetherTariff) flat = flat_tariff (0.1);
+  g_autoptr(AetherTariff) tou = tariff_from_json (demo_tariff);
+  double counter = 5000, want = 0, energy = 0, cost = 0, wh = 0;
+
+  aether_hot_tier_set_pricer (hot, AETHER_PRICER (flat));
+  for (gint64 t = start; t <= start + 4 * 3600; t += 10)
+    {
+      AetherReading r = {
+        .timestamp_us = US (t),
+        .device_id = (char *)"oven",
+        .metric_type = (char *)"energy",
+        .value = counter,
+        .unit = (char *)"Wh",
+      };
+
+      aether_reading_sink_push (AETHER_READING_SINK (hot), &r);
+      if (t > start)
+        {
+          energy += 2.5;
+          want += 2.5 / 1000 * demo_rate_at (t - 1);
+        }
+      counter += 2.5;
+    }
+  aether_clock_set_us (clock, US (start + 4 * 3600 + 5));
+
+  g_assert_true (aether_hot_tier_get_today (hot, "oven", &wh, &cost));
+  g_assert_cmpfloat_with_epsilon (wh, energy, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cost, 0.1 * energy / 1000, 1e-9);
+
+  aether_hot_tier_set_pricer (hot, AETHER_PRICER (tou));
+  g_assert_true (aether_hot_tier_get_today (hot, "oven", &wh, &cost));
+  g_assert_cmpfloat_with_epsilon (cost, want, 1e-9);
+  g_assert_cmpfloat (want, >, 0.22 * energy / 1000);   /* two of the hours were peak */
+}
+
 /* ---- Through the real CLI ---------------------------------------------- */
 
 static int
@@ -539,6 +584,7 @@ main (int   argc,
               fixture_setup, test_reprice_newest_day_first, fixture_teardown);
   g_test_add ("/store/reprice/total-is-raw-energy-at-new-tariff", Fixture, NULL,
               fixture_setup, test_reprice_total_is_raw_energy_at_new_tariff, fixture_teardown);
+  g_test_add_func ("/store/reprice/hot-tier-today-repriced-at-once", test_hot_tier_today_repriced_at_once);
   g_test_add_func ("/store/cli/ingest-maintain-prices-with-stored-tariff", test_cli_ingest_maintain_prices);
 
   return g_test_run ();

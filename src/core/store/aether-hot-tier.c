@@ -14,7 +14,8 @@
  *
  * Energy arrives as the collector's monotonic `energy` reading, so today's
  * energy is the sum of its deltas; each delta is priced at its time when a
- * pricer is set. Points are kept as a float and a 32-bit second offset, so
+ * pricer is set. Today's energy is also kept per quarter hour, so a new
+ * pricer (a tariff edit) re-prices today at once instead of at midnight. Points are kept as a float and a 32-bit second offset, so
  * an hour of 1 s readings is 28 KB a series. */
 
 #define G_LOG_DOMAIN "aether-hot-tier"
@@ -28,6 +29,8 @@
 #define FRESH_US     (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 #define HOUR_US      (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 #define RECENT_MAX   60
+#define SLOT_S       900   /* zone offsets and rate periods change on quarter hours */
+#define N_SLOTS      100   /* a 25-hour day at the end of summer time */
 
 typedef struct
 {
@@ -52,6 +55,7 @@ typedef struct
   double   energy_wh;
   double   cost;
   double   last_counter;
+  double   slot_wh[N_SLOTS];   /* today's energy per quarter hour since midnight */
   gboolean have_counter;
   gboolean online;
   gint64   last_seen_us;
@@ -212,6 +216,7 @@ hot_tier_push (AetherReadingSink   *sink,
           device->day_start_us = day;
           device->energy_wh = 0;
           device->cost = 0;
+          memset (device->slot_wh, 0, sizeof device->slot_wh);
         }
 
       if (device->have_counter && reading->value >= device->last_counter)
@@ -219,6 +224,8 @@ hot_tier_push (AetherReadingSink   *sink,
           double delta = reading->value - device->last_counter;
 
           device->energy_wh += delta;
+          if (delta > 0)
+            device->slot_wh[CLAMP ((reading->timestamp_us - day - 1) / (SLOT_S * G_USEC_PER_SEC), 0, N_SLOTS - 1)] += delta;
           if (self->pricer != NULL && delta > 0)
             {
               AetherPrice price;
@@ -295,9 +302,36 @@ void
 aether_hot_tier_set_pricer (AetherHotTier *self,
                             AetherPricer  *pricer)
 {
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 today;
+
   g_return_if_fail (AETHER_IS_HOT_TIER (self));
 
-  g_set_object (&self->pricer, pricer);
+  if (!g_set_object (&self->pricer, pricer))
+    return;
+
+  /* Today's cost at the new prices, now: the Dashboard must not show the
+   * old tariff until midnight. */
+  today = local_day_start_us (self, aether_clock_now_us (self->clock));
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Device *device = value;
+
+      if (device->day_start_us != today)
+        continue;
+      device->cost = 0;
+      for (guint i = 0; pricer != NULL && i < N_SLOTS; i++)
+        {
+          gint64 start = today / G_USEC_PER_SEC + (gint64)i * SLOT_S;
+          AetherPrice price;
+
+          if (device->slot_wh[i] > 0 &&
+              aether_pricer_price_energy (pricer, key, start, start + SLOT_S, device->slot_wh[i] / 1000.0, &price, NULL))
+            device->cost += price.cost;
+        }
+    }
 }
 
 /**
