@@ -381,7 +381,8 @@ record_progress (double   fraction,
 /* Ten days, the older ones kept only as days (retention removed their
  * finer tiers), re-priced from a flat rate to time-of-use on the worker
  * thread: the total is the raw energy priced minute by minute with the
- * new tariff, and progress climbs to 1. */
+ * new tariff, and progress climbs after every slice but the last (the
+ * result says when it is all done). */
 static void
 test_reprice_total_is_raw_energy_at_new_tariff (Fixture       *f,
                                                 gconstpointer  data)
@@ -421,11 +422,13 @@ test_reprice_total_is_raw_energy_at_new_tariff (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (slices, ==, 10);   /* ten days; the minute after holds nothing */
 
-  /* Progress reports (all delivered before the result) climb to 1. */
+  /* Progress reports come from the worker, delivered on this context. */
   while (g_main_context_iteration (NULL, FALSE));
-  g_assert_cmpuint (progress->len, >=, 1);
+  g_assert_cmpuint (progress->len, ==, slices - 1);
+  g_assert_cmpfloat (g_array_index (progress, double, 0), >, 0.0);
   for (guint i = 1; i < progress->len; i++)
-    g_assert_cmpfloat (g_array_index (progress, double, i), >=, g_array_index (progress, double, i - 1));
+    g_assert_cmpfloat (g_array_index (progress, double, i), >, g_array_index (progress, double, i - 1));
+  g_assert_cmpfloat (g_array_index (progress, double, progress->len - 1), <, 1.0);
 
   g_assert_cmpuint (aether_store_get_n_reprice_jobs (f->store), ==, 0);
   g_assert_cmpfloat_with_epsilon (total (f->store, T0, end, TRUE), want, 1e-6);
@@ -438,6 +441,81 @@ test_reprice_total_is_raw_energy_at_new_tariff (Fixture       *f,
     day_want = independent_sum (day, demo_rate_at);
     g_assert_cmpfloat_with_epsilon (total (f->store, T0, T0 + 86400, TRUE), day_want, 1e-6);
   }
+}
+
+static void
+on_progress_notify (AetherService *service,
+                    GParamSpec    *pspec,
+                    GArray        *seen)
+{
+  double fraction = aether_service_get_reprice_progress (service);
+
+  g_array_append_val (seen, fraction);
+}
+
+static void
+wait_for_repricing (AetherService *service)
+{
+  while (aether_service_get_reprice_progress (service) < 1.0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The service re-prices after an edit on its own (no housekeeping tick
+ * needed), off the main loop, and says how far it is. */
+static void
+test_service_reprices_after_edit (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char version[] =
+    "{ \"rate_id\": \"flat\", \"effective_date\": \"2020-01-01\", \"currency\": \"USD\","
+    "  \"rate_structure\": { \"periods\": [ { \"name\": \"all\", \"rate\": %s, \"days\": [\"all\"],"
+    "  \"hours\": \"00:00-24:00\" } ] } }";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GArray) readings = power_readings ("lamp", T0, 3 * 1440, 60, varying_watts);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *cheap = g_strdup_printf (version, "0.1");
+  g_autofree char *dear = g_strdup_printf (version, "0.2");
+  g_autoptr(JsonNode) cheap_json = json_from_string (cheap, NULL);
+  g_autoptr(JsonNode) dear_json = json_from_string (dear, NULL);
+  g_autofree char *id = NULL;
+  const gint64 now = T0 + 3 * 86400 + 60;
+  double energy = independent_sum (readings, NULL);
+  AetherStore *store;
+
+  aether_clock_set_us (f->clock, US (now));
+  service = aether_service_new (f->path, f->clock, &error);
+  g_assert_no_error (error);
+  store = aether_service_get_store (service);
+  g_assert_cmpfloat (aether_service_get_reprice_progress (service), ==, 1.0);
+
+  id = aether_rates_add_schedule (store, cheap_json, US (now), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_service_reload_tariff (service, &error), ==, 1);
+  wait_for_repricing (service);
+
+  g_assert_true (aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error));
+  g_assert_true (aether_store_maintain (store, US (now), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (total (store, T0, now, TRUE), 0.1 * energy / 1000, 1e-9);
+
+  /* The price is corrected in place, as the Rates page does. */
+  g_signal_connect (service, "notify::reprice-progress", G_CALLBACK (on_progress_notify), seen);
+  g_clear_pointer (&id, g_free);
+  id = aether_rates_add_schedule (store, dear_json, US (now), TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_service_reload_tariff (service, &error), ==, 1);
+  /* Started at once; the call did not wait for it. */
+  g_assert_cmpfloat (aether_service_get_reprice_progress (service), ==, 0.0);
+  wait_for_repricing (service);
+
+  g_assert_cmpuint (seen->len, >=, 2);
+  g_assert_cmpfloat (g_array_index (seen, double, 0), ==, 0.0);
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
+  g_assert_cmpuint (aether_store_get_n_reprice_jobs (store), ==, 0);
+  g_assert_cmpfloat_with_epsilon (total (store, T0, now, TRUE), 0.2 * energy / 1000, 1e-9);
 }
 
 /* Today's cost on the Dashboard comes from the hot tier: a tariff edit
@@ -584,6 +662,8 @@ main (int   argc,
               fixture_setup, test_reprice_newest_day_first, fixture_teardown);
   g_test_add ("/store/reprice/total-is-raw-energy-at-new-tariff", Fixture, NULL,
               fixture_setup, test_reprice_total_is_raw_energy_at_new_tariff, fixture_teardown);
+  g_test_add ("/store/reprice/service-reprices-after-edit", Fixture, NULL,
+              fixture_setup, test_service_reprices_after_edit, fixture_teardown);
   g_test_add_func ("/store/reprice/hot-tier-today-repriced-at-once", test_hot_tier_today_repriced_at_once);
   g_test_add_func ("/store/cli/ingest-maintain-prices-with-stored-tariff", test_cli_ingest_maintain_prices);
 

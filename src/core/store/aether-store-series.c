@@ -2036,11 +2036,15 @@ reprice_thread (GTask        *task,
         break;
       t->slices++;
 
+      /* The end is told by the result, not by a report. */
+      if (!more)
+        break;
+
       /* A job added meanwhile (another edit) makes the whole larger. */
       total_s = MAX (total_s, left_s);
       call = g_new0 (ProgressCall, 1);
       call->task = g_object_ref (task);
-      call->fraction = total_s > 0 && more ? CLAMP (1.0 - (double)left_s / (double)total_s, 0.0, 1.0) : 1.0;
+      call->fraction = total_s > 0 ? CLAMP (1.0 - (double)left_s / (double)total_s, 0.0, 1.0) : 0.0;
       g_main_context_invoke_full (t->context, G_PRIORITY_DEFAULT, deliver_progress, call, progress_call_free);
     }
 
@@ -2057,8 +2061,9 @@ reprice_thread (GTask        *task,
  * @self: a store
  * @pricer: the new tariff; it is used on another thread, so pass one that
  *   nothing else uses (pricers keep lookup caches)
- * @progress: (nullable) (scope notified): told the fraction done (0..1)
- *   after each slice, in the thread-default main context of this call
+ * @progress: (nullable) (scope notified): told the fraction done (0 to
+ *   under 1) after each slice but the last, in the thread-default main
+ *   context of this call; the result says when all is done
  * @progress_data: data for @progress
  * @progress_data_free: (nullable): frees @progress_data when the task ends
  * @cancellable: (nullable): stops between two slices
