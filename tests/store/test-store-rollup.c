@@ -349,6 +349,10 @@ test_reprice_newest_day_first (Fixture       *f,
   aether_store_set_pricer (f->store, AETHER_PRICER (dear));
   g_assert_true (aether_store_add_reprice_job (f->store, US (T0), US (T0 + 3 * 86400), &error));
   g_assert_cmpuint (aether_store_get_n_reprice_jobs (f->store), ==, 1);
+  /* A second edit over the same days joins the job instead of doubling it. */
+  g_assert_true (aether_store_add_reprice_job (f->store, US (T0 + 86400), US (T0 + 2 * 86400), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aether_store_get_n_reprice_jobs (f->store), ==, 1);
 
   g_assert_true (aether_store_run_reprice_jobs (f->store, 1, &left, &error));
   g_assert_no_error (error);

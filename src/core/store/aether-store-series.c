@@ -1821,6 +1821,7 @@ aether_store_add_reprice_job (AetherStore  *self,
 {
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
+  gint64 from_s, to_s;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
@@ -1828,19 +1829,56 @@ aether_store_add_reprice_job (AetherStore  *self,
   if (to_us <= from_us)
     return TRUE;
 
-  /* What is left of a job is [next_s, to_s); slices take it from the top. */
+  /* What is left of a job is [next_s, to_s); slices take it from the top.
+   * Jobs that overlap become one: the newest tariff prices all of it, so
+   * a second edit during a run does not make the run price a year twice. */
   db = _aether_store_get_db (self);
-  rc = sqlite3_prepare_v2 (db, "INSERT INTO reprice_jobs (from_s, to_s, next_s) VALUES (?1, ?2, ?1)", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
-  sqlite3_bind_int64 (stmt, 1, from_us / G_USEC_PER_SEC);
-  sqlite3_bind_int64 (stmt, 2, (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
+  from_s = from_us / G_USEC_PER_SEC;
+  to_s = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
 
-  return TRUE;
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT MIN(next_s), MAX(to_s) FROM reprice_jobs WHERE next_s <= ?2 AND to_s >= ?1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          from_s = MIN (from_s, sqlite3_column_int64 (stmt, 0));
+          to_s = MAX (to_s, sqlite3_column_int64 (stmt, 1));
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      rc = sqlite3_prepare_v2 (db, "DELETE FROM reprice_jobs WHERE next_s <= ?2 AND to_s >= ?1", -1, &stmt, NULL);
+    }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO reprice_jobs (from_s, to_s, next_s) VALUES (?1, ?2, ?1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
+      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      return FALSE;
+    }
+
+  return _aether_sqlite_exec (db, "COMMIT;", error);
 }
 
 static gint64
