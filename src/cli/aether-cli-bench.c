@@ -19,6 +19,7 @@
 
 static const AetherCliCommand bench_commands[] = {
   { "store",  aether_cli_bench_store,  N_("Ingest, rollup, query and size figures of the storage engine") },
+  { "reprice", aether_cli_bench_reprice, N_("Time to re-price a year of stored history after a tariff edit") },
   { "tariff", aether_cli_bench_tariff, N_("Time to price a year of 1-minute intervals") },
   { "collect", aether_cli_bench_collect, N_("CPU and memory of the collector polling simulated devices") },
   { NULL }

@@ -141,10 +141,14 @@ db_maintain (AetherCliContext  *ctx,
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(AetherTariff) tariff = NULL;
   AetherMaintainStats stats;
+  guint n_versions = 0;
   gint64 now_us;
 
-  if (!parse_options (&argc, &argv, NULL, _("Roll readings up into the coarser tiers and apply retention."),
+  if (!parse_options (&argc, &argv, NULL, _("Roll readings up into the coarser tiers, price them with the stored "
+                                            "rate schedules, re-price what a schedule change asks for, and apply "
+                                            "retention."),
                       entries, &error))
     return aether_cli_fail (error);
 
@@ -153,7 +157,16 @@ db_maintain (AetherCliContext  *ctx,
     return aether_cli_fail (error);
 
   if (!(store = open_store (ctx, &error)) ||
-      !aether_store_maintain (store, now_us, &stats, &error))
+      !(tariff = aether_rates_load_tariff (store, &n_versions, &error)))
+    return aether_cli_fail (error);
+
+  /* Energy is priced as it is rolled up, with the version in force at its
+   * time, as the service does; costs stored before a version was added
+   * are priced again by its re-pricing job. */
+  if (n_versions > 0)
+    aether_store_set_pricer (store, AETHER_PRICER (tariff));
+  if (!aether_store_maintain (store, now_us, &stats, &error) ||
+      (n_versions > 0 && !aether_store_run_reprice_jobs (store, 0, NULL, &error)))
     return aether_cli_fail (error);
 
   json_builder_begin_object (builder);
@@ -675,6 +688,203 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   root = json_builder_get_root (builder);
   aether_cli_print_json (root);
 
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name (d)))
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+        g_unlink (p);
+      }
+    g_rmdir (dir);
+  }
+
+  return AETHER_CLI_EXIT_OK;
+}
+
+/* ---- bench reprice ----------------------------------------------------- */
+
+static void
+store_async_result (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+typedef struct
+{
+  gint64 started;
+  double first_slice_s;
+  guint  reports;
+} RepriceBenchProgress;
+
+static void
+on_bench_progress (double   fraction,
+                   gpointer user_data)
+{
+  RepriceBenchProgress *p = user_data;
+
+  /* The first report comes after the first slice: today is priced. */
+  if (p->reports++ == 0)
+    p->first_slice_s = seconds_since (p->started);
+}
+
+/* A year of stored history as the demo home leaves it: 13 devices, power
+ * every 5 minutes, maintained with the default retention as of the year's
+ * end (days for the year, hours for 90 days, 5 minutes for 30, minutes
+ * for 7), then re-priced from a flat rate to the demo time-of-use tariff,
+ * once on the store's connection (the synchronous path the CLI uses) and
+ * once on the worker thread (the service's). */
+int
+aether_cli_bench_reprice (AetherCliContext  *ctx,
+                          int                argc,
+                          char             **argv)
+{
+  int n_devices = 13;
+  int days = 365;
+  const GOptionEntry entries[] = {
+    { "devices", 0, 0, G_OPTION_ARG_INT, &n_devices, N_("How many devices (default 13, the demo home)"), "N" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days of stored history (default 365)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(AetherClock) clock = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(JsonNode) schedule = aether_sim_demo_rate_schedule ();
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+  g_autoptr(AetherTariff) tou = aether_tariff_new ();
+  g_autoptr(AetherTariff) worker_tou = aether_tariff_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) tier_stats = NULL;
+  const gint64 t0 = G_GINT64_CONSTANT (1704067200);   /* 2024-01-01 */
+  gint64 end;
+  double build_s, sync_s, async_s;
+  RepriceBenchProgress progress = { 0 };
+  guint slices = 0;
+
+  if (!parse_options (&argc, &argv, NULL, _("Time to re-price a year of stored history; prints JSON."),
+                      entries, &error))
+    return aether_cli_fail (error);
+  if (n_devices < 1 || days < 1)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--devices and --days must be positive"));
+      return aether_cli_fail (error);
+    }
+
+  if (!(parsed = aether_rate_schedule_new_from_json (schedule, &error)) ||
+      !aether_tariff_add_schedule (tou, parsed, &error) ||
+      !aether_tariff_add_schedule (worker_tou, parsed, &error) ||
+      !(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)))
+    return aether_cli_fail (error);
+
+  path = g_build_filename (dir, "reprice.db", NULL);
+  end = t0 + (gint64)days * 86400;
+  clock = aether_clock_new_manual (end * G_USEC_PER_SEC);
+  if (!(store = aether_store_open (path, clock, &error)))
+    return aether_cli_fail (error);
+
+  /* The history, a month at a time: flat 0.30 per kWh. */
+  {
+    g_autoptr(AetherTariff) flat = aether_tariff_new ();
+    g_autoptr(JsonNode) flat_json = json_from_string ("{ \"rate_id\": \"flat\", \"effective_date\": \"2020-01-01\","
+                                                      "  \"rate_structure\": { \"periods\": [ { \"name\": \"all\","
+                                                      "  \"rate\": 0.30, \"days\": [\"all\"], \"hours\": \"00:00-24:00\" } ] } }",
+                                                      NULL);
+    g_autoptr(AetherRateSchedule) flat_schedule = aether_rate_schedule_new_from_json (flat_json, &error);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    gint64 start = g_get_monotonic_time ();
+
+    if (flat_schedule == NULL || !aether_tariff_add_schedule (flat, flat_schedule, &error))
+      return aether_cli_fail (error);
+    aether_store_set_pricer (store, AETHER_PRICER (flat));
+
+    for (int d = 0; d < n_devices; d++)
+      g_ptr_array_add (names, g_strdup_printf ("bench-%03d", d));
+
+    for (gint64 month = t0; month < end; month += 30 * 86400)
+      {
+        gint64 month_end = MIN (end, month + 30 * 86400);
+        g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+
+        for (gint64 t = month; t < month_end; t += 300)
+          for (int d = 0; d < n_devices; d++)
+            {
+              AetherReading r = {
+                .timestamp_us = t * G_USEC_PER_SEC,
+                .device_id = g_ptr_array_index (names, d),   /* borrowed */
+                .metric_type = (char *)"power",
+                .value = 50.0 + 40.0 * d + 30.0 * sin ((double)t / 3600.0 + d),
+                .unit = (char *)"W",
+              };
+
+              g_array_append_val (readings, r);
+            }
+
+        if (!aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error) ||
+            !aether_store_maintain (store, month_end * G_USEC_PER_SEC, NULL, &error))
+          return aether_cli_fail (error);
+      }
+    if (!aether_store_maintain (store, (end + 60) * G_USEC_PER_SEC, NULL, &error))
+      return aether_cli_fail (error);
+    build_s = seconds_since (start);
+    tier_stats = aether_store_stats (store, NULL);
+  }
+
+  /* 1. On the store's connection, all at once (`db maintain`). */
+  {
+    gint64 start;
+
+    aether_store_set_pricer (store, AETHER_PRICER (tou));
+    if (!aether_store_add_reprice_job (store, t0 * G_USEC_PER_SEC, (end + 60) * G_USEC_PER_SEC, &error))
+      return aether_cli_fail (error);
+    start = g_get_monotonic_time ();
+    if (!aether_store_run_reprice_jobs (store, 0, NULL, &error))
+      return aether_cli_fail (error);
+    sync_s = seconds_since (start);
+  }
+
+  /* 2. On the worker thread, as the service does after an edit. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    if (!aether_store_add_reprice_job (store, t0 * G_USEC_PER_SEC, (end + 60) * G_USEC_PER_SEC, &error))
+      return aether_cli_fail (error);
+    progress.started = g_get_monotonic_time ();
+    aether_store_reprice_jobs_async (store, AETHER_PRICER (worker_tou), on_bench_progress, &progress, NULL,
+                                     NULL, store_async_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    async_s = seconds_since (progress.started);
+    if (!aether_store_reprice_jobs_finish (store, result, &slices, &error))
+      return aether_cli_fail (error);
+  }
+
+  json_builder_begin_object (builder);
+  add_string (builder, "benchmark", "reprice");
+  add_int (builder, "devices", n_devices);
+  add_int (builder, "days_of_history", days);
+  add_double (builder, "build_history_s", build_s);
+  add_double (builder, "reprice_on_store_connection_s", sync_s);
+  add_double (builder, "reprice_on_worker_thread_s", async_s);
+  add_double (builder, "worker_first_slice_s", progress.first_slice_s);
+  add_int (builder, "worker_slices", slices);
+  json_builder_set_member_name (builder, "tiers");
+  json_builder_add_value (builder, json_node_copy (json_object_get_member (json_node_get_object (tier_stats), "tiers")));
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_object (builder);
+  add_string (builder, "reprice_on_worker_thread_s", "<= 10 for a year");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+
+  g_clear_object (&store);
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
     const char *name;

@@ -59,6 +59,7 @@ int   aether_cli_alerts_main       (AetherCliContext *ctx, int argc, char **argv
 
 /* Benchmarks live beside the commands they measure. */
 int   aether_cli_bench_store       (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_reprice     (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_tariff      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv);
 

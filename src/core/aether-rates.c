@@ -437,3 +437,51 @@ aether_rates_remove_schedule (AetherStore  *store,
 
   return g_steal_pointer (&node);
 }
+
+/**
+ * aether_rates_load_tariff:
+ * @store: the database
+ * @n_versions: (out) (optional): how many stored versions it holds
+ * @error: a location for a #GError
+ *
+ * The tariff built from the stored rate schedule versions: what prices
+ * energy wherever it is rolled up (the service, `db maintain`) and what
+ * re-pricing uses. A version that does not validate is skipped with a
+ * warning, so one bad version does not leave everything unpriced.
+ *
+ * Returns: (transfer full) (nullable): the tariff (it may hold no version),
+ *   or %NULL if the schedules could not be read
+ */
+AetherTariff *
+aether_rates_load_tariff (AetherStore  *store,
+                          guint        *n_versions,
+                          GError      **error)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+  guint n = 0;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
+
+  if (n_versions != NULL)
+    *n_versions = 0;
+
+  if (!(schedules = aether_store_list_rate_schedules (store, error)))
+    return NULL;
+
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (g_ptr_array_index (schedules, i),
+                                                                                  &local_error);
+
+      if (schedule == NULL || !aether_tariff_add_schedule (tariff, schedule, &local_error))
+        g_warning ("Skipping a rate schedule: %s", local_error->message);
+      else
+        n++;
+    }
+
+  if (n_versions != NULL)
+    *n_versions = n;
+  return g_steal_pointer (&tariff);
+}

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "store/aether-store.h"
+#include "tariff/aether-tariff.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,9 @@ GPtrArray *aether_rates_list_covered    (AetherStore  *store,
 char     *aether_rates_get_stored_json  (AetherStore  *store,
                                          const char   *rate_id,
                                          GError      **error);
+
+AetherTariff *aether_rates_load_tariff (AetherStore  *store,
+                                        guint        *n_versions,
+                                        GError      **error);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-error.h"
+#include "aether-rates.h"
 #include "aether-reading.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
@@ -50,9 +51,22 @@ struct _AetherService
   AetherServiceWatch *watch;       /* changes other processes make */
 
   guint               housekeeping_id;
+
+  /* Re-pricing on a worker thread */
+  GCancellable       *reprice_cancellable;   /* set while it runs */
+  gboolean            reprice_again;         /* the tariff changed meanwhile */
+  double              reprice_progress;
 };
 
 G_DEFINE_FINAL_TYPE (AetherService, aether_service, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_REPRICE_PROGRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 aether_service_dispose (GObject *object)
@@ -65,6 +79,9 @@ aether_service_dispose (GObject *object)
       self->housekeeping_id = 0;
     }
   g_clear_pointer (&self->watch, _aether_service_watch_free);
+  if (self->reprice_cancellable != NULL)
+    g_cancellable_cancel (self->reprice_cancellable);
+  g_clear_object (&self->reprice_cancellable);
   if (self->writer != NULL)
     aether_store_writer_close (self->writer, NULL);
 
@@ -90,6 +107,25 @@ aether_service_finalize (GObject *object)
   g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (aether_service_parent_class)->finalize (object);
+}
+
+static void
+aether_service_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AetherService *self = AETHER_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPRICE_PROGRESS:
+      g_value_set_double (value, self->reprice_progress);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -126,11 +162,25 @@ aether_service_class_init (AetherServiceClass *klass)
    */
   g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+  object_class->get_property = aether_service_get_property;
+
+  /**
+   * AetherService:reprice-progress:
+   *
+   * How much of the stored history has been priced again after a tariff
+   * change, 0 to 1; 1 when nothing waits.
+   */
+  properties[PROP_REPRICE_PROGRESS] =
+    g_param_spec_double ("reprice-progress", NULL, NULL, 0.0, 1.0, 1.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 aether_service_init (AetherService *self)
 {
+  self->reprice_progress = 1.0;
   self->configs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
 }
 
@@ -554,6 +604,122 @@ has_capability (JsonObject *device,
   return FALSE;
 }
 
+/* ---- Re-pricing ------------------------------------------------------- */
+
+static void
+set_reprice_progress (AetherService *self,
+                      double         fraction)
+{
+  if (self->reprice_progress == fraction)
+    return;
+  self->reprice_progress = fraction;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPRICE_PROGRESS]);
+}
+
+/**
+ * aether_service_get_reprice_progress:
+ * @self: a service
+ *
+ * Returns: how much of the re-pricing after a tariff change is done, 0 to
+ *   1; 1 when nothing waits
+ */
+double
+aether_service_get_reprice_progress (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), 1.0);
+
+  return self->reprice_progress;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static GWeakRef *
+weak_ref_new (AetherService *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+on_reprice_progress (double   fraction,
+                     gpointer user_data)
+{
+  g_autoptr(AetherService) self = g_weak_ref_get (user_data);
+
+  /* A cancelled run's last slices say nothing of the run that follows. */
+  if (self != NULL && self->reprice_cancellable != NULL && !g_cancellable_is_cancelled (self->reprice_cancellable))
+    set_reprice_progress (self, fraction);
+}
+
+static void start_repricing (AetherService *self,
+                             gboolean       restart);
+
+static void
+on_reprice_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AetherService) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = aether_store_reprice_jobs_finish (AETHER_STORE (object), result, NULL, &error);
+
+  weak_ref_free (user_data);
+  if (self == NULL)
+    return;
+
+  g_clear_object (&self->reprice_cancellable);
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Re-pricing failed (it will be tried again): %s", error->message);
+
+  if (self->reprice_again)
+    {
+      self->reprice_again = FALSE;
+      start_repricing (self, FALSE);
+    }
+  else if (ok)
+    set_reprice_progress (self, 1.0);
+}
+
+/* Re-pricing runs on a worker thread with its own connection, newest day
+ * first, so the window never waits and today's costs change first. The
+ * worker prices with a tariff of its own: pricers keep lookup caches and
+ * are not shared between threads. @restart: a run going on was started
+ * with an older tariff, so it starts over. */
+static void
+start_repricing (AetherService *self,
+                 gboolean       restart)
+{
+  g_autoptr(AetherTariff) tariff = NULL;
+  guint n = 0;
+
+  if (self->reprice_cancellable != NULL)
+    {
+      if (restart)
+        {
+          self->reprice_again = TRUE;
+          g_cancellable_cancel (self->reprice_cancellable);
+        }
+      return;
+    }
+
+  if (self->tariff == NULL || aether_store_get_n_reprice_jobs (self->store) == 0 ||
+      !(tariff = aether_rates_load_tariff (self->store, &n, NULL)) || n == 0)
+    return;
+
+  set_reprice_progress (self, 0.0);
+  self->reprice_cancellable = g_cancellable_new ();
+  aether_store_reprice_jobs_async (self->store, AETHER_PRICER (tariff),
+                                   on_reprice_progress, weak_ref_new (self), weak_ref_free,
+                                   self->reprice_cancellable, on_reprice_done, weak_ref_new (self));
+}
+
 /**
  * aether_service_reload_tariff:
  * @self: a service
@@ -569,32 +735,23 @@ guint
 aether_service_reload_tariff (AetherService  *self,
                               GError        **error)
 {
-  g_autoptr(GPtrArray) schedules = NULL;
-  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+  g_autoptr(AetherTariff) tariff = NULL;
   guint n = 0;
 
   g_return_val_if_fail (AETHER_IS_SERVICE (self), 0);
 
-  if (!(schedules = aether_store_list_rate_schedules (self->store, error)))
+  if (!(tariff = aether_rates_load_tariff (self->store, &n, error)))
     return 0;
-
-  for (guint i = 0; i < schedules->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (g_ptr_array_index (schedules, i),
-                                                                                  &local_error);
-
-      if (schedule == NULL || !aether_tariff_add_schedule (tariff, schedule, &local_error))
-        g_warning ("Skipping a rate schedule: %s", local_error->message);
-      else
-        n++;
-    }
 
   g_clear_object (&self->tariff);
   if (n > 0)
     self->tariff = g_object_ref (tariff);
   aether_store_set_pricer (self->store, n > 0 ? AETHER_PRICER (tariff) : NULL);
   aether_hot_tier_set_pricer (self->hot, n > 0 ? AETHER_PRICER (tariff) : NULL);
+
+  /* An edit queued a re-pricing job: start it now, today first, with the
+   * new tariff (a run already going starts over with it). */
+  start_repricing (self, TRUE);
 
   return n;
 }
@@ -812,9 +969,8 @@ housekeeping (gpointer user_data)
   if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
     g_warning ("Maintenance failed (it will be tried again): %s", error->message);
   g_clear_error (&error);
-  /* A week of re-pricing a minute: a schedule edit never stalls collection. */
-  if (self->tariff != NULL && !aether_store_run_reprice_jobs (self->store, 7, NULL, &error))
-    g_warning ("Re-pricing failed (it will be tried again): %s", error->message);
+  /* Jobs left by a crash, by `rates add` or by a failed run. */
+  start_repricing (self, FALSE);
   aether_alert_engine_prune_history (self->alerts, 90);
 
   return G_SOURCE_CONTINUE;

@@ -51,6 +51,7 @@ gboolean            aether_service_update_rate_schedule (AetherService      *sel
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
                                                         const char          *rate_id,
                                                         GError             **error);
+double              aether_service_get_reprice_progress (AetherService      *self);
 void                aether_service_start               (AetherService       *self);
 gboolean            aether_service_stop                (AetherService       *self,
                                                         GError             **error);

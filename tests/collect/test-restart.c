@@ -407,6 +407,8 @@ test_live_readings_before_read_back_bridge (Fixture       *f,
     AetherReading b = { now_us + 2 * G_USEC_PER_SEC, (char *)"demo-mains", (char *)"energy", 0, (char *)"Wh" };
 
     g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    /* The read-back thread may hold the file a moment. */
+    sqlite3_busy_timeout (db, 5000);
     g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT x.value FROM samples x JOIN series s USING (series_id)"
                                              " WHERE s.device_id = 'demo-mains' AND s.metric_type = 'energy'"
                                              " ORDER BY x.ts DESC LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);

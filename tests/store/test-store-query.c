@@ -601,6 +601,16 @@ test_reader_answers_from_another_thread (Fixture       *f,
 
   g_assert_cmpfloat (job.wh, ==, ((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->energy_wh);
   assert_same_columns (job.columns, columns);
+
+  /* The next day rolled up (day 0's daily bucket now exists) changes
+   * nothing in day 0's chart: the daily bucket is not drawn over it. */
+  {
+    g_autoptr(GArray) after = aether_store_query_devices (f->store, ids, "power", US (job.from), US (job.to), 96,
+                                                          NULL, &error);
+
+    g_assert_no_error (error);
+    assert_same_columns (after, columns);
+  }
   g_array_unref (job.columns);
   series_clear (&plug);
   series_clear (&later);

@@ -41,6 +41,7 @@ struct _AetherRatesPage
   AetherService   *service;
   GPtrArray       *groups;       /* owned by content */
   GtkNativeDialog *chooser;
+  GtkWidget       *reprice_bar;  /* owned by content */
 };
 
 G_DEFINE_FINAL_TYPE (AetherRatesPage, aether_rates_page, ADW_TYPE_BIN)
@@ -985,6 +986,16 @@ on_tariff_changed (AetherRatesPage *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static gboolean
+progress_to_visible (GBinding     *binding,
+                     const GValue *from,
+                     GValue       *to,
+                     gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_double (from) < 1.0);
+  return TRUE;
+}
+
 void
 aether_rates_page_set_service (AetherRatesPage *self,
                                AetherService   *service)
@@ -996,6 +1007,19 @@ aether_rates_page_set_service (AetherRatesPage *self,
   g_set_object (&self->service, service);
   if (service != NULL)
     g_signal_connect_object (service, "tariff-changed", G_CALLBACK (on_tariff_changed), self, G_CONNECT_SWAPPED);
+
+  /* Stored costs are priced again in the background after an edit. */
+  if (self->reprice_bar == NULL && service != NULL)
+    {
+      self->reprice_bar = gtk_progress_bar_new ();
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->reprice_bar), _("Pricing stored costs with the new tariff…"));
+      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->reprice_bar), TRUE);
+      gtk_box_prepend (self->content, self->reprice_bar);
+      g_object_bind_property (service, "reprice-progress", self->reprice_bar, "fraction", G_BINDING_SYNC_CREATE);
+      g_object_bind_property_full (service, "reprice-progress", self->reprice_bar, "visible", G_BINDING_SYNC_CREATE,
+                                   progress_to_visible, NULL, NULL, NULL);
+    }
+
   aether_rates_page_reload (self);
 }
 

@@ -14,8 +14,10 @@
  *
  * Energy arrives as the collector's monotonic `energy` reading, so today's
  * energy is the sum of its deltas; each delta is priced at its time when a
- * pricer is set. Points are kept as a float and a 32-bit second offset, so
- * an hour of 1 s readings is 28 KB a series.
+ * pricer is set. Today's energy is also kept per quarter hour, so a new
+ * pricer (a tariff edit) re-prices today at once instead of at midnight.
+ * Points are kept as a float and a 32-bit second offset, so an hour of 1 s
+ * readings is 28 KB a series.
  *
  * When the service starts, the hot tier is rebuilt from the store
  * (aether_hot_tier_restore()): a thread with its own read connection reads
@@ -36,6 +38,8 @@
 #define FRESH_US     (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 #define HOUR_US      (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 #define RECENT_MAX   60
+#define SLOT_S       AETHER_HOT_SLOT_S
+#define N_SLOTS      AETHER_HOT_N_SLOTS
 
 typedef struct
 {
@@ -62,6 +66,7 @@ typedef struct
   gboolean have_energy;
   double   last_counter;
   gint64   last_counter_us;
+  double   slot_wh[N_SLOTS];   /* today's energy per quarter hour since midnight */
   gboolean have_counter;
   gboolean counter_from_store;
   double   first_counter;     /* the first live reading, for the bridge */
@@ -222,6 +227,23 @@ counter_delta (double previous,
   return delta < 0 ? MAX (value, 0.0) : delta;
 }
 
+static double price_delta (AetherHotTier *self, const char *device_id, gint64 time_us, double delta_wh);
+
+/* One delta of today's energy, ending at @time_us: counted in the day's
+ * total, in its quarter hour (for re-pricing) and priced. */
+static void
+add_today (AetherHotTier *self,
+           Device        *device,
+           const char    *device_id,
+           gint64         time_us,
+           double         delta_wh)
+{
+  device->energy_wh += delta_wh;
+  if (delta_wh > 0)
+    device->slot_wh[CLAMP ((time_us - device->day_start_us - 1) / (SLOT_S * G_USEC_PER_SEC), 0, N_SLOTS - 1)] += delta_wh;
+  device->cost += price_delta (self, device_id, time_us, delta_wh);
+}
+
 static double
 price_delta (AetherHotTier *self,
              const char    *device_id,
@@ -262,6 +284,7 @@ hot_tier_push (AetherReadingSink   *sink,
           device->day_start_us = day;
           device->energy_wh = 0;
           device->cost = 0;
+          memset (device->slot_wh, 0, sizeof device->slot_wh);
         }
       device->have_energy = TRUE;
 
@@ -272,8 +295,7 @@ hot_tier_push (AetherReadingSink   *sink,
         {
           double delta = counter_delta (device->last_counter, reading->value);
 
-          device->energy_wh += delta;
-          device->cost += price_delta (self, reading->device_id, reading->timestamp_us, delta);
+          add_today (self, device, reading->device_id, reading->timestamp_us, delta);
         }
       else if (!device->have_counter)
         {
@@ -356,9 +378,36 @@ void
 aether_hot_tier_set_pricer (AetherHotTier *self,
                             AetherPricer  *pricer)
 {
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 today;
+
   g_return_if_fail (AETHER_IS_HOT_TIER (self));
 
-  g_set_object (&self->pricer, pricer);
+  if (!g_set_object (&self->pricer, pricer))
+    return;
+
+  /* Today's cost at the new prices, now: the Dashboard must not show the
+   * old tariff until midnight. */
+  today = local_day_start_us (self, aether_clock_now_us (self->clock));
+  g_hash_table_iter_init (&iter, self->devices);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Device *device = value;
+
+      if (device->day_start_us != today)
+        continue;
+      device->cost = 0;
+      for (guint i = 0; pricer != NULL && i < N_SLOTS; i++)
+        {
+          gint64 start = today / G_USEC_PER_SEC + (gint64)i * SLOT_S;
+          AetherPrice price;
+
+          if (device->slot_wh[i] > 0 &&
+              aether_pricer_price_energy (pricer, key, start, start + SLOT_S, device->slot_wh[i] / 1000.0, &price, NULL))
+            device->cost += price.cost;
+        }
+    }
 }
 
 /**
@@ -665,48 +714,47 @@ apply_device_seed (AetherHotTier       *self,
                    AetherHotDeviceSeed *stored)
 {
   Device *device = ensure_device (self, stored->device_id);
-  double wh = stored->rolled_wh;
-  double cost = stored->rolled_cost;
+  gboolean live = device->have_counter;
+
+  if (live)
+    {
+      /* Live readings came first: midnight may even have passed meanwhile. */
+      if (device->day_start_us != seed->day_start_us)
+        return;
+    }
+  else
+    {
+      device->day_start_us = seed->day_start_us;
+      device->energy_wh = 0;
+      device->cost = 0;
+      memset (device->slot_wh, 0, sizeof device->slot_wh);
+    }
+
+  /* What the energy tiers hold, quarter hour by quarter hour. */
+  device->energy_wh += stored->rolled_wh;
+  device->cost += stored->rolled_cost;
+  for (guint i = 0; i < N_SLOTS; i++)
+    device->slot_wh[i] += stored->rolled_slot_wh[i];
 
   /* The readings after the watermark, by the live rule. */
   for (guint i = 1; i < stored->counter->len; i++)
     {
       AetherHotPoint *a = &g_array_index (stored->counter, AetherHotPoint, i - 1);
       AetherHotPoint *b = &g_array_index (stored->counter, AetherHotPoint, i);
-      double delta;
 
       if (b->time_us <= a->time_us || b->time_us < seed->day_start_us)
         continue;
-      delta = counter_delta (a->value, b->value);
-      wh += delta;
-      cost += price_delta (self, stored->device_id, b->time_us, delta);
+      add_today (self, device, stored->device_id, b->time_us, counter_delta (a->value, b->value));
     }
 
-  if (device->have_counter)
-    {
-      /* Live readings came first: midnight may even have passed meanwhile. */
-      if (device->day_start_us != seed->day_start_us)
-        return;
-      /* The delta from the last stored reading to the first live one. */
-      if (stored->have_last && device->first_counter_us > stored->last_us &&
-          device->first_counter_us - stored->last_us <= HOUR_US)
-        {
-          double delta = counter_delta (stored->last_value, device->first_counter);
+  /* The delta from the last stored reading to the first live one. */
+  if (live && stored->have_last && device->first_counter_us > stored->last_us &&
+      device->first_counter_us - stored->last_us <= HOUR_US)
+    add_today (self, device, stored->device_id, device->first_counter_us,
+               counter_delta (stored->last_value, device->first_counter));
 
-          wh += delta;
-          cost += price_delta (self, stored->device_id, device->first_counter_us, delta);
-        }
-      device->energy_wh += wh;
-      device->cost += cost;
-      device->have_energy = TRUE;
-      return;
-    }
-
-  device->day_start_us = seed->day_start_us;
-  device->energy_wh = wh;
-  device->cost = cost;
   device->have_energy = TRUE;
-  if (stored->have_last)
+  if (!live && stored->have_last)
     {
       device->last_counter = stored->last_value;
       device->last_counter_us = stored->last_us;

@@ -324,10 +324,17 @@ _aether_store_read_hot_seed (AetherStore  *self,
   rolled_to_us = CLAMP (watermark_s * G_USEC_PER_SEC, day_start_us, until_us);
 
   ok = TRUE;
-  if (rolled_to_us > day_start_us)
+  /* Quarter hour by quarter hour, by the store's own one-tier-per-instant
+   * rule, so that today's energy can be priced again slot by slot. */
+  for (guint slot = 0; ok && slot < AETHER_HOT_N_SLOTS; slot++)
     {
-      g_autoptr(GPtrArray) totals = aether_store_energy_totals (self, day_start_us, rolled_to_us, "device", error);
+      gint64 from_us = day_start_us + (gint64)slot * AETHER_HOT_SLOT_S * G_USEC_PER_SEC;
+      gint64 to_us = MIN (rolled_to_us, from_us + AETHER_HOT_SLOT_S * G_USEC_PER_SEC);
+      g_autoptr(GPtrArray) totals = NULL;
 
+      if (from_us >= rolled_to_us)
+        break;
+      totals = aether_store_energy_totals (self, from_us, to_us, "device", error);
       ok = totals != NULL;
       for (guint i = 0; ok && i < totals->len; i++)
         {
@@ -336,6 +343,7 @@ _aether_store_read_hot_seed (AetherStore  *self,
 
           device->rolled_wh += total->energy_wh;
           device->rolled_cost += total->cost;
+          device->rolled_slot_wh[slot] += total->energy_wh;
         }
     }
 

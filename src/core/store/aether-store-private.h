@@ -39,12 +39,18 @@ AetherStore *_aether_store_open_reader (const char   *path,
                                         AetherClock  *clock,
                                         GError      **error);
 
-/* What the hot tier is rebuilt from at start (aether-store-hot.c). */
+/* What the hot tier is rebuilt from at start (aether-store-hot.c). Today's
+ * energy is kept per quarter hour there (zone offsets and rate periods
+ * change on quarter hours), so a tariff edit re-prices all of today. */
+#define AETHER_HOT_SLOT_S  900
+#define AETHER_HOT_N_SLOTS 100   /* a 25-hour day at the end of summer time */
+
 typedef struct
 {
   char    *device_id;
   double   rolled_wh;     /* the energy tiers, from midnight to the watermark */
   double   rolled_cost;
+  double   rolled_slot_wh[AETHER_HOT_N_SLOTS];
   GArray  *counter;       /* AetherHotPoint: the `energy` readings after the
                            * watermark, the one before it first if it is
                            * within the hour the rollup looks back */
@@ -75,5 +81,12 @@ AetherHotSeed *_aether_store_read_hot_seed (AetherStore    *self,
 void           _aether_hot_seed_free       (AetherHotSeed  *seed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherHotSeed, _aether_hot_seed_free)
+gboolean  _aether_store_insert_readings (sqlite3              *db,
+                                         GHashTable           *series_cache,
+                                         GTimeZone            *tz,
+                                         const AetherReading **readings,
+                                         guint                 n_readings,
+                                         gboolean              skip_unknown_units,
+                                         GError              **error);
 
 G_END_DECLS

@@ -146,32 +146,186 @@ compare_reading_time (gconstpointer a,
                       gconstpointer b,
                       gpointer      user_data)
 {
-  const AetherReading *readings = user_data;
-  gint64 ta = readings[*(const guint *)a].timestamp_us;
-  gint64 tb = readings[*(const guint *)b].timestamp_us;
+  gint64 ta = (*(const AetherReading * const *)a)->timestamp_us;
+  gint64 tb = (*(const AetherReading * const *)b)->timestamp_us;
 
   return (ta > tb) - (ta < tb);
 }
 
 static gboolean get_watermark (sqlite3 *db, AetherTier tier, gint64 *value);
 static gboolean set_watermark (sqlite3 *db, AetherTier tier, gint64 value, GError **error);
-static gint64   bucket_of     (AetherStore *self, AetherTier tier, gint64 unix_s);
+static gboolean get_state     (sqlite3 *db, const char *key, gint64 *value);
+static gboolean set_state     (sqlite3 *db, const char *key, gint64 value, GError **error);
+static gint64   bucket_in     (GTimeZone *tz, AetherTier tier, gint64 unix_s);
 
-static gboolean
-rewind_watermarks (AetherStore  *self,
-                   sqlite3      *db,
-                   gint64        oldest_s,
-                   GError      **error)
+/* rollup_state key: set when the 1-minute watermark was moved back, which
+ * means the minute before it already holds the energy of the segment that
+ * straddles the watermark; the re-roll must not add it a second time. */
+#define CARRY_COUNTED_KEY "1m-carry-counted"
+
+/* The time of the sample of @series_id just before @before_ms (within the
+ * hour the rollup looks back), or @before_ms without one. */
+static gint64
+previous_sample_ms (sqlite3 *db,
+                    gint64   series_id,
+                    gint64   before_ms)
 {
+  sqlite3_stmt *stmt = NULL;
+  gint64 ts = before_ms;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
+                              " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, series_id);
+      sqlite3_bind_int64 (stmt, 2, before_ms);
+      sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        ts = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  return ts;
+}
+
+/* Readings older than what maintenance has rolled up (a backfill, an
+ * import, a device that buffered while offline, a live reading that came
+ * late) move the watermarks back, so the next maintenance rolls them up
+ * instead of retention deleting them. They go back to the minute of the
+ * sample before the oldest such reading: the segment from that sample to
+ * the late one changed, the one before it did not. Only series with raw
+ * samples in a re-rolled range are rewritten, so what was rolled before,
+ * whose raw samples are gone, stays as it is. */
+static gboolean
+rewind_watermarks (sqlite3     *db,
+                   GTimeZone   *tz,
+                   GHashTable  *late,
+                   GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 oldest_ms = G_MAXINT64;
+  gint64 oldest_s;
+
+  g_hash_table_iter_init (&iter, late);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    oldest_ms = MIN (oldest_ms, previous_sample_ms (db, *(gint64 *)key, *(gint64 *)value));
+
+  if (oldest_ms == G_MAXINT64)
+    return TRUE;
+  oldest_s = oldest_ms >= 0 ? oldest_ms / 1000 : -((-oldest_ms + 999) / 1000);
+
   for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
     {
       gint64 wm;
-      gint64 bucket = bucket_of (self, tier, oldest_s);
+      gint64 bucket = bucket_in (tz, tier, oldest_s);
 
-      if (get_watermark (db, tier, &wm) && wm > bucket && !set_watermark (db, tier, bucket, error))
+      if (!get_watermark (db, tier, &wm) || wm <= bucket)
+        continue;
+      if (!set_watermark (db, tier, bucket, error))
+        return FALSE;
+      if (tier == AETHER_TIER_1M && !set_state (db, CARRY_COUNTED_KEY, 1, error))
         return FALSE;
     }
+
   return TRUE;
+}
+
+/**
+ * _aether_store_insert_readings:
+ * @db: a connection inside a write transaction
+ * @series_cache: (nullable): the connection's series ids
+ * @tz: the zone of the daily tier
+ * @readings: (array length=n_readings): readings, in time order
+ * @n_readings: how many
+ * @skip_unknown_units: drop (with a warning) a reading whose unit is not
+ *   one of its metric's, instead of failing
+ * @error: a location for a #GError
+ *
+ * The one way readings enter the raw tier, for aether_store_ingest() and
+ * the writer thread alike, so that a late live reading and a backfill are
+ * rolled up the same way: readings older than the 1-minute watermark move
+ * the watermarks back (rewind_watermarks()).
+ *
+ * Returns: %TRUE if stored; on failure the caller rolls back
+ */
+gboolean
+_aether_store_insert_readings (sqlite3              *db,
+                               GHashTable           *series_cache,
+                               GTimeZone            *tz,
+                               const AetherReading **readings,
+                               guint                 n_readings,
+                               gboolean              skip_unknown_units,
+                               GError              **error)
+{
+  g_autoptr(GHashTable) late = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sqlite3_stmt *insert = NULL;
+  gint64 rolled_ms = G_MININT64;
+  gint64 wm;
+  int rc;
+
+  if (get_watermark (db, AETHER_TIER_1M, &wm))
+    rolled_ms = wm * 1000;
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
+                           -1, &insert, NULL);
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+
+  for (guint k = 0; k < n_readings; k++)
+    {
+      const AetherReading *r = readings[k];
+      const char *unit = NULL;
+      double factor = 1;
+      gint64 series;
+      gint64 ts_ms = r->timestamp_us / 1000;
+
+      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
+        {
+          if (skip_unknown_units)
+            {
+              g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
+              continue;
+            }
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
+          sqlite3_finalize (insert);
+          return FALSE;
+        }
+
+      series = _aether_store_ensure_series (db, series_cache, r->device_id, r->metric_type, unit, error);
+      if (series < 0)
+        {
+          sqlite3_finalize (insert);
+          return FALSE;
+        }
+
+      sqlite3_bind_int64 (insert, 1, ts_ms);
+      sqlite3_bind_int64 (insert, 2, series);
+      sqlite3_bind_double (insert, 3, r->value * factor);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (insert);
+          return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+        }
+
+      /* The oldest late reading of each series, so the rewind can find the
+       * sample before it. */
+      if (ts_ms < rolled_ms)
+        {
+          gint64 *oldest = g_hash_table_lookup (late, &series);
+
+          if (oldest == NULL)
+            g_hash_table_insert (late, g_memdup2 (&series, sizeof series), g_memdup2 (&ts_ms, sizeof ts_ms));
+          else
+            *oldest = MIN (*oldest, ts_ms);
+        }
+    }
+
+  sqlite3_finalize (insert);
+
+  return rewind_watermarks (db, tz, late, error);
 }
 
 /**
@@ -193,9 +347,7 @@ aether_store_ingest (AetherStore          *self,
                      GError              **error)
 {
   sqlite3 *db;
-  g_autofree guint *order = NULL;
-  sqlite3_stmt *insert = NULL;
-  int rc;
+  g_autofree const AetherReading **order = NULL;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
   g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
@@ -203,93 +355,40 @@ aether_store_ingest (AetherStore          *self,
   db = _aether_store_get_db (self);
 
   /* Time order keeps the raw tier append-only. */
-  order = g_new (guint, MAX (n_readings, 1));
+  order = g_new (const AetherReading *, MAX (n_readings, 1));
   for (guint i = 0; i < n_readings; i++)
-    order[i] = i;
-  g_qsort_with_data (order, n_readings, sizeof (guint), compare_reading_time, (gpointer)readings);
+    order[i] = &readings[i];
+  g_qsort_with_data (order, n_readings, sizeof (const AetherReading *), compare_reading_time, NULL);
 
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
-                           -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _aether_sqlite_fail (db, rc, "Could not store readings", error);
-      goto fail;
-    }
-
-  for (guint k = 0; k < n_readings; k++)
-    {
-      const AetherReading *r = &readings[order[k]];
-      const char *unit = NULL;
-      double factor = 1;
-      gint64 series;
-
-      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
-          goto fail;
-        }
-
-      series = _aether_store_ensure_series (db, _aether_store_get_series_cache (self),
-                                            r->device_id, r->metric_type, unit, error);
-      if (series < 0)
-        goto fail;
-
-      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
-      sqlite3_bind_int64 (insert, 2, series);
-      sqlite3_bind_double (insert, 3, r->value * factor);
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        {
-          _aether_sqlite_fail (db, rc, "Could not store readings", error);
-          goto fail;
-        }
-    }
-
-  sqlite3_finalize (insert);
-  insert = NULL;
-
-  /* Readings older than what maintenance has rolled up (a backfill, an
-   * import, a device that buffered while offline) move the watermarks back,
-   * so the next maintenance rolls them up instead of retention deleting
-   * them. Only series with raw samples in a re-rolled range are rewritten,
-   * so what was rolled before, whose raw samples are gone, stays as it is. */
-  if (n_readings > 0 && !rewind_watermarks (self, db, readings[order[0]].timestamp_us / G_USEC_PER_SEC, error))
-    goto fail;
-
-  if (!_aether_sqlite_exec (db, "COMMIT;", error))
+  if (!_aether_store_insert_readings (db, _aether_store_get_series_cache (self), _aether_store_get_time_zone (self),
+                                      order, n_readings, FALSE, error) ||
+      !_aether_sqlite_exec (db, "COMMIT;", error))
     {
       _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      /* A series created in the rolled-back transaction must not stay cached. */
+      g_hash_table_remove_all (_aether_store_get_series_cache (self));
       return FALSE;
     }
 
   return TRUE;
-
-fail:
-  g_clear_pointer (&insert, sqlite3_finalize);
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  /* A series created in the rolled-back transaction must not stay cached. */
-  g_hash_table_remove_all (_aether_store_get_series_cache (self));
-  return FALSE;
 }
 
 /* ---- Watermarks -------------------------------------------------------- */
 
 static gboolean
-get_watermark (sqlite3    *db,
-               AetherTier  tier,
-               gint64     *value)
+get_state (sqlite3    *db,
+           const char *key,
+           gint64     *value)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean found = FALSE;
 
   if (sqlite3_prepare_v2 (db, "SELECT watermark FROM rollup_state WHERE tier = ?", -1, &stmt, NULL) == SQLITE_OK)
     {
-      sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
           *value = sqlite3_column_int64 (stmt, 0);
@@ -302,10 +401,10 @@ get_watermark (sqlite3    *db,
 }
 
 static gboolean
-set_watermark (sqlite3     *db,
-               AetherTier   tier,
-               gint64       value,
-               GError     **error)
+set_state (sqlite3     *db,
+           const char  *key,
+           gint64       value,
+           GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_state (tier, watermark) VALUES (?, ?)",
@@ -313,13 +412,30 @@ set_watermark (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
-  sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, value);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return _aether_sqlite_fail (db, rc, "Could not save maintenance progress", error);
   return TRUE;
+}
+
+static gboolean
+get_watermark (sqlite3    *db,
+               AetherTier  tier,
+               gint64     *value)
+{
+  return get_state (db, aether_tier_to_string (tier), value);
+}
+
+static gboolean
+set_watermark (sqlite3     *db,
+               AetherTier   tier,
+               gint64       value,
+               GError     **error)
+{
+  return set_state (db, aether_tier_to_string (tier), value, error);
 }
 
 /* ---- Buckets in memory ------------------------------------------------- */
@@ -669,12 +785,15 @@ energy_step (GHashTable *energy,
 }
 
 /* Minutes before @add_before already hold energy from the previous chunk:
- * the segment that straddles a chunk edge adds to them instead. */
+ * the segment that straddles a chunk edge adds to them instead, unless
+ * @carry_counted says the minute got it already (a re-roll after the
+ * watermark moved back). */
 static gboolean
 write_energy (AetherStore  *self,
               sqlite3      *db,
               GHashTable   *energy,
               gint64        add_before,
+              gboolean      carry_counted,
               GError      **error)
 {
   AetherPricer *pricer = _aether_store_get_pricer (self);
@@ -707,6 +826,9 @@ write_energy (AetherStore  *self,
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
       double wh = *(double *)value;
       sqlite3_stmt *target = minute < add_before ? add : stmt;
+
+      if (minute < add_before && carry_counted)
+        continue;
 
       sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (target, 2, minute);
@@ -756,6 +878,7 @@ roll_raw_chunk (AetherStore          *self,
                 GHashTable           *series,
                 gint64                from_s,
                 gint64                to_s,
+                gboolean              carry_counted,
                 AetherMaintainStats  *stats,
                 GError              **error)
 {
@@ -887,7 +1010,7 @@ roll_raw_chunk (AetherStore          *self,
     }
   sqlite3_finalize (insert);
 
-  return write_energy (self, db, energy, from_s, error);
+  return write_energy (self, db, energy, from_s, carry_counted, error);
 }
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
@@ -906,16 +1029,24 @@ day_start (GTimeZone *tz,
 }
 
 static gint64
-bucket_of (AetherStore *self,
-           AetherTier   tier,
-           gint64       unix_s)
+bucket_in (GTimeZone  *tz,
+           AetherTier  tier,
+           gint64      unix_s)
 {
   gint64 w = aether_tier_get_width_s (tier);
 
   if (tier == AETHER_TIER_1D)
-    return day_start (_aether_store_get_time_zone (self), unix_s);
+    return day_start (tz, unix_s);
 
   return unix_s - (((unix_s % w) + w) % w);
+}
+
+static gint64
+bucket_of (AetherStore *self,
+           AetherTier   tier,
+           gint64       unix_s)
+{
+  return bucket_in (_aether_store_get_time_zone (self), tier, unix_s);
 }
 
 static gboolean
@@ -1152,12 +1283,13 @@ apply_retention (AetherStore          *self,
   const AetherRetention *r = _aether_store_get_retention (self);
   gint64 wm[AETHER_N_TIERS] = { 0 };
 
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  /* Under the lock: the writer may have moved them back for a late reading. */
   for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
     if (!get_watermark (db, t, &wm[t]))
       wm[t] = G_MININT64 / 2;
-
-  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
-    return FALSE;
 
   for (guint t = AETHER_TIER_RAW; t < AETHER_N_TIERS; t++)
     {
@@ -1250,17 +1382,18 @@ aether_store_maintain (AetherStore          *self,
   while (wm < end)
     {
       gint64 chunk_end;
+      gint64 carry = 0;
 
       if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
         return FALSE;
-      /* The writer moves the watermark back when it commits readings older
-       * than it, between two chunks too: writing ours over it would leave
-       * those minutes without them. */
+      /* The writer thread may have moved the watermark back for a late
+       * reading since the last chunk: read it again under the lock. */
       get_watermark (db, AETHER_TIER_1M, &wm);
+      get_state (db, CARRY_COUNTED_KEY, &carry);
+      chunk_end = MIN (end, wm + CHUNK_S);
       if (wm >= end)
         {
-          if (!_aether_sqlite_exec (db, "COMMIT;", error))
-            return FALSE;
+          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
           break;
         }
       /* And it may have added series since they were read: their samples
@@ -1271,9 +1404,9 @@ aether_store_maintain (AetherStore          *self,
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
           return FALSE;
         }
-      chunk_end = MIN (end, wm + CHUNK_S);
-      if (!roll_raw_chunk (self, db, series, wm, chunk_end, stats, error) ||
+      if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, stats, error) ||
           !set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
+          (carry != 0 && !set_state (db, CARRY_COUNTED_KEY, 0, error)) ||
           !_aether_sqlite_exec (db, "COMMIT;", error))
         {
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
@@ -1317,12 +1450,14 @@ aether_store_maintain (AetherStore          *self,
 
           if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
             return FALSE;
-          /* As above: the writer may have moved it back meanwhile. */
+          /* Both watermarks again, under the lock: a late reading may have
+           * moved them back since they were read. */
+          if (get_watermark (db, tier - 1, &below))
+            end = MIN (end, bucket_of (self, tier, below));
           get_watermark (db, tier, &from);
           if (from >= end)
             {
-              if (!_aether_sqlite_exec (db, "COMMIT;", error))
-                return FALSE;
+              _aether_sqlite_exec (db, "ROLLBACK;", NULL);
               break;
             }
           to = MIN (end, bucket_of (self, tier, from + chunk));
@@ -1352,97 +1487,274 @@ aether_store_maintain (AetherStore          *self,
   return ok;
 }
 
-/* Prices one stored bucket again, in place. */
-static gboolean
-reprice_table (AetherStore  *self,
-               sqlite3      *db,
-               AetherTier    tier,
-               gint64        from_s,
-               gint64        to_s,
-               GError      **error)
+/* ---- Re-pricing ------------------------------------------------------- */
+
+/* Re-pricing needs only a connection, a pricer and the daily tier's zone,
+ * so the same code runs on the store's connection (the CLI, tests) and on
+ * a worker thread's own (the service), where the window never waits. */
+typedef struct
 {
-  AetherPricer *pricer = _aether_store_get_pricer (self);
-  g_autofree char *select = g_strdup_printf ("SELECT device_id, bucket, energy_wh%s FROM %s WHERE bucket >= ? AND bucket < ?",
-                                             tier == AETHER_TIER_1D ? ", hour_profile" : "", energy_tables[tier]);
-  g_autofree char *update = g_strdup_printf ("UPDATE %s SET cost = ?3, co2_kg = ?4 WHERE device_id = ?1 AND bucket = ?2",
-                                             energy_tables[tier]);
+  sqlite3      *db;
+  AetherPricer *pricer;
+  GTimeZone    *tz;
+  GPtrArray    *devices;
+  sqlite3_stmt *select[AETHER_N_TIERS];
+  sqlite3_stmt *update[AETHER_N_TIERS];
+  sqlite3_stmt *newest[AETHER_N_TIERS];
+} Repricer;
+
+static void
+repricer_clear (Repricer *r)
+{
+  for (guint t = 0; t < AETHER_N_TIERS; t++)
+    {
+      g_clear_pointer (&r->select[t], sqlite3_finalize);
+      g_clear_pointer (&r->update[t], sqlite3_finalize);
+      g_clear_pointer (&r->newest[t], sqlite3_finalize);
+    }
+  g_clear_pointer (&r->devices, g_ptr_array_unref);
+}
+
+static gboolean
+repricer_init (Repricer      *r,
+               sqlite3       *db,
+               AetherPricer  *pricer,
+               GTimeZone     *tz,
+               GError       **error)
+{
   sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *set = NULL;
-  gint64 width = aether_tier_get_width_s (tier);
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, select, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, update, -1, &set, NULL);
+  memset (r, 0, sizeof *r);
+  r->db = db;
+  r->pricer = pricer;
+  r->tz = tz;
+  r->devices = g_ptr_array_new_with_free_func (g_free);
+
+  /* Energy is keyed by device first: one index range per device, not a
+   * scan of the whole table per slice. */
+  rc = sqlite3_prepare_v2 (db, "SELECT DISTINCT device_id FROM series", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    {
-      sqlite3_finalize (stmt);
-      return _aether_sqlite_fail (db, rc, "Could not re-price", error);
-    }
-
-  sqlite3_bind_int64 (stmt, 1, from_s);
-  sqlite3_bind_int64 (stmt, 2, to_s);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *device = (const char *)sqlite3_column_text (stmt, 0);
-      gint64 bucket = sqlite3_column_int64 (stmt, 1);
-      double cost = 0, co2 = 0;
-      gboolean priced = TRUE;
-
-      if (tier == AETHER_TIER_1D)
-        {
-          /* The hour-of-day profile replays any tariff against the day. */
-          g_autoptr(JsonNode) profile = json_from_string ((const char *)sqlite3_column_text (stmt, 3), NULL);
-          JsonArray *hours = profile && JSON_NODE_HOLDS_ARRAY (profile) ? json_node_get_array (profile) : NULL;
-
-          for (guint h = 0; hours != NULL && h < json_array_get_length (hours) && priced; h++)
-            {
-              AetherPrice price;
-
-              priced = aether_pricer_price_energy (pricer, device, bucket + h * 3600, bucket + (h + 1) * 3600,
-                                                   json_array_get_double_element (hours, h) / 1000.0, &price, NULL);
-              cost += price.cost;
-              co2 += price.co2_kg;
-            }
-        }
-      else
-        {
-          AetherPrice price;
-
-          priced = aether_pricer_price_energy (pricer, device, bucket, bucket + width,
-                                               sqlite3_column_double (stmt, 2) / 1000.0, &price, NULL);
-          cost = price.cost;
-          co2 = price.co2_kg;
-        }
-
-      sqlite3_bind_text (set, 1, device, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (set, 2, bucket);
-      if (priced)
-        {
-          sqlite3_bind_double (set, 3, cost);
-          sqlite3_bind_double (set, 4, co2);
-        }
-      else
-        {
-          sqlite3_bind_null (set, 3);
-          sqlite3_bind_null (set, 4);
-        }
-      if (sqlite3_step (set) != SQLITE_DONE)
-        {
-          sqlite3_reset (set);
-          rc = sqlite3_errcode (db);
-          break;
-        }
-      sqlite3_reset (set);
-    }
-
-  sqlite3_finalize (stmt);
-  sqlite3_finalize (set);
-  if (rc != SQLITE_DONE)
     return _aether_sqlite_fail (db, rc, "Could not re-price", error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (r->devices, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
+    {
+      g_autofree char *select = g_strdup_printf ("SELECT bucket, energy_wh%s FROM %s"
+                                                 " WHERE device_id = ? AND bucket >= ? AND bucket < ?",
+                                                 tier == AETHER_TIER_1D ? ", hour_profile" : "", energy_tables[tier]);
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET cost = ?3, co2_kg = ?4 WHERE device_id = ?1 AND bucket = ?2",
+                                                 energy_tables[tier]);
+      g_autofree char *newest = g_strdup_printf ("SELECT MAX(bucket) FROM %s WHERE device_id = ? AND bucket < ?",
+                                                 energy_tables[tier]);
+
+      if ((rc = sqlite3_prepare_v2 (db, select, -1, &r->select[tier], NULL)) != SQLITE_OK ||
+          (rc = sqlite3_prepare_v2 (db, update, -1, &r->update[tier], NULL)) != SQLITE_OK ||
+          (rc = sqlite3_prepare_v2 (db, newest, -1, &r->newest[tier], NULL)) != SQLITE_OK)
+        {
+          _aether_sqlite_fail (db, rc, "Could not re-price", error);
+          repricer_clear (r);
+          return FALSE;
+        }
+    }
+
   return TRUE;
 }
 
+/* The start of the newest stored bucket of any tier before @before_s, or
+ * G_MININT64 without one: years before the first reading cost nothing. */
+static gint64
+repricer_newest_before (Repricer *r,
+                        gint64    before_s)
+{
+  gint64 newest = G_MININT64;
+
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
+    for (guint d = 0; d < r->devices->len; d++)
+      {
+        sqlite3_stmt *stmt = r->newest[tier];
+
+        sqlite3_bind_text (stmt, 1, g_ptr_array_index (r->devices, d), -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, before_s);
+        if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+          newest = MAX (newest, sqlite3_column_int64 (stmt, 0));
+        sqlite3_reset (stmt);
+      }
+
+  return newest;
+}
+
+/* Prices every stored bucket of [from_s, to_s) again, in place, in every
+ * tier: 1-minute, 5-minute and hourly buckets by their own energy (exact
+ * when rate periods change on those edges, as tariffs do), days from their
+ * hour-of-day profile, so days whose finer tiers retention removed are
+ * re-priced too. Inside the caller's transaction. */
+static gboolean
+repricer_range (Repricer  *r,
+                gint64     from_s,
+                gint64     to_s,
+                GError   **error)
+{
+  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
+    {
+      sqlite3_stmt *stmt = r->select[tier];
+      sqlite3_stmt *set = r->update[tier];
+      gint64 width = aether_tier_get_width_s (tier);
+
+      for (guint d = 0; d < r->devices->len; d++)
+        {
+          const char *device = g_ptr_array_index (r->devices, d);
+          int rc;
+
+          sqlite3_bind_text (stmt, 1, device, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, bucket_in (r->tz, tier, from_s));
+          sqlite3_bind_int64 (stmt, 3, to_s);
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              gint64 bucket = sqlite3_column_int64 (stmt, 0);
+              double cost = 0, co2 = 0;
+              gboolean priced = TRUE;
+
+              if (tier == AETHER_TIER_1D)
+                {
+                  /* The hour-of-day profile replays any tariff against the day. */
+                  g_autoptr(JsonNode) profile = json_from_string ((const char *)sqlite3_column_text (stmt, 2), NULL);
+                  JsonArray *hours = profile && JSON_NODE_HOLDS_ARRAY (profile) ? json_node_get_array (profile) : NULL;
+
+                  for (guint h = 0; hours != NULL && h < json_array_get_length (hours) && priced; h++)
+                    {
+                      AetherPrice price;
+
+                      priced = aether_pricer_price_energy (r->pricer, device, bucket + h * 3600, bucket + (h + 1) * 3600,
+                                                           json_array_get_double_element (hours, h) / 1000.0, &price, NULL);
+                      cost += price.cost;
+                      co2 += price.co2_kg;
+                    }
+                }
+              else
+                {
+                  AetherPrice price;
+
+                  priced = aether_pricer_price_energy (r->pricer, device, bucket, bucket + width,
+                                                       sqlite3_column_double (stmt, 1) / 1000.0, &price, NULL);
+                  cost = price.cost;
+                  co2 = price.co2_kg;
+                }
+
+              sqlite3_bind_text (set, 1, device, -1, SQLITE_STATIC);
+              sqlite3_bind_int64 (set, 2, bucket);
+              if (priced)
+                {
+                  sqlite3_bind_double (set, 3, cost);
+                  sqlite3_bind_double (set, 4, co2);
+                }
+              else
+                {
+                  sqlite3_bind_null (set, 3);
+                  sqlite3_bind_null (set, 4);
+                }
+              rc = sqlite3_step (set);
+              sqlite3_reset (set);
+              if (rc != SQLITE_DONE)
+                break;
+            }
+          sqlite3_reset (stmt);
+          if (rc != SQLITE_DONE)
+            return _aether_sqlite_fail (r->db, sqlite3_errcode (r->db), "Could not re-price", error);
+        }
+    }
+
+  return TRUE;
+}
+
+/* One slice of the newest job: its newest local day still to do (days
+ * with nothing stored are skipped), re-priced with its progress in one
+ * transaction, so a crash resumes where it stopped. Sets @more to whether
+ * any job is left, and @left_s to the seconds still to do. */
+static gboolean
+repricer_slice (Repricer  *r,
+                gboolean  *more,
+                gint64    *left_s,
+                GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1, next = 0, to = 0, slice_from, newest;
+  int rc;
+
+  *more = FALSE;
+  if (!_aether_sqlite_exec (r->db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+
+  /* Remaining work of a job is [next_s, to_s); this takes it from the top,
+   * so the newest day (today) gets the new price first. */
+  if (sqlite3_prepare_v2 (r->db, "SELECT id, next_s, to_s FROM reprice_jobs ORDER BY to_s DESC, id DESC LIMIT 1",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      next = sqlite3_column_int64 (stmt, 1);
+      to = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+
+  if (id < 0)
+    {
+      *left_s = 0;
+      return _aether_sqlite_exec (r->db, "COMMIT;", error);
+    }
+
+  /* The local day of the newest stored bucket below the top: days with
+   * nothing stored (before the first reading) cost a lookup, not a slice. */
+  newest = repricer_newest_before (r, to);
+  if (newest == G_MININT64 || newest < bucket_in (r->tz, AETHER_TIER_1D, next))
+    slice_from = next;
+  else
+    {
+      slice_from = MAX (next, day_start (r->tz, newest));
+      if (!repricer_range (r, slice_from, to, error))
+        goto fail;
+    }
+
+  if (slice_from <= next)
+    rc = sqlite3_prepare_v2 (r->db, "DELETE FROM reprice_jobs WHERE id = ?1", -1, &stmt, NULL);
+  else
+    rc = sqlite3_prepare_v2 (r->db, "UPDATE reprice_jobs SET to_s = ?2 WHERE id = ?1", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (r->db, rc, "Could not save re-pricing progress", error);
+      goto fail;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (slice_from > next)
+    sqlite3_bind_int64 (stmt, 2, slice_from);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _aether_sqlite_fail (r->db, rc, "Could not save re-pricing progress", error);
+      goto fail;
+    }
+
+  if (!_aether_sqlite_exec (r->db, "COMMIT;", error))
+    goto fail;
+
+  /* What is left, for progress. */
+  *left_s = 0;
+  if (sqlite3_prepare_v2 (r->db, "SELECT COUNT(*), TOTAL(to_s - next_s) FROM reprice_jobs", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *more = sqlite3_column_int64 (stmt, 0) > 0;
+      *left_s = (gint64)sqlite3_column_double (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+
+fail:
+  _aether_sqlite_exec (r->db, "ROLLBACK;", NULL);
+  return FALSE;
+}
 /**
  * aether_store_reprice:
  * @self: a store whose pricer is the new schedule
@@ -1451,10 +1763,9 @@ reprice_table (AetherStore  *self,
  * @error: a location for a #GError
  *
  * Prices the stored energy of the range again, in every tier, in place:
- * 1-minute, 5-minute and hourly buckets by their own energy (exact when
- * rate periods change on those edges, as tariffs do), days from their
- * hour-of-day profile, so days whose finer tiers retention removed are
- * re-priced too. Nothing is deleted. One transaction.
+ * 1-minute, 5-minute and hourly buckets by their own energy, days from
+ * their hour-of-day profile, so days whose finer tiers retention removed
+ * are re-priced too. Nothing is deleted. One transaction.
  *
  * Returns: %TRUE on success
  */
@@ -1464,9 +1775,11 @@ aether_store_reprice (AetherStore  *self,
                       gint64        to_us,
                       GError      **error)
 {
+  Repricer r;
   sqlite3 *db;
   gint64 from_s = from_us / G_USEC_PER_SEC;
   gint64 to_s = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  gboolean ok;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
 
@@ -1477,15 +1790,20 @@ aether_store_reprice (AetherStore  *self,
     }
 
   db = _aether_store_get_db (self);
-  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+  if (!repricer_init (&r, db, _aether_store_get_pricer (self), _aether_store_get_time_zone (self), error))
     return FALSE;
-
-  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
-    if (!reprice_table (self, db, tier, bucket_of (self, tier, from_s), to_s, error))
-      {
-        _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-        return FALSE;
-      }
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    {
+      repricer_clear (&r);
+      return FALSE;
+    }
+  ok = repricer_range (&r, from_s, to_s, error);
+  repricer_clear (&r);
+  if (!ok)
+    {
+      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      return FALSE;
+    }
 
   return _aether_sqlite_exec (db, "COMMIT;", error);
 }
@@ -1498,8 +1816,9 @@ aether_store_reprice (AetherStore  *self,
  * @error: a location for a #GError
  *
  * Records that the stored cost of the range must be computed again. The
- * job runs a day at a time through aether_store_run_reprice_jobs() and its
- * progress is in the database, so it resumes after a crash.
+ * job runs newest day first, a day at a time, through
+ * aether_store_run_reprice_jobs() or aether_store_reprice_jobs_async(),
+ * and its progress is in the database, so it resumes after a crash.
  *
  * Returns: %TRUE if recorded
  */
@@ -1511,6 +1830,7 @@ aether_store_add_reprice_job (AetherStore  *self,
 {
   sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
+  gint64 from_s, to_s;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
@@ -1518,26 +1838,108 @@ aether_store_add_reprice_job (AetherStore  *self,
   if (to_us <= from_us)
     return TRUE;
 
+  /* What is left of a job is [next_s, to_s); slices take it from the top.
+   * Jobs that overlap become one: the newest tariff prices all of it, so
+   * a second edit during a run does not make the run price a year twice. */
   db = _aether_store_get_db (self);
-  rc = sqlite3_prepare_v2 (db, "INSERT INTO reprice_jobs (from_s, to_s, next_s) VALUES (?1, ?2, ?1)", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
-  sqlite3_bind_int64 (stmt, 1, from_us / G_USEC_PER_SEC);
-  sqlite3_bind_int64 (stmt, 2, (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
+  from_s = from_us / G_USEC_PER_SEC;
+  to_s = (to_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
 
-  return TRUE;
+  /* A savepoint, not a transaction: a schedule write records its job in
+   * its own transaction (aether-rates.c), and a job alone is one too. */
+  if (!_aether_sqlite_exec (db, "SAVEPOINT reprice_job;", error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT MIN(next_s), MAX(to_s) FROM reprice_jobs WHERE next_s <= ?2 AND to_s >= ?1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          from_s = MIN (from_s, sqlite3_column_int64 (stmt, 0));
+          to_s = MAX (to_s, sqlite3_column_int64 (stmt, 1));
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      rc = sqlite3_prepare_v2 (db, "DELETE FROM reprice_jobs WHERE next_s <= ?2 AND to_s >= ?1", -1, &stmt, NULL);
+    }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO reprice_jobs (from_s, to_s, next_s) VALUES (?1, ?2, ?1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s);
+      sqlite3_bind_int64 (stmt, 2, to_s);
+      rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (db, rc, "Could not record the re-pricing", error);
+      _aether_sqlite_exec (db, "ROLLBACK TO reprice_job; RELEASE reprice_job;", NULL);
+      return FALSE;
+    }
+
+  return _aether_sqlite_exec (db, "RELEASE reprice_job;", error);
+}
+
+static gint64
+reprice_jobs_left_s (sqlite3  *db,
+                     gint64   *n_jobs)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 left = 0;
+
+  *n_jobs = 0;
+  if (sqlite3_prepare_v2 (db, "SELECT COUNT(*), TOTAL(to_s - next_s) FROM reprice_jobs", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *n_jobs = sqlite3_column_int64 (stmt, 0);
+      left = (gint64)sqlite3_column_double (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  return left;
+}
+
+/**
+ * aether_store_get_n_reprice_jobs:
+ * @self: a store
+ *
+ * Returns: how many re-pricing jobs wait (a cheap look, for deciding
+ *   whether to start a run)
+ */
+guint
+aether_store_get_n_reprice_jobs (AetherStore *self)
+{
+  gint64 n_jobs = 0;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), 0);
+
+  reprice_jobs_left_s (_aether_store_get_db (self), &n_jobs);
+  return (guint)n_jobs;
 }
 
 /**
  * aether_store_run_reprice_jobs:
  * @self: a store with the new pricer set
- * @max_days: how many days to re-price in this call (0: all)
+ * @max_days: how many slices (a local day each at most) to re-price in
+ *   this call (0: all)
  * @days_left: (out) (optional): days still to do afterwards
  * @error: a location for a #GError
+ *
+ * Re-prices on the store's own connection, newest day first: the first
+ * slice is the newest day with stored energy. For the CLI and tests; the
+ * service uses aether_store_reprice_jobs_async(), off the main loop.
  *
  * Returns: %TRUE on success
  */
@@ -1547,62 +1949,234 @@ aether_store_run_reprice_jobs (AetherStore  *self,
                                guint        *days_left,
                                GError      **error)
 {
+  Repricer r;
   sqlite3 *db;
-  guint done = 0;
+  gint64 n_jobs = 0;
+  gint64 left_s;
+  gboolean more = TRUE;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
 
   db = _aether_store_get_db (self);
+  left_s = reprice_jobs_left_s (db, &n_jobs);
 
-  for (;;)
+  if (n_jobs > 0 && _aether_store_get_pricer (self) == NULL)
     {
-      sqlite3_stmt *stmt = NULL;
-      gint64 id = -1, next = 0, to = 0, chunk_end;
-      int rc;
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, "There is no rate schedule to price with");
+      return FALSE;
+    }
 
-      if (sqlite3_prepare_v2 (db, "SELECT id, next_s, to_s FROM reprice_jobs ORDER BY id LIMIT 1", -1, &stmt, NULL) == SQLITE_OK &&
-          sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          id = sqlite3_column_int64 (stmt, 0);
-          next = sqlite3_column_int64 (stmt, 1);
-          to = sqlite3_column_int64 (stmt, 2);
-        }
-      sqlite3_finalize (stmt);
-
-      if (id < 0)
-        break;
-
-      if (max_days > 0 && done >= max_days)
-        {
-          if (days_left != NULL)
-            *days_left = (guint)((to - next + 86399) / 86400);
-          return TRUE;
-        }
-
-      chunk_end = MIN (to, next + 86400);
-      if (!aether_store_reprice (self, next * G_USEC_PER_SEC, chunk_end * G_USEC_PER_SEC, error))
+  if (n_jobs > 0)
+    {
+      if (!repricer_init (&r, db, _aether_store_get_pricer (self), _aether_store_get_time_zone (self), error))
         return FALSE;
-
-      if (chunk_end >= to)
-        rc = sqlite3_prepare_v2 (db, "DELETE FROM reprice_jobs WHERE id = ?1", -1, &stmt, NULL);
-      else
-        rc = sqlite3_prepare_v2 (db, "UPDATE reprice_jobs SET next_s = ?2 WHERE id = ?1", -1, &stmt, NULL);
-      if (rc != SQLITE_OK)
-        return _aether_sqlite_fail (db, rc, "Could not save re-pricing progress", error);
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (chunk_end < to)
-        sqlite3_bind_int64 (stmt, 2, chunk_end);
-      rc = sqlite3_step (stmt);
-      sqlite3_finalize (stmt);
-      if (rc != SQLITE_DONE)
-        return _aether_sqlite_fail (db, rc, "Could not save re-pricing progress", error);
-
-      done++;
+      for (guint done = 0; more && (max_days == 0 || done < max_days); done++)
+        if (!repricer_slice (&r, &more, &left_s, error))
+          {
+            repricer_clear (&r);
+            return FALSE;
+          }
+      repricer_clear (&r);
     }
 
   if (days_left != NULL)
-    *days_left = 0;
+    *days_left = (guint)((left_s + 86399) / 86400);
   return TRUE;
+}
+
+typedef struct
+{
+  char                  *path;
+  AetherPricer          *pricer;
+  GTimeZone             *tz;
+  GMainContext          *context;
+  AetherRepriceProgress  progress;
+  gpointer               progress_data;
+  GDestroyNotify         progress_data_free;
+  guint                  slices;
+} RepriceTask;
+
+static void
+reprice_task_free (gpointer data)
+{
+  RepriceTask *t = data;
+
+  if (t->progress_data_free != NULL)
+    t->progress_data_free (t->progress_data);
+  g_free (t->path);
+  g_clear_object (&t->pricer);
+  g_clear_pointer (&t->tz, g_time_zone_unref);
+  g_clear_pointer (&t->context, g_main_context_unref);
+  g_free (t);
+}
+
+typedef struct
+{
+  GTask  *task;
+  double  fraction;
+} ProgressCall;
+
+static gboolean
+deliver_progress (gpointer data)
+{
+  ProgressCall *call = data;
+  RepriceTask *t = g_task_get_task_data (call->task);
+
+  /* Once the result is delivered the caller may be gone. */
+  if (!g_task_get_completed (call->task) && t->progress != NULL)
+    t->progress (call->fraction, t->progress_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_call_free (gpointer data)
+{
+  ProgressCall *call = data;
+
+  g_object_unref (call->task);
+  g_free (call);
+}
+
+static void
+reprice_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RepriceTask *t = task_data;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  Repricer r;
+  gboolean more = TRUE;
+  gint64 n_jobs = 0;
+  gint64 total_s, left_s;
+  int rc;
+
+  rc = sqlite3_open_v2 (t->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (db, rc, "Re-pricing could not open the database", &error);
+      sqlite3_close_v2 (db);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!_aether_store_configure_connection (db, &error) ||
+      !repricer_init (&r, db, t->pricer, t->tz, &error))
+    {
+      sqlite3_close_v2 (db);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  total_s = left_s = reprice_jobs_left_s (db, &n_jobs);
+  more = n_jobs > 0;
+  while (more)
+    {
+      ProgressCall *call;
+
+      if (g_task_return_error_if_cancelled (task))
+        {
+          repricer_clear (&r);
+          sqlite3_close_v2 (db);
+          return;
+        }
+      if (!repricer_slice (&r, &more, &left_s, &error))
+        break;
+      t->slices++;
+
+      /* The end is told by the result, not by a report. */
+      if (!more)
+        break;
+
+      /* A job added meanwhile (another edit) makes the whole larger. */
+      total_s = MAX (total_s, left_s);
+      call = g_new0 (ProgressCall, 1);
+      call->task = g_object_ref (task);
+      call->fraction = total_s > 0 ? CLAMP (1.0 - (double)left_s / (double)total_s, 0.0, 1.0) : 0.0;
+      g_main_context_invoke_full (t->context, G_PRIORITY_DEFAULT, deliver_progress, call, progress_call_free);
+    }
+
+  repricer_clear (&r);
+  sqlite3_close_v2 (db);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * aether_store_reprice_jobs_async:
+ * @self: a store
+ * @pricer: the new tariff; it is used on another thread, so pass one that
+ *   nothing else uses (pricers keep lookup caches)
+ * @progress: (nullable) (scope notified): told the fraction done (0 to
+ *   under 1) after each slice but the last, in the thread-default main
+ *   context of this call; the result says when all is done
+ * @progress_data: data for @progress
+ * @progress_data_free: (nullable): frees @progress_data when the task ends
+ * @cancellable: (nullable): stops between two slices
+ * @callback: called when every job is done, or on error or cancellation
+ * @user_data: data for @callback
+ *
+ * Runs the pending re-pricing jobs on a worker thread with its own
+ * connection, newest day first, one day per transaction: the window never
+ * waits, today gets the new price first, and the writer thread's commits
+ * slip in between slices.
+ */
+void
+aether_store_reprice_jobs_async (AetherStore           *self,
+                                 AetherPricer          *pricer,
+                                 AetherRepriceProgress  progress,
+                                 gpointer               progress_data,
+                                 GDestroyNotify         progress_data_free,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RepriceTask *t;
+
+  g_return_if_fail (AETHER_IS_STORE (self));
+  g_return_if_fail (AETHER_IS_PRICER (pricer));
+
+  t = g_new0 (RepriceTask, 1);
+  t->path = g_strdup (aether_store_get_path (self));
+  t->pricer = g_object_ref (pricer);
+  t->tz = g_time_zone_ref (_aether_store_get_time_zone (self));
+  t->context = g_main_context_ref_thread_default ();
+  t->progress = progress;
+  t->progress_data = progress_data;
+  t->progress_data_free = progress_data_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aether_store_reprice_jobs_async);
+  g_task_set_task_data (task, t, reprice_task_free);
+  g_task_run_in_thread (task, reprice_thread);
+}
+
+/**
+ * aether_store_reprice_jobs_finish:
+ * @self: a store
+ * @result: the result
+ * @slices: (out) (optional): how many slices (days) were re-priced
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE if every job is done
+ */
+gboolean
+aether_store_reprice_jobs_finish (AetherStore   *self,
+                                  GAsyncResult  *result,
+                                  guint         *slices,
+                                  GError       **error)
+{
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (slices != NULL)
+    *slices = ((RepriceTask *)g_task_get_task_data (G_TASK (result)))->slices;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- Queries ----------------------------------------------------------- */
@@ -1716,8 +2290,15 @@ fetch_buckets (AetherStore *self,
    * bucket holding the same minutes); retention cuts on the coarser tier's
    * edges, so nothing this tier lost lies inside it. */
   if (oldest > from && tier + 1 < AETHER_N_TIERS && direction != STITCH_FINER)
-    fetch_buckets (self, db, series_id, tier + 1, from,
-                   rows->len > 0 ? bucket_of (self, tier + 1, oldest) : oldest, STITCH_COARSER, out);
+    {
+      /* Whatever comes from here on (this tier's rows, a finer tier's, or
+       * what the finer tier that asked us has) must not be overlapped: only
+       * the query's own end may cut a coarser bucket. */
+      gint64 limit = (rows->len > 0 || oldest < to || direction == STITCH_COARSER)
+                     ? bucket_of (self, tier + 1, oldest) : oldest;
+
+      fetch_buckets (self, db, series_id, tier + 1, from, limit, STITCH_COARSER, out);
+    }
 
   g_array_append_vals (out, rows->data, rows->len);
   /* The Accs' sketches now belong to @out. */

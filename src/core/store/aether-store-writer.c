@@ -54,6 +54,7 @@ struct _AetherStoreWriter
   GThread      *thread;
   GAsyncQueue  *queue;
   GHashTable   *series;
+  GTimeZone    *tz;          /* the daily tier's, as the store's */
 
   guint         commit_interval_ms;
   guint         max_batch;
@@ -74,115 +75,29 @@ item_free (Item *item)
   g_free (item);
 }
 
-/* Readings committed after maintenance rolled their minute (the writer is
- * up to a commit behind the clock; a manual clock in tests races far ahead)
- * move the watermarks back to their bucket, as aether_store_ingest() does,
- * so they are rolled up again instead of missing from the tiers. Days are
- * the store's default zone's. */
-static gboolean
-rewind_watermarks (sqlite3  *db,
-                   gint64    oldest_s,
-                   GError  **error)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, "UPDATE rollup_state SET watermark = ?2 WHERE tier = ?1 AND watermark > ?2",
-                               -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not reopen rolled-up minutes", error);
-
-  for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
-    {
-      gint64 w = aether_tier_get_width_s (tier);
-      gint64 bucket = oldest_s - (((oldest_s % w) + w) % w);
-
-      if (tier == AETHER_TIER_1D)
-        {
-          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (oldest_s);
-          g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
-          g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local),
-                                                           g_date_time_get_month (local),
-                                                           g_date_time_get_day_of_month (local), 0, 0, 0);
-
-          bucket = g_date_time_to_unix (midnight);
-        }
-
-      sqlite3_bind_text (stmt, 1, aether_tier_to_string (tier), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, bucket);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          sqlite3_finalize (stmt);
-          return _aether_sqlite_fail (db, rc, "Could not reopen rolled-up minutes", error);
-        }
-    }
-
-  sqlite3_finalize (stmt);
-  return TRUE;
-}
-
-/* Writes @batch in one transaction; on failure everything stays in @batch. */
+/* Writes @batch in one transaction; on failure everything stays in @batch.
+ * The insert path is aether_store_ingest()'s, so a reading that arrives
+ * after maintenance rolled its minute moves the watermarks back and is
+ * rolled up, not left for retention to delete. */
 static gboolean
 write_batch (AetherStoreWriter  *self,
              GPtrArray          *batch,
              GError            **error)
 {
-  sqlite3_stmt *insert = NULL;
-  gint64 oldest_us = G_MAXINT64;
-  int rc;
+  g_autofree const AetherReading **readings = NULL;
 
   if (batch->len == 0)
     return TRUE;
 
+  readings = g_new (const AetherReading *, batch->len);
+  for (guint i = 0; i < batch->len; i++)
+    readings[i] = &((Item *)g_ptr_array_index (batch, i))->reading;
+
   if (!_aether_sqlite_exec (self->db, "BEGIN IMMEDIATE;", error))
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
-                           -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
-      goto fail;
-    }
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      Item *item = g_ptr_array_index (batch, i);
-      const AetherReading *r = &item->reading;
-      const char *unit = NULL;
-      double factor = 1;
-      gint64 series;
-
-      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
-        {
-          g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
-          continue;
-        }
-
-      series = _aether_store_ensure_series (self->db, self->series, r->device_id, r->metric_type, unit, error);
-      if (series < 0)
-        goto fail;
-
-      oldest_us = MIN (oldest_us, r->timestamp_us);
-      sqlite3_bind_int64 (insert, 1, r->timestamp_us / 1000);
-      sqlite3_bind_int64 (insert, 2, series);
-      sqlite3_bind_double (insert, 3, r->value * factor);
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        {
-          _aether_sqlite_fail (self->db, rc, "Could not store readings", error);
-          goto fail;
-        }
-    }
-
-  sqlite3_finalize (insert);
-  insert = NULL;
-  if (oldest_us != G_MAXINT64 && !rewind_watermarks (self->db, oldest_us / G_USEC_PER_SEC, error))
-    goto fail;
-  if (!_aether_sqlite_exec (self->db, "COMMIT;", error))
+  if (!_aether_store_insert_readings (self->db, self->series, self->tz, readings, batch->len, TRUE, error) ||
+      !_aether_sqlite_exec (self->db, "COMMIT;", error))
     {
       _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
       g_hash_table_remove_all (self->series);
@@ -193,12 +108,6 @@ write_batch (AetherStoreWriter  *self,
   g_atomic_pointer_add (&self->n_commits, 1);
   g_ptr_array_set_size (batch, 0);
   return TRUE;
-
-fail:
-  sqlite3_finalize (insert);
-  _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
-  g_hash_table_remove_all (self->series);
-  return FALSE;
 }
 
 static void
@@ -263,6 +172,7 @@ aether_store_writer_finalize (GObject *object)
 
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->series, g_hash_table_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
 
   G_OBJECT_CLASS (aether_store_writer_parent_class)->finalize (object);
 }
@@ -278,6 +188,28 @@ aether_store_writer_init (AetherStoreWriter *self)
 {
   self->queue = g_async_queue_new ();
   self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tz = g_time_zone_new_local ();
+}
+
+/**
+ * aether_store_writer_set_time_zone:
+ * @self: a writer
+ * @tz: the zone whose midnight starts the daily tier, as given to
+ *   aether_store_set_time_zone(); local time until set
+ *
+ * A late reading moves the daily watermark back to its local day. Call it
+ * before pushing readings.
+ */
+void
+aether_store_writer_set_time_zone (AetherStoreWriter *self,
+                                   GTimeZone         *tz)
+{
+  g_return_if_fail (AETHER_IS_STORE_WRITER (self));
+  g_return_if_fail (tz != NULL);
+
+  /* The thread reads it; swapping is safe only before readings flow. */
+  g_time_zone_unref (self->tz);
+  self->tz = g_time_zone_ref (tz);
 }
 
 /**

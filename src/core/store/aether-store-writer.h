@@ -21,6 +21,8 @@ AetherStoreWriter *aether_store_writer_new            (const char         *path,
                                                        guint               commit_interval_ms,
                                                        guint               max_batch,
                                                        GError            **error);
+void               aether_store_writer_set_time_zone  (AetherStoreWriter  *self,
+                                                       GTimeZone          *tz);
 guint64            aether_store_writer_get_n_written  (AetherStoreWriter  *self);
 guint64            aether_store_writer_get_n_commits  (AetherStoreWriter  *self);
 gboolean           aether_store_writer_close          (AetherStoreWriter  *self,

@@ -216,6 +216,28 @@ gboolean     aether_store_run_reprice_jobs     (AetherStore          *self,
                                                 guint                 max_days,
                                                 guint                *days_left,
                                                 GError              **error);
+guint        aether_store_get_n_reprice_jobs   (AetherStore          *self);
+
+/**
+ * AetherRepriceProgress:
+ * @fraction: how much of the re-pricing is done, 0 to 1
+ * @user_data: the data given with it
+ */
+typedef void (*AetherRepriceProgress) (double   fraction,
+                                       gpointer user_data);
+
+void         aether_store_reprice_jobs_async   (AetherStore          *self,
+                                                AetherPricer         *pricer,
+                                                AetherRepriceProgress progress,
+                                                gpointer              progress_data,
+                                                GDestroyNotify        progress_data_free,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean     aether_store_reprice_jobs_finish  (AetherStore          *self,
+                                                GAsyncResult         *result,
+                                                guint                *slices,
+                                                GError              **error);
 
 /* Queries */
 GArray      *aether_store_query                (AetherStore          *self,
