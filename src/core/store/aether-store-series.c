@@ -2224,6 +2224,7 @@ fetch_buckets (AetherStore *self,
                gint64       from,
                gint64       to,
                Stitch       direction,
+               gboolean     to_is_hard,
                GArray      *out)
 {
   gint64 wm = to;
@@ -2294,10 +2295,10 @@ fetch_buckets (AetherStore *self,
       /* Whatever comes from here on (this tier's rows, a finer tier's, or
        * what the finer tier that asked us has) must not be overlapped: only
        * the query's own end may cut a coarser bucket. */
-      gint64 limit = (rows->len > 0 || oldest < to || direction == STITCH_COARSER)
-                     ? bucket_of (self, tier + 1, oldest) : oldest;
+      gboolean hard = to_is_hard || rows->len > 0 || oldest < to;
+      gint64 limit = hard ? bucket_of (self, tier + 1, oldest) : oldest;
 
-      fetch_buckets (self, db, series_id, tier + 1, from, limit, STITCH_COARSER, out);
+      fetch_buckets (self, db, series_id, tier + 1, from, limit, STITCH_COARSER, hard, out);
     }
 
   g_array_append_vals (out, rows->data, rows->len);
@@ -2306,7 +2307,7 @@ fetch_buckets (AetherStore *self,
 
   /* Newer than maintenance reached: ask the finer one. */
   if (wm < to && direction != STITCH_COARSER)
-    fetch_buckets (self, db, series_id, tier - 1, MAX (from, wm), to, STITCH_FINER, out);
+    fetch_buckets (self, db, series_id, tier - 1, MAX (from, wm), to, STITCH_FINER, to_is_hard, out);
 }
 
 /* The coarsest tier that still gives at least one bucket per column. */
@@ -2390,7 +2391,7 @@ series_columns (AetherStore *self,
 
   g_assert (points > 0);
 
-  fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, buckets);
+  fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, FALSE, buckets);
   for (guint i = 0; i < buckets->len; i++)
     {
       Acc *b = &g_array_index (buckets, Acc, i);
@@ -2479,7 +2480,7 @@ aether_store_query (AetherStore  *self,
 
       /* Every bucket as it is stored. */
       chosen = tier >= 0 && tier < AETHER_N_TIERS ? (AetherTier)tier : choose_tier (from, to, points);
-      fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, buckets);
+      fetch_buckets (self, db, series_id, chosen, from, to, STITCH_BOTH, FALSE, buckets);
       for (guint i = 0; i < buckets->len; i++)
         {
           Acc *b = &g_array_index (buckets, Acc, i);
