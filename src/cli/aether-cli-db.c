@@ -344,12 +344,49 @@ db_energy (AetherCliContext  *ctx,
       sum_co2 += t->co2_kg;
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "total");
-  json_builder_begin_object (builder);
-  add_double (builder, "energy_kwh", sum_wh / 1000.0);
-  add_double (builder, "cost", sum_cost);
-  add_double (builder, "co2_kg", sum_co2);
-  json_builder_end_object (builder);
+  /* The total is the home's, by the home rule: its meters when it has
+   * any, else every device; never a meter and the plugs behind it. */
+  {
+    g_autoptr(GPtrArray) devices = NULL;
+    g_autoptr(AetherHome) home = NULL;
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+    g_autoptr(GPtrArray) home_totals = NULL;
+    GPtrArray *members;
+
+    if (!(devices = aether_store_list_devices (store, &error)))
+      return aether_cli_fail (error);
+    home = aether_home_new (devices);
+    members = aether_home_get_members (home);
+    for (guint i = 0; i < members->len; i++)
+      g_ptr_array_add (ids, g_ptr_array_index (members, i));
+    g_ptr_array_add (ids, NULL);
+    if (!(home_totals = aether_store_energy_totals_for_devices (store, (const char * const *)ids->pdata,
+                                                                from_us, to_us, &error)))
+      return aether_cli_fail (error);
+
+    sum_wh = sum_cost = sum_co2 = 0;
+    for (guint i = 0; i < home_totals->len; i++)
+      {
+        AetherEnergyTotal *t = g_ptr_array_index (home_totals, i);
+
+        sum_wh += t->energy_wh;
+        sum_cost += t->cost;
+        sum_co2 += t->co2_kg;
+      }
+
+    json_builder_set_member_name (builder, "total");
+    json_builder_begin_object (builder);
+    add_string (builder, "counts", aether_home_is_metered (home) ? "energy meters" : "every device");
+    json_builder_set_member_name (builder, "devices");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < members->len; i++)
+      json_builder_add_string_value (builder, g_ptr_array_index (members, i));
+    json_builder_end_array (builder);
+    add_double (builder, "energy_kwh", sum_wh / 1000.0);
+    add_double (builder, "cost", sum_cost);
+    add_double (builder, "co2_kg", sum_co2);
+    json_builder_end_object (builder);
+  }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -916,41 +916,35 @@ update_costs (AetherService *self)
   g_autoptr(GDateTime) now = aether_clock_now_local (self->clock, NULL);
   g_autoptr(GDateTime) month_start = NULL;
   g_autoptr(GPtrArray) totals = NULL;
-  const char *meter = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(AetherHome) home = NULL;
+  GPtrArray *members;
   double today = 0, month = 0, elapsed, length;
 
   if (self->tariff == NULL || devices == NULL)
     return;
 
-  for (guint i = 0; i < devices->len; i++)
+  /* The home's cost by the home rule: its meters, else every device. */
+  home = aether_home_new (devices);
+  members = aether_home_get_members (home);
+  ids = g_ptr_array_new ();
+  for (guint i = 0; i < members->len; i++)
     {
-      JsonObject *d = json_node_get_object (g_ptr_array_index (devices, i));
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (d, "type", ""), "energy_meter") == 0)
-        meter = json_object_get_string_member (d, "device_id");
-    }
-
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const char *id = json_object_get_string_member (json_node_get_object (g_ptr_array_index (devices, i)), "device_id");
       double cost = 0;
 
-      if ((meter == NULL || g_strcmp0 (id, meter) == 0) &&
-          aether_hot_tier_get_today (self->hot, id, NULL, &cost))
+      if (aether_hot_tier_get_today (self->hot, g_ptr_array_index (members, i), NULL, &cost))
         today += cost;
+      g_ptr_array_add (ids, g_ptr_array_index (members, i));
     }
+  g_ptr_array_add (ids, NULL);
 
   month_start = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (now),
                                  g_date_time_get_month (now), 1, 0, 0, 0);
-  totals = aether_store_energy_totals (self->store, g_date_time_to_unix (month_start) * G_USEC_PER_SEC,
-                                       aether_clock_now_us (self->clock), "device", NULL);
+  totals = aether_store_energy_totals_for_devices (self->store, (const char * const *)ids->pdata,
+                                                   g_date_time_to_unix (month_start) * G_USEC_PER_SEC,
+                                                   aether_clock_now_us (self->clock), NULL);
   for (guint i = 0; totals != NULL && i < totals->len; i++)
-    {
-      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
-
-      if (meter == NULL || g_strcmp0 (t->key, meter) == 0)
-        month += t->cost;
-    }
+    month += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
 
   elapsed = (double)(aether_clock_now_s (self->clock) - g_date_time_to_unix (month_start)) / 86400.0;
   length = g_date_get_days_in_month (g_date_time_get_month (now), g_date_time_get_year (now));
@@ -966,6 +960,14 @@ housekeeping (gpointer user_data)
   save_statuses (self);
   update_rate_period (self);
   update_costs (self);
+  /* What the writer holds (at most a commit interval of readings) goes in
+   * first: maintenance then never rolls a minute whose readings are still
+   * on their way. A manual clock runs far ahead of the writer's commits,
+   * and late rows re-rolled after retention cut their neighbours would
+   * otherwise leave partial minutes. */
+  if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
+    g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
+  g_clear_error (&error);
   if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
     g_warning ("Maintenance failed (it will be tried again): %s", error->message);
   g_clear_error (&error);
