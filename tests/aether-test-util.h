@@ -6,7 +6,8 @@
  */
 
 /* What many tests do the same way: wait for an async call on the default
- * main context, and read a value out of a poll's samples. */
+ * main context, read a value out of a poll's samples, remove a test's
+ * temporary folder, run the real aetherlens-cli. */
 
 #pragma once
 
@@ -23,5 +24,10 @@ double        aether_test_sample        (GArray        *samples,
                                          guint          channel);
 void          aether_test_assert_value  (double         got,
                                          double         want);
+void          aether_test_remove_dir    (const char    *dir);
+int           aether_test_run_cli       (const char    *db,
+                                         char         **out,
+                                         char         **err,
+                                         ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 #include "aether-sim-home.h"
 
 #define SEED 7
@@ -66,17 +67,9 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_array_unref (f->readings);
   aether_clock_set_default (NULL);
   g_clear_object (&f->clock);
@@ -238,33 +231,22 @@ store_home_energy (AetherStore *store,
     }
 }
 
+/* aetherlens-cli on the fixture's database; what it said on failure is
+ * shown. */
 static int
-run_cli (Fixture  *f,
-         char    **out,
-         ...)
+run_cli_said (Fixture  *f,
+              int       status,
+              char     *err)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  va_list ap;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
-  g_ptr_array_add (argv, (gpointer)"--db");
-  g_ptr_array_add (argv, f->db);
-  va_start (ap, out);
-  while ((arg = va_arg (ap, const char *)))
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  if (status != 0)
     g_test_message ("aetherlens-cli said: %s", err);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  g_free (err);
+  return status;
 }
+
+#define run_cli(f, out, ...) \
+  ({ char *err_ = NULL; int status_ = aether_test_run_cli ((f)->db, out, &err_, __VA_ARGS__); \
+     run_cli_said (f, status_, err_); })
 
 /* `db energy` for a day: the meter's own row (its plugs are beside it) and
  * the total, which must be the home's by the home rule. */

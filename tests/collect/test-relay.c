@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 #include "aether-sim-home.h"
 #include "simulator-provider.h"
 
@@ -85,9 +86,6 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
   if (f->service != NULL)
     aether_service_stop (f->service, NULL);
   g_clear_object (&f->service);
@@ -97,13 +95,7 @@ fixture_teardown (Fixture       *f,
     ;
   g_array_unref (f->router_relay);
 
-  d = g_dir_open (f->dir, 0, NULL);
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 typedef struct
 {
@@ -36,44 +37,13 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }
 
-static int
-run_cli (Fixture     *f,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list ap;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
-  g_ptr_array_add (argv, (gpointer)"--db");
-  g_ptr_array_add (argv, f->db);
-  va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)))
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
+/* aetherlens-cli on the fixture's database. */
+#define run_cli(f, out, err, ...) aether_test_run_cli ((f)->db, out, err, __VA_ARGS__)
 
 static void
 add_routers (Fixture *f,

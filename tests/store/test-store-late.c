@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1705312800)   /* 2024-01-15 10:00:00 UTC */
 #define US(s) ((gint64)(s) * G_USEC_PER_SEC)
@@ -93,17 +94,7 @@ test_late_writer_readings_are_rolled_up (void)
 
   g_assert_true (aether_store_writer_close (writer, &error));
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  aether_test_remove_dir (dir);
 }
 
 int

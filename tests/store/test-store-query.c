@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 #define US(s) ((gint64)(s) * G_USEC_PER_SEC)
 #define STEP_S 10
@@ -56,20 +57,10 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
   g_clear_object (&f->store);
   g_clear_object (&f->clock);
   g_clear_pointer (&f->tz, g_time_zone_unref);
-  d = g_dir_open (f->dir, 0, NULL);
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

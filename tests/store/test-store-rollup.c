@@ -76,30 +76,12 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->store);
   g_clear_object (&f->clock);
-  remove_tree (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
@@ -649,7 +631,7 @@ test_cli_ingest_maintain_prices (void)
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (t, "cost"), 0.22 * kwh, 1e-9);
     }
 
-  remove_tree (dir);
+  aether_test_remove_dir (dir);
 }
 
 int

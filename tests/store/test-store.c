@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1705276800)   /* Monday 2024-01-15 00:00:00 UTC */
 #define US(s) ((gint64)(s) * G_USEC_PER_SEC)
@@ -47,30 +48,12 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->store);
   g_clear_object (&f->clock);
-  remove_tree (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

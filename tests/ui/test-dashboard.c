@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "aether-test-util.h"
+
 #include "aether-ui-test-util.h"
 
 #include <glib/gstdio.h>
@@ -60,9 +62,6 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
   /* The read-back thread must be done with the file before it goes. */
   while (f->service != NULL && aether_hot_tier_is_restoring (aether_service_get_hot_tier (f->service)))
     g_main_context_iteration (NULL, TRUE);
@@ -73,13 +72,7 @@ fixture_teardown (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
-  d = g_dir_open (f->dir, 0, NULL);
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }

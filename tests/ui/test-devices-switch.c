@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 #include "aether-sim-home.h"
 #include "devices/aether-devices-page.h"
 
@@ -161,17 +162,7 @@ test_switch_follows_the_relay (void)
   aether_clock_set_default (NULL);
   settle ();
 
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  aether_test_remove_dir (dir);
 }
 
 int

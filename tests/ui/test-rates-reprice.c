@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "aether-test-util.h"
+
 #include <glib/gstdio.h>
 
 #include "rates/aether-rates-page.h"
@@ -125,17 +127,7 @@ test_rates_page_shows_repricing (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&service);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  aether_test_remove_dir (dir);
 }
 
 int

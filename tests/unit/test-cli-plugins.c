@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include "aether-test-util.h"
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -83,15 +85,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
+  aether_test_remove_dir (f->dir);
   g_free (f->dir);
   soup_server_disconnect (f->server);
   g_clear_object (&f->server);

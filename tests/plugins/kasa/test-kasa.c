@@ -752,17 +752,7 @@ test_cli_adds_one_device_per_outlet (Fixture       *f,
       g_assert_cmpint (json_object_get_int_member (plugin_config, "channel"), ==, i);
     }
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
+  aether_test_remove_dir (dir);
   g_rmdir (dir);
 }
 
