@@ -29,74 +29,12 @@
 
 #include <glib/gi18n.h>
 
-#include "aether-alert-engine.h"
+#include "aether-alert-engine-private.h"
 #include "aether-error.h"
 #include "aether-home.h"
 
 #define OFFLINE_CHECK_MS      1000
-#define DEMAND_WINDOW_S       (15 * 60)
 #define HISTORY_MAX_ENTRIES   10000
-
-typedef enum
-{
-  RULE_IDLE,
-  RULE_PENDING,
-  RULE_FIRED,
-} RuleState;
-
-typedef struct
-{
-  /* Owned */
-  AetherAlertRule   *rule;
-
-  /* Borrowed */
-  AetherAlertEngine *engine;
-
-  RuleState          state;
-  gint64             pending_since_us;
-  gint64             fired_at_us;
-  gint64             quiet_until_us;    /* the cooldown after firing */
-  gint64             snoozed_until_us;  /* a person asked for quiet */
-  double             last_value;
-  guint              hold_timer;
-  guint              automation_timer;
-} RuleSlot;
-
-typedef struct
-{
-  char    *name;
-  char    *room;
-  gboolean controllable;
-  double   power_w;
-  gboolean have_power;
-  gint64   last_seen_us;
-} DeviceInfo;
-
-struct _AetherAlertEngine
-{
-  GObject      parent_instance;
-
-  /* Owned references */
-  AetherClock *clock;
-  GTimeZone   *tz;
-  GHashTable  *rules;      /* alert_id → RuleSlot */
-  GHashTable  *devices;    /* device_id → DeviceInfo */
-  GPtrArray   *history;    /* AetherAlertHistoryEntry */
-  AetherHome  *home;       /* nullable: without one, every device known */
-  char        *rate_period;
-
-  double       cost_today;
-  double       cost_projected;
-  double       billing_peak_kw;
-
-  /* Demand: energy of the home in the current 15-minute block */
-  gint64       demand_block;
-  double       demand_wh;
-  gint64       demand_last_us;
-  double       demand_last_w;
-
-  guint        offline_timer;
-};
 
 G_DEFINE_FINAL_TYPE (AetherAlertEngine, aether_alert_engine, G_TYPE_OBJECT)
 
@@ -537,100 +475,6 @@ evaluate_threshold (AetherAlertEngine *self,
   update (self, slot, value, holds, cleared);
 }
 
-/* Whether @device_id is one of the devices summed for the home: the home
- * rule's members when the registry is known, else every device. */
-static gboolean
-counts_for_home (AetherAlertEngine *self,
-                 const char        *device_id)
-{
-  return self->home == NULL || aether_home_counts (self->home, device_id);
-}
-
-/* Whether @device_id makes up @room's load, by the home rule (a meter in a
- * room does not, beside plugs), rooms compared case-insensitively. */
-static gboolean
-counts_for_room (AetherAlertEngine *self,
-                 const char        *device_id,
-                 DeviceInfo        *info,
-                 const char        *room)
-{
-  if (self->home != NULL && aether_home_lookup (self->home, device_id) != NULL)
-    {
-      g_autoptr(GPtrArray) members = aether_home_get_room_members (self->home, room);
-
-      return g_ptr_array_find_with_equal_func (members, device_id, g_str_equal, NULL);
-    }
-  return aether_room_equal (info->room, room);
-}
-
-static double
-scope_value (AetherAlertEngine *self,
-             AetherAlertRule   *rule,
-             const char        *metric,
-             gboolean          *known)
-{
-  const char *target = aether_alert_rule_get_target (rule);
-  AetherAlertScope scope = aether_alert_rule_get_scope (rule);
-  GHashTableIter iter;
-  gpointer key, value;
-  double sum = 0;
-
-  *known = FALSE;
-
-  if (g_strcmp0 (metric, "power") != 0)
-    return 0;
-
-  g_hash_table_iter_init (&iter, self->devices);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      DeviceInfo *info = value;
-
-      if (!info->have_power)
-        continue;
-      if (scope == AETHER_ALERT_SCOPE_HOME && !counts_for_home (self, key))
-        continue;
-      if (scope == AETHER_ALERT_SCOPE_ROOM && !counts_for_room (self, key, info, target))
-        continue;
-      sum += info->power_w;
-      *known = TRUE;
-    }
-
-  return sum;
-}
-
-/* @home_w: the home's power (every member summed) as of @timestamp_us */
-static void
-update_demand (AetherAlertEngine *self,
-               gint64             timestamp_us,
-               double             home_w)
-{
-  gint64 block = timestamp_us / G_USEC_PER_SEC / DEMAND_WINDOW_S;
-
-  if (block != self->demand_block)
-    {
-      self->demand_block = block;
-      self->demand_wh = 0;
-      self->demand_last_us = 0;
-    }
-
-  if (self->demand_last_us != 0 && timestamp_us > self->demand_last_us)
-    self->demand_wh += (self->demand_last_w + home_w) / 2.0 *
-                       (double)(timestamp_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
-
-  self->demand_last_us = timestamp_us;
-  self->demand_last_w = home_w;
-}
-
-static double
-projected_demand_kw (AetherAlertEngine *self)
-{
-  gint64 block_end_us = (self->demand_block + 1) * DEMAND_WINDOW_S * G_USEC_PER_SEC;
-  double remaining_h = (double)MAX (0, block_end_us - self->demand_last_us) / G_USEC_PER_SEC / 3600.0;
-
-  /* The block's average if the present power holds until it ends. */
-  return (self->demand_wh + self->demand_last_w * remaining_h) / (DEMAND_WINDOW_S / 3600.0) / 1000.0;
-}
-
 /**
  * aether_alert_engine_process_reading:
  * @self: an engine
@@ -660,7 +504,7 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
       info->have_power = TRUE;
     }
 
-  is_home_power = is_power && counts_for_home (self, reading->device_id);
+  is_home_power = is_power && _aether_alert_engine_counts_for_home (self, reading->device_id);
   if (is_home_power)
     {
       gboolean known = FALSE;
@@ -670,13 +514,13 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
 
       g_hash_table_iter_init (&h, self->devices);
       while (g_hash_table_iter_next (&h, &hv, &value))
-        if (((DeviceInfo *)value)->have_power && counts_for_home (self, hv))
+        if (((DeviceInfo *)value)->have_power && _aether_alert_engine_counts_for_home (self, hv))
           {
             home_w += ((DeviceInfo *)value)->power_w;
             known = TRUE;
           }
       if (known)
-        update_demand (self, reading->timestamp_us, home_w);
+        _aether_alert_engine_update_demand (self, reading->timestamp_us, home_w);
     }
 
   g_hash_table_iter_init (&iter, self->rules);
@@ -699,11 +543,11 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
               if (g_str_equal (reading->device_id, target))
                 evaluate_threshold (self, slot, reading->value);
             }
-          else if (scope == AETHER_ALERT_SCOPE_ROOM && !counts_for_room (self, reading->device_id, info, target))
+          else if (scope == AETHER_ALERT_SCOPE_ROOM && !_aether_alert_engine_counts_for_room (self, reading->device_id, info, target))
             break;
-          else if (scope == AETHER_ALERT_SCOPE_HOME && !counts_for_home (self, reading->device_id))
+          else if (scope == AETHER_ALERT_SCOPE_HOME && !_aether_alert_engine_counts_for_home (self, reading->device_id))
             break;
-          else if ((v = scope_value (self, rule, reading->metric_type, &known), known))
+          else if ((v = _aether_alert_engine_scope_value (self, rule, reading->metric_type, &known), known))
             evaluate_threshold (self, slot, v);
           break;
 
@@ -712,7 +556,7 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
             break;
           if (scope == AETHER_ALERT_SCOPE_DEVICE && !g_str_equal (reading->device_id, target))
             break;
-          v = scope == AETHER_ALERT_SCOPE_DEVICE ? reading->value : scope_value (self, rule, "power", &known);
+          v = scope == AETHER_ALERT_SCOPE_DEVICE ? reading->value : _aether_alert_engine_scope_value (self, rule, "power", &known);
           {
             gboolean in_period = g_strcmp0 (self->rate_period, aether_alert_rule_get_period (rule)) == 0;
             double threshold = aether_alert_rule_get_threshold (rule);
@@ -727,7 +571,7 @@ aether_alert_engine_process_reading (AetherAlertEngine   *self,
             {
               double limit = aether_alert_rule_get_threshold (rule) > 0
                 ? aether_alert_rule_get_threshold (rule) : self->billing_peak_kw;
-              double projected = projected_demand_kw (self);
+              double projected = _aether_alert_engine_projected_demand_kw (self);
 
               if (limit > 0)
                 update (self, slot, projected, projected > limit, projected < limit * 0.95);

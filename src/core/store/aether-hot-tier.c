@@ -216,7 +216,7 @@ ensure_device (AetherHotTier *self,
   return device;
 }
 
-/* The store's rule (aether-store-series.c, energy_step): a counter that
+/* The store's rule (aether-store-rollup.c, energy_step): a counter that
  * went back was reset, and counts from zero. */
 static double
 counter_delta (double previous,

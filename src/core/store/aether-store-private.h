@@ -10,9 +10,29 @@
 #include <sqlite3.h>
 
 #include "aether-hot-tier.h"
+#include "aether-sketch.h"
 #include "aether-store.h"
 
 G_BEGIN_DECLS
+
+/* The fields are aether-store.c's (opening, migrations) and
+ * aether-store-registry.c's; the other files use the accessors below. */
+struct _AetherStore
+{
+  GObject          parent_instance;
+
+  /* Owned references */
+  sqlite3         *db;
+  char            *path;
+  AetherClock     *clock;
+  AetherPricer    *pricer;
+  GTimeZone       *tz;
+  GHashTable      *series_cache;   /* "device\x1fmetric" → series id */
+
+  AetherRetention  retention;
+  guint            schema_version;
+};
+
 
 sqlite3  *_aether_store_get_db         (AetherStore   *self);
 gboolean  _aether_sqlite_exec          (sqlite3       *db,
@@ -88,5 +108,73 @@ gboolean  _aether_store_insert_readings (sqlite3              *db,
                                          guint                 n_readings,
                                          gboolean              skip_unknown_units,
                                          GError              **error);
+
+/* Accessors for the fields aether-store.c owns. */
+AetherPricer          *_aether_store_get_pricer       (AetherStore *self);
+const AetherRetention *_aether_store_get_retention    (AetherStore *self);
+GTimeZone             *_aether_store_get_time_zone    (AetherStore *self);
+GHashTable            *_aether_store_get_series_cache (AetherStore *self);
+gboolean               _aether_store_upgrade          (AetherStore *self,
+                                                       GError     **error);
+
+/* `PRAGMA quick_check` passes: the one check run when the store opens, on
+ * a backup before it is restored and on a backup just written. */
+gboolean  _aether_store_quick_check    (sqlite3       *db);
+
+/* ---- Tiers (aether-store-tiers.c) ---------------------------------------- */
+
+/* rollup_state key: set when the 1-minute watermark was moved back, which
+ * means the minute before it already holds the energy of the segment that
+ * straddles the watermark; the re-roll must not add it a second time. */
+#define CARRY_COUNTED_KEY "1m-carry-counted"
+
+extern const char * const _aether_rollup_tables[AETHER_N_TIERS];
+extern const char * const _aether_energy_tables[AETHER_N_TIERS];
+
+gboolean  _aether_get_state            (sqlite3       *db,
+                                        const char    *key,
+                                        gint64        *value);
+gboolean  _aether_set_state            (sqlite3       *db,
+                                        const char    *key,
+                                        gint64         value,
+                                        GError       **error);
+gboolean  _aether_get_watermark        (sqlite3       *db,
+                                        AetherTier     tier,
+                                        gint64        *value);
+gboolean  _aether_set_watermark        (sqlite3       *db,
+                                        AetherTier     tier,
+                                        gint64         value,
+                                        GError       **error);
+
+gint64    _aether_day_start            (GTimeZone     *tz,
+                                        gint64         unix_s);
+gint64    _aether_bucket_in            (GTimeZone     *tz,
+                                        AetherTier     tier,
+                                        gint64         unix_s);
+gint64    _aether_bucket_of            (AetherStore   *self,
+                                        AetherTier     tier,
+                                        gint64         unix_s);
+
+/* A bucket in memory. */
+typedef struct
+{
+  gint64        start;     /* seconds */
+  guint64       count;
+  double        sum;
+  double        min;
+  double        max;
+  double        first;
+  double        last;
+  AetherSketch *sketch;
+} Acc;
+
+void      _aether_acc_clear            (Acc           *acc);
+void      _aether_acc_add_value        (Acc           *acc,
+                                        double         v);
+void      _aether_acc_merge            (Acc           *acc,
+                                        const Acc     *other);
+void      _aether_acc_from_row         (Acc           *acc,
+                                        sqlite3_stmt  *stmt,
+                                        int            first_col);
 
 G_END_DECLS
