@@ -491,12 +491,13 @@ test_service_reprices_after_edit (Fixture       *f,
   id = aether_rates_add_schedule (store, dear_json, US (now), TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (aether_service_reload_tariff (service, &error), ==, 1);
-  /* Started at once; the call did not wait for it. */
-  g_assert_cmpfloat (aether_service_get_reprice_progress (service), ==, 0.0);
+  /* Started at once; the call did not wait for it (the worker may have
+   * done a slice already by the time we look). */
+  g_assert_cmpfloat (aether_service_get_reprice_progress (service), <, 1.0);
   wait_for_repricing (service);
 
   g_assert_cmpuint (seen->len, >=, 2);
-  g_assert_cmpfloat (g_array_index (seen, double, 0), ==, 0.0);
+  g_assert_cmpfloat (g_array_index (seen, double, 0), <, 1.0);
   for (guint i = 1; i < seen->len; i++)
     g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
   g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);

@@ -81,6 +81,8 @@ typedef struct
   double   e_wh;
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
+  gboolean have_orphan;           /* the chunk's first sample had no left end … */
+  gint64   orphan_minute;         /* … in this minute (seconds) */
 } SeriesWork;
 
 static void
@@ -301,11 +303,18 @@ energy_step (GHashTable *energy,
 /* Minutes before @add_before already hold energy from the previous chunk:
  * the segment that straddles a chunk edge adds to them instead, unless
  * @carry_counted says the minute got it already (a re-roll after the
- * watermark moved back). */
+ * watermark moved back).
+ *
+ * @orphans are minutes whose first sample had no sample before it any more
+ * (retention took it since the minute was first rolled up, and a late
+ * reading moved the watermark back): the energy of the segment into that
+ * minute cannot be worked out again, so a stored figure that is larger is
+ * the more complete one and is kept. */
 static gboolean
 write_energy (AetherStore  *self,
               sqlite3      *db,
               GHashTable   *energy,
+              GHashTable   *orphans,
               gint64        add_before,
               gboolean      carry_counted,
               GError      **error)
@@ -313,10 +322,19 @@ write_energy (AetherStore  *self,
   AetherPricer *pricer = _aether_store_get_pricer (self);
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *add = NULL;
+  sqlite3_stmt *keep = NULL;
   GHashTableIter iter;
   gpointer key, value;
   int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
                                    " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                 " energy_wh = MAX (energy_wh, ?3),"
+                                 " cost = CASE WHEN ?3 > energy_wh THEN ?4 ELSE cost END,"
+                                 " co2_kg = CASE WHEN ?3 > energy_wh THEN ?5 ELSE co2_kg END",
+                             -1, &keep, NULL);
 
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
@@ -329,6 +347,7 @@ write_energy (AetherStore  *self,
   if (rc != SQLITE_OK)
     {
       sqlite3_finalize (stmt);
+      sqlite3_finalize (add);
       return _aether_sqlite_fail (db, rc, "Could not store energy", error);
     }
 
@@ -339,7 +358,7 @@ write_energy (AetherStore  *self,
       g_autofree char *device = g_strndup (key, sep - (const char *)key);
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
       double wh = *(double *)value;
-      sqlite3_stmt *target = minute < add_before ? add : stmt;
+      sqlite3_stmt *target = minute < add_before ? add : g_hash_table_contains (orphans, key) ? keep : stmt;
 
       if (minute < add_before && carry_counted)
         continue;
@@ -377,12 +396,14 @@ write_energy (AetherStore  *self,
         {
           sqlite3_finalize (stmt);
           sqlite3_finalize (add);
+          sqlite3_finalize (keep);
           return _aether_sqlite_fail (db, rc, "Could not store energy", error);
         }
     }
 
   sqlite3_finalize (stmt);
   sqlite3_finalize (add);
+  sqlite3_finalize (keep);
   return TRUE;
 }
 
@@ -417,6 +438,7 @@ roll_raw_chunk (AetherStore          *self,
       work->e_pending = FALSE;
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
+      work->have_orphan = FALSE;
       if (work->energy_from_counter || work->energy_from_power)
         load_previous_sample (db, work, from_s * 1000);
     }
@@ -471,6 +493,11 @@ roll_raw_chunk (AetherStore          *self,
       _aether_acc_add_value (acc, v);
       stats->samples_rolled++;
 
+      if (!work->have_prev && !work->have_orphan && (work->energy_from_counter || work->energy_from_power))
+        {
+          work->have_orphan = TRUE;
+          work->orphan_minute = minute;
+        }
       if (work->energy_from_counter)
         energy_step (energy, covered, work, ts, v);
       else if (work->energy_from_power)
@@ -524,7 +551,20 @@ roll_raw_chunk (AetherStore          *self,
     }
   sqlite3_finalize (insert);
 
-  return write_energy (self, db, energy, from_s, carry_counted, error);
+  {
+    g_autoptr(GHashTable) orphans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    g_hash_table_iter_init (&iter, series);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        SeriesWork *work = value;
+
+        if (work->have_orphan)
+          g_hash_table_add (orphans, g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, work->device_id, work->orphan_minute));
+      }
+
+    return write_energy (self, db, energy, orphans, from_s, carry_counted, error);
+  }
 }
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
