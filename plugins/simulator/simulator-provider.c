@@ -13,7 +13,8 @@
  *
  * For tests of what goes wrong, `plugin_config.fault` makes a device
  * misbehave: `timeout` never answers, `error` is unreachable, `nonsense`
- * reports a power that is not a number, `auth` wants a password. */
+ * reports a power that is not a number, `auth` wants a password (any
+ * non-empty `plugin_config.password`; polling and switching alike). */
 
 #define G_LOG_DOMAIN "simulator-provider"
 
@@ -43,6 +44,7 @@ typedef struct
   guint64        seed;
   guint          instance;
   const char    *fault;
+  const char    *password;
 } SimDevice;
 
 static gboolean
@@ -78,9 +80,16 @@ sim_device_from_config (JsonObject  *config,
   dev->seed = (guint64)json_object_get_int_member_with_default (plugin_config, "seed", 42);
   dev->instance = (guint)json_object_get_int_member_with_default (plugin_config, "instance", 0);
   dev->fault = json_object_get_string_member_with_default (plugin_config, "fault", NULL);
+  dev->password = json_object_get_string_member_with_default (plugin_config, "password", NULL);
   dev->home = aether_sim_home_get (dev->seed, dev->instance);
 
   return TRUE;
+}
+
+static gboolean
+wants_password (const SimDevice *dev)
+{
+  return g_strcmp0 (dev->fault, "auth") == 0 && (dev->password == NULL || *dev->password == '\0');
 }
 
 static const AetherConfigField config_fields[] = {
@@ -206,7 +215,7 @@ simulator_provider_poll_async (AetherDeviceProvider *provider,
       return;
     }
 
-  if (g_strcmp0 (dev.fault, "auth") == 0)
+  if (wants_password (&dev))
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
                                "The simulated device wants a password");
@@ -279,6 +288,13 @@ simulator_provider_set_state_async (AetherDeviceProvider *provider,
   if (!sim_device_from_config (config, &dev, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (wants_password (&dev))
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
+                               "The simulated device wants a password");
       return;
     }
 

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "aether-alerts-registry.h"
 #include "aether-cli-private.h"
 
 static int
@@ -82,6 +83,7 @@ alerts_add (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(AetherStore) store = NULL;
+  g_autofree char *added = NULL;
   g_autoptr(AetherAlertRule) rule = NULL;
 
   if (argc != 2)
@@ -98,7 +100,7 @@ alerts_add (AetherCliContext  *ctx,
 
   if (!(rule = aether_alert_rule_new_from_json (json_parser_get_root (parser), &error)) ||
       !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !aether_store_put_alert (store, json_parser_get_root (parser), &error))
+      !(added = aether_alerts_add (store, json_parser_get_root (parser), &error)))
     return aether_cli_fail (error);
 
   printf (_("Added alert “%s” (%s)\n"), aether_alert_rule_get_name (rule), aether_alert_rule_get_id (rule));
@@ -112,6 +114,7 @@ alerts_remove (AetherCliContext  *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
+  g_autoptr(JsonNode) removed = NULL;
 
   if (argc != 2)
     {
@@ -120,7 +123,7 @@ alerts_remove (AetherCliContext  *ctx,
     }
 
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !aether_store_remove_alert (store, argv[1], &error))
+      !(removed = aether_alerts_remove (store, argv[1], &error)))
     return aether_cli_fail (error);
 
   printf (_("Removed alert %s\n"), argv[1]);

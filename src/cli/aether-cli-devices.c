@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "aether-cli-private.h"
+#include "aether-devices.h"
 
 static const char *
 member (JsonObject *object,
@@ -210,6 +211,9 @@ devices_add (AetherCliContext  *ctx,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AetherDeviceIdentity) identity = NULL;
   g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autofree char *chosen = NULL;
+  gboolean exact_id;
   AetherDeviceProvider *provider;
 
   g_option_context_set_summary (context, _("Add a device after asking it what it is."));
@@ -256,6 +260,7 @@ devices_add (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
+  exact_id = id != NULL;
   if (id == NULL)
     id = aether_device_id_from_name (name);
   devices = aether_device_identity_to_devices (identity, id, name, room, configuration);
@@ -263,26 +268,26 @@ devices_add (AetherCliContext  *ctx,
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
     return aether_cli_fail (error);
 
-  /* A strip or a multi-channel relay is one registry device per channel. */
+  /* A strip or a multi-channel relay is one registry device per channel,
+   * all added or none; a name already used gets the next free id. */
+  if (!(chosen = aether_devices_add (store, devices, id, exact_id, aether_device_provider_get_config_fields (provider),
+                                     &keyring_error, &error)))
+    return aether_cli_fail (error);
+  /* Passwords to the keyring where there is one; said when there is not. */
+  if (keyring_error != NULL)
+    g_printerr (_("No keyring to keep the password in (%s); it is kept in the database\n"), keyring_error->message);
+
   for (guint i = 0; i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      g_autoptr(GError) keyring_error = NULL;
 
-      /* Passwords to the keyring where there is one; said when there is not. */
-      if (!aether_secrets_protect_device (g_ptr_array_index (devices, i), aether_device_provider_get_config_fields (provider),
-                                          &keyring_error))
-        g_printerr (_("No keyring to keep the password in (%s); it is kept in the database\n"), keyring_error->message);
-
-      if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
-        return aether_cli_fail (error);
       if (devices->len > 1)
         printf (_("Added %s (%s %s, channel %u) as %s\n"), json_object_get_string_member (device, "name"),
                 identity->manufacturer ? identity->manufacturer : "", identity->model ? identity->model : "", i + 1,
                 json_object_get_string_member (device, "device_id"));
       else
         printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",
-                identity->model ? identity->model : "", id);
+                identity->model ? identity->model : "", chosen);
     }
   return AETHER_CLI_EXIT_OK;
 }
@@ -294,6 +299,7 @@ devices_remove (AetherCliContext  *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
+  g_autoptr(JsonNode) removed = NULL;
 
   if (argc != 2)
     {
@@ -302,7 +308,7 @@ devices_remove (AetherCliContext  *ctx,
     }
 
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !aether_store_remove_device (store, argv[1], &error))
+      !(removed = aether_devices_remove (store, argv[1], &error)))
     return aether_cli_fail (error);
 
   printf (_("Removed %s; its readings stay in the history\n"), argv[1]);

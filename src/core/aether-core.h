@@ -24,6 +24,8 @@
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"
 #include "alerts/aether-alerts-all.h"
+#include "aether-alerts-registry.h"
+#include "aether-devices.h"
 #include "aether-rates.h"
 #include "aether-secrets.h"
 #include "aether-service.h"

@@ -22,6 +22,9 @@ void                _aether_service_watch_remember     (AetherServiceWatch *watc
 void                _aether_service_watch_start        (AetherServiceWatch *watch);
 void                _aether_service_watch_stop         (AetherServiceWatch *watch);
 gboolean            _aether_service_watch_check        (AetherServiceWatch *watch);
+gboolean            _aether_service_watch_reload       (AetherServiceWatch *watch);
+
+gboolean            _aether_service_reload_changed     (AetherService      *self);
 
 void                _aether_service_sync_rules         (AetherService      *self,
                                                         GPtrArray          *rules);

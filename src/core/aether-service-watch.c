@@ -190,14 +190,27 @@ _aether_service_watch_remember (AetherServiceWatch *watch)
 gboolean
 _aether_service_watch_check (AetherServiceWatch *watch)
 {
+  gint64 version = read_data_version (_aether_store_get_db (aether_service_get_store (watch->service)));
+
+  if (version == watch->data_version)
+    return FALSE;
+  return _aether_service_watch_reload (watch);
+}
+
+/* Reloads what differs from what the service last loaded, and emits one
+ * signal per registry that changed. The service's own writes (see
+ * aether-service-devices.c) call this directly: data_version does not move
+ * for a connection's own commits.
+ *
+ * Returns: whether anything was reloaded */
+gboolean
+_aether_service_watch_reload (AetherServiceWatch *watch)
+{
   AetherService *service = watch->service;
   AetherStore *store = aether_service_get_store (service);
   Fingerprints fp = { 0 };
   gboolean devices, alerts, rates;
   gint64 version = read_data_version (_aether_store_get_db (store));
-
-  if (version == watch->data_version)
-    return FALSE;
 
   if (!take_fingerprints (watch, &fp))
     {

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-error.h"
+#include "aether-devices.h"
 #include "aether-rates.h"
 #include "aether-reading.h"
 #include "aether-secrets.h"
@@ -536,10 +537,12 @@ aether_service_remove_device (AetherService  *self,
                               const char     *device_id,
                               GError        **error)
 {
+  g_autoptr(JsonNode) removed = NULL;
+
   g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (device_id != NULL, FALSE);
 
-  if (!aether_store_remove_device (self->store, device_id, error))
+  if (!(removed = aether_devices_remove (self->store, device_id, error)))
     return FALSE;
   /* Its passwords go with it. */
   if (g_hash_table_contains (self->configs, device_id))
@@ -550,9 +553,8 @@ aether_service_remove_device (AetherService  *self,
       if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
         aether_secrets_clear (device_id, NULL);
     }
-  if (aether_collector_get_status (self->collector, device_id) != NULL)
-    aether_collector_remove_device (self->collector, device_id);
-  g_hash_table_remove (self->configs, device_id);
+  /* Collection stops, the engine forgets it, `devices-changed`. */
+  _aether_service_reload_changed (self);
   return TRUE;
 }
 
@@ -1069,6 +1071,7 @@ aether_service_set_state_async (AetherService       *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonNode) device = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) revealed = NULL;
   JsonObject *config;
   AetherDeviceProvider *provider;
   const char *plugin;
@@ -1088,6 +1091,20 @@ aether_service_set_state_async (AetherService       *self,
     }
 
   config = json_object_get_object_member (json_node_get_object (device), "configuration");
+  /* The plugin needs the password the keyring keeps: the configuration the
+   * collector polls with, or the stored one with it filled in. */
+  if (g_hash_table_contains (self->configs, device_id))
+    config = g_hash_table_lookup (self->configs, device_id);
+  else if (config != NULL && json_object_has_member (config, "plugin_config") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "plugin_config")) &&
+           json_object_has_member (json_object_get_object_member (config, "plugin_config"), "keyring"))
+    config = revealed = aether_secrets_reveal_config (device_id, config);
+  if (config == NULL)
+    {
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                               _("Device “%s” has no configuration to reach it with"), device_id);
+      return;
+    }
   plugin = json_object_get_string_member_with_default (config, "plugin", "");
   if (!(provider = aether_plugin_engine_get_provider (self->plugins, plugin, &error)))
     {
@@ -1125,6 +1142,16 @@ _aether_service_forget_device (AetherService *self,
   if (aether_collector_get_status (self->collector, device_id) != NULL)
     aether_collector_remove_device (self->collector, device_id);
   g_hash_table_remove (self->configs, device_id);
+}
+
+/* After the service's own write to the registry or the rules: reloads
+ * what changed the way a write by another process is reloaded. */
+gboolean
+_aether_service_reload_changed (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+
+  return _aether_service_watch_reload (self->watch);
 }
 
 /* After the tariff was rebuilt: the period in force may differ. */

@@ -35,6 +35,25 @@ const char         *aether_service_get_currency        (AetherService       *sel
 gboolean            aether_service_remove_device       (AetherService       *self,
                                                         const char          *device_id,
                                                         GError             **error);
+char               *aether_service_add_devices         (AetherService       *self,
+                                                        GPtrArray           *records,
+                                                        const char          *id,
+                                                        gboolean             exact_id,
+                                                        const AetherConfigField *secret_fields,
+                                                        GError             **keyring_error,
+                                                        GError             **error);
+gboolean            aether_service_update_device       (AetherService       *self,
+                                                        JsonNode            *device,
+                                                        GError             **error);
+char               *aether_service_add_alert           (AetherService       *self,
+                                                        JsonNode            *rule,
+                                                        GError             **error);
+gboolean            aether_service_update_alert        (AetherService       *self,
+                                                        JsonNode            *rule,
+                                                        GError             **error);
+JsonNode           *aether_service_remove_alert        (AetherService       *self,
+                                                        const char          *alert_id,
+                                                        GError             **error);
 void                aether_service_set_notifier        (AetherService       *self,
                                                         AetherNotifier      *notifier);
 guint               aether_service_load                (AetherService       *self,

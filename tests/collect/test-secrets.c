@@ -6,17 +6,15 @@
  */
 
 /* Device passwords in the keyring: a real gnome-keyring-daemon on a
- * private session bus, its in-memory session collection, a home of its own
- * (nothing of the person's keyring is touched). Without gnome-keyring the
+ * private session bus (aether-test-keyring.c). Without gnome-keyring the
  * tests skip; without any keyring, the fallback is checked. */
 
 #include "config.h"
 
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-keyring.h"
 
 static const AetherConfigField fields[] = {
   { "ip_address", "Address", AETHER_CONFIG_FIELD_HOST, NULL, FALSE, TRUE, NULL },
@@ -127,10 +125,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  GTestDBus *bus;
-  g_autofree char *home = NULL;
-  g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
-  GPid pid = 0;
+  AetherTestKeyring *keyring;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -144,64 +139,9 @@ main (int   argc,
   if (g_test_subprocess ())
     return g_test_run ();
 
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  if (daemon != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GDBusConnection) connection = NULL;
-      g_auto(GStrv) envp = g_get_environ ();
-      const char *argv_daemon[] = { daemon, "--start", "--foreground", "--components=secrets", NULL };
-      gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-      home = g_dir_make_tmp ("aether-keyring-XXXXXX", NULL);
-      envp = g_environ_setenv (envp, "HOME", home, TRUE);
-      envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
-      envp = g_environ_setenv (envp, "XDG_RUNTIME_DIR", home, TRUE);
-      envp = g_environ_setenv (envp, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
-      g_assert_true (g_spawn_async (NULL, (char **)argv_daemon, envp, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                    NULL, NULL, &pid, &error));
-
-      /* Ready once it owns the Secret Service's name. */
-      connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
-                                                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                           G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                           NULL, NULL, &error);
-      g_assert_no_error (error);
-      while (!have_keyring && g_get_monotonic_time () < give_up)
-        {
-          g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                                   "org.freedesktop.DBus", "NameHasOwner",
-                                                                   g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                                                   G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                                                   NULL, NULL);
-
-          if (reply != NULL)
-            g_variant_get (reply, "(b)", &have_keyring);
-          if (!have_keyring)
-            g_usleep (50000);
-        }
-    }
-
+  keyring = aether_test_keyring_up ();
+  have_keyring = aether_test_keyring_available (keyring);
   status = g_test_run ();
-
-  aether_secrets_shutdown ();
-  if (pid != 0)
-    {
-      kill (pid, SIGTERM);
-      g_spawn_close_pid (pid);
-    }
-  /* libsecret keeps the session bus connection to the end: stop the bus
-   * without waiting for the connection to go (and without disposing of
-   * the GTestDBus, which would wait for it). */
-  g_test_dbus_stop (bus);
-  if (home != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-
-      /* Its files and sockets: a tree of its own, in the test's temp dir. */
-      (void)system (cmd);
-    }
+  aether_test_keyring_down (keyring);
   return status;
 }

@@ -112,7 +112,7 @@ on_create_clicked (AetherAlertWindow *self)
   const Target *target = current_target (self);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(AetherAlertRule) rule = NULL;
+  g_autofree char *added = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   g_autofree char *id = NULL;
@@ -191,14 +191,12 @@ on_create_clicked (AetherAlertWindow *self)
   json_builder_end_object (b);
   node = json_builder_get_root (b);
 
-  if (!(rule = aether_alert_rule_new_from_json (node, &error)) ||
-      !aether_store_put_alert (aether_service_get_store (self->service), node, &error))
+  if (!(added = aether_service_add_alert (self->service, node, &error)))
     {
       gtk_label_set_text (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       return;
     }
-  aether_alert_engine_add_rule (aether_service_get_alert_engine (self->service), rule);
 
   g_signal_emit (self, signals[CREATED], 0, name);
   gtk_window_close (GTK_WINDOW (self));

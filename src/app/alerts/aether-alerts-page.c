@@ -175,17 +175,18 @@ on_enabled_set (GtkSwitch        *toggle,
                 AetherAlertsPage *self)
 {
   JsonNode *json = g_object_get_data (G_OBJECT (toggle), "json");
-  g_autoptr(AetherAlertRule) rule = NULL;
+  g_autofree char *text = json_to_string (json, FALSE);
+  /* A deep copy: the row's rule changes only once the change is stored. */
+  g_autoptr(JsonNode) changed = json_from_string (text, NULL);
   g_autoptr(GError) error = NULL;
 
-  json_object_set_boolean_member (json_node_get_object (json), "enabled", enabled);
-  if (!(rule = aether_alert_rule_new_from_json (json, &error)) ||
-      !aether_store_put_alert (aether_service_get_store (self->service), json, &error))
+  json_object_set_boolean_member (json_node_get_object (changed), "enabled", enabled);
+  if (!aether_service_update_alert (self->service, changed, &error))
     {
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       return TRUE;
     }
-  aether_alert_engine_add_rule (aether_service_get_alert_engine (self->service), rule);
+  json_object_set_boolean_member (json_node_get_object (json), "enabled", enabled);
   gtk_switch_set_state (toggle, enabled);
   return TRUE;
 }
@@ -195,10 +196,11 @@ restore_alert (AdwToast         *toast,
                AetherAlertsPage *self)
 {
   JsonNode *json = g_object_get_data (G_OBJECT (toast), "json");
-  g_autoptr(AetherAlertRule) rule = aether_alert_rule_new_from_json (json, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = aether_service_add_alert (self->service, json, &error);
 
-  if (rule != NULL && aether_store_put_alert (aether_service_get_store (self->service), json, NULL))
-    aether_alert_engine_add_rule (aether_service_get_alert_engine (self->service), rule);
+  if (id == NULL)
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
   aether_alerts_page_reload (self);
 }
 
@@ -217,16 +219,16 @@ aether_alerts_page_remove_alert (AetherAlertsPage *self,
   /* The engine drops its own reference below. */
   g_autoptr(AetherAlertRule) rule = borrowed ? aether_alert_rule_ref (borrowed) : NULL;
   g_autoptr(JsonNode) json = rule ? aether_alert_rule_to_json (rule) : NULL;
+  g_autoptr(JsonNode) removed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
 
-  if (!aether_store_remove_alert (aether_service_get_store (self->service), alert_id, &error))
+  if (!(removed = aether_service_remove_alert (self->service, alert_id, &error)))
     {
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       return;
     }
-  aether_alert_engine_remove_rule (aether_service_get_alert_engine (self->service), alert_id);
   aether_alerts_page_reload (self);
 
   /* Translators: an alert's name */

@@ -230,25 +230,6 @@ read_configuration (AetherAddDeviceWindow  *self,
   return g_steal_pointer (&configuration);
 }
 
-/* "desk-lamp", or "desk-lamp-2" when that is taken (for any channel). */
-static char *
-free_device_id (AetherStore *store,
-                const char  *name,
-                guint        n_channels)
-{
-  g_autofree char *base = aether_device_id_from_name (name);
-
-  for (guint n = 1; ; n++)
-    {
-      g_autofree char *id = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, n);
-      g_autofree char *first = n_channels > 1 ? g_strdup_printf ("%s-1", id) : g_strdup (id);
-      g_autoptr(JsonNode) existing = aether_store_get_device (store, first, NULL);
-
-      if (existing == NULL)
-        return g_steal_pointer (&id);
-    }
-}
-
 static void
 set_adding (AetherAddDeviceWindow *self,
             gboolean               adding)
@@ -269,10 +250,11 @@ on_probed (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherDeviceIdentity) identity = NULL;
   g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GError) keyring_error = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *base = NULL;
   g_autofree char *name = NULL;
   g_autofree char *room = NULL;
-  AetherStore *store;
 
   identity = aether_device_provider_probe_finish (AETHER_DEVICE_PROVIDER (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -290,34 +272,26 @@ on_probed (GObject      *object,
       return;
     }
 
-  store = aether_service_get_store (self->service);
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   room = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->room_row))));
-  id = free_device_id (store, name, identity->n_channels);
-  devices = aether_device_identity_to_devices (identity, id, name, *room ? room : NULL, self->configuration);
+  base = aether_device_id_from_name (name);
+  devices = aether_device_identity_to_devices (identity, base, name, *room ? room : NULL, self->configuration);
 
-  for (guint i = 0; i < devices->len; i++)
+  /* Every channel or none; "desk-lamp-2" when "desk-lamp" is taken. The
+   * password goes to the keyring; without one it stays in the database. */
+  if (!(id = aether_service_add_devices (self->service, devices, base, FALSE,
+                                         aether_device_provider_get_config_fields (AETHER_DEVICE_PROVIDER (object)),
+                                         &keyring_error, &error)))
     {
-      g_autoptr(GError) keyring_error = NULL;
+      g_autofree char *message = g_strdup_printf (_("The device answered, but could not be saved: %s"), error->message);
 
-      /* The password goes to the keyring; without one it stays in the database. */
-      if (!aether_secrets_protect_device (g_ptr_array_index (devices, i),
-                                          aether_device_provider_get_config_fields (AETHER_DEVICE_PROVIDER (object)),
-                                          &keyring_error))
-        g_warning ("No keyring for the password of %s: %s", id, keyring_error->message);
+      show_error (self, message);
+      return;
     }
+  if (keyring_error != NULL)
+    g_warning ("No keyring for the password of %s: %s", id, keyring_error->message);
 
-  for (guint i = 0; i < devices->len; i++)
-    if (!aether_store_put_device (store, g_ptr_array_index (devices, i), &error))
-      {
-        g_autofree char *message = g_strdup_printf (_("The device answered, but could not be saved: %s"), error->message);
-
-        show_error (self, message);
-        return;
-      }
-
-  /* Start reading it now. */
-  aether_service_load (self->service, NULL);
+  /* The service collects it now if it runs; start it if it did not. */
   aether_service_start (self->service);
 
   g_signal_emit (self, signals[ADDED], 0, name, devices->len);

@@ -87,7 +87,7 @@ on_save_clicked (AetherDeviceWindow *self)
   else if (json_object_has_member (location, "room"))
     json_object_remove_member (location, "room");
 
-  if (!aether_store_put_device (aether_service_get_store (self->service), self->device, &error))
+  if (!aether_service_update_device (self->service, self->device, &error))
     {
       GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Device Could Not Be Saved"), error->message);
 

@@ -383,13 +383,21 @@ restore_device (AdwToast          *toast,
   JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
   g_autoptr(GError) error = NULL;
 
-  if (self->service == NULL || !aether_store_put_device (aether_service_get_store (self->service), device, &error))
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *id = NULL;
+  const char *device_id = json_object_get_string_member_with_default (json_node_get_object (device), "device_id", "");
+
+  if (self->service == NULL)
+    return;
+  /* Put back exactly: its own id (refused if another took it since), its
+   * passwords already in the keyring. */
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_ptr_array_add (records, json_node_copy (device));
+  if (!(id = aether_service_add_devices (self->service, records, device_id, TRUE, NULL, NULL, &error)))
     {
-      if (error != NULL)
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       return;
     }
-  aether_service_load (self->service, NULL);
   aether_service_start (self->service);
   if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
     aether_devices_page_reload (self);
