@@ -1029,6 +1029,16 @@ aether_service_stop (AetherService  *self,
   ok = aether_collector_stop (self->collector, error);
   save_statuses (self);
 
+  /* No thread of ours may still be reading or writing the file once
+   * stop() returns (a caller may close, move or delete it): today's
+   * read-back is short; re-pricing is cancelled after its current day and
+   * its jobs stay stored, so the next start takes them up again. */
+  self->reprice_again = FALSE;
+  if (self->reprice_cancellable != NULL)
+    g_cancellable_cancel (self->reprice_cancellable);
+  while (aether_hot_tier_is_restoring (self->hot) || self->reprice_cancellable != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
   return ok;
 }
 
