@@ -200,7 +200,9 @@ open_maintained (Fixture *f,
   return g_steal_pointer (&store);
 }
 
-/* The store's energy and cost for the home, the way History sums it. */
+/* The store's energy and cost for the home, the way History sums it: the
+ * home rule's members, through the store's totals for a set of devices;
+ * and checked against the per-device rows filtered by the same rule. */
 static void
 store_home_energy (AetherStore *store,
                    gint64       from_s,
@@ -211,24 +213,43 @@ store_home_energy (AetherStore *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) devices = aether_store_list_devices (store, &error);
   g_autoptr(AetherHome) home = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GPtrArray) totals = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  double rows_wh = 0, rows_cost = 0;
+  GPtrArray *members;
 
   g_assert_no_error (error);
   home = aether_home_new (devices);
-  totals = aether_store_energy_totals (store, from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, "device", &error);
-  g_assert_no_error (error);
+  members = aether_home_get_members (home);
+  for (guint i = 0; i < members->len; i++)
+    g_ptr_array_add (ids, g_ptr_array_index (members, i));
+  g_ptr_array_add (ids, NULL);
 
+  totals = aether_store_energy_totals_for_devices (store, (const char * const *)ids->pdata,
+                                                   from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
   *wh = *cost = 0;
   for (guint i = 0; i < totals->len; i++)
     {
-      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
+      *wh += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->energy_wh;
+      *cost += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
+    }
+
+  rows = aether_store_energy_totals (store, from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, "device", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AetherEnergyTotal *t = g_ptr_array_index (rows, i);
 
       if (aether_home_counts (home, t->key))
         {
-          *wh += t->energy_wh;
-          *cost += t->cost;
+          rows_wh += t->energy_wh;
+          rows_cost += t->cost;
         }
     }
+  g_assert_cmpfloat_with_epsilon (rows_wh, *wh, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rows_cost, *cost, 1e-9);
 }
 
 /* aetherlens-cli on the fixture's database; what it said on failure is
@@ -500,6 +521,25 @@ test_every_face_agrees_with_the_store (Fixture       *f,
             g_assert_cmpfloat (peak, >, 0);
           }
         }
+
+      /* History's week (Monday to now) is the sum of its days. */
+      {
+        g_autoptr(AetherStore) store = open_maintained (f, end);
+        double week_wh, week_cost, days_wh = 0, days_cost = 0;
+
+        store_home_energy (store, T0, end, &week_wh, &week_cost);
+        for (gint64 day = T0; day < end; day += DAY)
+          {
+            double wh, cost;
+
+            store_home_energy (store, day, MIN (day + DAY, end), &wh, &cost);
+            days_wh += wh;
+            days_cost += cost;
+          }
+        g_test_message ("week: %.1f Wh $%.4f, its days %.1f Wh $%.4f", week_wh, week_cost, days_wh, days_cost);
+        assert_close ("the week against its days", week_wh, days_wh, 1e-9);
+        assert_close ("the week's cost against its days", week_cost, days_cost, 1e-9);
+      }
     }
 }
 
