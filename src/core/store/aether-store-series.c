@@ -36,6 +36,7 @@
 
 #include "aether-error.h"
 #include "aether-sketch.h"
+#include "model/aether-energy-rule.h"
 #include "model/aether-home.h"
 #include "aether-store-private.h"
 
@@ -46,51 +47,12 @@ GHashTable            *_aether_store_get_series_cache (AetherStore *self);
 gboolean               _aether_store_upgrade          (AetherStore *self,
                                                        GError     **error);
 
-#define GAP_INTERVALS   3
 #define CHUNK_S         3600
 
 static const char * const rollup_tables[AETHER_N_TIERS] = { "samples", "rollup_1m", "rollup_5m", "rollup_1h", "rollup_1d" };
 static const char * const energy_tables[AETHER_N_TIERS] = { NULL, "energy_1m", "energy_5m", "energy_1h", "energy_1d" };
 
 /* ---- Units and series -------------------------------------------------- */
-
-gboolean
-_aether_normalize_unit (const char  *metric_type,
-                        const char  *unit,
-                        double      *factor,
-                        const char **canonical)
-{
-  static const struct { const char *metric; const char *unit; double factor; const char *canonical; } table[] = {
-    { "power", "W", 1, "W" }, { "power", "w", 1, "W" }, { "power", "watts", 1, "W" }, { "power", "watt", 1, "W" },
-    { "power", "kW", 1000, "W" }, { "power", "kw", 1000, "W" }, { "power", "kilowatts", 1000, "W" },
-    { "energy", "Wh", 1, "Wh" }, { "energy", "wh", 1, "Wh" }, { "energy", "kWh", 1000, "Wh" },
-    { "energy", "kwh", 1000, "Wh" }, { "energy", "watt_hours", 1, "Wh" },
-    { "voltage", "V", 1, "V" }, { "voltage", "volts", 1, "V" }, { "voltage", "mV", 0.001, "V" },
-    { "current", "A", 1, "A" }, { "current", "amps", 1, "A" }, { "current", "mA", 0.001, "A" },
-  };
-  gboolean known_metric = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
-    {
-      if (!g_str_equal (metric_type, table[i].metric))
-        continue;
-      known_metric = TRUE;
-      if (g_str_equal (unit, table[i].unit))
-        {
-          *factor = table[i].factor;
-          *canonical = table[i].canonical;
-          return TRUE;
-        }
-    }
-
-  if (known_metric)
-    return FALSE;
-
-  /* Metrics we do not convert keep their unit. */
-  *factor = 1;
-  *canonical = unit;
-  return TRUE;
-}
 
 gint64
 _aether_store_ensure_series (sqlite3     *db,
@@ -558,13 +520,14 @@ typedef struct
   gboolean have_prev;
   gint64   prev_ms;
   double   prev_value;
-  gint64   prev_dt_ms;
+  AetherEnergyCadence cadence;    /* the one gap rule's view of this series */
   GHashTable *buckets;            /* minute start → Acc* */
   /* The minute being filled, to skip lookups on the hot path */
   Acc     *cur_acc;
   gint64   cur_minute;
   gint64   e_minute;
   double   e_wh;
+  double   e_exported_wh;
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
 } SeriesWork;
@@ -592,21 +555,24 @@ typedef struct
   double energy_wh;
 } EnergyAcc;
 
+/* A minute's slot is two doubles: imported Wh, exported Wh. */
 static void
 add_energy (GHashTable *energy,
             const char *device_id,
             gint64      minute,
-            double      wh)
+            double      wh,
+            double      exported_wh)
 {
   g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, device_id, minute);
   double *slot = g_hash_table_lookup (energy, key);
 
   if (slot == NULL)
     {
-      slot = g_new0 (double, 1);
+      slot = g_new0 (double, 2);
       g_hash_table_insert (energy, g_steal_pointer (&key), slot);
     }
-  *slot += wh;
+  slot[0] += wh;
+  slot[1] += exported_wh;
 }
 
 /* Energy piles up in the series' current minute and goes to the table of
@@ -616,25 +582,44 @@ flush_series_energy (GHashTable *energy,
                      SeriesWork *work)
 {
   if (work->e_pending)
-    add_energy (energy, work->device_id, work->e_minute, work->e_wh);
+    add_energy (energy, work->device_id, work->e_minute, work->e_wh, work->e_exported_wh);
   work->e_pending = FALSE;
   work->e_wh = 0;
+  work->e_exported_wh = 0;
 }
 
 static void
-series_energy (GHashTable *energy,
-               SeriesWork *work,
-               gint64      minute,
-               double      wh)
+series_energy (GHashTable              *energy,
+               SeriesWork              *work,
+               gint64                   minute,
+               const AetherEnergySplit *part)
 {
   if (work->e_pending && minute != work->e_minute)
     flush_series_energy (energy, work);
   work->e_minute = minute;
-  work->e_wh += wh;
+  work->e_wh += part->imported_wh;
+  work->e_exported_wh += part->exported_wh;
   work->e_pending = TRUE;
 }
 
-/* Spreads the energy of a straight segment over the minutes it spans. */
+typedef struct
+{
+  GHashTable *energy;
+  SeriesWork *work;
+} MinuteSink;
+
+static void
+minute_part (gint64                   bucket_start_us,
+             const AetherEnergySplit *part,
+             gpointer                 user_data)
+{
+  MinuteSink *sink = user_data;
+
+  series_energy (sink->energy, sink->work, bucket_start_us / G_USEC_PER_SEC, part);
+}
+
+/* Spreads the energy of a straight segment over the minutes it spans, by
+ * the energy rule (model/aether-energy-rule.c). */
 static void
 add_segment_energy (GHashTable *energy,
                     SeriesWork *work,
@@ -643,26 +628,10 @@ add_segment_energy (GHashTable *energy,
                     gint64      t1_ms,
                     double      p1)
 {
-  /* Most segments lie inside one minute. */
-  if (t0_ms / 60000 == (t1_ms - 1) / 60000)
-    {
-      series_energy (energy, work, (t0_ms / 60000) * 60,
-                     MAX (0.0, (p0 + p1) / 2.0) * (double)(t1_ms - t0_ms) / 1000.0 / 3600.0);
-      return;
-    }
+  MinuteSink sink = { energy, work };
 
-  gint64 t = t0_ms;
-
-  while (t < t1_ms)
-    {
-      gint64 minute = (t / 60000) * 60;
-      gint64 end = MIN (t1_ms, (minute + 60) * 1000);
-      double pa = p0 + (p1 - p0) * (double)(t - t0_ms) / (double)(t1_ms - t0_ms);
-      double pb = p0 + (p1 - p0) * (double)(end - t0_ms) / (double)(t1_ms - t0_ms);
-
-      series_energy (energy, work, minute, MAX (0.0, (pa + pb) / 2.0) * (double)(end - t) / 1000.0 / 3600.0);
-      t = end;
-    }
+  aether_energy_rule_spread_power (t0_ms * 1000, p0, t1_ms * 1000, p1, 0, 60 * G_USEC_PER_SEC,
+                                   minute_part, &sink);
 }
 
 static GHashTable *
@@ -759,24 +728,21 @@ energy_step (GHashTable *energy,
 
       if (work->energy_from_counter)
         {
-          double delta = value - work->prev_value;
+          AetherEnergySplit whole;
+          MinuteSink sink = { energy, work };
 
-          /* A counter that went back was reset: count from zero. */
-          if (delta < 0)
-            delta = MAX (value, 0.0);
-          series_energy (energy, work, (ts_ms / 60000) * 60, delta);
+          aether_energy_rule_counter (work->prev_value, value, &whole);
+          aether_energy_rule_spread_counter (work->prev_ms * 1000, ts_ms * 1000, &whole,
+                                             0, 60 * G_USEC_PER_SEC, minute_part, &sink);
           cover_minutes (covered, work, work->prev_ms, ts_ms);
         }
       else if (work->energy_from_power)
         {
-          gint64 limit = work->prev_dt_ms > 0 ? GAP_INTERVALS * work->prev_dt_ms : 300 * 1000;
-
-          if (dt <= limit)
+          if (!aether_energy_rule_is_gap (&work->cadence, dt * 1000))
             add_segment_energy (energy, work, work->prev_ms, work->prev_value, ts_ms, value);
         }
 
-      if (dt <= 300 * 1000 || work->prev_dt_ms == 0)
-        work->prev_dt_ms = work->prev_dt_ms ? MIN (work->prev_dt_ms, dt) * 3 / 4 + dt / 4 : dt;
+      aether_energy_rule_learn (&work->cadence, dt * 1000);
     }
 
   work->have_prev = TRUE;
@@ -801,13 +767,14 @@ write_energy (AetherStore  *self,
   sqlite3_stmt *add = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
-                                   " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg,"
+                                   " exported_wh) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
 
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, bucket) DO UPDATE SET"
-                                 " energy_wh = energy_wh + ?3, cost = CASE WHEN ?4 IS NULL THEN cost"
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                 " energy_wh = energy_wh + ?3, exported_wh = exported_wh + ?6,"
+                                 " cost = CASE WHEN ?4 IS NULL THEN cost"
                                  " ELSE COALESCE(cost, 0) + ?4 END,"
                                  " co2_kg = CASE WHEN ?5 IS NULL THEN co2_kg ELSE COALESCE(co2_kg, 0) + ?5 END",
                              -1, &add, NULL);
@@ -824,7 +791,8 @@ write_energy (AetherStore  *self,
       const char *sep = strchr (key, '\x1f');
       g_autofree char *device = g_strndup (key, sep - (const char *)key);
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
-      double wh = *(double *)value;
+      double wh = ((double *)value)[0];
+      double exported_wh = ((double *)value)[1];
       sqlite3_stmt *target = minute < add_before ? add : stmt;
 
       if (minute < add_before && carry_counted)
@@ -833,13 +801,15 @@ write_energy (AetherStore  *self,
       sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (target, 2, minute);
       sqlite3_bind_double (target, 3, wh);
+      sqlite3_bind_double (target, 6, exported_wh);
 
       if (pricer != NULL)
         {
           AetherPrice price;
           g_autoptr(GError) local_error = NULL;
+          AetherEnergySplit split = { wh, exported_wh };
 
-          if (aether_pricer_price_energy (pricer, device, minute, minute + 60, wh / 1000.0, &price, &local_error))
+          if (aether_energy_rule_price (pricer, device, minute, minute + 60, &split, &price, &local_error))
             {
               sqlite3_bind_double (target, 4, price.cost);
               sqlite3_bind_double (target, 5, price.co2_kg);
@@ -1064,7 +1034,7 @@ roll_up_tier (AetherStore          *self,
   g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
                                                  " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                                  rollup_tables[tier]);
-  g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg FROM %s"
+  g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg, exported_wh FROM %s"
                                                     " WHERE bucket >= ? AND bucket < ? ORDER BY device_id, bucket",
                                                     energy_tables[tier - 1]);
   sqlite3_stmt *stmt = NULL;
@@ -1125,13 +1095,14 @@ roll_up_tier (AetherStore          *self,
   /* Energy: sums per device per bucket; the daily tier adds its hour profile. */
   {
     g_autofree char *energy_insert = g_strdup_printf ("INSERT OR REPLACE INTO %s (device_id, bucket, energy_wh,"
-                                                      " cost, co2_kg%s) VALUES (?, ?, ?, ?, ?%s)",
+                                                      " cost, co2_kg%s, exported_wh) VALUES (?, ?, ?, ?, ?%s, ?7)",
                                                       energy_tables[tier],
                                                       tier == AETHER_TIER_1D ? ", hour_profile" : "",
                                                       tier == AETHER_TIER_1D ? ", ?" : "");
     g_autofree char *device = NULL;
     gint64 bucket = G_MININT64;
     double wh = 0, cost = 0, co2 = 0;
+    double exported_wh = 0;
     gboolean priced = FALSE;
     double profile[24] = { 0 };
 
@@ -1157,6 +1128,7 @@ roll_up_tier (AetherStore          *self,
             sqlite3_bind_text (insert, 1, device, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64 (insert, 2, bucket);
             sqlite3_bind_double (insert, 3, wh);
+            sqlite3_bind_double (insert, 7, exported_wh);
             if (priced)
               {
                 sqlite3_bind_double (insert, 4, cost);
@@ -1198,12 +1170,13 @@ roll_up_tier (AetherStore          *self,
           {
             device = g_strdup (row_device);
             bucket = row_bucket;
-            wh = cost = co2 = 0;
+            wh = cost = co2 = exported_wh = 0;
             priced = FALSE;
             memset (profile, 0, sizeof profile);
           }
 
         wh += sqlite3_column_double (stmt, 2);
+        exported_wh += sqlite3_column_double (stmt, 5);
         if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
           {
             priced = TRUE;
@@ -2770,7 +2743,8 @@ energy_per_device (AetherStore        *self,
       g_autofree char *span_sql = g_strdup_printf ("SELECT (SELECT MIN(bucket) FROM %s WHERE device_id = ?1),"
                                                    " (SELECT MAX(bucket) FROM %s WHERE device_id = ?1)",
                                                    energy_tables[tier], energy_tables[tier]);
-      g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg) FROM %s"
+      g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg),"
+                                                  " SUM(exported_wh) FROM %s"
                                                   " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
                                                   " AND (bucket < ?4 OR bucket >= ?5)",
                                                   energy_tables[tier]);
@@ -2815,6 +2789,7 @@ energy_per_device (AetherStore        *self,
               h->total->energy_wh += sqlite3_column_double (sum, 1);
               h->total->cost += sqlite3_column_double (sum, 2);
               h->total->co2_kg += sqlite3_column_double (sum, 3);
+              h->total->exported_wh += sqlite3_column_double (sum, 4);
             }
           sqlite3_reset (sum);
 
@@ -2906,6 +2881,7 @@ add_to_group (GPtrArray               *groups,
   group->energy_wh += part->energy_wh;
   group->cost += part->cost;
   group->co2_kg += part->co2_kg;
+  group->exported_wh += part->exported_wh;
   return group;
 }
 
