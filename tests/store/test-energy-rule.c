@@ -404,6 +404,21 @@ test_every_path_same_kwh (gconstpointer data)
     assert_rounded (json_object_get_double_member (summary, "energy_kwh"), want.imported_wh / 1000);
     assert_rounded (json_object_get_double_member (summary, "exported_kwh"), want.exported_wh / 1000);
     assert_rounded (json_object_get_double_member (summary, "energy_cost"), want_cost);
+
+    {
+      g_autofree char *bill_out = NULL;
+      g_autoptr(JsonNode) bill_root = NULL;
+      JsonObject *energy;
+
+      g_assert_cmpint (run_cli ((const char *[]) { "rates", "bill", "--schedule", tariff_path, "--readings", csv,
+                                                   "--cycle-start", "2025-01-01", NULL }, &bill_out), ==, 0);
+      bill_root = json_from_string (bill_out, &error);
+      g_assert_no_error (error);
+      energy = json_object_get_object_member (json_node_get_object (bill_root), "energy");
+      assert_rounded (json_object_get_double_member (energy, "energy_kwh"), want.imported_wh / 1000);
+      assert_rounded (json_object_get_double_member (energy, "exported_kwh"), want.exported_wh / 1000);
+      assert_rounded (json_object_get_double_member (energy, "cost"), want_cost);
+    }
   }
 
   remove_tree (dir);
