@@ -312,6 +312,7 @@ db_energy (AetherCliContext  *ctx,
   g_autoptr(JsonNode) root = NULL;
   gint64 from_us, to_us;
   double sum_wh = 0, sum_cost = 0, sum_co2 = 0;
+  double sum_exported_wh = 0;
 
   if (!parse_options (&argc, &argv, NULL, _("Print energy, cost and CO₂ totals for a range as JSON."),
                       entries, &error) ||
@@ -336,6 +337,7 @@ db_energy (AetherCliContext  *ctx,
       json_builder_begin_object (builder);
       add_string (builder, "key", t->key);
       add_double (builder, "energy_kwh", t->energy_wh / 1000.0);
+      add_double (builder, "exported_kwh", t->exported_wh / 1000.0);
       add_double (builder, "cost", t->cost);
       add_double (builder, "co2_kg", t->co2_kg);
       json_builder_end_object (builder);
@@ -370,6 +372,7 @@ db_energy (AetherCliContext  *ctx,
         AetherEnergyTotal *t = g_ptr_array_index (home_totals, i);
 
         sum_wh += t->energy_wh;
+        sum_exported_wh += t->exported_wh;
         sum_cost += t->cost;
         sum_co2 += t->co2_kg;
       }
@@ -383,6 +386,7 @@ db_energy (AetherCliContext  *ctx,
       json_builder_add_string_value (builder, g_ptr_array_index (members, i));
     json_builder_end_array (builder);
     add_double (builder, "energy_kwh", sum_wh / 1000.0);
+    add_double (builder, "exported_kwh", sum_exported_wh / 1000.0);
     add_double (builder, "cost", sum_cost);
     add_double (builder, "co2_kg", sum_co2);
     json_builder_end_object (builder);

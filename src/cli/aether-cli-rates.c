@@ -194,6 +194,7 @@ household_intervals (GHashTable *per_device)
             }
           t = &g_array_index (total, AetherEnergyInterval, i);
           t->energy_kwh += d->energy_kwh;
+          t->exported_kwh += d->exported_kwh;
           t->peak_w += d->peak_w;
         }
     }

@@ -19,7 +19,10 @@
 #include "aether-version.h"
 
 /* Sub-areas add their public headers here. */
+#include "model/aether-energy-meter.h"
+#include "model/aether-energy-rule.h"
 #include "model/aether-home.h"
+#include "model/aether-units.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"

@@ -11,7 +11,6 @@
 
 #include "aether-collector.h"
 #include "aether-device-provider.h"
-#include "aether-energy-meter.h"
 #include "aether-http.h"
 #include "aether-mdns.h"
 #include "aether-plugin-engine.h"

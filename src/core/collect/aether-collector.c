@@ -35,7 +35,7 @@
 #include <math.h>
 
 #include "aether-collector.h"
-#include "aether-energy-meter.h"
+#include "model/aether-energy-meter.h"
 #include "aether-error.h"
 
 #define DEFAULT_POLL_INTERVAL_S   10

@@ -34,6 +34,7 @@
 
 #include "aether-hot-tier.h"
 #include "aether-store-private.h"
+#include "model/aether-energy-rule.h"
 
 #define FRESH_US     (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 #define HOUR_US      (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
@@ -216,32 +217,60 @@ ensure_device (AetherHotTier *self,
   return device;
 }
 
-/* The store's rule (aether-store-rollup.c, energy_step): a counter that
- * went back was reset, and counts from zero. */
+/* The energy rule (model/aether-energy-rule.c), as the store uses it: a
+ * counter that went back was reset, and counts from zero. */
 static double
 counter_delta (double previous,
                double value)
 {
-  double delta = value - previous;
+  AetherEnergySplit split;
 
-  return delta < 0 ? MAX (value, 0.0) : delta;
+  aether_energy_rule_counter (previous, value, &split);
+  return split.imported_wh;
 }
 
 static double price_delta (AetherHotTier *self, const char *device_id, gint64 time_us, double delta_wh);
 
-/* One delta of today's energy, ending at @time_us: counted in the day's
- * total, in its quarter hour (for re-pricing) and priced. */
+typedef struct
+{
+  AetherHotTier *self;
+  Device        *device;
+  const char    *device_id;
+} TodayPart;
+
+static void
+add_today_part (gint64                   minute_us,
+                const AetherEnergySplit *part,
+                gpointer                 user_data)
+{
+  TodayPart *t = user_data;
+  double delta_wh = part->imported_wh;
+
+  /* The part before midnight is yesterday's, as in the store. */
+  if (minute_us < t->device->day_start_us)
+    return;
+  t->device->energy_wh += delta_wh;
+  if (delta_wh > 0)
+    t->device->slot_wh[CLAMP ((minute_us - t->device->day_start_us) / (SLOT_S * G_USEC_PER_SEC), 0, N_SLOTS - 1)] += delta_wh;
+  t->device->cost += price_delta (t->self, t->device_id, minute_us, delta_wh);
+}
+
+/* One delta of today's energy, from @from_us to @time_us: split at minute
+ * edges by the energy rule, as the store splits it, and each minute's part
+ * counted in the day's total, in its quarter hour (for re-pricing) and
+ * priced with the minute's rate. */
 static void
 add_today (AetherHotTier *self,
            Device        *device,
            const char    *device_id,
+           gint64         from_us,
            gint64         time_us,
            double         delta_wh)
 {
-  device->energy_wh += delta_wh;
-  if (delta_wh > 0)
-    device->slot_wh[CLAMP ((time_us - device->day_start_us - 1) / (SLOT_S * G_USEC_PER_SEC), 0, N_SLOTS - 1)] += delta_wh;
-  device->cost += price_delta (self, device_id, time_us, delta_wh);
+  TodayPart t = { self, device, device_id };
+  AetherEnergySplit whole = { delta_wh, 0 };
+
+  aether_energy_rule_spread_counter (from_us, time_us, &whole, 0, 60 * G_USEC_PER_SEC, add_today_part, &t);
 }
 
 static double
@@ -254,7 +283,7 @@ price_delta (AetherHotTier *self,
   gint64 t = time_us / G_USEC_PER_SEC;
 
   if (self->pricer != NULL && delta_wh > 0 &&
-      aether_pricer_price_energy (self->pricer, device_id, t - 1, t, delta_wh / 1000.0, &price, NULL))
+      aether_pricer_price_energy (self->pricer, device_id, t, t + 60, delta_wh / 1000.0, &price, NULL))
     return price.cost;
   return 0;
 }
@@ -295,7 +324,7 @@ hot_tier_push (AetherReadingSink   *sink,
         {
           double delta = counter_delta (device->last_counter, reading->value);
 
-          add_today (self, device, reading->device_id, reading->timestamp_us, delta);
+          add_today (self, device, reading->device_id, device->last_counter_us, reading->timestamp_us, delta);
         }
       else if (!device->have_counter)
         {
@@ -744,13 +773,13 @@ apply_device_seed (AetherHotTier       *self,
 
       if (b->time_us <= a->time_us || b->time_us < seed->day_start_us)
         continue;
-      add_today (self, device, stored->device_id, b->time_us, counter_delta (a->value, b->value));
+      add_today (self, device, stored->device_id, a->time_us, b->time_us, counter_delta (a->value, b->value));
     }
 
   /* The delta from the last stored reading to the first live one. */
   if (live && stored->have_last && device->first_counter_us > stored->last_us &&
       device->first_counter_us - stored->last_us <= HOUR_US)
-    add_today (self, device, stored->device_id, device->first_counter_us,
+    add_today (self, device, stored->device_id, stored->last_us, device->first_counter_us,
                counter_delta (stored->last_value, device->first_counter));
 
   device->have_energy = TRUE;

@@ -27,44 +27,6 @@
 
 /* ---- Units and series -------------------------------------------------- */
 
-gboolean
-_aether_normalize_unit (const char  *metric_type,
-                        const char  *unit,
-                        double      *factor,
-                        const char **canonical)
-{
-  static const struct { const char *metric; const char *unit; double factor; const char *canonical; } table[] = {
-    { "power", "W", 1, "W" }, { "power", "w", 1, "W" }, { "power", "watts", 1, "W" }, { "power", "watt", 1, "W" },
-    { "power", "kW", 1000, "W" }, { "power", "kw", 1000, "W" }, { "power", "kilowatts", 1000, "W" },
-    { "energy", "Wh", 1, "Wh" }, { "energy", "wh", 1, "Wh" }, { "energy", "kWh", 1000, "Wh" },
-    { "energy", "kwh", 1000, "Wh" }, { "energy", "watt_hours", 1, "Wh" },
-    { "voltage", "V", 1, "V" }, { "voltage", "volts", 1, "V" }, { "voltage", "mV", 0.001, "V" },
-    { "current", "A", 1, "A" }, { "current", "amps", 1, "A" }, { "current", "mA", 0.001, "A" },
-  };
-  gboolean known_metric = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
-    {
-      if (!g_str_equal (metric_type, table[i].metric))
-        continue;
-      known_metric = TRUE;
-      if (g_str_equal (unit, table[i].unit))
-        {
-          *factor = table[i].factor;
-          *canonical = table[i].canonical;
-          return TRUE;
-        }
-    }
-
-  if (known_metric)
-    return FALSE;
-
-  /* Metrics we do not convert keep their unit. */
-  *factor = 1;
-  *canonical = unit;
-  return TRUE;
-}
-
 gint64
 _aether_store_ensure_series (sqlite3     *db,
                              GHashTable  *cache,

@@ -12,6 +12,7 @@
 #include "aether-hot-tier.h"
 #include "aether-sketch.h"
 #include "aether-store.h"
+#include "model/aether-units.h"
 
 G_BEGIN_DECLS
 
@@ -50,10 +51,8 @@ gint64    _aether_store_ensure_series  (sqlite3       *db,
                                         const char    *metric_type,
                                         const char    *unit,
                                         GError       **error);
-gboolean  _aether_normalize_unit       (const char    *metric_type,
-                                        const char    *unit,
-                                        double        *factor,
-                                        const char   **canonical);
+/* The unit table lives in the model (model/aether-units.c). */
+#define _aether_normalize_unit aether_normalize_unit
 
 AetherStore *_aether_store_open_reader (const char   *path,
                                         AetherClock  *clock,

@@ -616,7 +616,8 @@ energy_per_device (AetherStore        *self,
       g_autofree char *span_sql = g_strdup_printf ("SELECT (SELECT MIN(bucket) FROM %s WHERE device_id = ?1),"
                                                    " (SELECT MAX(bucket) FROM %s WHERE device_id = ?1)",
                                                    _aether_energy_tables[tier], _aether_energy_tables[tier]);
-      g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg) FROM %s"
+      g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg),"
+                                                  " SUM(exported_wh) FROM %s"
                                                   " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
                                                   " AND (bucket < ?4 OR bucket >= ?5)",
                                                   _aether_energy_tables[tier]);
@@ -661,6 +662,7 @@ energy_per_device (AetherStore        *self,
               h->total->energy_wh += sqlite3_column_double (sum, 1);
               h->total->cost += sqlite3_column_double (sum, 2);
               h->total->co2_kg += sqlite3_column_double (sum, 3);
+              h->total->exported_wh += sqlite3_column_double (sum, 4);
             }
           sqlite3_reset (sum);
 
@@ -752,6 +754,7 @@ add_to_group (GPtrArray               *groups,
   group->energy_wh += part->energy_wh;
   group->cost += part->cost;
   group->co2_kg += part->co2_kg;
+  group->exported_wh += part->exported_wh;
   return group;
 }
 

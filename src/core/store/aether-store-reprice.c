@@ -21,6 +21,7 @@
 #include "aether-error.h"
 #include "aether-sketch.h"
 #include "model/aether-home.h"
+#include "model/aether-energy-rule.h"
 #include "aether-store-private.h"
 
 /* ---- Re-pricing ------------------------------------------------------- */
@@ -78,7 +79,7 @@ repricer_init (Repricer      *r,
 
   for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
     {
-      g_autofree char *select = g_strdup_printf ("SELECT bucket, energy_wh%s FROM %s"
+      g_autofree char *select = g_strdup_printf ("SELECT bucket, energy_wh%s, exported_wh FROM %s"
                                                  " WHERE device_id = ? AND bucket >= ? AND bucket < ?",
                                                  tier == AETHER_TIER_1D ? ", hour_profile" : "", _aether_energy_tables[tier]);
       g_autofree char *update = g_strdup_printf ("UPDATE %s SET cost = ?3, co2_kg = ?4 WHERE device_id = ?1 AND bucket = ?2",
@@ -168,13 +169,25 @@ repricer_range (Repricer  *r,
                       cost += price.cost;
                       co2 += price.co2_kg;
                     }
+                  /* The profile is of the import; a day's export is
+                   * credited at the sell rate of its start (finer tiers
+                   * price it minute by minute). */
+                  if (priced && sqlite3_column_double (stmt, 3) > 0)
+                    {
+                      AetherPrice price;
+
+                      priced = aether_pricer_price_energy (r->pricer, device, bucket, bucket + width,
+                                                           -sqlite3_column_double (stmt, 3) / 1000.0, &price, NULL);
+                      cost += price.cost;
+                      co2 += price.co2_kg;
+                    }
                 }
               else
                 {
                   AetherPrice price;
+                  AetherEnergySplit split = { sqlite3_column_double (stmt, 1), sqlite3_column_double (stmt, 2) };
 
-                  priced = aether_pricer_price_energy (r->pricer, device, bucket, bucket + width,
-                                                       sqlite3_column_double (stmt, 1) / 1000.0, &price, NULL);
+                  priced = aether_energy_rule_price (r->pricer, device, bucket, bucket + width, &split, &price, NULL);
                   cost = price.cost;
                   co2 = price.co2_kg;
                 }

@@ -25,10 +25,10 @@
 
 #include "aether-error.h"
 #include "aether-sketch.h"
+#include "model/aether-energy-rule.h"
 #include "model/aether-home.h"
 #include "aether-store-private.h"
 
-#define GAP_INTERVALS   3
 #define CHUNK_S         3600
 
 /* ---- Buckets in the database ------------------------------------------ */
@@ -72,13 +72,14 @@ typedef struct
   gboolean have_prev;
   gint64   prev_ms;
   double   prev_value;
-  gint64   prev_dt_ms;
+  AetherEnergyCadence cadence;    /* the one gap rule's view of this series */
   GHashTable *buckets;            /* minute start → Acc* */
   /* The minute being filled, to skip lookups on the hot path */
   Acc     *cur_acc;
   gint64   cur_minute;
   gint64   e_minute;
   double   e_wh;
+  double   e_exported_wh;
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
   gboolean have_orphan;           /* the chunk's first sample had no left end … */
@@ -108,21 +109,24 @@ typedef struct
   double energy_wh;
 } EnergyAcc;
 
+/* A minute's slot is two doubles: imported Wh, exported Wh. */
 static void
 add_energy (GHashTable *energy,
             const char *device_id,
             gint64      minute,
-            double      wh)
+            double      wh,
+            double      exported_wh)
 {
   g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, device_id, minute);
   double *slot = g_hash_table_lookup (energy, key);
 
   if (slot == NULL)
     {
-      slot = g_new0 (double, 1);
+      slot = g_new0 (double, 2);
       g_hash_table_insert (energy, g_steal_pointer (&key), slot);
     }
-  *slot += wh;
+  slot[0] += wh;
+  slot[1] += exported_wh;
 }
 
 /* Energy piles up in the series' current minute and goes to the table of
@@ -132,25 +136,44 @@ flush_series_energy (GHashTable *energy,
                      SeriesWork *work)
 {
   if (work->e_pending)
-    add_energy (energy, work->device_id, work->e_minute, work->e_wh);
+    add_energy (energy, work->device_id, work->e_minute, work->e_wh, work->e_exported_wh);
   work->e_pending = FALSE;
   work->e_wh = 0;
+  work->e_exported_wh = 0;
 }
 
 static void
-series_energy (GHashTable *energy,
-               SeriesWork *work,
-               gint64      minute,
-               double      wh)
+series_energy (GHashTable              *energy,
+               SeriesWork              *work,
+               gint64                   minute,
+               const AetherEnergySplit *part)
 {
   if (work->e_pending && minute != work->e_minute)
     flush_series_energy (energy, work);
   work->e_minute = minute;
-  work->e_wh += wh;
+  work->e_wh += part->imported_wh;
+  work->e_exported_wh += part->exported_wh;
   work->e_pending = TRUE;
 }
 
-/* Spreads the energy of a straight segment over the minutes it spans. */
+typedef struct
+{
+  GHashTable *energy;
+  SeriesWork *work;
+} MinuteSink;
+
+static void
+minute_part (gint64                   bucket_start_us,
+             const AetherEnergySplit *part,
+             gpointer                 user_data)
+{
+  MinuteSink *sink = user_data;
+
+  series_energy (sink->energy, sink->work, bucket_start_us / G_USEC_PER_SEC, part);
+}
+
+/* Spreads the energy of a straight segment over the minutes it spans, by
+ * the energy rule (model/aether-energy-rule.c). */
 static void
 add_segment_energy (GHashTable *energy,
                     SeriesWork *work,
@@ -159,26 +182,10 @@ add_segment_energy (GHashTable *energy,
                     gint64      t1_ms,
                     double      p1)
 {
-  /* Most segments lie inside one minute. */
-  if (t0_ms / 60000 == (t1_ms - 1) / 60000)
-    {
-      series_energy (energy, work, (t0_ms / 60000) * 60,
-                     MAX (0.0, (p0 + p1) / 2.0) * (double)(t1_ms - t0_ms) / 1000.0 / 3600.0);
-      return;
-    }
+  MinuteSink sink = { energy, work };
 
-  gint64 t = t0_ms;
-
-  while (t < t1_ms)
-    {
-      gint64 minute = (t / 60000) * 60;
-      gint64 end = MIN (t1_ms, (minute + 60) * 1000);
-      double pa = p0 + (p1 - p0) * (double)(t - t0_ms) / (double)(t1_ms - t0_ms);
-      double pb = p0 + (p1 - p0) * (double)(end - t0_ms) / (double)(t1_ms - t0_ms);
-
-      series_energy (energy, work, minute, MAX (0.0, (pa + pb) / 2.0) * (double)(end - t) / 1000.0 / 3600.0);
-      t = end;
-    }
+  aether_energy_rule_spread_power (t0_ms * 1000, p0, t1_ms * 1000, p1, 0, 60 * G_USEC_PER_SEC,
+                                   minute_part, &sink);
 }
 
 static GHashTable *
@@ -275,24 +282,21 @@ energy_step (GHashTable *energy,
 
       if (work->energy_from_counter)
         {
-          double delta = value - work->prev_value;
+          AetherEnergySplit whole;
+          MinuteSink sink = { energy, work };
 
-          /* A counter that went back was reset: count from zero. */
-          if (delta < 0)
-            delta = MAX (value, 0.0);
-          series_energy (energy, work, (ts_ms / 60000) * 60, delta);
+          aether_energy_rule_counter (work->prev_value, value, &whole);
+          aether_energy_rule_spread_counter (work->prev_ms * 1000, ts_ms * 1000, &whole,
+                                             0, 60 * G_USEC_PER_SEC, minute_part, &sink);
           cover_minutes (covered, work, work->prev_ms, ts_ms);
         }
       else if (work->energy_from_power)
         {
-          gint64 limit = work->prev_dt_ms > 0 ? GAP_INTERVALS * work->prev_dt_ms : 300 * 1000;
-
-          if (dt <= limit)
+          if (!aether_energy_rule_is_gap (&work->cadence, dt * 1000))
             add_segment_energy (energy, work, work->prev_ms, work->prev_value, ts_ms, value);
         }
 
-      if (dt <= 300 * 1000 || work->prev_dt_ms == 0)
-        work->prev_dt_ms = work->prev_dt_ms ? MIN (work->prev_dt_ms, dt) * 3 / 4 + dt / 4 : dt;
+      aether_energy_rule_learn (&work->cadence, dt * 1000);
     }
 
   work->have_prev = TRUE;
@@ -325,21 +329,23 @@ write_energy (AetherStore  *self,
   sqlite3_stmt *keep = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
-                                   " VALUES (?, ?, ?, ?, ?)", -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg,"
+                                   " exported_wh) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
 
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, bucket) DO UPDATE SET"
-                                 " energy_wh = MAX (energy_wh, ?3),"
-                                 " cost = CASE WHEN ?3 > energy_wh THEN ?4 ELSE cost END,"
-                                 " co2_kg = CASE WHEN ?3 > energy_wh THEN ?5 ELSE co2_kg END",
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                 " energy_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?3 ELSE energy_wh END,"
+                                 " exported_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?6 ELSE exported_wh END,"
+                                 " cost = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?4 ELSE cost END,"
+                                 " co2_kg = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?5 ELSE co2_kg END",
                              -1, &keep, NULL);
 
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (device_id, bucket) DO UPDATE SET"
-                                 " energy_wh = energy_wh + ?3, cost = CASE WHEN ?4 IS NULL THEN cost"
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                 " energy_wh = energy_wh + ?3, exported_wh = exported_wh + ?6,"
+                                 " cost = CASE WHEN ?4 IS NULL THEN cost"
                                  " ELSE COALESCE(cost, 0) + ?4 END,"
                                  " co2_kg = CASE WHEN ?5 IS NULL THEN co2_kg ELSE COALESCE(co2_kg, 0) + ?5 END",
                              -1, &add, NULL);
@@ -357,7 +363,8 @@ write_energy (AetherStore  *self,
       const char *sep = strchr (key, '\x1f');
       g_autofree char *device = g_strndup (key, sep - (const char *)key);
       gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
-      double wh = *(double *)value;
+      double wh = ((double *)value)[0];
+      double exported_wh = ((double *)value)[1];
       sqlite3_stmt *target = minute < add_before ? add : g_hash_table_contains (orphans, key) ? keep : stmt;
 
       if (minute < add_before && carry_counted)
@@ -366,13 +373,15 @@ write_energy (AetherStore  *self,
       sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (target, 2, minute);
       sqlite3_bind_double (target, 3, wh);
+      sqlite3_bind_double (target, 6, exported_wh);
 
       if (pricer != NULL)
         {
           AetherPrice price;
           g_autoptr(GError) local_error = NULL;
+          AetherEnergySplit split = { wh, exported_wh };
 
-          if (aether_pricer_price_energy (pricer, device, minute, minute + 60, wh / 1000.0, &price, &local_error))
+          if (aether_energy_rule_price (pricer, device, minute, minute + 60, &split, &price, &local_error))
             {
               sqlite3_bind_double (target, 4, price.cost);
               sqlite3_bind_double (target, 5, price.co2_kg);
@@ -584,7 +593,7 @@ roll_up_tier (AetherStore          *self,
   g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
                                                  " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                                  _aether_rollup_tables[tier]);
-  g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg FROM %s"
+  g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg, exported_wh FROM %s"
                                                     " WHERE bucket >= ? AND bucket < ? ORDER BY device_id, bucket",
                                                     _aether_energy_tables[tier - 1]);
   sqlite3_stmt *stmt = NULL;
@@ -645,13 +654,14 @@ roll_up_tier (AetherStore          *self,
   /* Energy: sums per device per bucket; the daily tier adds its hour profile. */
   {
     g_autofree char *energy_insert = g_strdup_printf ("INSERT OR REPLACE INTO %s (device_id, bucket, energy_wh,"
-                                                      " cost, co2_kg%s) VALUES (?, ?, ?, ?, ?%s)",
+                                                      " cost, co2_kg%s, exported_wh) VALUES (?, ?, ?, ?, ?%s, ?7)",
                                                       _aether_energy_tables[tier],
                                                       tier == AETHER_TIER_1D ? ", hour_profile" : "",
                                                       tier == AETHER_TIER_1D ? ", ?" : "");
     g_autofree char *device = NULL;
     gint64 bucket = G_MININT64;
     double wh = 0, cost = 0, co2 = 0;
+    double exported_wh = 0;
     gboolean priced = FALSE;
     double profile[24] = { 0 };
 
@@ -677,6 +687,7 @@ roll_up_tier (AetherStore          *self,
             sqlite3_bind_text (insert, 1, device, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64 (insert, 2, bucket);
             sqlite3_bind_double (insert, 3, wh);
+            sqlite3_bind_double (insert, 7, exported_wh);
             if (priced)
               {
                 sqlite3_bind_double (insert, 4, cost);
@@ -718,12 +729,13 @@ roll_up_tier (AetherStore          *self,
           {
             device = g_strdup (row_device);
             bucket = row_bucket;
-            wh = cost = co2 = 0;
+            wh = cost = co2 = exported_wh = 0;
             priced = FALSE;
             memset (profile, 0, sizeof profile);
           }
 
         wh += sqlite3_column_double (stmt, 2);
+        exported_wh += sqlite3_column_double (stmt, 5);
         if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
           {
             priced = TRUE;

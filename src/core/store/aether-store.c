@@ -112,6 +112,12 @@ static const struct {
   { 5, "Alert snoozes and cooldowns, kept across a restart",
     "CREATE TABLE alert_state (alert_id TEXT PRIMARY KEY, snoozed_until_us INTEGER NOT NULL DEFAULT 0,"
     "  last_fired_us INTEGER NOT NULL DEFAULT 0);" },
+
+  { 6, "Exported energy (negative power) per device per bucket, beside the imported",
+    "ALTER TABLE energy_1m ADD COLUMN exported_wh REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE energy_5m ADD COLUMN exported_wh REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE energy_1h ADD COLUMN exported_wh REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE energy_1d ADD COLUMN exported_wh REAL NOT NULL DEFAULT 0;" },
 };
 
 gboolean

@@ -85,9 +85,11 @@ typedef struct
 /**
  * AetherEnergyTotal:
  * @key: the device, room or type
- * @energy_wh: energy in the range
- * @cost: its cost, 0 until a tariff priced it
+ * @energy_wh: energy imported in the range
+ * @cost: its cost, 0 until a tariff priced it: the import's cost less the
+ *   export's credit at the sell rate
  * @co2_kg: its emissions
+ * @exported_wh: energy exported in the range (negative power)
  */
 typedef struct
 {
@@ -95,6 +97,7 @@ typedef struct
   double  energy_wh;
   double  cost;
   double  co2_kg;
+  double  exported_wh;
 } AetherEnergyTotal;
 
 void aether_energy_total_free (AetherEnergyTotal *total);
@@ -116,7 +119,7 @@ typedef struct
   gint64  retention_us;
 } AetherMaintainStats;
 
-#define AETHER_STORE_SCHEMA_VERSION 5
+#define AETHER_STORE_SCHEMA_VERSION 6
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
 

@@ -33,7 +33,8 @@
 #include "aether-error.h"
 #include "aether-reading.h"
 #include "aether-tariff.h"
-#include "collect/aether-energy-meter.h"
+#include "model/aether-energy-rule.h"
+#include "model/aether-units.h"
 
 struct _AetherTariff
 {
@@ -162,7 +163,8 @@ typedef struct
   double        tier_kwh;
 
   /* totals */
-  double        kwh;
+  double        kwh;            /* imported */
+  double        exported_kwh;   /* exported, priced at the sell rate */
   double        energy_cost;
   double        co2_kg;
   GHashTable   *by_period;      /* name → Amount[1 + tiers] in a GArray */
@@ -395,7 +397,13 @@ walk_interval (Walk                       *w,
   for (gint64 t = start; t < end;)
     {
       gint64 next = MIN (end, t - (((t % 60) + 60) % 60) + 60);
-      double kwh = iv->energy_kwh * (double)(next - t) / (double)duration;
+      double frac = (double)(next - t) / (double)duration;
+      double net = iv->energy_kwh * frac;
+      /* Imported and exported energy are priced apart (the sell rate for
+       * what went out); an interval file that nets them gives negative
+       * energy_kwh, which is exported too. */
+      double kwh = MAX (net, 0.0);
+      double exported = MAX (-net, 0.0) + iv->exported_kwh * frac;
       AetherRateSchedule *s = aether_tariff_schedule_at (w->tariff, t);
       const AetherRatePeriod *period;
       double cost;
@@ -409,9 +417,12 @@ walk_interval (Walk                       *w,
         }
 
       cost = price_slice (w, s, period, t, kwh);
+      if (exported > 0)
+        cost += price_slice (w, s, period, t, -exported);
       w->kwh += kwh;
+      w->exported_kwh += exported;
       w->energy_cost += cost;
-      w->co2_kg += kwh * aether_rate_schedule_carbon_at (s, t) / 1000.0;
+      w->co2_kg += (kwh - exported) * aether_rate_schedule_carbon_at (s, t) / 1000.0;
 
       if (w->windows != NULL && aether_rate_schedule_demand_applies (s, period->name))
         {
@@ -441,7 +452,7 @@ walk_interval (Walk                       *w,
           w->piece_end = next;
           w->piece_kwh += kwh;
           w->piece_cost += cost;
-          w->piece_co2 += kwh * aether_rate_schedule_carbon_at (s, t) / 1000.0;
+          w->piece_co2 += (kwh - exported) * aether_rate_schedule_carbon_at (s, t) / 1000.0;
         }
 
       t = next;
@@ -720,6 +731,7 @@ aether_tariff_cost (AetherTariff               *self,
   json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
   add_member_double (b, "energy_kwh", w.kwh);
+  add_member_double (b, "exported_kwh", w.exported_kwh);
   add_member_double (b, "energy_cost", t.energy_cost);
   add_member_double (b, "demand_charge", t.demand_charge);
   add_member_double (b, "fixed_charges", t.fixed);
@@ -861,6 +873,7 @@ aether_tariff_bill (AetherTariff               *self,
   json_builder_set_member_name (b, "energy");
   json_builder_begin_object (b);
   add_member_double (b, "energy_kwh", w.kwh);
+  add_member_double (b, "exported_kwh", w.exported_kwh);
   add_member_double (b, "cost", w.energy_cost);
   add_by_period (b, &w, TRUE);
   json_builder_end_object (b);
@@ -907,6 +920,7 @@ aether_tariff_bill (AetherTariff               *self,
       json_builder_set_member_name (b, "usage_through");
       json_builder_add_string_value (b, through);
       add_member_double (b, "energy_kwh", w.kwh * factor);
+      add_member_double (b, "exported_kwh", w.exported_kwh * factor);
       add_member_double (b, "energy_cost", p.energy_cost);
       add_member_double (b, "demand_charge", p.demand_charge);
       add_member_double (b, "fixed_charges", p.fixed);
@@ -966,39 +980,49 @@ free_interval_array (gpointer data)
   g_array_unref (data);
 }
 
-static void
-spread (GArray *buckets,
-        gint64  base,
-        gint64  interval_s,
-        gint64  start_s,
-        gint64  end_s,
-        double  kwh)
+typedef struct
 {
-  gint64 duration = end_s - start_s;
+  GArray *buckets;
+  gint64  base_s;
+  gint64  interval_s;
+} Spread;
 
-  for (gint64 t = start_s; t < end_s;)
+static void
+spread_part (gint64                   bucket_start_us,
+             const AetherEnergySplit *part,
+             gpointer                 user_data)
+{
+  Spread *sp = user_data;
+  gint64 index = (bucket_start_us / G_USEC_PER_SEC - sp->base_s) / sp->interval_s;
+  AetherEnergyInterval *iv;
+
+  if (index < 0)
+    return;
+
+  if ((guint)index >= sp->buckets->len)
     {
-      gint64 index = (t - base) / interval_s;
-      gint64 next = MIN (end_s, base + (index + 1) * interval_s);
-      AetherEnergyInterval *iv;
+      guint old = sp->buckets->len;
 
-      if ((guint)index >= buckets->len)
+      g_array_set_size (sp->buckets, (guint)index + 1);
+      for (guint i = old; i < sp->buckets->len; i++)
         {
-          guint old = buckets->len;
-
-          g_array_set_size (buckets, (guint)index + 1);
-          for (guint i = old; i < buckets->len; i++)
-            {
-              iv = &g_array_index (buckets, AetherEnergyInterval, i);
-              iv->start_s = base + (gint64)i * interval_s;
-              iv->end_s = iv->start_s + interval_s;
-            }
+          iv = &g_array_index (sp->buckets, AetherEnergyInterval, i);
+          iv->start_s = sp->base_s + (gint64)i * sp->interval_s;
+          iv->end_s = iv->start_s + sp->interval_s;
         }
-      iv = &g_array_index (buckets, AetherEnergyInterval, index);
-      iv->energy_kwh += kwh * (double)(next - t) / (double)duration;
-      t = next;
     }
+  iv = &g_array_index (sp->buckets, AetherEnergyInterval, index);
+  iv->energy_kwh += part->imported_wh / 1000.0;
+  iv->exported_kwh += part->exported_wh / 1000.0;
 }
+
+typedef struct
+{
+  AetherEnergyCadence cadence;
+  gboolean            have_prev;
+  gint64              prev_us;
+  double              prev_value;
+} DeviceEnergy;
 
 /**
  * aether_energy_intervals_from_readings:
@@ -1020,9 +1044,7 @@ aether_energy_intervals_from_readings (GArray  *readings,
 {
   g_autoptr(GHashTable) result = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_interval_array);
   g_autoptr(GHashTable) has_counter = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) meters = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                        (GDestroyNotify)aether_energy_meter_free);
-  g_autoptr(GArray) order = NULL;
+  g_autoptr(GHashTable) devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   gint64 base = G_MAXINT64;
 
   g_return_val_if_fail (readings != NULL, NULL);
@@ -1049,32 +1071,30 @@ aether_energy_intervals_from_readings (GArray  *readings,
     {
       AetherReading *r = &g_array_index (readings, AetherReading, i);
       gboolean counter = g_hash_table_contains (has_counter, r->device_id);
-      AetherEnergyMeter *meter;
-      AetherEnergyStep step;
+      DeviceEnergy *dev;
       GArray *buckets;
+      const char *canonical;
       double factor;
-      gboolean have;
+      double value;
 
       if (counter ? !g_str_equal (r->metric_type, "energy") : !g_str_equal (r->metric_type, "power"))
         continue;
 
-      if (g_str_equal (r->unit, "W") || g_str_equal (r->unit, "Wh") || g_str_equal (r->unit, "watts"))
-        factor = 1;
-      else if (g_str_equal (r->unit, "kW") || g_str_equal (r->unit, "kWh"))
-        factor = 1000;
-      else
+      if (!aether_normalize_unit (r->metric_type, r->unit, &factor, &canonical))
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                        "“%s” is not a unit of %s (use W or kW for power, Wh or kWh for energy)",
                        r->unit, r->metric_type);
           return NULL;
         }
+      value = r->value * factor;
 
-      if (!(meter = g_hash_table_lookup (meters, r->device_id)))
+      if (!(dev = g_hash_table_lookup (devices, r->device_id)))
         {
-          /* The sampling interval is learned from the first two samples. */
-          meter = aether_energy_meter_new (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
-          g_hash_table_insert (meters, r->device_id, meter);
+          /* The sampling interval is learned from the samples, as the
+           * store learns it. */
+          dev = g_new0 (DeviceEnergy, 1);
+          g_hash_table_insert (devices, r->device_id, dev);
         }
       if (!(buckets = g_hash_table_lookup (result, r->device_id)))
         {
@@ -1082,24 +1102,32 @@ aether_energy_intervals_from_readings (GArray  *readings,
           g_hash_table_insert (result, g_strdup (r->device_id), buckets);
         }
 
-      have = counter
-        ? aether_energy_meter_push_counter (meter, r->timestamp_us, r->value * factor, &step)
-        : aether_energy_meter_push_power (meter, r->timestamp_us, r->value * factor, &step);
-
-      if (!counter && !have && step.end_us == 0)
+      if (dev->have_prev && r->timestamp_us > dev->prev_us)
         {
-          /* First sample: nothing yet. */
+          gint64 dt_us = r->timestamp_us - dev->prev_us;
+          Spread sp = { buckets, base, interval_s };
+
+          if (counter)
+            {
+              AetherEnergySplit whole;
+
+              aether_energy_rule_counter (dev->prev_value, value, &whole);
+              aether_energy_rule_spread_counter (dev->prev_us, r->timestamp_us, &whole,
+                                                 base * G_USEC_PER_SEC, interval_s * G_USEC_PER_SEC,
+                                                 spread_part, &sp);
+            }
+          else if (!aether_energy_rule_is_gap (&dev->cadence, dt_us))
+            aether_energy_rule_spread_power (dev->prev_us, dev->prev_value, r->timestamp_us, value,
+                                             base * G_USEC_PER_SEC, interval_s * G_USEC_PER_SEC,
+                                             spread_part, &sp);
+          aether_energy_rule_learn (&dev->cadence, dt_us);
         }
+      else if (dev->have_prev)
+        continue;   /* out of order, or a clock that went back: not a segment */
 
-      if (have && !step.gap && step.end_us > step.start_us)
-        spread (buckets, base, interval_s, step.start_us / G_USEC_PER_SEC, step.end_us / G_USEC_PER_SEC,
-                step.delta_wh / 1000.0);
-      else if (have && step.gap && counter && step.end_us > step.start_us)
-        spread (buckets, base, interval_s, step.start_us / G_USEC_PER_SEC, step.end_us / G_USEC_PER_SEC,
-                step.delta_wh / 1000.0);
-
-      if (have && !step.gap)
-        aether_energy_meter_set_interval (meter, MAX (step.end_us - step.start_us, G_USEC_PER_SEC));
+      dev->have_prev = TRUE;
+      dev->prev_us = r->timestamp_us;
+      dev->prev_value = value;
 
       if (!counter)
         {
@@ -1107,10 +1135,9 @@ aether_energy_intervals_from_readings (GArray  *readings,
 
           if ((guint)index < buckets->len)
             g_array_index (buckets, AetherEnergyInterval, index).peak_w =
-              MAX (g_array_index (buckets, AetherEnergyInterval, index).peak_w, r->value * factor);
+              MAX (g_array_index (buckets, AetherEnergyInterval, index).peak_w, value);
         }
     }
 
-  (void)order;
   return g_steal_pointer (&result);
 }

@@ -18,8 +18,11 @@ G_BEGIN_DECLS
  * AetherEnergyInterval:
  * @start_s: the start, Unix seconds
  * @end_s: the end
- * @energy_kwh: the energy used in it (negative: exported)
+ * @energy_kwh: the energy imported in it (negative: exported, for
+ *   interval files that net the two)
  * @peak_w: the highest power seen in it, or 0 if unknown
+ * @exported_kwh: the energy exported in it (negative power), never negative;
+ *   priced at the sell rate
  *
  * Energy assumed spread evenly over the interval.
  */
@@ -29,6 +32,7 @@ typedef struct
   gint64 end_s;
   double energy_kwh;
   double peak_w;
+  double exported_kwh;
 } AetherEnergyInterval;
 
 #define AETHER_TYPE_TARIFF (aether_tariff_get_type ())

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * AetherEnergyStep:
  * @start_us: the start of the interval the energy belongs to
  * @end_us: its end
- * @delta_wh: the energy used in the interval, never negative
+ * @delta_wh: the energy imported in the interval, never negative
+ * @exported_wh: the energy exported in it (negative power), never negative
  * @gap: the interval was longer than three sampling intervals (or spanned a
  *   suspend); integrated power gives no energy across it, a counter still does
  * @counter_reset: the device's counter went backwards (a reboot or a wrap)
@@ -27,6 +28,7 @@ typedef struct
   gint64   start_us;
   gint64   end_us;
   double   delta_wh;
+  double   exported_wh;
   gboolean gap;
   gboolean counter_reset;
 } AetherEnergyStep;
@@ -47,6 +49,7 @@ gboolean           aether_energy_meter_push_counter  (AetherEnergyMeter *self,
                                                       AetherEnergyStep  *step);
 void               aether_energy_meter_break         (AetherEnergyMeter *self);
 double             aether_energy_meter_get_total_wh  (AetherEnergyMeter *self);
+double             aether_energy_meter_get_exported_wh (AetherEnergyMeter *self);
 guint              aether_energy_meter_get_n_gaps    (AetherEnergyMeter *self);
 guint              aether_energy_meter_get_n_resets  (AetherEnergyMeter *self);
 gboolean           aether_energy_meter_uses_counter  (AetherEnergyMeter *self);

@@ -5,13 +5,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Turns what a device reports into energy, as DESIGN.md decides: the
+/* Turns what a device reports into energy, live, by the one energy rule
+ * (aether-energy-rule.c, which the store and the tariff call too): the
  * device's own counter when it has one (it kept counting while we were not
  * looking, so a gap loses nothing), with resets detected; otherwise the
  * trapezoid rule over power, never across a gap longer than three sampling
  * intervals or a suspend, because a straight line across an hour we did not
- * see would invent energy. Gaps and resets are counted so the UI can show
- * data quality instead of hiding it.
+ * see would invent energy. Negative power is exported energy, kept apart
+ * from the imported. Gaps and resets are counted so the UI can show data
+ * quality instead of hiding it.
  *
  * Once a device has shown a counter, its power samples no longer add energy:
  * the two paths are never summed. */
@@ -23,13 +25,11 @@
 #include <math.h>
 
 #include "aether-energy-meter.h"
-
-/* How many sampling intervals may pass before we stop bridging them. */
-#define GAP_INTERVALS 3
+#include "aether-energy-rule.h"
 
 struct _AetherEnergyMeter
 {
-  gint64   interval_us;
+  AetherEnergyCadence cadence;
 
   gint64   last_power_us;
   double   last_power_w;
@@ -38,6 +38,7 @@ struct _AetherEnergyMeter
   double   last_counter_wh;
 
   double   total_wh;
+  double   exported_wh;
   guint    n_gaps;
   guint    n_resets;
 
@@ -60,7 +61,8 @@ aether_energy_meter_new (gint64 interval_us)
   g_return_val_if_fail (interval_us > 0, NULL);
 
   self = g_new0 (AetherEnergyMeter, 1);
-  self->interval_us = interval_us;
+  self->cadence.interval_us = interval_us;
+  self->cadence.fixed = TRUE;
 
   return self;
 }
@@ -78,14 +80,7 @@ aether_energy_meter_set_interval (AetherEnergyMeter *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (interval_us > 0);
 
-  self->interval_us = interval_us;
-}
-
-static gboolean
-is_gap (AetherEnergyMeter *self,
-        gint64             dt_us)
-{
-  return dt_us > GAP_INTERVALS * self->interval_us;
+  self->cadence.interval_us = interval_us;
 }
 
 /**
@@ -112,10 +107,6 @@ aether_energy_meter_push_power (AetherEnergyMeter *self,
 
   *step = (AetherEnergyStep) { 0 };
 
-  /* A device that exports less than it draws shows negative power: it is
-   * not consumption, so it adds none here. */
-  watts = MAX (watts, 0.0);
-
   if (self->have_power && time_us <= self->last_power_us)
     return FALSE;
 
@@ -126,15 +117,21 @@ aether_energy_meter_push_power (AetherEnergyMeter *self,
       step->start_us = self->last_power_us;
       step->end_us = time_us;
 
-      if (is_gap (self, dt_us))
+      if (aether_energy_rule_is_gap (&self->cadence, dt_us))
         {
           step->gap = TRUE;
           self->n_gaps++;
         }
       else
         {
-          step->delta_wh = (self->last_power_w + watts) / 2.0 * ((double)dt_us / G_USEC_PER_SEC) / 3600.0;
-          self->total_wh += step->delta_wh;
+          AetherEnergySplit split;
+
+          aether_energy_rule_power (self->last_power_us, self->last_power_w, time_us, watts,
+                                    self->last_power_us, time_us, &split);
+          step->delta_wh = split.imported_wh;
+          step->exported_wh = split.exported_wh;
+          self->total_wh += split.imported_wh;
+          self->exported_wh += split.exported_wh;
         }
 
       have_step = TRUE;
@@ -180,19 +177,20 @@ aether_energy_meter_push_counter (AetherEnergyMeter *self,
   if (self->have_counter)
     {
       gint64 dt_us = time_us - self->last_counter_us;
-      double delta = total_wh - self->last_counter_wh;
+      AetherEnergySplit split;
+      double delta;
 
       step->start_us = self->last_counter_us;
       step->end_us = time_us;
 
-      if (delta < 0)
+      if (aether_energy_rule_counter (self->last_counter_wh, total_wh, &split))
         {
           step->counter_reset = TRUE;
           self->n_resets++;
-          delta = MAX (total_wh, 0.0);
         }
+      delta = split.imported_wh;
 
-      if (is_gap (self, dt_us))
+      if (aether_energy_rule_is_gap (&self->cadence, dt_us))
         {
           step->gap = TRUE;
           self->n_gaps++;
@@ -234,6 +232,20 @@ aether_energy_meter_get_total_wh (AetherEnergyMeter *self)
   g_return_val_if_fail (self != NULL, 0.0);
 
   return self->total_wh;
+}
+
+/**
+ * aether_energy_meter_get_exported_wh:
+ * @self: a meter
+ *
+ * Returns: the energy exported so far (negative power), in Wh
+ */
+double
+aether_energy_meter_get_exported_wh (AetherEnergyMeter *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  return self->exported_wh;
 }
 
 guint

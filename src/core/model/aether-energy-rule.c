@@ -1,0 +1,307 @@
+/* aether-energy-rule.c
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The one energy rule. Live collection (AetherEnergyMeter), the store's
+ * per-minute energy and the tariff's intervals all call it, so the same
+ * readings give the same kWh on every path.
+ *
+ * - Between two power samples power is a straight line (the trapezoid
+ *   rule). Where it is positive the home imports, where it is negative it
+ *   exports; a line that crosses zero is split at the crossing, exactly.
+ * - Between two counter readings the counter's delta is imported energy; a
+ *   counter that went back was reset and counts from zero.
+ * - Power is never integrated across a gap: a segment longer than three
+ *   sampling intervals (or across a clock jump, which the callers see as
+ *   time going back or a break) adds nothing, because a straight line across
+ *   time we did not see would invent energy. A counter still counts across
+ *   a gap: the device kept counting.
+ * - A segment's energy is split at bucket edges in proportion to what the
+ *   rule gives each part: the line's own integral for power, time for a
+ *   counter (it says nothing about when within the segment it counted). */
+
+#define G_LOG_DOMAIN "aether-energy-rule"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "aether-energy-rule.h"
+
+/**
+ * aether_energy_rule_is_gap:
+ * @cadence: the device's sampling
+ * @dt_us: the length of a segment
+ *
+ * Returns: %TRUE if power must not be integrated across @dt_us
+ */
+gboolean
+aether_energy_rule_is_gap (const AetherEnergyCadence *cadence,
+                           gint64                     dt_us)
+{
+  g_return_val_if_fail (cadence != NULL, TRUE);
+
+  if (cadence->interval_us <= 0)
+    return dt_us > AETHER_ENERGY_UNLEARNED_LIMIT_US;
+
+  return dt_us > AETHER_ENERGY_GAP_INTERVALS * cadence->interval_us;
+}
+
+/**
+ * aether_energy_rule_learn:
+ * @cadence: the device's sampling
+ * @dt_us: the length of the segment just seen
+ *
+ * Learns the sampling interval of a device whose interval is not
+ * configured: a slow moving average that leans to the shorter intervals, so
+ * one late sample does not widen the gap limit. Segments longer than the
+ * unlearned limit teach nothing once an interval is known.
+ */
+void
+aether_energy_rule_learn (AetherEnergyCadence *cadence,
+                          gint64               dt_us)
+{
+  g_return_if_fail (cadence != NULL);
+
+  if (cadence->fixed || dt_us <= 0)
+    return;
+
+  if (cadence->interval_us == 0)
+    cadence->interval_us = dt_us;
+  else if (dt_us <= AETHER_ENERGY_UNLEARNED_LIMIT_US)
+    cadence->interval_us = MIN (cadence->interval_us, dt_us) * 3 / 4 + dt_us / 4;
+}
+
+/* The integral of the line from @pa to @pb over @hours, split by sign. */
+static void
+line_split (double             pa,
+            double             pb,
+            double             hours,
+            AetherEnergySplit *out)
+{
+  if (pa >= 0 && pb >= 0)
+    out->imported_wh += (pa + pb) / 2.0 * hours;
+  else if (pa <= 0 && pb <= 0)
+    out->exported_wh += -(pa + pb) / 2.0 * hours;
+  else
+    {
+      /* The line crosses zero at f of the way. */
+      double f = pa / (pa - pb);
+
+      if (pa > 0)
+        {
+          out->imported_wh += pa / 2.0 * f * hours;
+          out->exported_wh += -pb / 2.0 * (1.0 - f) * hours;
+        }
+      else
+        {
+          out->exported_wh += -pa / 2.0 * f * hours;
+          out->imported_wh += pb / 2.0 * (1.0 - f) * hours;
+        }
+    }
+}
+
+/**
+ * aether_energy_rule_power:
+ * @t0_us: the first sample's time
+ * @p0_w: its power
+ * @t1_us: the second sample's time, after @t0_us
+ * @p1_w: its power
+ * @from_us: the start of the part wanted, within [@t0_us, @t1_us]
+ * @to_us: its end
+ * @out: (out caller-allocates): the part's energy
+ *
+ * The energy of the straight segment between two power samples within
+ * [@from_us, @to_us). The gap rule is the caller's to ask first.
+ */
+void
+aether_energy_rule_power (gint64             t0_us,
+                          double             p0_w,
+                          gint64             t1_us,
+                          double             p1_w,
+                          gint64             from_us,
+                          gint64             to_us,
+                          AetherEnergySplit *out)
+{
+  double span;
+  double pa, pb;
+
+  g_return_if_fail (out != NULL);
+
+  *out = (AetherEnergySplit) { 0 };
+  from_us = MAX (from_us, t0_us);
+  to_us = MIN (to_us, t1_us);
+  if (t1_us <= t0_us || to_us <= from_us)
+    return;
+
+  span = (double)(t1_us - t0_us);
+  pa = from_us == t0_us ? p0_w : p0_w + (p1_w - p0_w) * (double)(from_us - t0_us) / span;
+  pb = to_us == t1_us ? p1_w : p0_w + (p1_w - p0_w) * (double)(to_us - t0_us) / span;
+  line_split (pa, pb, (double)(to_us - from_us) / G_USEC_PER_SEC / 3600.0, out);
+}
+
+/**
+ * aether_energy_rule_counter:
+ * @c0_wh: the earlier counter reading
+ * @c1_wh: the later one
+ * @out: (out caller-allocates): the energy between them (imported)
+ *
+ * Returns: %TRUE if the counter was reset between them
+ */
+gboolean
+aether_energy_rule_counter (double             c0_wh,
+                            double             c1_wh,
+                            AetherEnergySplit *out)
+{
+  double delta = c1_wh - c0_wh;
+  gboolean reset = delta < 0;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  /* A counter that went back was reset: count from zero. */
+  if (reset)
+    delta = MAX (c1_wh, 0.0);
+  *out = (AetherEnergySplit) { .imported_wh = delta };
+
+  return reset;
+}
+
+static gint64
+bucket_of (gint64 t_us,
+           gint64 origin_us,
+           gint64 width_us)
+{
+  gint64 off = t_us - origin_us;
+  gint64 q = off / width_us;
+
+  if (off % width_us < 0)
+    q--;
+  return origin_us + q * width_us;
+}
+
+/**
+ * aether_energy_rule_spread_power:
+ * @t0_us: the first sample's time
+ * @p0_w: its power
+ * @t1_us: the second sample's time
+ * @p1_w: its power
+ * @origin_us: a bucket edge
+ * @width_us: the buckets' width
+ * @func: (scope call): called once per bucket the segment touches
+ * @user_data: for @func
+ *
+ * Splits a power segment at bucket edges.
+ */
+void
+aether_energy_rule_spread_power (gint64                 t0_us,
+                                 double                 p0_w,
+                                 gint64                 t1_us,
+                                 double                 p1_w,
+                                 gint64                 origin_us,
+                                 gint64                 width_us,
+                                 AetherEnergyBucketFunc func,
+                                 gpointer               user_data)
+{
+  g_return_if_fail (width_us > 0);
+  g_return_if_fail (func != NULL);
+
+  for (gint64 t = t0_us; t < t1_us;)
+    {
+      gint64 bucket = bucket_of (t, origin_us, width_us);
+      gint64 end = MIN (t1_us, bucket + width_us);
+      AetherEnergySplit part;
+
+      aether_energy_rule_power (t0_us, p0_w, t1_us, p1_w, t, end, &part);
+      func (bucket, &part, user_data);
+      t = end;
+    }
+}
+
+/**
+ * aether_energy_rule_spread_counter:
+ * @t0_us: the earlier reading's time
+ * @t1_us: the later reading's time
+ * @whole: the segment's energy
+ * @origin_us: a bucket edge
+ * @width_us: the buckets' width
+ * @func: (scope call): called once per bucket the segment touches
+ * @user_data: for @func
+ *
+ * Splits a counter segment at bucket edges, in proportion to time.
+ */
+void
+aether_energy_rule_spread_counter (gint64                   t0_us,
+                                   gint64                   t1_us,
+                                   const AetherEnergySplit *whole,
+                                   gint64                   origin_us,
+                                   gint64                   width_us,
+                                   AetherEnergyBucketFunc   func,
+                                   gpointer                 user_data)
+{
+  double span = (double)(t1_us - t0_us);
+
+  g_return_if_fail (width_us > 0);
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (whole != NULL);
+
+  for (gint64 t = t0_us; t < t1_us;)
+    {
+      gint64 bucket = bucket_of (t, origin_us, width_us);
+      gint64 end = MIN (t1_us, bucket + width_us);
+      double f = (double)(end - t) / span;
+      AetherEnergySplit part = { whole->imported_wh * f, whole->exported_wh * f };
+
+      func (bucket, &part, user_data);
+      t = end;
+    }
+}
+
+/**
+ * aether_energy_rule_price:
+ * @pricer: a pricer
+ * @device_id: the device
+ * @start_unix_s: the slice's start
+ * @end_unix_s: its end
+ * @energy: the slice's imported and exported energy
+ * @price: (out caller-allocates): the net price: imported energy at the buy
+ *   rate less exported energy at the sell rate (a credit), and the CO₂ of
+ *   the import less what the export avoided
+ * @error: a location for a #GError
+ *
+ * Prices the two apart, so an export never nets against an import at the
+ * buy rate.
+ *
+ * Returns: %TRUE if the slice could be priced
+ */
+gboolean
+aether_energy_rule_price (AetherPricer            *pricer,
+                          const char              *device_id,
+                          gint64                   start_unix_s,
+                          gint64                   end_unix_s,
+                          const AetherEnergySplit *energy,
+                          AetherPrice             *price,
+                          GError                 **error)
+{
+  AetherPrice out;
+
+  g_return_val_if_fail (energy != NULL, FALSE);
+  g_return_val_if_fail (price != NULL, FALSE);
+
+  if (!aether_pricer_price_energy (pricer, device_id, start_unix_s, end_unix_s,
+                                   energy->imported_wh / 1000.0, price, error))
+    return FALSE;
+
+  if (energy->exported_wh > 0)
+    {
+      if (!aether_pricer_price_energy (pricer, device_id, start_unix_s, end_unix_s,
+                                       -energy->exported_wh / 1000.0, &out, error))
+        return FALSE;
+      price->cost += out.cost;
+      price->co2_kg += out.co2_kg;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,19 @@
+/* aether-units.h
+ *
+ * Copyright 2026 The AetherLens authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean aether_normalize_unit (const char  *metric_type,
+                                const char  *unit,
+                                double      *factor,
+                                const char **canonical);
+
+G_END_DECLS
