@@ -347,30 +347,29 @@ db_energy (AetherCliContext  *ctx,
     }
   json_builder_end_array (builder);
   /* The total is the home's, by the home rule: its meters when it has
-   * any, else every device; never a meter and the plugs behind it. */
+   * any, else every device; never a meter and the plugs behind it.
+   * Readings of a device the registry does not know (a CSV ingested on
+   * its own) count as a device of an unmetered home. */
   {
     g_autoptr(GPtrArray) devices = NULL;
     g_autoptr(AetherHome) home = NULL;
-    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
-    g_autoptr(GPtrArray) home_totals = NULL;
-    GPtrArray *members;
+    g_autoptr(GPtrArray) per_device = NULL;
+    g_autoptr(GPtrArray) counted = g_ptr_array_new ();
 
-    if (!(devices = aether_store_list_devices (store, &error)))
+    if (!(devices = aether_store_list_devices (store, &error)) ||
+        !(per_device = aether_store_energy_totals (store, from_us, to_us, "device", &error)))
       return aether_cli_fail (error);
     home = aether_home_new (devices);
-    members = aether_home_get_members (home);
-    for (guint i = 0; i < members->len; i++)
-      g_ptr_array_add (ids, g_ptr_array_index (members, i));
-    g_ptr_array_add (ids, NULL);
-    if (!(home_totals = aether_store_energy_totals_for_devices (store, (const char * const *)ids->pdata,
-                                                                from_us, to_us, &error)))
-      return aether_cli_fail (error);
 
-    sum_wh = sum_cost = sum_co2 = 0;
-    for (guint i = 0; i < home_totals->len; i++)
+    sum_wh = sum_exported_wh = sum_cost = sum_co2 = 0;
+    for (guint i = 0; i < per_device->len; i++)
       {
-        AetherEnergyTotal *t = g_ptr_array_index (home_totals, i);
+        AetherEnergyTotal *t = g_ptr_array_index (per_device, i);
 
+        if (!aether_home_counts (home, t->key) &&
+            (aether_home_is_metered (home) || aether_home_lookup (home, t->key) != NULL))
+          continue;
+        g_ptr_array_add (counted, t->key);
         sum_wh += t->energy_wh;
         sum_exported_wh += t->exported_wh;
         sum_cost += t->cost;
@@ -382,8 +381,8 @@ db_energy (AetherCliContext  *ctx,
     add_string (builder, "counts", aether_home_is_metered (home) ? "energy meters" : "every device");
     json_builder_set_member_name (builder, "devices");
     json_builder_begin_array (builder);
-    for (guint i = 0; i < members->len; i++)
-      json_builder_add_string_value (builder, g_ptr_array_index (members, i));
+    for (guint i = 0; i < counted->len; i++)
+      json_builder_add_string_value (builder, g_ptr_array_index (counted, i));
     json_builder_end_array (builder);
     add_double (builder, "energy_kwh", sum_wh / 1000.0);
     add_double (builder, "exported_kwh", sum_exported_wh / 1000.0);

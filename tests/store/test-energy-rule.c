@@ -392,9 +392,13 @@ test_every_path_same_kwh (gconstpointer data)
     assert_same (json_object_get_double_member (row, "energy_kwh"), want.imported_wh / 1000);
     assert_same (json_object_get_double_member (row, "exported_kwh"), want.exported_wh / 1000);
     assert_same (json_object_get_double_member (row, "cost"), want_cost);
-    /* A CSV registers no device, so the home (the total) has none. */
+    /* A CSV registers no device: the home has no meter, so the device it
+     * names is the whole total. */
     total = json_object_get_object_member (json_node_get_object (root), "total");
-    g_assert_true (json_object_has_member (total, "exported_kwh"));
+    g_assert_cmpstr (json_object_get_string_member (total, "counts"), ==, "every device");
+    assert_same (json_object_get_double_member (total, "energy_kwh"), want.imported_wh / 1000);
+    assert_same (json_object_get_double_member (total, "exported_kwh"), want.exported_wh / 1000);
+    assert_same (json_object_get_double_member (total, "cost"), want_cost);
 
     g_assert_cmpint (run_cli ((const char *[]) { "rates", "cost", "--schedule", tariff_path, "--readings", csv, NULL },
                               &cost_out), ==, 0);
