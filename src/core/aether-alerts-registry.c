@@ -23,27 +23,6 @@
 #include "alerts/aether-alert-rule.h"
 #include "store/aether-store-private.h"
 
-static gboolean
-begin (AetherStore  *store,
-       GError      **error)
-{
-  return _aether_sqlite_exec (_aether_store_get_db (store), "BEGIN IMMEDIATE;", error);
-}
-
-/* Commits, or rolls back when @ok is FALSE (or the commit fails). */
-static gboolean
-finish (AetherStore  *store,
-        gboolean      ok,
-        GError      **error)
-{
-  sqlite3 *db = _aether_store_get_db (store);
-
-  if (ok && _aether_sqlite_exec (db, "COMMIT;", error))
-    return TRUE;
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  return FALSE;
-}
-
 /* The stored rule @alert_id, or %NULL (@error set when reading failed). */
 static JsonNode *
 find (AetherStore  *store,
@@ -98,7 +77,7 @@ aether_alerts_add (AetherStore  *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (rule != NULL, NULL);
 
-  if (!(id = check_rule (rule, error)) || !begin (store, error))
+  if (!(id = check_rule (rule, error)) || !_aether_store_begin_write (store, error))
     return NULL;
   existing = find (store, id, &local_error);
   if (local_error != NULL)
@@ -114,7 +93,7 @@ aether_alerts_add (AetherStore  *store,
     }
   else
     ok = aether_store_put_alert (store, rule, error);
-  if (!finish (store, ok, ok ? error : NULL))
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -142,7 +121,7 @@ aether_alerts_update (AetherStore  *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), FALSE);
   g_return_val_if_fail (rule != NULL, FALSE);
 
-  if (!(id = check_rule (rule, error)) || !begin (store, error))
+  if (!(id = check_rule (rule, error)) || !_aether_store_begin_write (store, error))
     return FALSE;
   existing = find (store, id, &local_error);
   if (local_error != NULL)
@@ -158,7 +137,7 @@ aether_alerts_update (AetherStore  *store,
     }
   else
     ok = aether_store_put_alert (store, rule, error);
-  return finish (store, ok, ok ? error : NULL);
+  return _aether_store_end_write (store, ok, ok ? error : NULL);
 }
 
 /**
@@ -184,7 +163,7 @@ aether_alerts_remove (AetherStore  *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (alert_id != NULL, NULL);
 
-  if (!begin (store, error))
+  if (!_aether_store_begin_write (store, error))
     return NULL;
   removed = find (store, alert_id, &local_error);
   if (local_error != NULL)
@@ -200,7 +179,7 @@ aether_alerts_remove (AetherStore  *store,
     }
   else
     ok = aether_store_remove_alert (store, alert_id, error);
-  if (!finish (store, ok, ok ? error : NULL))
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
     return NULL;
   return g_steal_pointer (&removed);
 }

@@ -29,27 +29,6 @@
 #include "aether-secrets.h"
 #include "store/aether-store-private.h"
 
-static gboolean
-begin (AetherStore  *store,
-       GError      **error)
-{
-  return _aether_sqlite_exec (_aether_store_get_db (store), "BEGIN IMMEDIATE;", error);
-}
-
-/* Commits, or rolls back when @ok is FALSE (or the commit fails). */
-static gboolean
-finish (AetherStore  *store,
-        gboolean      ok,
-        GError      **error)
-{
-  sqlite3 *db = _aether_store_get_db (store);
-
-  if (ok && _aether_sqlite_exec (db, "COMMIT;", error))
-    return TRUE;
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  return FALSE;
-}
-
 static const char *
 record_id (JsonNode *record)
 {
@@ -150,7 +129,7 @@ aether_devices_add (AetherStore              *store,
         return NULL;
       }
 
-  if (!begin (store, error))
+  if (!_aether_store_begin_write (store, error))
     return NULL;
 
   /* Chosen inside the transaction: another program adding the same name
@@ -161,7 +140,7 @@ aether_devices_add (AetherStore              *store,
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS,
                        _("A device with the id “%s” exists already; choose another id or remove it first"), taken);
-          finish (store, FALSE, NULL);
+          _aether_store_end_write (store, FALSE, NULL);
           return NULL;
         }
       chosen = g_strdup (id);
@@ -195,7 +174,7 @@ aether_devices_add (AetherStore              *store,
       ok = aether_store_put_device (store, record, error);
     }
 
-  if (!finish (store, ok, ok ? error : NULL))
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
     {
       /* Nothing stored: nothing of it stays in the keyring either. */
       for (guint i = 0; i < protected->len; i++)
@@ -233,14 +212,14 @@ aether_devices_update (AetherStore  *store,
       return FALSE;
     }
 
-  if (!begin (store, error))
+  if (!_aether_store_begin_write (store, error))
     return FALSE;
   if (!(ok = exists (store, id)))
     g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND,
                  _("There is no device “%s” to change; “devices list” shows the ids"), id);
   else
     ok = aether_store_put_device (store, device, error);
-  return finish (store, ok, ok ? error : NULL);
+  return _aether_store_end_write (store, ok, ok ? error : NULL);
 }
 
 /**
@@ -265,11 +244,11 @@ aether_devices_remove (AetherStore  *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (device_id != NULL, NULL);
 
-  if (!begin (store, error))
+  if (!_aether_store_begin_write (store, error))
     return NULL;
   ok = (removed = aether_store_get_device (store, device_id, error)) != NULL &&
        aether_store_remove_device (store, device_id, error);
-  if (!finish (store, ok, ok ? error : NULL))
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
     return NULL;
   return g_steal_pointer (&removed);
 }

@@ -53,27 +53,6 @@ check_schedule (JsonNode  *schedule,
 }
 
 static gboolean
-begin (AetherStore  *store,
-       GError      **error)
-{
-  return _aether_sqlite_exec (_aether_store_get_db (store), "BEGIN IMMEDIATE;", error);
-}
-
-/* Commits, or rolls back when @ok is FALSE (or the commit fails). */
-static gboolean
-finish (AetherStore  *store,
-        gboolean      ok,
-        GError      **error)
-{
-  sqlite3 *db = _aether_store_get_db (store);
-
-  if (ok && _aether_sqlite_exec (db, "COMMIT;", error))
-    return TRUE;
-  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-  return FALSE;
-}
-
-static gboolean
 queue_reprice (AetherStore         *store,
                AetherRateSchedule  *schedule,
                gint64               now_us,
@@ -282,8 +261,8 @@ aether_rates_add_schedule (AetherStore  *store,
 
   if (!check_schedule (schedule, error) ||
       !(parsed = aether_rate_schedule_new_from_json (schedule, error)) ||
-      !begin (store, error) ||
-      !finish (store, add_in_transaction (store, schedule, parsed, now_us, supersede, error), error))
+      !_aether_store_begin_write (store, error) ||
+      !_aether_store_end_write (store, add_in_transaction (store, schedule, parsed, now_us, supersede, error), error))
     return NULL;
 
   return g_strdup (aether_rate_schedule_get_id (parsed));
@@ -393,8 +372,8 @@ aether_rates_update_schedule (AetherStore  *store,
 
   return check_schedule (schedule, error) &&
          (parsed = aether_rate_schedule_new_from_json (schedule, error)) != NULL &&
-         begin (store, error) &&
-         finish (store, update_in_transaction (store, schedule, parsed, now_us, error), error);
+         _aether_store_begin_write (store, error) &&
+         _aether_store_end_write (store, update_in_transaction (store, schedule, parsed, now_us, error), error);
 }
 
 /**
@@ -425,14 +404,14 @@ aether_rates_remove_schedule (AetherStore  *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (rate_id != NULL, NULL);
 
-  if (!begin (store, error))
+  if (!_aether_store_begin_write (store, error))
     return NULL;
   ok = (text = stored_text (store, rate_id, error)) != NULL &&
        (node = json_from_string (text, error)) != NULL &&
        aether_store_remove_rate_schedule (store, rate_id, error);
   if (ok && (parsed = aether_rate_schedule_new_from_json (node, NULL)) != NULL)
     ok = queue_reprice (store, parsed, now_us, error);
-  if (!finish (store, ok, error))
+  if (!_aether_store_end_write (store, ok, error))
     return NULL;
 
   return g_steal_pointer (&node);

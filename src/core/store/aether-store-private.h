@@ -176,4 +176,12 @@ void      _aether_acc_from_row         (Acc           *acc,
                                         sqlite3_stmt  *stmt,
                                         int            first_col);
 
+/* One write of the registry: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK
+ * when @ok is FALSE or the commit fails (aether-store.c). */
+gboolean     _aether_store_begin_write (AetherStore  *self,
+                                        GError      **error);
+gboolean     _aether_store_end_write   (AetherStore  *self,
+                                        gboolean      ok,
+                                        GError      **error);
+
 G_END_DECLS

@@ -750,3 +750,24 @@ _aether_store_open_reader (const char   *path,
 
   return g_steal_pointer (&self);
 }
+
+/* The registry's writers (rates, devices, alerts) each make one
+ * transaction of a person's change; a job they record inside it is a
+ * savepoint (see aether_store_add_reprice_job()). */
+gboolean
+_aether_store_begin_write (AetherStore  *self,
+                           GError      **error)
+{
+  return _aether_sqlite_exec (self->db, "BEGIN IMMEDIATE;", error);
+}
+
+gboolean
+_aether_store_end_write (AetherStore  *self,
+                         gboolean      ok,
+                         GError      **error)
+{
+  if (ok && _aether_sqlite_exec (self->db, "COMMIT;", error))
+    return TRUE;
+  _aether_sqlite_exec (self->db, "ROLLBACK;", NULL);
+  return FALSE;
+}
