@@ -311,6 +311,15 @@ devices_remove (AetherCliContext  *ctx,
       !(removed = aether_devices_remove (store, argv[1], &error)))
     return aether_cli_fail (error);
 
+  /* Nothing here can undo it: its passwords leave the keyring with it. */
+  {
+    JsonObject *config = json_object_get_object_member (json_node_get_object (removed), "configuration");
+    JsonNode *pc = config ? json_object_get_member (config, "plugin_config") : NULL;
+
+    if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
+      aether_secrets_clear (argv[1], NULL);
+  }
+
   printf (_("Removed %s; its readings stay in the history\n"), argv[1]);
   return AETHER_CLI_EXIT_OK;
 }

@@ -544,18 +544,35 @@ aether_service_remove_device (AetherService  *self,
 
   if (!(removed = aether_devices_remove (self->store, device_id, error)))
     return FALSE;
-  /* Its passwords go with it. */
-  if (g_hash_table_contains (self->configs, device_id))
-    {
-      JsonObject *config = g_hash_table_lookup (self->configs, device_id);
-      JsonNode *pc = json_object_get_member (config, "plugin_config");
-
-      if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
-        aether_secrets_clear (device_id, NULL);
-    }
+  /* Its passwords stay in the keyring while the removal can be undone:
+   * aether_service_forget_device_secrets() takes them once it cannot. */
   /* Collection stops, the engine forgets it, `devices-changed`. */
   _aether_service_reload_changed (self);
   return TRUE;
+}
+
+/**
+ * aether_service_forget_device_secrets:
+ * @self: a service
+ * @device_id: a device removed with aether_service_remove_device()
+ *
+ * Takes a removed device's passwords out of the keyring once its removal
+ * can no longer be undone. A device that was put back keeps them.
+ */
+void
+aether_service_forget_device_secrets (AetherService *self,
+                                      const char    *device_id)
+{
+  g_autoptr(JsonNode) device = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+  g_return_if_fail (device_id != NULL);
+
+  if ((device = aether_store_get_device (self->store, device_id, NULL)) != NULL)
+    return;
+  if (!aether_secrets_clear (device_id, &error))
+    g_debug ("Could not forget the passwords of %s: %s", device_id, error->message);
 }
 
 /**

@@ -54,6 +54,8 @@ gboolean            aether_service_update_alert        (AetherService       *sel
 JsonNode           *aether_service_remove_alert        (AetherService       *self,
                                                         const char          *alert_id,
                                                         GError             **error);
+void                aether_service_forget_device_secrets (AetherService     *self,
+                                                          const char        *device_id);
 void                aether_service_set_notifier        (AetherService       *self,
                                                         AetherNotifier      *notifier);
 guint               aether_service_load                (AetherService       *self,

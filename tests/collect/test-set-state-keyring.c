@@ -168,6 +168,57 @@ test_set_state_on_stored_device_uses_keyring_password (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Removing a protected plug and undoing it (the Devices page's toast)
+ * keeps its password; once the removal can no longer be undone, the
+ * password leaves the keyring. */
+static void
+test_removal_undo_keeps_the_password (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) removed = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autofree char *id = NULL;
+
+  if (!aether_test_keyring_available (keyring))
+    {
+      g_test_skip ("gnome-keyring-daemon is not installed");
+      return;
+    }
+
+  add_protected_plug (f, FALSE);
+  removed = aether_store_get_device (aether_service_get_store (f->service), "washer", &error);
+  g_assert_no_error (error);
+  g_assert_true (aether_service_remove_device (f->service, "washer", &error));
+  g_assert_no_error (error);
+
+  /* Undo: the same record back, and switching still has its password. */
+  g_ptr_array_add (records, json_node_copy (removed));
+  id = aether_service_add_devices (f->service, records, "washer", TRUE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "washer");
+  g_assert_true (set_state (f, FALSE, &error));
+  g_assert_no_error (error);
+
+  /* A device that was put back keeps its password when asked to forget. */
+  aether_service_forget_device_secrets (f->service, "washer");
+  g_assert_true (set_state (f, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* Removed for good: the password goes. */
+  g_assert_true (aether_service_remove_device (f->service, "washer", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *before = aether_secrets_lookup ("washer", "password", NULL);
+    g_autofree char *after = NULL;
+
+    g_assert_nonnull (before);
+    aether_service_forget_device_secrets (f->service, "washer");
+    after = aether_secrets_lookup ("washer", "password", NULL);
+    g_assert_null (after);
+  }
+}
+
 /* Without its password the plug refuses (the test shows the simulator
  * really wants one). */
 static void
@@ -205,6 +256,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/service/set-state/collected-device-uses-keyring-password", test_set_state_on_collected_device_uses_keyring_password);
   ADD ("/service/set-state/stored-device-uses-keyring-password", test_set_state_on_stored_device_uses_keyring_password);
+  ADD ("/service/set-state/removal-undo-keeps-the-password", test_removal_undo_keeps_the_password);
   ADD ("/service/set-state/without-password-is-refused", test_set_state_without_password_is_refused);
 #undef ADD
 

@@ -389,6 +389,7 @@ restore_device (AdwToast          *toast,
 
   if (self->service == NULL)
     return;
+  g_object_set_data (G_OBJECT (toast), "undone", GINT_TO_POINTER (TRUE));
   /* Put back exactly: its own id (refused if another took it since), its
    * passwords already in the keyring. */
   records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
@@ -401,6 +402,20 @@ restore_device (AdwToast          *toast,
   aether_service_start (self->service);
   if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-devices", NULL))
     aether_devices_page_reload (self);
+}
+
+/* The removal can no longer be undone: its passwords leave the keyring. */
+static void
+on_removal_toast_dismissed (AdwToast          *toast,
+                            AetherDevicesPage *self)
+{
+  JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
+
+  if (self->service == NULL || device == NULL || g_object_get_data (G_OBJECT (toast), "undone"))
+    return;
+  aether_service_forget_device_secrets (self->service,
+                                        json_object_get_string_member_with_default (json_node_get_object (device),
+                                                                                    "device_id", ""));
 }
 
 /**
@@ -440,6 +455,7 @@ aether_devices_page_remove_device (AetherDevicesPage *self,
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "device", g_steal_pointer (&device), (GDestroyNotify)json_node_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_device), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_removal_toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
