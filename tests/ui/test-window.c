@@ -340,6 +340,35 @@ test_window_shortcuts_are_installed (void)
   g_assert_cmpstr (help[0], ==, "F1");
 }
 
+/* Buttons that show only an icon must say in words what they do: a
+ * screen reader has nothing else to read. Returns how many were checked. */
+static guint
+assert_icon_buttons_are_labelled (GtkWidget *widget)
+{
+  guint n = 0;
+  const char *icon = NULL;
+
+  if (GTK_IS_MENU_BUTTON (widget))
+    icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget));
+  else if (GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    icon = gtk_button_get_icon_name (GTK_BUTTON (widget));
+
+  if (icon != NULL && gtk_widget_get_visible (widget))
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("A %s showing only “%s” (tooltip “%s”) has no accessible label",
+                 G_OBJECT_TYPE_NAME (widget), icon, gtk_widget_get_tooltip_text (widget));
+      n++;
+    }
+  /* A menu button's own toggle is the menu button, checked above. */
+  if (GTK_IS_MENU_BUTTON (widget))
+    return n;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += assert_icon_buttons_are_labelled (child);
+  return n;
+}
+
 static void
 test_window_accessible_roles (void)
 {
@@ -348,6 +377,17 @@ test_window_accessible_roles (void)
 
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (window), GTK_ACCESSIBLE_ROLE_WINDOW);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_ROLE_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+
+  /* Every page, as a person would step through them. */
+  for (guint i = 0; i < G_N_ELEMENTS (expected_pages); i++)
+    {
+      AdwViewStack *stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+
+      adw_view_stack_set_visible_child_name (stack, expected_pages[i][0]);
+      aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+    }
+  g_assert_cmpuint (assert_icon_buttons_are_labelled (GTK_WIDGET (window)), >=, 1);
 
   destroy_window (window);
 }
