@@ -625,6 +625,28 @@ test_add_device_window_looks_right (void)
   aether_ui_test_wait_for_frames (GTK_WIDGET (add_window));
   aether_ui_test_save_screenshot (GTK_WIDGET (add_window), "add-device");
 
+  /* The form is the Kasa plugin's own settings, with their defaults, and
+   * Add waits until what is required is there. */
+  {
+    GtkWidget *name = find_by_text (GTK_WIDGET (add_window), ADW_TYPE_ENTRY_ROW, "title", "_Name");
+    GtkWidget *address = find_by_text (GTK_WIDGET (add_window), ADW_TYPE_ENTRY_ROW, "title", "Address");
+    GtkWidget *interval = find_by_text (GTK_WIDGET (add_window), ADW_TYPE_ENTRY_ROW, "title", "Polling Interval");
+    GtkWidget *add = find_by_text (GTK_WIDGET (add_window), GTK_TYPE_BUTTON, "label", "_Add");
+
+    g_assert_nonnull (name);
+    g_assert_nonnull (address);
+    g_assert_nonnull (interval);
+    g_assert_nonnull (add);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (interval)), ==, "10");
+    g_assert_false (gtk_widget_get_sensitive (add));
+    gtk_editable_set_text (GTK_EDITABLE (name), "Desk Lamp");
+    g_assert_false (gtk_widget_get_sensitive (add));
+    gtk_editable_set_text (GTK_EDITABLE (address), "127.0.0.1");
+    g_assert_true (gtk_widget_get_sensitive (add));
+    gtk_editable_set_text (GTK_EDITABLE (name), "   ");
+    g_assert_false (gtk_widget_get_sensitive (add));
+  }
+
   /* Escape closes it, as any dialog. */
   gtk_widget_activate_action (GTK_WIDGET (add_window), "window.close", NULL);
   while (g_main_context_iteration (NULL, FALSE))
