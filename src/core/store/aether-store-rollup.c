@@ -834,7 +834,10 @@ apply_retention (AetherStore          *self,
           cutoff = now_s - r->samples_s[t];
           if (t + 1 < AETHER_N_TIERS)
             cutoff = MIN (_aether_bucket_of (self, t + 1, cutoff), wm[t + 1]);
-          if (!delete_before (db, _aether_rollup_tables[t], t == AETHER_TIER_RAW ? "ts" : "bucket",
+          /* A tier never rolled up (its watermark unset) keeps everything
+           * below it: nothing to cut (and no cutoff to scale to ms). */
+          if (cutoff > G_MININT64 / 4 &&
+              !delete_before (db, _aether_rollup_tables[t], t == AETHER_TIER_RAW ? "ts" : "bucket",
                               t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
             goto fail;
         }
