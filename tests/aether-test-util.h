@@ -29,5 +29,11 @@ int           aether_test_run_cli       (const char    *db,
                                          char         **out,
                                          char         **err,
                                          ...) G_GNUC_NULL_TERMINATED;
+int           aether_test_run_cli_argv  (const char * const *args,
+                                         char         **out);
+double        aether_test_raw_counter_wh (const char   *db_path,
+                                          const char   *device_id,
+                                          gint64        from_us,
+                                          gint64        to_us);
 
 G_END_DECLS

@@ -181,38 +181,6 @@ hot_today (Fixture   *f,
   return today;
 }
 
-/* Today's energy of each device from its raw `energy` readings alone,
- * straight from SQLite: a counter that went back counts from zero. */
-static double
-raw_energy_today (Fixture    *f,
-                  const char *device_id,
-                  gint64      until_us)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  double wh = 0, prev = NAN;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT x.value FROM samples x JOIN series s USING (series_id)"
-                                           " WHERE s.device_id = ? AND s.metric_type = 'energy'"
-                                           " AND x.ts >= ? AND x.ts < ? ORDER BY x.ts", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, f->day_start_us / 1000);
-  sqlite3_bind_int64 (stmt, 3, until_us / 1000);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      double v = sqlite3_column_double (stmt, 0);
-
-      if (!isnan (prev))
-        wh += v >= prev ? v - prev : MAX (v, 0.0);
-      prev = v;
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return wh;
-}
-
 static void
 assert_close (double got,
               double want)
@@ -300,7 +268,7 @@ test_today_and_last_hour_survive_restart (Fixture       *f,
 
       g_test_message ("%s: %.3f Wh %.4f before, %.3f Wh %.4f after, %.3f Wh %.4f stored, %.3f Wh raw", is->device_id,
                       was->wh, was->cost, is->wh, is->cost, total ? total->energy_wh : NAN, total ? total->cost : NAN,
-                      raw_energy_today (f, is->device_id, now_us));
+                      aether_test_raw_counter_wh (f->db, is->device_id, f->day_start_us, now_us));
       if (was->wh > 0)
         n_using++;
       assert_close (is->wh, was->wh);
@@ -309,7 +277,7 @@ test_today_and_last_hour_survive_restart (Fixture       *f,
       assert_close (is->wh, total->energy_wh);
       assert_close (is->cost, total->cost);
       if (keep_raw)
-        assert_close (is->wh, raw_energy_today (f, is->device_id, now_us));
+        assert_close (is->wh, aether_test_raw_counter_wh (f->db, is->device_id, f->day_start_us, now_us));
 
       if (aether_home_counts (home, is->device_id))
         {
@@ -361,7 +329,7 @@ test_readings_during_restore_count_once (Fixture       *f,
   for (guint i = 0; i < ids->len; i++)
     {
       Today *t = g_ptr_array_index (today, i);
-      double raw = raw_energy_today (f, t->device_id, now_us);
+      double raw = aether_test_raw_counter_wh (f->db, t->device_id, f->day_start_us, now_us);
 
       g_test_message ("%s: %.3f Wh in the hot tier, %.3f Wh in raw samples", t->device_id, t->wh, raw);
       assert_close (t->wh, raw);
@@ -385,7 +353,7 @@ test_live_readings_before_read_back_bridge (Fixture       *f,
   g_clear_object (&f->service);
   aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
   now_us = aether_clock_now_us (f->clock);
-  stored_wh = raw_energy_today (f, "demo-mains", now_us);
+  stored_wh = aether_test_raw_counter_wh (f->db, "demo-mains", f->day_start_us, now_us);
 
   hot = aether_hot_tier_new (f->clock, NULL);
   aether_hot_tier_restore (hot, f->db);

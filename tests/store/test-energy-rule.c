@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1735722000)   /* Wednesday 2025-01-01 09:00 UTC */
 #define US(s) ((gint64)(s) * G_USEC_PER_SEC)
@@ -233,30 +234,6 @@ remove_tree (const char *dir)
   g_rmdir (dir);
 }
 
-static int
-run_cli (const char *const *args,
-         char              **out)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *ignored = NULL;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out ? out : &ignored, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_test_message ("%s", err);
-
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 static void
 test_every_path_same_kwh (gconstpointer data)
 {
@@ -381,10 +358,10 @@ test_every_path_same_kwh (gconstpointer data)
     g_autoptr(JsonNode) cost_root = NULL;
     JsonObject *row, *total, *summary;
 
-    g_assert_cmpint (run_cli ((const char *[]) { "--db", db_cli, "rates", "add", tariff_path, NULL }, NULL), ==, 0);
-    g_assert_cmpint (run_cli ((const char *[]) { "--db", db_cli, "db", "ingest", csv, NULL }, NULL), ==, 0);
-    g_assert_cmpint (run_cli ((const char *[]) { "--db", db_cli, "db", "maintain", "--now", now_text, NULL }, NULL), ==, 0);
-    g_assert_cmpint (run_cli ((const char *[]) { "--db", db_cli, "db", "energy", "--from", from_text,
+    g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db_cli, "rates", "add", tariff_path, NULL }, NULL), ==, 0);
+    g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db_cli, "db", "ingest", csv, NULL }, NULL), ==, 0);
+    g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db_cli, "db", "maintain", "--now", now_text, NULL }, NULL), ==, 0);
+    g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db_cli, "db", "energy", "--from", from_text,
                                                  "--to", to_text, NULL }, &out), ==, 0);
     root = json_from_string (out, &error);
     g_assert_no_error (error);
@@ -400,7 +377,7 @@ test_every_path_same_kwh (gconstpointer data)
     assert_same (json_object_get_double_member (total, "exported_kwh"), want.exported_wh / 1000);
     assert_same (json_object_get_double_member (total, "cost"), want_cost);
 
-    g_assert_cmpint (run_cli ((const char *[]) { "rates", "cost", "--schedule", tariff_path, "--readings", csv, NULL },
+    g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "rates", "cost", "--schedule", tariff_path, "--readings", csv, NULL },
                               &cost_out), ==, 0);
     cost_root = json_from_string (cost_out, &error);
     g_assert_no_error (error);
@@ -414,7 +391,7 @@ test_every_path_same_kwh (gconstpointer data)
       g_autoptr(JsonNode) bill_root = NULL;
       JsonObject *energy;
 
-      g_assert_cmpint (run_cli ((const char *[]) { "rates", "bill", "--schedule", tariff_path, "--readings", csv,
+      g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "rates", "bill", "--schedule", tariff_path, "--readings", csv,
                                                    "--cycle-start", "2025-01-01", NULL }, &bill_out), ==, 0);
       bill_root = json_from_string (bill_out, &error);
       g_assert_no_error (error);

@@ -552,31 +552,6 @@ test_hot_tier_today_repriced_at_once (void)
 
 /* ---- Through the real CLI ---------------------------------------------- */
 
-static int
-run_cli (const char  *const *args,
-         char              **out)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *ignored = NULL;
-  int status = -1;
-
-  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  /* Its output is TAP noise unless asked for. */
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out ? out : &ignored, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_test_message ("%s", err);
-
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 /* The demo tariff stored, two hours of backfilled readings ingested and
  * maintained from the CLI: `db energy` shows each device's energy priced
  * at the tariff's rate (Wednesday 09:00–11:00 UTC is off-peak, 0.22). */
@@ -609,11 +584,11 @@ test_cli_ingest_maintain_prices (void)
   g_assert_true (g_file_set_contents (csv, text->str, -1, &error));
   g_assert_true (g_file_set_contents (tariff, demo_tariff, -1, &error));
 
-  g_assert_cmpint (run_cli ((const char *[]) { "--db", db, "rates", "add", tariff, NULL }, NULL), ==, 0);
-  g_assert_cmpint (run_cli ((const char *[]) { "--db", db, "db", "ingest", csv, NULL }, NULL), ==, 0);
-  g_assert_cmpint (run_cli ((const char *[]) { "--db", db, "db", "maintain", "--now", "2025-01-01T12:00:00Z", NULL },
+  g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db, "rates", "add", tariff, NULL }, NULL), ==, 0);
+  g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db, "db", "ingest", csv, NULL }, NULL), ==, 0);
+  g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db, "db", "maintain", "--now", "2025-01-01T12:00:00Z", NULL },
                             NULL), ==, 0);
-  g_assert_cmpint (run_cli ((const char *[]) { "--db", db, "db", "energy", "--from", "2025-01-01T00:00:00Z",
+  g_assert_cmpint (aether_test_run_cli_argv ((const char *[]) { "--db", db, "db", "energy", "--from", "2025-01-01T00:00:00Z",
                                                "--to", "2025-01-02T00:00:00Z", NULL }, &out), ==, 0);
 
   root = json_from_string (out, &error);

@@ -229,36 +229,6 @@ test_first_readings_agree (Fixture       *f,
   g_assert_cmpuint (aether_dashboard_page_get_n_top_rows (f->page), >, 0);
 }
 
-static double
-raw_energy_today (Fixture    *f,
-                  const char *device_id,
-                  gint64      until_us)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  double wh = 0, prev = NAN;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT x.value FROM samples x JOIN series s USING (series_id)"
-                                           " WHERE s.device_id = ? AND s.metric_type = 'energy'"
-                                           " AND x.ts >= ? AND x.ts < ? ORDER BY x.ts", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, f->day_start_us / 1000);
-  sqlite3_bind_int64 (stmt, 3, until_us / 1000);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      double v = sqlite3_column_double (stmt, 0);
-
-      if (!isnan (prev))
-        wh += v >= prev ? v - prev : MAX (v, 0.0);
-      prev = v;
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return wh;
-}
-
 /* The bug this guards against: after a restart "Today" read 0 Wh with
  * 1.3 kWh stored. */
 static void
@@ -308,7 +278,7 @@ test_today_survives_restart (Fixture       *f,
     }
   g_assert_cmpfloat (stored_wh, >, 1000);
   stored_text = aether_format_energy (stored_wh);
-  raw_text = aether_format_energy (raw_energy_today (f, "demo-mains", now_us));
+  raw_text = aether_format_energy (aether_test_raw_counter_wh (f->db, "demo-mains", f->day_start_us, now_us));
   money = aether_format_money (stored_cost, aether_service_get_currency (f->service));
   so_far = g_strdup_printf ("%s so far", money);
 
