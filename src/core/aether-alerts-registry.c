@@ -53,6 +53,46 @@ check_rule (JsonNode  *rule,
   return parsed ? g_strdup (aether_alert_rule_get_id (parsed)) : NULL;
 }
 
+/* Stores @rule in one transaction if a rule with its id exists exactly
+ * when @replacing says it must. */
+static char *
+put_rule (AetherStore  *store,
+          JsonNode     *rule,
+          gboolean      replacing,
+          GError      **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  if (!(id = check_rule (rule, error)) || !_aether_store_begin_write (store, error))
+    return NULL;
+  existing = find (store, id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      ok = FALSE;
+    }
+  else if (existing != NULL && !replacing)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS,
+                   _("An alert with the id “%s” exists already; give the new one another alert_id"), id);
+      ok = FALSE;
+    }
+  else if (existing == NULL && replacing)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND,
+                   _("There is no alert “%s” to change; “alerts list” shows the ids"), id);
+      ok = FALSE;
+    }
+  else
+    ok = aether_store_put_alert (store, rule, error);
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
 /**
  * aether_alerts_add:
  * @store: a store
@@ -69,33 +109,10 @@ aether_alerts_add (AetherStore  *store,
                    JsonNode     *rule,
                    GError      **error)
 {
-  g_autofree char *id = NULL;
-  g_autoptr(JsonNode) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (rule != NULL, NULL);
 
-  if (!(id = check_rule (rule, error)) || !_aether_store_begin_write (store, error))
-    return NULL;
-  existing = find (store, id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      ok = FALSE;
-    }
-  else if (existing != NULL)
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_EXISTS,
-                   _("An alert with the id “%s” exists already; give the new one another alert_id"), id);
-      ok = FALSE;
-    }
-  else
-    ok = aether_store_put_alert (store, rule, error);
-  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
-    return NULL;
-  return g_steal_pointer (&id);
+  return put_rule (store, rule, FALSE, error);
 }
 
 /**
@@ -114,30 +131,12 @@ aether_alerts_update (AetherStore  *store,
                       GError      **error)
 {
   g_autofree char *id = NULL;
-  g_autoptr(JsonNode) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (AETHER_IS_STORE (store), FALSE);
   g_return_val_if_fail (rule != NULL, FALSE);
 
-  if (!(id = check_rule (rule, error)) || !_aether_store_begin_write (store, error))
-    return FALSE;
-  existing = find (store, id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      ok = FALSE;
-    }
-  else if (existing == NULL)
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND,
-                   _("There is no alert “%s” to change; “alerts list” shows the ids"), id);
-      ok = FALSE;
-    }
-  else
-    ok = aether_store_put_alert (store, rule, error);
-  return _aether_store_end_write (store, ok, ok ? error : NULL);
+  id = put_rule (store, rule, TRUE, error);
+  return id != NULL;
 }
 
 /**
