@@ -592,6 +592,150 @@ test_energy_unaligned_start (Fixture       *f,
                                     "energy_kwh") * 1000, independent_wh, 1e-6);
 }
 
+/* ---- Opening is cheap; the full check after a crash ---------------------- */
+
+static void
+write_power_csv (const char *csv,
+                 guint       n)
+{
+  g_autoptr(GString) text = g_string_new ("timestamp,device_id,metric_type,value,unit\n");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT ",plug,power,%u,W\n", (gint64)1767225600 + 10 * i, 100 + i % 50);
+  g_file_set_contents (csv, text->str, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+pragma_int (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* The file and the write-ahead log of a connection that wrote and did not
+ * close: what a crash leaves. */
+static void
+copy_as_crashed (const char *path,
+                 const char *image)
+{
+  static const char * const suffixes[] = { "", "-wal" };
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO users (user_id, username) VALUES ('crash', 'crash');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (image, suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+      g_file_set_contents (to, contents, len, &error);
+      g_assert_no_error (error);
+    }
+  sqlite3_close (db);
+}
+
+/* Issue 19.1: a clean open reads the header and the schema, not every page
+ * (a damaged page of old samples is found by `db check`, not by opening);
+ * the first open after a crash checks all of it. */
+static void
+test_open_checks_after_crash (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "readings.csv", NULL);
+  g_autofree char *crashed = g_build_filename (f->dir, "crashed.db", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  gint64 page;
+  int fd;
+  char garbage[600];
+
+  add_demo_home (f->path);
+  write_power_csv (csv, 20000);
+  g_assert_cmpint (run_cli (NULL, NULL, spawn_cli (f->path, "db", "ingest", csv, NULL)), ==, 0);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  page = pragma_int (f->path, "SELECT pageno FROM dbstat WHERE name = 'samples' AND pagetype = 'leaf' LIMIT 1 OFFSET 20");
+  if (page < 0)
+    {
+      g_test_skip ("SQLite was built without the dbstat table");
+      return;
+    }
+  memset (garbage, 0xa5, sizeof garbage);
+  g_assert_cmpint ((fd = open (f->path, O_WRONLY)), >=, 0);
+  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage, (page - 1) * 1024 + 100), ==, sizeof garbage);
+  close (fd);
+
+  g_assert_cmpint (run_cli (&out, &err, spawn_cli (f->path, "devices", "list", NULL)), ==, 0);
+  g_assert_cmpuint (count_lines (out), >=, 13);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, spawn_cli (f->path, "db", "check", NULL)), !=, 0);
+  g_assert_nonnull (strstr (err, "damaged"));
+  g_assert_cmpuint (count_moved_aside (f->path), ==, 0);
+
+  copy_as_crashed (f->path, crashed);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &err, spawn_cli (crashed, "devices", "list", NULL)), !=, 0);
+  g_assert_nonnull (strstr (err, "is damaged. It was moved to"));
+  g_assert_cmpuint (count_moved_aside (crashed), ==, 1);
+}
+
+/* ---- The file shrinks ---------------------------------------------------- */
+
+/* Issue 19.3: an older file is switched to incremental vacuum once, and
+ * maintenance gives back what retention freed. */
+static void
+test_incremental_vacuum (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (0);
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = g_build_filename (f->dir, "readings.csv", NULL);
+  sqlite3 *db = NULL;
+  gint64 before;
+
+  /* As schema 6 made it: no auto_vacuum. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA page_size=1024; PRAGMA auto_vacuum=NONE; PRAGMA journal_mode=WAL;"
+                                     "CREATE TABLE schema_versions (version INTEGER PRIMARY KEY,"
+                                     " applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, description TEXT);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = aether_store_open_at_version (f->path, clock, 6, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (pragma_int (f->path, "PRAGMA auto_vacuum"), ==, 0);
+
+  write_power_csv (csv, 20000);
+  g_assert_cmpint (run_cli (NULL, NULL, spawn_cli (f->path, "db", "ingest", csv, NULL)), ==, 0);
+  g_assert_cmpint (pragma_int (f->path, "SELECT MAX(version) FROM schema_versions"), ==, AETHER_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (pragma_int (f->path, "PRAGMA auto_vacuum"), ==, 2);
+  before = file_size (f->path);
+
+  /* Retention deletes all but the last hour of raw samples. */
+  g_assert_cmpint (run_cli (NULL, NULL, spawn_cli (f->path, "db", "maintain", "--now", "2026-01-04T00:00:00Z", NULL)), ==, 0);
+  g_assert_cmpint (pragma_int (f->path, "SELECT COUNT(*) FROM samples"), <, 20000);
+  g_assert_cmpint (pragma_int (f->path, "PRAGMA freelist_count"), ==, 0);
+  g_assert_cmpint (file_size (f->path), <, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +751,8 @@ main (int   argc,
   ADD ("wal-deleted", test_wal_deleted);
   ADD ("private-files", test_private_files);
   ADD ("energy-unaligned-start", test_energy_unaligned_start);
+  ADD ("open-checks-after-crash", test_open_checks_after_crash);
+  ADD ("incremental-vacuum", test_incremental_vacuum);
 #undef ADD
 
   return g_test_run ();

@@ -1072,10 +1072,20 @@ _aether_store_incremental_vacuum (AetherStore  *self,
                                   GError      **error)
 {
   gint64 given_back = 0;
+  gint64 was_free = G_MAXINT64;
+  sqlite3_stmt *stmt = NULL;
+  gint64 mode = 0;
+
+  /* A file the migration could not compact yet keeps its free pages. */
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA auto_vacuum", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    mode = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (mode != 2)
+    return TRUE;
 
   while (given_back < max_pages)
     {
-      sqlite3_stmt *stmt = NULL;
       gint64 free_pages = 0;
       gint64 step;
       g_autofree char *sql = NULL;
@@ -1084,8 +1094,9 @@ _aether_store_incremental_vacuum (AetherStore  *self,
           sqlite3_step (stmt) == SQLITE_ROW)
         free_pages = sqlite3_column_int64 (stmt, 0);
       sqlite3_finalize (stmt);
-      if (free_pages == 0)
+      if (free_pages == 0 || free_pages >= was_free)
         break;
+      was_free = free_pages;
 
       step = MIN (MIN (free_pages, VACUUM_STEP_PAGES), max_pages - given_back);
       sql = g_strdup_printf ("PRAGMA incremental_vacuum(%" G_GINT64_FORMAT ");", step);
