@@ -98,6 +98,21 @@ peak_rss_kib (void)
   return usage.ru_maxrss;
 }
 
+static void
+remove_bench_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (listing != NULL && (entry = g_dir_read_name (listing)))
+    {
+      g_autofree char *file = g_build_filename (dir, entry, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 /**
  * aether_cli_bench_collect:
  *
@@ -238,16 +253,8 @@ aether_cli_bench_collect (AetherCliContext  *ctx,
   aether_cli_print_json (report);
 
   g_clear_object (&store);
-  {
-    static const char * const suffixes[] = { "", "-wal", "-shm", ".lock" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (db_path, suffixes[i], NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  g_clear_object (&writer);
+  remove_bench_dir (dir);
 
   return n_produced == (guint64)stored ? AETHER_CLI_EXIT_OK : AETHER_CLI_EXIT_FAILURE;
 }
@@ -342,21 +349,6 @@ build_history (const char   *path,
   ok = bench_exec (db, sql->str, error);
   sqlite3_close (db);
   return ok;
-}
-
-static void
-remove_bench_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *entry;
-
-  while (listing != NULL && (entry = g_dir_read_name (listing)))
-    {
-      g_autofree char *file = g_build_filename (dir, entry, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
 }
 
 static int

@@ -73,10 +73,9 @@ open_lock_file (const char  *db_path,
   return fd;
 }
 
-static int
-set_lock (int      fd,
-          short    type,
-          off_t    byte)
+static struct flock
+one_byte (short type,
+          off_t byte)
 {
   struct flock fl = { 0 };
 
@@ -84,6 +83,16 @@ set_lock (int      fd,
   fl.l_whence = SEEK_SET;
   fl.l_start = byte;
   fl.l_len = 1;
+  return fl;
+}
+
+static int
+set_lock (int      fd,
+          short    type,
+          off_t    byte)
+{
+  struct flock fl = one_byte (type, byte);
+
   return fcntl (fd, F_OFD_SETLK, &fl);
 }
 
@@ -91,15 +100,9 @@ static gboolean
 byte_is_locked (int   fd,
                 off_t byte)
 {
-  struct flock fl = { 0 };
+  struct flock fl = one_byte (F_WRLCK, byte);
 
-  fl.l_type = F_WRLCK;
-  fl.l_whence = SEEK_SET;
-  fl.l_start = byte;
-  fl.l_len = 1;
-  if (fcntl (fd, F_OFD_GETLK, &fl) != 0)
-    return FALSE;
-  return fl.l_type != F_UNLCK;
+  return fcntl (fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
 }
 
 static char *
