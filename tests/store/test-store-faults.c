@@ -460,6 +460,38 @@ test_one_collector (Fixture       *f,
   g_assert_cmpint (run_cli (NULL, &err, spawn_cli (f->path, "collect", "--duration", "1", NULL)), ==, 0);
 }
 
+/* The lock is the service's: the app's and the CLI's collect alike. */
+static void
+test_service_lock (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (G_GINT64_CONSTANT (1767225600) * G_USEC_PER_SEC);
+  g_autoptr(AetherService) first = NULL;
+  g_autoptr(AetherService) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pid = g_strdup_printf ("process %d (", (int)getpid ());
+
+  first = aether_service_new (f->path, clock, &error);
+  g_assert_no_error (error);
+  second = aether_service_new (f->path, clock, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (aether_service_lock_collector (first, &error));
+  g_assert_no_error (error);
+  g_assert_false (aether_service_lock_collector (second, &error));
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, pid));
+  g_clear_error (&error);
+
+  /* stop() lets go of it. */
+  aether_service_start (first);
+  g_assert_true (aether_service_stop (first, &error));
+  g_assert_no_error (error);
+  g_assert_true (aether_service_lock_collector (second, &error));
+  g_assert_no_error (error);
+  g_assert_true (aether_service_stop (second, &error));
+}
+
 /* ---- The write-ahead log deleted under the collector --------------------- */
 
 static void
@@ -748,6 +780,7 @@ main (int   argc,
   ADD ("crash-then-parallel-commands", test_crash_then_parallel_commands);
   ADD ("moved-aside-never-replaced", test_moved_aside_never_replaced);
   ADD ("one-collector", test_one_collector);
+  ADD ("service-lock", test_service_lock);
   ADD ("wal-deleted", test_wal_deleted);
   ADD ("private-files", test_private_files);
   ADD ("energy-unaligned-start", test_energy_unaligned_start);

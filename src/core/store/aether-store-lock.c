@@ -192,13 +192,17 @@ aether_store_lock_collector (const char  *db_path,
       int saved = errno;
       g_autofree char *holder = NULL;
 
-      close (fd);
       if (saved != EAGAIN && saved != EACCES)
         {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO, "Could not lock %s: %s",
-                       db_path, g_strerror (saved));
-          return NULL;
+          /* A file system without locks (some network ones): collect, as
+           * before there was a lock, and say so. */
+          g_warning ("Could not lock %s (%s): nothing stops a second collector", db_path, g_strerror (saved));
+          lock = g_new0 (AetherStoreLock, 1);
+          lock->fd = fd;
+          lock->path = g_strdup (db_path);
+          return lock;
         }
+      close (fd);
       holder = aether_store_lock_describe_holder (db_path);
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_BUSY,
                    "Another AetherLens is collecting into %s (%s); "
