@@ -139,42 +139,44 @@ static const struct {
 /* A file this big is compacted with a word first (VACUUM rewrites it). */
 #define BIG_FILE_BYTES (64 * 1024 * 1024)
 
+/* What a caller can do about @rc: busy, locked and read-only are not
+ * damage. */
+static int
+error_code_of (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return AETHER_ERROR_IO;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return AETHER_ERROR_CORRUPT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return AETHER_ERROR_BUSY;
+    default:
+      return AETHER_ERROR_FAILED;
+    }
+}
+
 gboolean
 _aether_sqlite_fail (sqlite3     *db,
                      int          rc,
                      const char  *what,
                      GError     **error)
 {
-  int code;
-  int primary = rc & 0xff;
-
-  switch (primary)
+  if ((rc & 0xff) == SQLITE_FULL)
     {
-    case SQLITE_FULL:
-      code = AETHER_ERROR_IO;
-      g_set_error (error, AETHER_ERROR, code,
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO,
                    "%s: the disk is full; nothing was written, free some space and try again", what);
       return FALSE;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      code = AETHER_ERROR_CORRUPT;
-      break;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      code = AETHER_ERROR_BUSY;
-      break;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      code = AETHER_ERROR_IO;
-      break;
-    default:
-      code = AETHER_ERROR_FAILED;
-      break;
     }
 
-  g_set_error (error, AETHER_ERROR, code, "%s: %s", what,
+  g_set_error (error, AETHER_ERROR, error_code_of (rc), "%s: %s", what,
                db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
   return FALSE;
 }
@@ -189,11 +191,7 @@ _aether_sqlite_exec (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     {
-      int code = (rc & 0xff) == SQLITE_FULL ? AETHER_ERROR_IO :
-                 (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? AETHER_ERROR_CORRUPT :
-                 (rc & 0xff) == SQLITE_BUSY ? AETHER_ERROR_BUSY : AETHER_ERROR_FAILED;
-
-      g_set_error (error, AETHER_ERROR, code, "Database error: %s",
+      g_set_error (error, AETHER_ERROR, error_code_of (rc), "Database error: %s",
                    message ? message : sqlite3_errstr (rc));
       sqlite3_free (message);
       return FALSE;
@@ -778,6 +776,14 @@ aether_store_open_at_version (const char   *path,
   /* The cheap check, every time: the header and the schema. */
   if (!read_schema_version (self->db, &found, &local_error))
     {
+      if (local_error->code == AETHER_ERROR_BUSY)
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_BUSY,
+                       "The database %s is busy: another program has kept it locked for over 5 seconds "
+                       "(%s). Nothing was changed; try again when it is done",
+                       path, local_error->message);
+          return NULL;
+        }
       if (local_error->code != AETHER_ERROR_CORRUPT)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
