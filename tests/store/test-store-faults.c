@@ -469,7 +469,7 @@ test_service_lock (Fixture       *f,
   g_autoptr(AetherService) first = NULL;
   g_autoptr(AetherService) second = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *pid = g_strdup_printf ("process %d (", (int)getpid ());
+  g_autofree char *pid = g_strdup_printf ("process %d: ", (int)getpid ());
 
   first = aether_service_new (f->path, clock, &error);
   g_assert_no_error (error);

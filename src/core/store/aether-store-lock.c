@@ -158,7 +158,7 @@ aether_store_lock_describe_holder (const char *db_path)
 
   g_strchomp (contents);
   fields = g_strsplit (contents, " ", 2);
-  return g_strdup_printf ("process %s (%s)", fields[0], fields[1] ? fields[1] : "?");
+  return g_strdup_printf ("process %s: %s", fields[0], fields[1] ? fields[1] : "?");
 }
 
 /**
