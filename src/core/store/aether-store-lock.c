@@ -132,7 +132,7 @@ own_command_line (void)
  * aether_store_lock_describe_holder:
  * @db_path: a database
  *
- * Returns: (transfer full) (nullable): "process PID (COMMAND)" of the
+ * Returns: (transfer full) (nullable): "process PID: COMMAND" of the
  *   collector holding @db_path's lock, or %NULL when none does
  */
 char *
