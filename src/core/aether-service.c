@@ -1055,15 +1055,15 @@ aether_service_start (AetherService *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *moved_aside = NULL;
+  gboolean collecting;
 
   g_return_if_fail (AETHER_IS_SERVICE (self));
 
-  if (!aether_service_lock_collector (self, &error))
-    {
-      g_warning ("Not collecting: %s", error->message);
-      return;
-    }
-  if ((moved_aside = aether_store_find_moved_aside (self->store)) != NULL)
+  /* One collector per database: without the lock this service shows what
+   * is stored (and what other processes change) but reads no device. */
+  if (!(collecting = aether_service_lock_collector (self, &error)))
+    g_warning ("Not collecting: %s", error->message);
+  else if ((moved_aside = aether_store_find_moved_aside (self->store)) != NULL)
     g_warning ("Collecting into a new database %s; the damaged one was moved to %s",
                aether_store_get_path (self->store), moved_aside);
 
@@ -1071,10 +1071,11 @@ aether_service_start (AetherService *self)
    * poll: the store is read for what came before now, in a thread, and
    * readings from now on reach the hot tier live. */
   aether_hot_tier_restore (self->hot, aether_store_get_path (self->store));
-  aether_collector_start (self->collector);
+  if (collecting)
+    aether_collector_start (self->collector);
   update_rate_period (self);
   _aether_service_watch_start (self->watch);
-  if (self->housekeeping_id == 0)
+  if (collecting && self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }
 

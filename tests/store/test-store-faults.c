@@ -477,6 +477,7 @@ test_service_lock (Fixture       *f,
   g_autoptr(AetherService) second = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pid = g_strdup_printf ("process %d: ", (int)getpid ());
+  GLogLevelFlags fatal;
 
   first = aether_service_new (f->path, clock, &error);
   g_assert_no_error (error);
@@ -489,6 +490,16 @@ test_service_lock (Fixture       *f,
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, pid));
   g_clear_error (&error);
+
+  /* The app's service beside a collector shows, warns why it does not
+   * collect (structured logging: g_test_expect_message() does not see
+   * it) and reads no device. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  aether_service_start (second);
+  g_log_set_always_fatal (fatal);
+  g_assert_false (aether_collector_is_running (aether_service_get_collector (second)));
+  g_assert_true (aether_service_stop (second, &error));
+  g_assert_no_error (error);
 
   /* stop() lets go of it. */
   aether_service_start (first);
