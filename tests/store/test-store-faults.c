@@ -567,8 +567,17 @@ test_private_files (Fixture       *f,
       assert_private (file);
     }
 
-  g_assert_cmpint (run_cli (&out, NULL, spawn_cli (f->path, "db", "backup", backups, NULL)), ==, 0);
-  assert_private (g_strstrip (out));
+  /* Backups too, and an older one left readable by all is made private. */
+  {
+    g_autofree char *old_backup = g_build_filename (backups, "aetherlens-20200101-000000.db", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
+    g_assert_cmpint (close (open (old_backup, O_CREAT | O_WRONLY, 0644)), ==, 0);
+    g_chmod (old_backup, 0644);
+    g_assert_cmpint (run_cli (&out, NULL, spawn_cli (f->path, "db", "backup", backups, "--keep", "10", NULL)), ==, 0);
+    assert_private (g_strstrip (out));
+    assert_private (old_backup);
+  }
   g_clear_object (&store);
 
   /* A file an older version left readable by all is made private. */

@@ -332,6 +332,14 @@ aether_store_backup (AetherStore  *self,
       if (g_str_has_prefix (entry, "aetherlens-") && g_str_has_suffix (entry, ".db"))
         g_ptr_array_add (existing, g_strdup (entry));
 
+  /* Older versions left backups readable by all. */
+  for (guint i = 0; i < existing->len; i++)
+    {
+      g_autofree char *file = g_build_filename (directory, g_ptr_array_index (existing, i), NULL);
+
+      _aether_store_restrict_mode (file);
+    }
+
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; keep > 0 && i + keep < existing->len; i++)
     {
