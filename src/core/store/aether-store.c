@@ -417,9 +417,12 @@ ensure_incremental_vacuum (sqlite3    *db,
   if (bytes >= BIG_FILE_BYTES)
     g_message ("Compacting %s once (%.0f MB) so that it can shrink from now on; this can take a minute",
                path, bytes / 1e6);
-  if (!_aether_sqlite_exec (db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;", &error))
+  /* VACUUM copies what the file holds into a temporary database: on disk,
+   * not in memory, for a file of a year. */
+  if (!_aether_sqlite_exec (db, "PRAGMA temp_store=FILE; PRAGMA auto_vacuum=INCREMENTAL; VACUUM;", &error))
     g_message ("%s was not compacted yet (it will be tried again when it is next opened): %s",
                path, error->message);
+  _aether_sqlite_exec (db, "PRAGMA temp_store=MEMORY;", NULL);
 }
 
 /* Each step in its own write transaction, the version read again inside it:
