@@ -658,6 +658,8 @@ aether_cli_collect_main (AetherCliContext  *ctx,
   if (duration > 0)
     g_timeout_add_seconds ((guint)duration, on_duration, loop);
 
+  /* The database cannot keep readings any more: stop, and fail. */
+  g_signal_connect_swapped (service, "store-failed", G_CALLBACK (g_main_loop_quit), loop);
   g_printerr (_("Collecting %u devices into %s\n"), n, ctx->db_path);
   aether_service_start (service);
   g_main_loop_run (loop);

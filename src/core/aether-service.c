@@ -171,6 +171,17 @@ aether_service_class_init (AetherServiceClass *klass)
    */
   g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AetherService::store-failed:
+   * @error: what happened to the database file
+   *
+   * The database file cannot keep what is collected any more (its
+   * write-ahead log was deleted under the writer). Emitted once; stop()
+   * then fails with the same error. A headless collector exits on it.
+   */
+  g_signal_new ("store-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
   object_class->get_property = aether_service_get_property;
 
   /**
@@ -989,6 +1000,7 @@ check_store_file (AetherService *self)
     {
       g_critical ("%s", error->message);
       self->store_error = g_steal_pointer (&error);
+      g_signal_emit_by_name (self, "store-failed", self->store_error);
     }
 }
 

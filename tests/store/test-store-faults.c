@@ -531,6 +531,46 @@ test_wal_deleted (Fixture       *f,
   g_assert_null (strstr (err, "everything read is stored"));
 }
 
+static void
+count_failure (AetherService *service,
+               const GError  *error,
+               guint         *n)
+{
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_IO);
+  (*n)++;
+}
+
+/* The service finds it at its next housekeeping, says so once, and stop()
+ * fails with it. */
+static void
+test_wal_deleted_service (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (G_GINT64_CONSTANT (1767225600) * G_USEC_PER_SEC);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  GLogLevelFlags fatal;
+  guint failures = 0;
+
+  service = aether_service_new (f->path, clock, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "store-failed", G_CALLBACK (count_failure), &failures);
+  aether_service_start (service);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (wal), ==, 0);
+
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  for (guint minute = 0; minute < 3; minute++)
+    aether_clock_advance_us (clock, 61 * G_USEC_PER_SEC);
+  g_assert_cmpuint (failures, ==, 1);
+  g_assert_false (aether_service_stop (service, &error));
+  g_log_set_always_fatal (fatal);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "write-ahead log"));
+  g_assert_cmpuint (failures, ==, 1);
+}
+
 /* ---- Private files ------------------------------------------------------- */
 
 static void
@@ -809,6 +849,7 @@ main (int   argc,
   ADD ("one-collector", test_one_collector);
   ADD ("service-lock", test_service_lock);
   ADD ("wal-deleted", test_wal_deleted);
+  ADD ("wal-deleted-service", test_wal_deleted_service);
   ADD ("private-files", test_private_files);
   ADD ("energy-unaligned-start", test_energy_unaligned_start);
   ADD ("open-checks-after-crash", test_open_checks_after_crash);
