@@ -212,7 +212,10 @@ _aether_store_configure_connection (sqlite3  *db,
    * which is what wears an SD card; rollups, a batch job, lose ~10 %. */
   return _aether_sqlite_exec (db,
                               "PRAGMA page_size=1024;"
-                              /* A new file only; older ones: migration 7. */
+                              /* A new file only; older ones: migration 7.
+                               * Its pointer-map pages add ~9 % to what a
+                               * live commit writes (bench store: 118 B a
+                               * sample, 108 B without). */
                               "PRAGMA auto_vacuum=INCREMENTAL;"
                               "PRAGMA journal_mode=WAL;"
                               "PRAGMA synchronous=NORMAL;"
