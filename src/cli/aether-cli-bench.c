@@ -22,6 +22,7 @@ static const AetherCliCommand bench_commands[] = {
   { "reprice", aether_cli_bench_reprice, N_("Time to re-price a year of stored history after a tariff edit") },
   { "tariff", aether_cli_bench_tariff, N_("Time to price a year of 1-minute intervals") },
   { "collect", aether_cli_bench_collect, N_("CPU and memory of the collector polling simulated devices") },
+  { "open",   aether_cli_bench_open,   N_("Opening the database and a query as history grows; file size after maintenance") },
   { NULL }
 };
 

@@ -608,10 +608,14 @@ aether_cli_collect_main (AetherCliContext  *ctx,
                          char             **argv)
 {
   int duration = 0;
+  gboolean new_database = FALSE;
   const GOptionEntry entries[] = {
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration, N_("Stop after this many seconds (default: run until stopped)"), "SECONDS" },
+    { "new-database", 0, 0, G_OPTION_ARG_NONE, &new_database,
+      N_("Collect into a new database although a damaged one was moved aside"), NULL },
     { NULL }
   };
+  g_autofree char *moved_aside = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherService) service = NULL;
@@ -627,8 +631,18 @@ aether_cli_collect_main (AetherCliContext  *ctx,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return aether_cli_fail (error);
 
-  if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)))
+  if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)) ||
+      !aether_service_lock_collector (service, &error))
     return aether_cli_fail (error);
+  if (!new_database && (moved_aside = aether_store_find_moved_aside (aether_service_get_store (service))))
+    {
+      g_set_error (&error, AETHER_ERROR, AETHER_ERROR_CORRUPT,
+                   _("%s is a new, empty database: the damaged one was moved to %s. Restore a backup "
+                     "with “aetherlens-cli db restore”, or run “aetherlens-cli collect --new-database” "
+                     "to start afresh"),
+                   ctx->db_path, moved_aside);
+      return aether_cli_fail (error);
+    }
 
   n = aether_service_load (service, &error);
   if (error != NULL)
@@ -644,6 +658,8 @@ aether_cli_collect_main (AetherCliContext  *ctx,
   if (duration > 0)
     g_timeout_add_seconds ((guint)duration, on_duration, loop);
 
+  /* The database cannot keep readings any more: stop, and fail. */
+  g_signal_connect_swapped (service, "store-failed", G_CALLBACK (g_main_loop_quit), loop);
   g_printerr (_("Collecting %u devices into %s\n"), n, ctx->db_path);
   aether_service_start (service);
   g_main_loop_run (loop);

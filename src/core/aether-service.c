@@ -28,6 +28,7 @@
 #include "aether-service-private.h"
 #include "alerts/aether-webhook.h"
 #include "store/aether-store-alert-state.h"
+#include "store/aether-store-lock.h"
 #include "store/aether-store-writer.h"
 #include "tariff/aether-tariff.h"
 
@@ -52,6 +53,11 @@ struct _AetherService
   AetherServiceWatch *watch;       /* changes other processes make */
 
   guint               housekeeping_id;
+
+  /* One collector per database (aether-store-lock.c); what went wrong
+   * with the file while collecting, reported by stop() */
+  AetherStoreLock    *collector_lock;
+  GError             *store_error;
 
   /* Re-pricing on a worker thread */
   GCancellable       *reprice_cancellable;   /* set while it runs */
@@ -95,6 +101,8 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->webhook);
   g_clear_object (&self->tariff);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->collector_lock, aether_store_lock_release);
+  g_clear_error (&self->store_error);
   g_clear_pointer (&self->configs, g_hash_table_unref);
 
   G_OBJECT_CLASS (aether_service_parent_class)->dispose (object);
@@ -163,6 +171,17 @@ aether_service_class_init (AetherServiceClass *klass)
    */
   g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AetherService::store-failed:
+   * @error: what happened to the database file
+   *
+   * The database file cannot keep what is collected any more (its
+   * write-ahead log was deleted under the writer). Emitted once; stop()
+   * then fails with the same error. A headless collector exits on it.
+   */
+  g_signal_new ("store-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
   object_class->get_property = aether_service_get_property;
 
   /**
@@ -970,6 +989,21 @@ update_costs (AetherService *self)
   aether_alert_engine_set_costs (self->alerts, today, elapsed > 0.04 ? month * length / elapsed : month);
 }
 
+/* A write-ahead log deleted under the writer loses what it held; said once,
+ * loudly, and again by stop(). */
+static void
+check_store_file (AetherService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store_error == NULL && !aether_store_check_wal (self->store, &error))
+    {
+      g_critical ("%s", error->message);
+      self->store_error = g_steal_pointer (&error);
+      g_signal_emit_by_name (self, "store-failed", self->store_error);
+    }
+}
+
 static gboolean
 housekeeping (gpointer user_data)
 {
@@ -987,6 +1021,7 @@ housekeeping (gpointer user_data)
   if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
     g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
   g_clear_error (&error);
+  check_store_file (self);
   if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
     g_warning ("Maintenance failed (it will be tried again): %s", error->message);
   g_clear_error (&error);
@@ -998,6 +1033,30 @@ housekeeping (gpointer user_data)
 }
 
 /**
+ * aether_service_lock_collector:
+ * @self: a service
+ * @error: a location for a #GError
+ *
+ * Takes the database's collector lock, which aether_service_start() needs:
+ * one collector per database. Call it first to learn why it cannot be
+ * taken; stop() lets go of it.
+ *
+ * Returns: %TRUE if this service may collect, %FALSE with
+ *   %AETHER_ERROR_BUSY naming the process that collects instead
+ */
+gboolean
+aether_service_lock_collector (AetherService  *self,
+                               GError        **error)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+
+  if (self->collector_lock == NULL)
+    self->collector_lock = aether_store_lock_collector (aether_store_get_path (self->store), error);
+
+  return self->collector_lock != NULL;
+}
+
+/**
  * aether_service_start:
  * @self: a service
  *
@@ -1006,16 +1065,29 @@ housekeeping (gpointer user_data)
 void
 aether_service_start (AetherService *self)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved_aside = NULL;
+  gboolean collecting;
+
   g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  /* One collector per database: without the lock this service shows what
+   * is stored (and what other processes change) but reads no device. */
+  if (!(collecting = aether_service_lock_collector (self, &error)))
+    g_warning ("Not collecting: %s", error->message);
+  else if ((moved_aside = aether_store_find_moved_aside (self->store)) != NULL)
+    g_warning ("Collecting into a new database %s; the damaged one was moved to %s",
+               aether_store_get_path (self->store), moved_aside);
 
   /* Today's totals and the last hour survive a restart. Before the first
    * poll: the store is read for what came before now, in a thread, and
    * readings from now on reach the hot tier live. */
   aether_hot_tier_restore (self->hot, aether_store_get_path (self->store));
-  aether_collector_start (self->collector);
+  if (collecting)
+    aether_collector_start (self->collector);
   update_rate_period (self);
   _aether_service_watch_start (self->watch);
-  if (self->housekeeping_id == 0)
+  if (collecting && self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }
 
@@ -1045,6 +1117,13 @@ aether_service_stop (AetherService  *self,
   _aether_service_watch_stop (self->watch);
   ok = aether_collector_stop (self->collector, error);
   save_statuses (self);
+  if (self->collector_lock != NULL)
+    check_store_file (self);
+  if (ok && self->store_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->store_error));
+      ok = FALSE;
+    }
 
   /* No thread of ours may still be reading or writing the file once
    * stop() returns (a caller may close, move or delete it): today's
@@ -1055,6 +1134,7 @@ aether_service_stop (AetherService  *self,
     g_cancellable_cancel (self->reprice_cancellable);
   while (aether_hot_tier_is_restoring (self->hot) || self->reprice_cancellable != NULL)
     g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&self->collector_lock, aether_store_lock_release);
 
   return ok;
 }

@@ -73,6 +73,8 @@ JsonNode           *aether_service_remove_rate_schedule (AetherService      *sel
                                                         const char          *rate_id,
                                                         GError             **error);
 double              aether_service_get_reprice_progress (AetherService      *self);
+gboolean            aether_service_lock_collector      (AetherService       *self,
+                                                        GError             **error);
 void                aether_service_start               (AetherService       *self);
 gboolean            aether_service_stop                (AetherService       *self,
                                                         GError             **error);

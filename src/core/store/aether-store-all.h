@@ -13,4 +13,5 @@
 #include "aether-sketch.h"
 #include "aether-store.h"
 #include "aether-store-alert-state.h"
+#include "aether-store-lock.h"
 #include "aether-store-writer.h"

@@ -9,7 +9,9 @@
  * aether_store_check() (SQLite's full integrity check),
  * aether_store_backup() (the online backup API, the copy checked, then
  * rotated) and aether_store_restore() (a backup checked before it replaces
- * the live database, which is then brought up to date). */
+ * the live database, which is then brought up to date; never while a
+ * collector writes to it: restore takes the collector lock). Backups are
+ * 0600, as the database is. */
 
 #define G_LOG_DOMAIN "aether-store"
 
@@ -23,6 +25,7 @@
 #include "aether-error.h"
 #include "aether-sketch.h"
 #include "model/aether-home.h"
+#include "aether-store-lock.h"
 #include "aether-store-private.h"
 
 /* ---- Stats, check, backup ---------------------------------------------- */
@@ -184,6 +187,7 @@ aether_store_restore (AetherStore  *self,
 {
   sqlite3 *source = NULL;
   sqlite3_stmt *stmt = NULL;
+  g_autoptr(AetherStoreLock) lock = NULL;
   gint64 version = -1;
   gboolean ok = FALSE;
   int rc;
@@ -194,6 +198,14 @@ aether_store_restore (AetherStore  *self,
   if (!g_file_test (backup_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND, "There is no backup at %s", backup_path);
+      return FALSE;
+    }
+
+  /* A collector writing meanwhile would file its next readings under the
+   * series ids of the database it had, which the backup gives to others. */
+  if (!(lock = aether_store_lock_collector (aether_store_get_path (self), error)))
+    {
+      g_prefix_error (error, "Nothing was restored: ");
       return FALSE;
     }
 
@@ -291,6 +303,7 @@ aether_store_backup (AetherStore  *self,
   name = g_strdup_printf ("aetherlens-%s.db", stamp);
   path = g_build_filename (directory, name, NULL);
 
+  _aether_store_restrict_mode (path);
   rc = sqlite3_open_v2 (path, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {
@@ -318,6 +331,14 @@ aether_store_backup (AetherStore  *self,
     while ((entry = g_dir_read_name (dir)))
       if (g_str_has_prefix (entry, "aetherlens-") && g_str_has_suffix (entry, ".db"))
         g_ptr_array_add (existing, g_strdup (entry));
+
+  /* Older versions left backups readable by all. */
+  for (guint i = 0; i < existing->len; i++)
+    {
+      g_autofree char *file = g_build_filename (directory, g_ptr_array_index (existing, i), NULL);
+
+      _aether_store_restrict_mode (file);
+    }
 
   g_ptr_array_sort (existing, compare_strings);
   for (guint i = 0; keep > 0 && i + keep < existing->len; i++)

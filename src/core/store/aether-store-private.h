@@ -32,6 +32,12 @@ struct _AetherStore
 
   AetherRetention  retention;
   guint            schema_version;
+
+  /* Opening safely (aether-store.c, aether-store-lock.c) */
+  int              presence_fd;    /* DB.lock, byte 1 held shared; -1 */
+  gboolean         wal_known;      /* the write-ahead log this store writes */
+  guint64          wal_dev;
+  guint64          wal_ino;
 };
 
 
@@ -119,6 +125,24 @@ gboolean               _aether_store_upgrade          (AetherStore *self,
 /* `PRAGMA quick_check` passes: the one check run when the store opens, on
  * a backup before it is restored and on a backup just written. */
 gboolean  _aether_store_quick_check    (sqlite3       *db);
+
+/* Who has the database open (aether-store-lock.c). */
+int       _aether_store_presence_acquire (const char  *db_path,
+                                          gboolean    *alone,
+                                          GError     **error);
+void      _aether_store_presence_share   (int          fd);
+
+/* Creates @path with mode 0600 when it is missing and takes group and
+ * other access away from it and its -wal and -shm when it exists. */
+void      _aether_store_restrict_mode    (const char  *path);
+
+/* The file shrinks after retention: at most @max_pages free pages are
+ * given back, in short steps (aether-store.c). Maintenance gives back up to
+ * 256 MiB a run, so a run on the main loop stays short. */
+#define AETHER_VACUUM_PAGES_PER_MAINTAIN (256 * 1024)
+gboolean  _aether_store_incremental_vacuum (AetherStore  *self,
+                                            gint64        max_pages,
+                                            GError      **error);
 
 /* ---- Tiers (aether-store-tiers.c) ---------------------------------------- */
 

@@ -1017,7 +1017,7 @@ aether_store_maintain (AetherStore          *self,
 
   stats->rollup_us = g_get_monotonic_time () - started;
   started = g_get_monotonic_time ();
-  ok = apply_retention (self, db, now_s, stats, error);
+  ok = apply_retention (self, db, now_s, stats, error) && _aether_store_incremental_vacuum (self, AETHER_VACUUM_PAGES_PER_MAINTAIN, error);
   stats->retention_us = g_get_monotonic_time () - started;
   return ok;
 }

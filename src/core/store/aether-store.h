@@ -119,7 +119,7 @@ typedef struct
   gint64  retention_us;
 } AetherMaintainStats;
 
-#define AETHER_STORE_SCHEMA_VERSION 6
+#define AETHER_STORE_SCHEMA_VERSION 7
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
 
