@@ -22,7 +22,7 @@ packages=(
   gcc meson ninja-build pkg-config gettext itstool python3
   # libraries
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
-  libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev
+  libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev libxml2-dev
   # run time
   adwaita-icon-theme librsvg2-common gsettings-desktop-schemas fonts-cantarell yelp
   sqlite3

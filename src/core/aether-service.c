@@ -827,6 +827,10 @@ aether_service_load (AetherService  *self,
                                       aether_device_get_room (device),
                                       has_capability (device, "on_off_control"));
 
+      /* The utility's own meter, from its file: nothing to poll. */
+      if (plugin == NULL && aether_device_is_imported (device))
+        continue;
+
       if (plugin == NULL)
         {
           g_warning ("Device %s names no plugin; it will not be collected", id);
