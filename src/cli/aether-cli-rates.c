@@ -526,12 +526,59 @@ rates_reconcile (AetherCliContext  *ctx,
   return AETHER_CLI_EXIT_OK;
 }
 
+static int
+rates_import_feed (AetherCliContext  *ctx,
+                   int                argc,
+                   char             **argv)
+{
+  g_autofree char *format = NULL;
+  g_autofree char *field = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_("octopus_agile, nordpool, entsoe or uk_carbon_intensity (default: told from the file)"), "FORMAT" },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &field, N_("Which Agile price: value_inc_vat (default) or value_exc_vat"),
+      "FIELD" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("RATE_ID FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint n = 0;
+
+  g_option_context_set_summary (context, _("Store a price feed (into a dynamic rate schedule) or a carbon "
+                                           "intensity feed (into any) from a file: what it covers is replaced, "
+                                           "the rest kept, and stored costs in its dates are re-priced."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (argc != 3)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Give a rate schedule id and a feed file"));
+      return aether_cli_fail (error);
+    }
+  if (!g_file_get_contents (argv[2], &contents, &length, &error) ||
+      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !aether_rates_apply_feed (store, argv[1], contents, length, format, field,
+                                aether_clock_now_us (ctx->clock), &n, &error))
+    {
+      g_prefix_error (&error, "%s: ", argv[2]);
+      return aether_cli_fail (error);
+    }
+
+  printf (g_dngettext (GETTEXT_PACKAGE, "Stored %u interval from %s in rate schedule %s\n",
+                       "Stored %u intervals from %s in rate schedule %s\n", n), n, argv[2], argv[1]);
+  return AETHER_CLI_EXIT_OK;
+}
+
 static const AetherCliCommand rates_commands[] = {
   { "add",         rates_add,         N_("Store a schedule (a version) and re-price its dates") },
   { "validate",    rates_validate,    N_("Check a schedule; every problem on its own line") },
   { "import-urdb", rates_import_urdb, N_("Convert a Utility Rate Database record") },
   { "cost",        rates_cost,        N_("Price readings into Cost Records") },
   { "bill",        rates_bill,        N_("Compute a billing cycle's bill") },
+  { "import-feed", rates_import_feed, N_("Store dynamic prices or carbon intensities from a feed file") },
   { "reconcile",   rates_reconcile,   N_("Check a Green Button file's bills against the tariff") },
   { NULL }
 };

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "aether-error.h"
 #include "aether-devices.h"
@@ -781,8 +782,9 @@ update_rate_period (AetherService *self)
   gint64 now = aether_clock_now_s (self->clock);
   AetherRateSchedule *schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, now) : NULL;
   const AetherRatePeriod *period = schedule ? aether_rate_schedule_period_at (schedule, now) : NULL;
+  double rate = period ? aether_rate_schedule_rate_at (schedule, period, now) : 0;
 
-  aether_hot_tier_set_rate_period (self->hot, period ? period->name : NULL, period ? period->rate : 0,
+  aether_hot_tier_set_rate_period (self->hot, period ? period->name : NULL, isnan (rate) ? 0 : rate,
                                    schedule ? aether_rate_schedule_next_change (schedule, now) * G_USEC_PER_SEC : 0);
   aether_alert_engine_set_rate_period (self->alerts, period ? period->name : NULL);
 }

@@ -243,10 +243,10 @@ price_slice (Walk                   *w,
   if (kwh < 0)
     {
       /* Exported energy earns the sell rate and counts toward no tier. */
-      cost = kwh * period->sell_rate;
+      cost = kwh * aether_rate_schedule_sell_rate_at (s, period, t);
     }
   else if (period->tiers == NULL || period->tiers->len == 0)
-    cost = kwh * period->rate;
+    cost = kwh * aether_rate_schedule_rate_at (s, period, t);
   else
     {
       gint64 key = tier_key_for (s, t);
@@ -408,7 +408,9 @@ walk_interval (Walk                       *w,
       const AetherRatePeriod *period;
       double cost;
 
-      if (s == NULL || (period = aether_rate_schedule_period_at (s, t)) == NULL)
+      /* A dynamic tariff's minute without a price is not covered either. */
+      if (s == NULL || (period = aether_rate_schedule_period_at (s, t)) == NULL ||
+          isnan (aether_rate_schedule_rate_at (s, period, t)))
         {
           if (w->uncovered_at == G_MININT64)
             w->uncovered_at = t;
@@ -651,9 +653,15 @@ check_covered (Walk    *w,
   if (w->uncovered_at != G_MININT64)
     {
       g_autofree char *when = aether_format_timestamp (w->uncovered_at * G_USEC_PER_SEC);
+      AetherRateSchedule *s = w->tariff ? aether_tariff_schedule_at (w->tariff, w->uncovered_at) : NULL;
 
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
-                   "No rate schedule is in force at %s: add a version that covers it", when);
+      if (s != NULL && aether_rate_schedule_is_dynamic (s))
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                     "The dynamic tariff “%s” has no price for %s: import its prices for that time",
+                     aether_rate_schedule_get_id (s), when);
+      else
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                     "No rate schedule is in force at %s: add a version that covers it", when);
       return FALSE;
     }
   return TRUE;
@@ -957,7 +965,16 @@ tariff_price_energy (AetherPricer  *pricer,
       return FALSE;
     }
 
-  rate = energy_kwh < 0 ? period->sell_rate : period->rate;
+  rate = energy_kwh < 0 ? aether_rate_schedule_sell_rate_at (s, period, start_unix_s)
+                        : aether_rate_schedule_rate_at (s, period, start_unix_s);
+  if (isnan (rate))
+    {
+      g_autofree char *when = aether_format_timestamp (start_unix_s * G_USEC_PER_SEC);
+
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                   "The dynamic tariff “%s” has no price for %s yet", aether_rate_schedule_get_id (s), when);
+      return FALSE;
+    }
   price->rate_per_kwh = rate;
   price->cost = energy_kwh * rate;
   price->cost += energy_taxes (s, price->cost);
