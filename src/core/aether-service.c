@@ -51,6 +51,7 @@ struct _AetherService
   AetherTariff       *tariff;
   GHashTable         *configs;     /* device id → JsonObject configuration */
   AetherServiceWatch *watch;       /* changes other processes make */
+  AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
 
   guint               housekeeping_id;
 
@@ -81,6 +82,7 @@ aether_service_dispose (GObject *object)
       self->housekeeping_id = 0;
     }
   g_clear_pointer (&self->watch, _aether_service_watch_free);
+  g_clear_pointer (&self->feeds, _aether_service_feeds_free);
   if (self->reprice_cancellable != NULL)
     g_cancellable_cancel (self->reprice_cancellable);
   g_clear_object (&self->reprice_cancellable);
@@ -453,6 +455,7 @@ aether_service_new (const char   *db_path,
   g_signal_connect (self->alerts, "automation", G_CALLBACK (on_automation), self);
   g_signal_connect (self->alerts, "state-changed", G_CALLBACK (on_alert_state_changed), self);
   self->watch = _aether_service_watch_new (self, clock);
+  self->feeds = _aether_service_feeds_new (self, clock);
 
   return g_steal_pointer (&self);
 }
@@ -772,6 +775,8 @@ aether_service_reload_tariff (AetherService  *self,
   /* An edit queued a re-pricing job: start it now, today first, with the
    * new tariff (a run already going starts over with it). */
   start_repricing (self, TRUE);
+  /* A version may name a feed, or no longer. */
+  _aether_service_feeds_sync (self->feeds);
 
   return n;
 }
@@ -1021,6 +1026,7 @@ aether_service_start (AetherService *self)
   aether_collector_start (self->collector);
   update_rate_period (self);
   _aether_service_watch_start (self->watch);
+  _aether_service_feeds_start (self->feeds);
   if (self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }
@@ -1049,6 +1055,7 @@ aether_service_stop (AetherService  *self,
     }
 
   _aether_service_watch_stop (self->watch);
+  _aether_service_feeds_stop (self->feeds);
   ok = aether_collector_stop (self->collector, error);
   save_statuses (self);
 
@@ -1179,6 +1186,12 @@ _aether_service_forget_device (AetherService *self,
 
 /* After the service's own write to the registry or the rules: reloads
  * what changed the way a write by another process is reloaded. */
+AetherServiceFeeds *
+_aether_service_get_feeds (AetherService *self)
+{
+  return self->feeds;
+}
+
 gboolean
 _aether_service_reload_changed (AetherService *self)
 {

@@ -69,6 +69,8 @@ char               *aether_service_add_rate_schedule   (AetherService       *sel
 gboolean            aether_service_update_rate_schedule (AetherService      *self,
                                                         JsonNode            *schedule,
                                                         GError             **error);
+const char         *aether_service_get_feed_error      (AetherService       *self,
+                                                        const char          *rate_id);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
                                                         const char          *rate_id,
                                                         GError             **error);

@@ -17,6 +17,8 @@
 #include "aether-test-util.h"
 #include "tariff/aether-price-feed.h"
 
+#include <libsoup/soup.h>
+
 #define PRICES TEST_DATA_DIR "/prices"
 #define AGILE PRICES "/octopus_agile_standard-unit-rates_E-1R-AGILE-18-02-21-D_2020-05-24_25.json"
 #define CARBON PRICES "/uk_carbonintensity_intensity_fw24h_2020-05-24_25.json"
@@ -258,6 +260,111 @@ test_through_the_store (void)
   aether_test_remove_dir (dir);
 }
 
+typedef struct
+{
+  guint requests;
+  guint status;
+} Server;
+
+static void
+serve_agile (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Server *state = user_data;
+  g_autofree char *body = NULL;
+  gsize length;
+
+  state->requests++;
+  if (state->status != 200)
+    {
+      soup_server_message_set_status (msg, state->status, NULL);
+      return;
+    }
+  g_assert_true (g_file_get_contents (g_str_equal (path, "/carbon") ? CARBON : AGILE, &body, &length, NULL));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, length);
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static gboolean
+has_prices (AetherService *service)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = aether_rates_get_stored_json (aether_service_get_store (service), "agile-feed", &error);
+
+  return text != NULL && strstr (text, "2020-05-25T21:30:00Z") != NULL && strstr (text, "g_per_kwh") != NULL;
+}
+
+/* The service fetches a version's feeds from their addresses when it
+ * starts and at every refresh; a server that fails is tried again and the
+ * prices already stored stay. */
+static void
+test_fetched_on_a_timer (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-feed-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (G_GINT64_CONSTANT (1590364800) * G_USEC_PER_SEC);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) schedule = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *id = NULL;
+  Server state = { .status = 200 };
+  GSList *uris;
+  gint64 deadline;
+  guint before;
+
+  soup_server_add_handler (server, NULL, serve_agile, &state, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  json = g_strdup_printf ("{\"rate_id\": \"agile-feed\", \"effective_date\": \"2020-01-01\", \"currency\": \"GBP\","
+                          " \"rate_structure\": {\"type\": \"dynamic\", \"prices\": [],"
+                          "   \"price_feed\": {\"format\": \"octopus_agile\", \"url\": \"%srates\", \"refresh_minutes\": 30}},"
+                          " \"carbon_feed\": {\"url\": \"%scarbon\", \"refresh_minutes\": 30}}", base, base);
+  schedule = json_from_string (json, &error);
+  g_assert_no_error (error);
+
+  service = aether_service_new (db, clock, &error);
+  g_assert_no_error (error);
+  id = aether_service_add_rate_schedule (service, schedule, FALSE, &error);
+  g_assert_no_error (error);
+  aether_service_load (service, &error);
+  g_assert_no_error (error);
+  aether_service_start (service);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!has_prices (service) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (has_prices (service));
+  g_assert_null (aether_service_get_feed_error (service, "agile-feed"));
+  /* Storing the feed reloaded the tariff without fetching again. */
+  g_assert_cmpuint (state.requests, ==, 2);
+
+  /* The server fails: the next refresh says so, the prices stay. */
+  state.status = 503;
+  before = state.requests;
+  aether_clock_advance_us (clock, 31 * 60 * G_USEC_PER_SEC);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (aether_service_get_feed_error (service, "agile-feed") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (state.requests, >, before);
+  g_assert_nonnull (strstr (aether_service_get_feed_error (service, "agile-feed"), "503"));
+  g_assert_true (has_prices (service));
+
+  g_assert_true (aether_service_stop (service, &error));
+  g_assert_no_error (error);
+  g_clear_object (&service);
+  soup_server_disconnect (server);
+  aether_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -271,6 +378,7 @@ main (int    argc,
   g_test_add_func ("/tariff/dynamic/entsoe", test_entsoe);
   g_test_add_func ("/tariff/dynamic/bad-feeds", test_bad_feeds);
   g_test_add_func ("/tariff/dynamic/through-the-store", test_through_the_store);
+  g_test_add_func ("/tariff/dynamic/fetched-on-a-timer", test_fetched_on_a_timer);
 
   return g_test_run ();
 }

@@ -867,6 +867,26 @@ find_slot (GArray *slots,
   return NULL;
 }
 
+/* Where a feed comes from: an http(s) address, a format we read. */
+static void
+check_feed (Parse      *p,
+            JsonObject *feed,
+            const char *what)
+{
+  static const char * const formats[] = { "octopus_agile", "nordpool", "entsoe", "uk_carbon_intensity", NULL };
+  const char *url = get_string (feed, "url");
+  const char *format = get_string (feed, "format");
+  double minutes;
+
+  if (url != NULL && !g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    problem (p, "The %s’s url “%s” is not an http or https address", what, url);
+  if (format != NULL && !g_strv_contains (formats, format))
+    problem (p, "The %s’s format “%s” is not one of octopus_agile, nordpool, entsoe, uk_carbon_intensity", what, format);
+  if (json_object_has_member (feed, "refresh_minutes") &&
+      (!get_number (feed, "refresh_minutes", &minutes) || minutes < 5))
+    problem (p, "The %s’s refresh_minutes must be a number of minutes, 5 or more", what);
+}
+
 static AetherRateSchedule *
 parse (JsonNode  *node,
        Parse     *p)
@@ -991,6 +1011,8 @@ parse (JsonNode  *node,
     }
   else if (get_array (structure, "prices") != NULL)
     problem (p, "Prices per interval need rate_structure.type “dynamic”");
+  if (get_object (structure, "price_feed") != NULL)
+    check_feed (p, get_object (structure, "price_feed"), "price feed");
 
   fixed = get_object (object, "fixed_charges");
   if (get_number (fixed, "monthly_service", &number))
@@ -1068,6 +1090,8 @@ parse (JsonNode  *node,
   for (guint h = 0; h < 24; h++)
     if (self->carbon[h] < 0)
       problem (p, "The carbon intensity cannot be negative");
+  if (get_object (object, "carbon_feed") != NULL)
+    check_feed (p, get_object (object, "carbon_feed"), "carbon feed");
   if (get_array (object, "carbon_intensity_feed") != NULL)
     self->carbon_slots = parse_slots (p, get_array (object, "carbon_intensity_feed"), "Carbon intensities",
                                       "g_per_kwh", FALSE, FALSE);
