@@ -69,6 +69,14 @@ char               *aether_service_add_rate_schedule   (AetherService       *sel
 gboolean            aether_service_update_rate_schedule (AetherService      *self,
                                                         JsonNode            *schedule,
                                                         GError             **error);
+void                aether_service_import_green_button_async  (AetherService       *self,
+                                                               GFile               *file,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+JsonNode           *aether_service_import_green_button_finish (AetherService       *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
 const char         *aether_service_get_feed_error      (AetherService       *self,
                                                         const char          *rate_id);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,

@@ -124,6 +124,27 @@ test_carbon_feed (void)
                                                                 "co2_kg"), 0.073, 1e-9);
 }
 
+/* The prices ahead, and the cheapest hour among them: from 10:00 to
+ * 16:00 on 24 May, 13:00–14:00 at (−1.2705 − 2.1735) / 2 = −1.722 p/kWh. */
+static void
+test_cheapest_hour (void)
+{
+  g_autoptr(JsonNode) schedule = merged_schedule (agile_schedule, AGILE, "octopus_agile");
+  g_autoptr(AetherTariff) tariff = tariff_from (schedule);
+  g_autoptr(GArray) slots = aether_tariff_prices_between (tariff, at ("2020-05-24T10:00:00Z"), at ("2020-05-24T16:00:00Z"));
+  gint64 start = 0;
+  double average = 0;
+
+  g_assert_cmpuint (slots->len, ==, 12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (slots, AetherPriceSlot, 0).rate, -0.005775, 1e-12);
+  g_assert_cmpint (g_array_index (slots, AetherPriceSlot, 11).end_s, ==, at ("2020-05-24T16:00:00Z"));
+  g_assert_true (aether_price_slots_cheapest (slots, 3600, &start, &average));
+  g_assert_cmpint (start, ==, at ("2020-05-24T13:00:00Z"));
+  g_assert_cmpfloat_with_epsilon (average, -0.01722, 1e-12);
+  /* Nothing seven hours long fits in six priced ones. */
+  g_assert_false (aether_price_slots_cheapest (slots, 7 * 3600, &start, &average));
+}
+
 /* Nord Pool: DKK per MWh, as strings, hourly. */
 static void
 test_nordpool_per_kwh (void)
@@ -374,6 +395,7 @@ main (int    argc,
   g_test_add_func ("/tariff/dynamic/agile-prices-a-load", test_agile_prices_a_load);
   g_test_add_func ("/tariff/dynamic/no-price-is-named", test_no_price_is_named);
   g_test_add_func ("/tariff/dynamic/carbon-feed", test_carbon_feed);
+  g_test_add_func ("/tariff/dynamic/cheapest-hour", test_cheapest_hour);
   g_test_add_func ("/tariff/dynamic/nordpool-per-kwh", test_nordpool_per_kwh);
   g_test_add_func ("/tariff/dynamic/entsoe", test_entsoe);
   g_test_add_func ("/tariff/dynamic/bad-feeds", test_bad_feeds);
