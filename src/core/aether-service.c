@@ -1186,6 +1186,20 @@ _aether_service_forget_device (AetherService *self,
 
 /* After the service's own write to the registry or the rules: reloads
  * what changed the way a write by another process is reloaded. */
+/**
+ * aether_service_get_tariff:
+ * @self: a service
+ *
+ * Returns: (transfer none) (nullable): the tariff its costs are priced
+ *   with, or %NULL when no schedule is stored
+ */
+AetherTariff *
+aether_service_get_tariff (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->tariff;
+}
+
 AetherServiceFeeds *
 _aether_service_get_feeds (AetherService *self)
 {

@@ -16,6 +16,7 @@
 #include "collect/aether-plugin-engine.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store.h"
+#include "tariff/aether-tariff.h"
 
 G_BEGIN_DECLS
 
@@ -77,6 +78,7 @@ void                aether_service_import_green_button_async  (AetherService    
 JsonNode           *aether_service_import_green_button_finish (AetherService       *self,
                                                                GAsyncResult        *result,
                                                                GError             **error);
+AetherTariff       *aether_service_get_tariff          (AetherService       *self);
 const char         *aether_service_get_feed_error      (AetherService       *self,
                                                         const char          *rate_id);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
