@@ -22,7 +22,7 @@ packages=(
   gcc meson ninja-build pkg-config gettext itstool python3
   # libraries
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
-  libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev
+  libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev libxml2-dev
   # run time
   adwaita-icon-theme librsvg2-common gsettings-desktop-schemas fonts-cantarell yelp
   sqlite3
@@ -99,6 +99,19 @@ run_tests () {
   return $status
 }
 
+# The Parquet archive is read back by real readers (DuckDB, hyparquet) in the
+# tests, from the npm registry; Debian's Node.js when the machine has none.
+ensure_parquet_readers () {
+  if ! command -v npm >/dev/null; then
+    packages=(nodejs npm)
+    ensure_packages
+  fi
+  if [ ! -d tests/parquet/node_modules/hyparquet ] || [ tests/parquet/package-lock.json -nt tests/parquet/node_modules ]; then
+    log "Installing the Parquet readers the tests use (tests/parquet)"
+    (cd tests/parquet && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 cmd="${1:-}"
 shift || true
 
@@ -114,6 +127,7 @@ case "$cmd" in
     ;;
   test)
     ensure_packages
+    ensure_parquet_readers
     if [ "${1:-}" = "--sanitize" ]; then
       export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -500,6 +500,7 @@ static const AetherCliCommand db_commands[] = {
   { "check",    db_check,    N_("Check the database for damage") },
   { "backup",   db_backup,   N_("Back the database up into a folder") },
   { "restore",  db_restore,  N_("Restore the database from a backup") },
+  { "archive",  aether_cli_db_archive, N_("Write the hourly and daily tiers as Parquet files") },
   { NULL }
 };
 

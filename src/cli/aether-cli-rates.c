@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "aether-cli-private.h"
+#include "import/aether-green-button-import.h"
 
 static gboolean
 parse_interval (const char  *text,
@@ -368,12 +369,217 @@ rates_add (AetherCliContext  *ctx,
   return AETHER_CLI_EXIT_OK;
 }
 
+/* Money as the file keeps it, to 1/100 000, without trailing zeros past
+ * the cents. */
+static char *
+format_money (JsonObject *o,
+              const char *member,
+              const char *currency)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char *text;
+  gsize n;
+
+  if (!json_object_has_member (o, member))
+    return g_strdup ("—");
+  g_snprintf (buffer, sizeof buffer, "%.5f", json_object_get_double_member (o, member));
+  n = strlen (buffer);
+  while (n > 0 && buffer[n - 1] == '0' && n > 3 && buffer[n - 3] != '.')
+    buffer[--n] = '\0';
+  text = g_strdup_printf ("%s %s", buffer, currency ? currency : "");
+  return g_strchomp (text);
+}
+
+static void
+print_reconciliation (JsonNode *report)
+{
+  JsonArray *points = json_object_get_array_member (json_node_get_object (report), "usage_points");
+
+  for (guint p = 0; p < json_array_get_length (points); p++)
+    {
+      JsonObject *point = json_array_get_object_element (points, p);
+      JsonArray *periods = json_object_get_array_member (point, "periods");
+
+      printf ("%s\n", json_object_get_string_member_with_default (point, "title", _("Usage point")));
+      for (guint i = 0; i < json_array_get_length (periods); i++)
+        {
+          JsonObject *period = json_array_get_object_element (periods, i);
+          JsonObject *utility = json_object_get_object_member (period, "utility");
+          JsonObject *ours = json_object_get_object_member (period, "ours");
+          const char *currency = json_object_get_string_member_with_default (utility, "currency", NULL);
+          g_autofree char *interval_cost = format_money (utility, "interval_cost", currency);
+          g_autofree char *bill = format_money (utility, "bill", currency);
+          guint n = (guint)json_object_get_int_member (period, "intervals");
+
+          printf (g_dngettext (GETTEXT_PACKAGE, "  %s to %s, %u interval reading\n", "  %s to %s, %u interval readings\n", n),
+                  json_object_get_string_member (period, "start"), json_object_get_string_member (period, "end"), n);
+          printf (_("    Energy in the file:          %.3f Wh"), json_object_get_double_member (period, "energy_wh"));
+          if (json_object_has_member (period, "utility_consumption"))
+            printf (_(" (the bill says %.3f %s)"), json_object_get_double_member (period, "utility_consumption"),
+                    json_object_get_string_member (period, "utility_consumption_unit"));
+          printf ("\n");
+          if (json_object_get_double_member (period, "received_wh") > 0)
+            printf (_("    Returned to the grid:        %.3f Wh\n"), json_object_get_double_member (period, "received_wh"));
+          printf (_("    The utility’s interval costs: %s\n"), interval_cost);
+          printf (_("    The utility’s bill:          %s"), bill);
+          if (json_object_has_member (period, "bill_minus_intervals"))
+            {
+              g_autofree char *gap = format_money (period, "bill_minus_intervals", currency);
+
+              printf (_(" (bill less its intervals: %s, %s)"), gap,
+                      json_object_get_string_member (period, "bill_minus_intervals_cause"));
+            }
+          printf ("\n");
+          if (ours != NULL)
+            {
+              const char *our_currency = json_object_get_string_member_with_default (ours, "currency", NULL);
+              g_autofree char *total = format_money (ours, "total", our_currency);
+              g_autofree char *energy = format_money (ours, "energy_cost", NULL);
+              g_autofree char *fixed = format_money (ours, "fixed_charges", NULL);
+              g_autofree char *taxes = format_money (ours, "taxes", NULL);
+
+              printf (_("    The tariff’s price:          %s (energy %s, fixed charges %s, taxes %s)\n"),
+                      total, energy, fixed, taxes);
+            }
+          if (json_object_has_member (period, "difference"))
+            {
+              g_autofree char *difference = format_money (period, "difference", currency);
+
+              printf (_("    Difference:                  %s; likely cause: %s\n"), difference,
+                      json_object_get_string_member (period, "likely_cause"));
+            }
+          if (json_object_has_member (period, "note"))
+            printf ("    %s\n", json_object_get_string_member (period, "note"));
+        }
+    }
+}
+
+static int
+rates_reconcile (AetherCliContext  *ctx,
+                 int                argc,
+                 char             **argv)
+{
+  g_autofree char *schedule_path = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the report as JSON"), NULL },
+    { "schedule", 0, 0, G_OPTION_ARG_FILENAME, &schedule_path,
+      N_("Price with this schedule instead of the stored tariff"), "FILE.json" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Only billing periods after this time"), "TIME" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("Only billing periods before this time"), "TIME" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE.xml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherTariff) tariff = NULL;
+  g_autoptr(AetherGreenButtonFeed) feed = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  gint64 from_us = G_MININT64, to_us = G_MAXINT64;
+
+  g_option_context_set_summary (context, _("Check a Green Button file’s bills against your tariff: for each "
+                                           "billing period, the utility’s bill and summed interval costs, what "
+                                           "the tariff makes of the same energy, the difference and its likely "
+                                           "cause."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (argc != 2)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Give one Green Button XML file"));
+      return aether_cli_fail (error);
+    }
+  if ((from_text != NULL && !aether_parse_timestamp (from_text, &from_us, &error)) ||
+      (to_text != NULL && !aether_parse_timestamp (to_text, &to_us, &error)))
+    {
+      g_prefix_error (&error, from_text && from_us == G_MININT64 ? "--from: " : "--to: ");
+      return aether_cli_fail (error);
+    }
+
+  if (!(feed = aether_green_button_load (argv[1], &error)))
+    return aether_cli_fail (error);
+  if (schedule_path != NULL)
+    tariff = load_tariff (schedule_path, &error);
+  else
+    {
+      g_autoptr(AetherStore) store = aether_store_open (ctx->db_path, ctx->clock, &error);
+      guint n_versions = 0;
+
+      if (store != NULL && (tariff = aether_rates_load_tariff (store, &n_versions, &error)) != NULL && n_versions == 0)
+        {
+          g_clear_object (&tariff);
+          g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND,
+                               _("No rate schedule is stored; add one with “rates add” or give --schedule"));
+        }
+    }
+  if (tariff == NULL ||
+      !(report = aether_green_button_reconcile (feed, tariff,
+                                                from_us == G_MININT64 ? G_MININT64 : from_us / G_USEC_PER_SEC,
+                                                to_us == G_MAXINT64 ? G_MAXINT64 : to_us / G_USEC_PER_SEC, &error)))
+    return aether_cli_fail (error);
+
+  if (json)
+    aether_cli_print_json (report);
+  else
+    print_reconciliation (report);
+  return AETHER_CLI_EXIT_OK;
+}
+
+static int
+rates_import_feed (AetherCliContext  *ctx,
+                   int                argc,
+                   char             **argv)
+{
+  g_autofree char *format = NULL;
+  g_autofree char *field = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_("octopus_agile, nordpool, entsoe or uk_carbon_intensity (default: told from the file)"), "FORMAT" },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &field, N_("Which Agile price: value_inc_vat (default) or value_exc_vat"),
+      "FIELD" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("RATE_ID FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint n = 0;
+
+  g_option_context_set_summary (context, _("Store a price feed (into a dynamic rate schedule) or a carbon "
+                                           "intensity feed (into any) from a file: what it covers is replaced, "
+                                           "the rest kept, and stored costs in its dates are re-priced."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (argc != 3)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Give a rate schedule id and a feed file"));
+      return aether_cli_fail (error);
+    }
+  if (!g_file_get_contents (argv[2], &contents, &length, &error) ||
+      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
+      !aether_rates_apply_feed (store, argv[1], contents, length, format, field,
+                                aether_clock_now_us (ctx->clock), &n, &error))
+    {
+      g_prefix_error (&error, "%s: ", argv[2]);
+      return aether_cli_fail (error);
+    }
+
+  printf (g_dngettext (GETTEXT_PACKAGE, "Stored %u interval from %s in rate schedule %s\n",
+                       "Stored %u intervals from %s in rate schedule %s\n", n), n, argv[2], argv[1]);
+  return AETHER_CLI_EXIT_OK;
+}
+
 static const AetherCliCommand rates_commands[] = {
   { "add",         rates_add,         N_("Store a schedule (a version) and re-price its dates") },
   { "validate",    rates_validate,    N_("Check a schedule; every problem on its own line") },
   { "import-urdb", rates_import_urdb, N_("Convert a Utility Rate Database record") },
   { "cost",        rates_cost,        N_("Price readings into Cost Records") },
   { "bill",        rates_bill,        N_("Compute a billing cycle's bill") },
+  { "import-feed", rates_import_feed, N_("Store dynamic prices or carbon intensities from a feed file") },
+  { "reconcile",   rates_reconcile,   N_("Check a Green Button file's bills against the tariff") },
   { NULL }
 };
 

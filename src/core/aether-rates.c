@@ -33,6 +33,7 @@
 #include "store/aether-store-private.h"
 #include "tariff/aether-rate-schedule.h"
 #include "tariff/aether-tariff.h"
+#include "tariff/aether-price-feed.h"
 
 /* Every problem with a schedule at once, as one error. */
 static gboolean
@@ -374,6 +375,83 @@ aether_rates_update_schedule (AetherStore  *store,
          (parsed = aether_rate_schedule_new_from_json (schedule, error)) != NULL &&
          _aether_store_begin_write (store, error) &&
          _aether_store_end_write (store, update_in_transaction (store, schedule, parsed, now_us, error), error);
+}
+
+/**
+ * aether_rates_apply_feed:
+ * @store: the database
+ * @rate_id: a stored version
+ * @data: a price or carbon feed (see aether_price_feed_parse())
+ * @length: its length
+ * @format: (nullable): its format, or %NULL to tell from the content
+ * @field: (nullable): which price of the feed (Agile: `value_inc_vat`)
+ * @now_us: the current time (costs up to it are re-priced)
+ * @n_slots: (out) (optional): how many intervals it gave
+ * @error: a location for a #GError
+ *
+ * Puts a feed's prices (into a dynamic version) or carbon intensities
+ * (into any version) in place of what they cover, in one transaction; the
+ * stored costs they change are re-priced.
+ *
+ * Returns: %TRUE if it was stored
+ */
+gboolean
+aether_rates_apply_feed (AetherStore  *store,
+                         const char   *rate_id,
+                         const char   *data,
+                         gsize         length,
+                         const char   *format,
+                         const char   *field,
+                         gint64        now_us,
+                         guint        *n_slots,
+                         GError      **error)
+{
+  g_autoptr(GArray) slots = NULL;
+  g_autofree char *currency = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autoptr(JsonNode) merged = NULL;
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (rate_id != NULL, FALSE);
+
+  if (format == NULL && (format = aether_price_feed_detect (data, length)) == NULL)
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                           _("This is not a price or carbon feed AetherLens reads (Octopus Agile, Nord Pool, "
+                             "ENTSO-E, UK Carbon Intensity)"));
+      return FALSE;
+    }
+  if (!(slots = aether_price_feed_parse (data, length, format, field, &currency, error)))
+    return FALSE;
+
+  if (!_aether_store_begin_write (store, error))
+    return FALSE;
+  ok = (text = stored_text (store, rate_id, error)) != NULL &&
+       (stored = json_from_string (text, error)) != NULL;
+  if (ok)
+    {
+      const char *schedule_currency = json_object_get_string_member_with_default (json_node_get_object (stored),
+                                                                                  "currency", "USD");
+      if (!aether_price_feed_is_carbon (format) && currency != NULL && g_ascii_strcasecmp (currency, schedule_currency) != 0)
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       _("The feed’s prices are in %s, but rate schedule “%s” is in %s"), currency, rate_id,
+                       schedule_currency);
+          ok = FALSE;
+        }
+      ok = ok && (merged = aether_price_feed_merge (stored, format, slots, error)) != NULL &&
+           check_schedule (merged, error) &&
+           (parsed = aether_rate_schedule_new_from_json (merged, error)) != NULL &&
+           update_in_transaction (store, merged, parsed, now_us, error);
+    }
+  if (!_aether_store_end_write (store, ok, ok ? error : NULL))
+    return FALSE;
+  if (n_slots != NULL)
+    *n_slots = slots->len;
+  return TRUE;
 }
 
 /**

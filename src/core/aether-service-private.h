@@ -26,6 +26,17 @@ gboolean            _aether_service_watch_reload       (AetherServiceWatch *watc
 
 gboolean            _aether_service_reload_changed     (AetherService      *self);
 
+typedef struct _AetherServiceFeeds AetherServiceFeeds;
+
+AetherServiceFeeds *_aether_service_feeds_new          (AetherService      *service,
+                                                        AetherClock        *clock);
+void                _aether_service_feeds_free         (AetherServiceFeeds *feeds);
+void                _aether_service_feeds_sync         (AetherServiceFeeds *feeds);
+void                _aether_service_feeds_start        (AetherServiceFeeds *feeds);
+void                _aether_service_feeds_stop         (AetherServiceFeeds *feeds);
+AetherServiceFeeds *_aether_service_get_feeds          (AetherService      *self);
+void                _aether_service_tariff_changed     (AetherService      *self);
+
 void                _aether_service_sync_rules         (AetherService      *self,
                                                         GPtrArray          *rules);
 void                _aether_service_forget_device      (AetherService      *self,

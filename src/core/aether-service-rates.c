@@ -19,8 +19,8 @@
 #include "aether-rates.h"
 #include "aether-service-private.h"
 
-static void
-tariff_changed (AetherService *self)
+void
+_aether_service_tariff_changed (AetherService *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -66,7 +66,7 @@ aether_service_add_rate_schedule (AetherService  *self,
 
   if (!(id = aether_rates_add_schedule (aether_service_get_store (self), schedule, now_us (self), supersede, error)))
     return NULL;
-  tariff_changed (self);
+  _aether_service_tariff_changed (self);
   return id;
 }
 
@@ -90,7 +90,7 @@ aether_service_update_rate_schedule (AetherService  *self,
 
   if (!aether_rates_update_schedule (aether_service_get_store (self), schedule, now_us (self), error))
     return FALSE;
-  tariff_changed (self);
+  _aether_service_tariff_changed (self);
   return TRUE;
 }
 
@@ -117,6 +117,6 @@ aether_service_remove_rate_schedule (AetherService  *self,
 
   if (!(removed = aether_rates_remove_schedule (aether_service_get_store (self), rate_id, now_us (self), error)))
     return NULL;
-  tariff_changed (self);
+  _aether_service_tariff_changed (self);
   return removed;
 }

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "aether-error.h"
 #include "aether-devices.h"
@@ -51,6 +52,7 @@ struct _AetherService
   AetherTariff       *tariff;
   GHashTable         *configs;     /* device id → JsonObject configuration */
   AetherServiceWatch *watch;       /* changes other processes make */
+  AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
 
   guint               housekeeping_id;
 
@@ -86,6 +88,7 @@ aether_service_dispose (GObject *object)
       self->housekeeping_id = 0;
     }
   g_clear_pointer (&self->watch, _aether_service_watch_free);
+  g_clear_pointer (&self->feeds, _aether_service_feeds_free);
   if (self->reprice_cancellable != NULL)
     g_cancellable_cancel (self->reprice_cancellable);
   g_clear_object (&self->reprice_cancellable);
@@ -471,6 +474,7 @@ aether_service_new (const char   *db_path,
   g_signal_connect (self->alerts, "automation", G_CALLBACK (on_automation), self);
   g_signal_connect (self->alerts, "state-changed", G_CALLBACK (on_alert_state_changed), self);
   self->watch = _aether_service_watch_new (self, clock);
+  self->feeds = _aether_service_feeds_new (self, clock);
 
   return g_steal_pointer (&self);
 }
@@ -790,6 +794,8 @@ aether_service_reload_tariff (AetherService  *self,
   /* An edit queued a re-pricing job: start it now, today first, with the
    * new tariff (a run already going starts over with it). */
   start_repricing (self, TRUE);
+  /* A version may name a feed, or no longer. */
+  _aether_service_feeds_sync (self->feeds);
 
   return n;
 }
@@ -800,8 +806,9 @@ update_rate_period (AetherService *self)
   gint64 now = aether_clock_now_s (self->clock);
   AetherRateSchedule *schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, now) : NULL;
   const AetherRatePeriod *period = schedule ? aether_rate_schedule_period_at (schedule, now) : NULL;
+  double rate = period ? aether_rate_schedule_rate_at (schedule, period, now) : 0;
 
-  aether_hot_tier_set_rate_period (self->hot, period ? period->name : NULL, period ? period->rate : 0,
+  aether_hot_tier_set_rate_period (self->hot, period ? period->name : NULL, isnan (rate) ? 0 : rate,
                                    schedule ? aether_rate_schedule_next_change (schedule, now) * G_USEC_PER_SEC : 0);
   aether_alert_engine_set_rate_period (self->alerts, period ? period->name : NULL);
 }
@@ -845,6 +852,10 @@ aether_service_load (AetherService  *self,
                                       json_object_get_string_member_with_default (device, "name", id),
                                       aether_device_get_room (device),
                                       has_capability (device, "on_off_control"));
+
+      /* The utility's own meter, from its file: nothing to poll. */
+      if (plugin == NULL && aether_device_is_imported (device))
+        continue;
 
       if (plugin == NULL)
         {
@@ -1087,6 +1098,9 @@ aether_service_start (AetherService *self)
     aether_collector_start (self->collector);
   update_rate_period (self);
   _aether_service_watch_start (self->watch);
+  /* Feeds are fetched by the one process that collects into the file. */
+  if (collecting)
+    _aether_service_feeds_start (self->feeds);
   if (collecting && self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
 }
@@ -1115,6 +1129,7 @@ aether_service_stop (AetherService  *self,
     }
 
   _aether_service_watch_stop (self->watch);
+  _aether_service_feeds_stop (self->feeds);
   ok = aether_collector_stop (self->collector, error);
   save_statuses (self);
   if (self->collector_lock != NULL)
@@ -1253,6 +1268,26 @@ _aether_service_forget_device (AetherService *self,
 
 /* After the service's own write to the registry or the rules: reloads
  * what changed the way a write by another process is reloaded. */
+/**
+ * aether_service_get_tariff:
+ * @self: a service
+ *
+ * Returns: (transfer none) (nullable): the tariff its costs are priced
+ *   with, or %NULL when no schedule is stored
+ */
+AetherTariff *
+aether_service_get_tariff (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->tariff;
+}
+
+AetherServiceFeeds *
+_aether_service_get_feeds (AetherService *self)
+{
+  return self->feeds;
+}
+
 gboolean
 _aether_service_reload_changed (AetherService *self)
 {

@@ -16,6 +16,7 @@
 #include "collect/aether-plugin-engine.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store.h"
+#include "tariff/aether-tariff.h"
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,17 @@ char               *aether_service_add_rate_schedule   (AetherService       *sel
 gboolean            aether_service_update_rate_schedule (AetherService      *self,
                                                         JsonNode            *schedule,
                                                         GError             **error);
+void                aether_service_import_green_button_async  (AetherService       *self,
+                                                               GFile               *file,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+JsonNode           *aether_service_import_green_button_finish (AetherService       *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+AetherTariff       *aether_service_get_tariff          (AetherService       *self);
+const char         *aether_service_get_feed_error      (AetherService       *self,
+                                                        const char          *rate_id);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
                                                         const char          *rate_id,
                                                         GError             **error);

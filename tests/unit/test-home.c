@@ -90,6 +90,30 @@ test_without_meters_the_home_is_every_device (void)
   g_assert_true (aether_home_counts (home, "fridge"));
 }
 
+/* The utility's meter, imported from its Green Button file, sees the same
+ * energy as the home's devices: it is never summed with them. */
+static void
+test_utility_meter_is_not_the_home (void)
+{
+  g_autoptr(GPtrArray) plugs = registry ("fridge", "appliance", "Kitchen",
+                                         "utility-main-st", "utility_meter", NULL,
+                                         NULL);
+  g_autoptr(GPtrArray) metered = registry ("em-1", "energy_meter", NULL,
+                                           "utility-main-st", "utility_meter", "Kitchen",
+                                           NULL);
+  g_autoptr(AetherHome) home = aether_home_new (plugs);
+  g_autoptr(AetherHome) metered_home = aether_home_new (metered);
+  g_autoptr(GPtrArray) kitchen = NULL;
+
+  g_assert_false (aether_home_is_metered (home));
+  g_assert_cmpuint (aether_home_get_members (home)->len, ==, 1);
+  g_assert_false (aether_home_counts (home, "utility-main-st"));
+  g_assert_cmpuint (aether_home_get_members (metered_home)->len, ==, 1);
+  g_assert_false (aether_home_counts (metered_home, "utility-main-st"));
+  kitchen = aether_home_get_room_members (metered_home, "kitchen");
+  g_assert_cmpuint (kitchen->len, ==, 0);
+}
+
 static void
 test_rooms_match_whatever_their_case (void)
 {
@@ -135,6 +159,7 @@ main (int   argc,
   g_test_add_func ("/model/home/three-phase-meter-stands-for-the-home", test_three_phase_meter_stands_for_the_home);
   g_test_add_func ("/model/home/without-meters-the-home-is-every-device", test_without_meters_the_home_is_every_device);
   g_test_add_func ("/model/home/rooms-match-whatever-their-case", test_rooms_match_whatever_their_case);
+  g_test_add_func ("/model/home/utility-meter-is-not-the-home", test_utility_meter_is_not_the_home);
 
   return g_test_run ();
 }

@@ -53,6 +53,22 @@ aether_device_is_energy_meter (JsonObject *device)
 }
 
 /**
+ * aether_device_is_imported:
+ * @device: a registry record
+ *
+ * A utility meter imported from the utility's own file (Green Button) is
+ * the utility's view of energy the home's meters already see: it is never
+ * polled and never summed into the home or a room.
+ *
+ * Returns: whether its `type` is `utility_meter`
+ */
+gboolean
+aether_device_is_imported (JsonObject *device)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (device, "type", NULL), "utility_meter") == 0;
+}
+
+/**
  * aether_room_key:
  * @room: (nullable): a room as a person typed it
  *
@@ -87,6 +103,15 @@ aether_room_equal (const char *a,
   g_autofree char *kb = aether_room_key (b);
 
   return g_strcmp0 (ka, kb) == 0;
+}
+
+/* The home rule itself: its meters when it has any, else every device;
+ * never what was imported from the utility. */
+static gboolean
+counts_for_home (AetherHome *self,
+                 JsonObject *device)
+{
+  return !aether_device_is_imported (device) && (!self->metered || aether_device_is_energy_meter (device));
 }
 
 /**
@@ -128,7 +153,7 @@ aether_home_new (GPtrArray *devices)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (self->devices, i));
 
-      if (!self->metered || aether_device_is_energy_meter (device))
+      if (counts_for_home (self, device))
         g_ptr_array_add (self->members, (gpointer)json_object_get_string_member (device, "device_id"));
     }
 
@@ -183,7 +208,7 @@ aether_home_counts (AetherHome *self,
 
   if (device_id == NULL || (device = g_hash_table_lookup (self->by_id, device_id)) == NULL)
     return FALSE;
-  return !self->metered || aether_device_is_energy_meter (device);
+  return counts_for_home (self, device);
 }
 
 /**
@@ -221,7 +246,7 @@ aether_home_get_room_members (AetherHome *self,
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (self->devices, i));
 
-      if (!aether_room_equal (aether_device_get_room (device), room))
+      if (aether_device_is_imported (device) || !aether_room_equal (aether_device_get_room (device), room))
         continue;
       g_ptr_array_add (aether_device_is_energy_meter (device) ? meters : plugs,
                        (gpointer)json_object_get_string_member (device, "device_id"));

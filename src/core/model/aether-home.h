@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 
 const char *aether_device_get_room        (JsonObject *device);
 gboolean    aether_device_is_energy_meter (JsonObject *device);
+gboolean    aether_device_is_imported     (JsonObject *device);
 
 gboolean    aether_room_equal             (const char *a,
                                            const char *b);

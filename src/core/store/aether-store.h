@@ -198,6 +198,25 @@ gboolean     aether_store_add_alert_history    (AetherStore          *self,
 JsonNode    *aether_store_list_alert_history   (AetherStore          *self,
                                                 GError              **error);
 
+/**
+ * AetherArchiveStats:
+ * @n_files: Parquet files written
+ * @n_rows: rows in them
+ * @n_bytes: their size on disk
+ */
+typedef struct
+{
+  guint   n_files;
+  guint64 n_rows;
+  guint64 n_bytes;
+} AetherArchiveStats;
+
+gboolean     aether_store_archive              (AetherStore          *self,
+                                                gint64                before_us,
+                                                const char           *dir,
+                                                AetherArchiveStats   *stats,
+                                                GError              **error);
+
 /* Samples */
 gboolean     aether_store_ingest               (AetherStore          *self,
                                                 const AetherReading  *readings,

@@ -21,7 +21,17 @@
  *     demand.window_minutes, 15 by default, optionally only in demand.periods);
  *   taxes: [{name, percent, applies_to: ["energy", "demand", "fixed"]}];
  *   carbon_intensity_g_per_kwh: a number, or 24 numbers by local hour;
- *   billing_cycle_start_day: 1–28.
+ *   billing_cycle_start_day: 1–28;
+ *   rate_structure.type "dynamic" with rate_structure.prices: [{start, end,
+ *     rate[, sell_rate]}] (ISO 8601 or epoch seconds, per kWh, negative
+ *     allowed): the price of each interval replaces the period's rate (the
+ *     periods, one "dynamic" period all week when none are given, still
+ *     name the time for demand charges and records); a minute without a
+ *     price is not covered, never priced at a guess; rate_structure.price_feed
+ *     {format, url, refresh_minutes, field} says where the prices come from;
+ *   carbon_intensity_feed: [{start, end, g_per_kwh}] (and carbon_feed
+ *     {format, url, refresh_minutes}), which wins over the hourly profile
+ *     where it has a figure.
  *
  * Days are day names, "all", "weekdays" or "weekends"; a more specific day
  * list wins over a less specific one ("saturday" over "weekends" over
@@ -40,6 +50,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-reading.h"
 #include "aether-rate-schedule.h"
 
 #define MINUTES_PER_WEEK (7 * 1440)
@@ -50,6 +61,14 @@ typedef struct
   int start;
   int end;
 } Range;
+
+typedef struct
+{
+  gint64 start_s;
+  gint64 end_s;
+  double value;
+  double sell;            /* NAN: the period's sell rate */
+} Slot;
 
 typedef struct
 {
@@ -88,6 +107,10 @@ struct _AetherRateSchedule
 
   GArray     *taxes;
   double      carbon[24];
+
+  /* Dynamic prices and the carbon feed: Slot, by start, not overlapping. */
+  GArray     *prices;
+  GArray     *carbon_slots;
 
   /* Local time of the last 15-minute block asked about. */
   gint64      cache_block;
@@ -159,6 +182,8 @@ schedule_clear (gpointer data)
   g_clear_pointer (&self->seasons, g_ptr_array_unref);
   g_strfreev (self->demand_periods);
   g_clear_pointer (&self->taxes, g_array_unref);
+  g_clear_pointer (&self->prices, g_array_unref);
+  g_clear_pointer (&self->carbon_slots, g_array_unref);
 }
 
 void
@@ -731,6 +756,137 @@ parse_date (const char *text,
   return TRUE;
 }
 
+static int
+compare_slots (gconstpointer a,
+               gconstpointer b)
+{
+  const Slot *x = a, *y = b;
+
+  return (x->start_s > y->start_s) - (x->start_s < y->start_s);
+}
+
+static gboolean
+get_instant (JsonObject *object,
+             const char *member,
+             gint64     *unix_s)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+  gint64 us;
+  double number;
+
+  if (get_number (object, member, &number))
+    {
+      if (number < 0 || number > 4102444800.0)
+        return FALSE;
+      *unix_s = (gint64)number;
+      return TRUE;
+    }
+  if (node == NULL || get_string (object, member) == NULL ||
+      !aether_parse_timestamp (get_string (object, member), &us, NULL))
+    return FALSE;
+  *unix_s = us / G_USEC_PER_SEC;
+  return TRUE;
+}
+
+/* A list of intervals with a value each (prices, carbon), sorted; an
+ * interval that overlaps another, ends before it starts or has no value is
+ * named. */
+static GArray *
+parse_slots (Parse      *p,
+             JsonArray  *array,
+             const char *what,
+             const char *value_member,
+             gboolean    with_sell,
+             gboolean    allow_negative)
+{
+  GArray *slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      Slot slot = { .sell = NAN };
+
+      if (o == NULL || !get_instant (o, "start", &slot.start_s) || !get_instant (o, "end", &slot.end_s) ||
+          slot.end_s <= slot.start_s)
+        {
+          problem (p, "%s %u needs a start and a later end (ISO 8601 or epoch seconds)", what, i + 1);
+          continue;
+        }
+      if (!get_number (o, value_member, &slot.value) || (!allow_negative && slot.value < 0))
+        {
+          g_autofree char *when = aether_format_timestamp (slot.start_s * G_USEC_PER_SEC);
+
+          problem (p, "%s %u (from %s) needs a %s%s", what, i + 1, when, allow_negative ? "" : "non-negative ",
+                   value_member);
+          continue;
+        }
+      if (with_sell && json_object_has_member (o, "sell_rate") && !get_number (o, "sell_rate", &slot.sell))
+        problem (p, "%s %u: its sell_rate is not a number", what, i + 1);
+      g_array_append_val (slots, slot);
+    }
+
+  g_array_sort (slots, compare_slots);
+  for (guint i = 1; i < slots->len; i++)
+    {
+      Slot *a = &g_array_index (slots, Slot, i - 1);
+      Slot *b = &g_array_index (slots, Slot, i);
+
+      if (b->start_s < a->end_s)
+        {
+          g_autofree char *when = aether_format_timestamp (b->start_s * G_USEC_PER_SEC);
+
+          problem (p, "%s overlap at %s: one instant can have only one", what, when);
+          break;
+        }
+    }
+  return slots;
+}
+
+static const Slot *
+find_slot (GArray *slots,
+           gint64  unix_s)
+{
+  guint lo = 0, hi;
+
+  if (slots == NULL || slots->len == 0)
+    return NULL;
+  hi = slots->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const Slot *slot = &g_array_index (slots, Slot, mid);
+
+      if (unix_s < slot->start_s)
+        hi = mid;
+      else if (unix_s >= slot->end_s)
+        lo = mid + 1;
+      else
+        return slot;
+    }
+  return NULL;
+}
+
+/* Where a feed comes from: an http(s) address, a format we read. */
+static void
+check_feed (Parse      *p,
+            JsonObject *feed,
+            const char *what)
+{
+  static const char * const formats[] = { "octopus_agile", "nordpool", "entsoe", "uk_carbon_intensity", NULL };
+  const char *url = get_string (feed, "url");
+  const char *format = get_string (feed, "format");
+  double minutes;
+
+  if (url != NULL && !g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    problem (p, "The %s’s url “%s” is not an http or https address", what, url);
+  if (format != NULL && !g_strv_contains (formats, format))
+    problem (p, "The %s’s format “%s” is not one of octopus_agile, nordpool, entsoe, uk_carbon_intensity", what, format);
+  if (json_object_has_member (feed, "refresh_minutes") &&
+      (!get_number (feed, "refresh_minutes", &minutes) || minutes < 5))
+    problem (p, "The %s’s refresh_minutes must be a number of minutes, 5 or more", what);
+}
+
 static AetherRateSchedule *
 parse (JsonNode  *node,
        Parse     *p)
@@ -826,8 +982,37 @@ parse (JsonNode  *node,
         if (!(seen & (1 << m)))
           problem (p, "No season covers %s", month_names[m]);
     }
+  else if (g_strcmp0 (get_string (structure, "type"), "dynamic") == 0 && get_array (structure, "periods") == NULL)
+    {
+      /* A dynamic tariff needs no periods of its own: one, all week. */
+      g_autoptr(JsonNode) periods = json_from_string ("[{\"name\": \"dynamic\", \"rate\": 0, \"days\": [\"all\"],"
+                                                      " \"hours\": \"00:00-24:00\"}]", NULL);
+
+      g_ptr_array_add (self->seasons, parse_season (p, NULL, 0xfff, json_node_get_array (periods)));
+    }
   else
     g_ptr_array_add (self->seasons, parse_season (p, NULL, 0xfff, get_array (structure, "periods")));
+
+  if (g_strcmp0 (get_string (structure, "type"), "dynamic") == 0)
+    {
+      JsonArray *prices = get_array (structure, "prices");
+
+      self->prices = prices ? parse_slots (p, prices, "Prices", "rate", TRUE, TRUE)
+                            : g_array_new (FALSE, FALSE, sizeof (Slot));
+      for (guint i = 0; i < self->seasons->len; i++)
+        {
+          Season *season = g_ptr_array_index (self->seasons, i);
+
+          for (guint j = 0; j < season->periods->len; j++)
+            if (((AetherRatePeriod *)g_ptr_array_index (season->periods, j))->tiers != NULL)
+              problem (p, "A dynamic tariff’s prices come from its feed; period “%s” cannot have tiers",
+                       ((AetherRatePeriod *)g_ptr_array_index (season->periods, j))->name);
+        }
+    }
+  else if (get_array (structure, "prices") != NULL)
+    problem (p, "Prices per interval need rate_structure.type “dynamic”");
+  if (get_object (structure, "price_feed") != NULL)
+    check_feed (p, get_object (structure, "price_feed"), "price feed");
 
   fixed = get_object (object, "fixed_charges");
   if (get_number (fixed, "monthly_service", &number))
@@ -905,6 +1090,11 @@ parse (JsonNode  *node,
   for (guint h = 0; h < 24; h++)
     if (self->carbon[h] < 0)
       problem (p, "The carbon intensity cannot be negative");
+  if (get_object (object, "carbon_feed") != NULL)
+    check_feed (p, get_object (object, "carbon_feed"), "carbon feed");
+  if (get_array (object, "carbon_intensity_feed") != NULL)
+    self->carbon_slots = parse_slots (p, get_array (object, "carbon_intensity_feed"), "Carbon intensities",
+                                      "g_per_kwh", FALSE, FALSE);
 
   self->cycle_start_day = 1;
   if (get_number (object, "billing_cycle_start_day", &number))
@@ -1117,6 +1307,19 @@ aether_rate_schedule_next_change (AetherRateSchedule *self,
   const AetherRatePeriod *now = aether_rate_schedule_period_at (self, unix_s);
   gint64 t = unix_s - unix_s % 60 + 60;
 
+  /* A dynamic price changes with its interval. */
+  if (self->prices != NULL && self->prices->len > 0)
+    {
+      const Slot *slot = find_slot (self->prices, unix_s);
+
+      if (slot != NULL)
+        return slot->end_s;
+      for (guint i = 0; i < self->prices->len; i++)
+        if (g_array_index (self->prices, Slot, i).start_s > unix_s)
+          return g_array_index (self->prices, Slot, i).start_s;
+      return 0;
+    }
+
   for (; t < unix_s + 8 * 86400; t += 60)
     if (aether_rate_schedule_period_at (self, t) != now)
       return t;
@@ -1135,10 +1338,85 @@ double
 aether_rate_schedule_carbon_at (AetherRateSchedule *self,
                                 gint64              unix_s)
 {
+  const Slot *slot = find_slot (self->carbon_slots, unix_s);
   int minute, month, hour;
 
+  if (slot != NULL)
+    return slot->value;
   local_time (self, unix_s, &minute, &month, &hour);
   return self->carbon[hour];
+}
+
+/**
+ * aether_rate_schedule_is_dynamic:
+ * @self: a schedule
+ *
+ * Returns: whether its prices come per interval from a feed
+ */
+gboolean
+aether_rate_schedule_is_dynamic (AetherRateSchedule *self)
+{
+  return self->prices != NULL;
+}
+
+/**
+ * aether_rate_schedule_rate_at:
+ * @self: a schedule
+ * @period: the period in force at @unix_s
+ * @unix_s: an instant
+ *
+ * Returns: the price per imported kWh then: the interval's price on a
+ *   dynamic tariff (NAN where it has none), else the period's rate
+ */
+double
+aether_rate_schedule_rate_at (AetherRateSchedule     *self,
+                              const AetherRatePeriod *period,
+                              gint64                  unix_s)
+{
+  const Slot *slot;
+
+  if (self->prices == NULL)
+    return period->rate;
+  slot = find_slot (self->prices, unix_s);
+  return slot ? slot->value : NAN;
+}
+
+/**
+ * aether_rate_schedule_sell_rate_at:
+ * @self: a schedule
+ * @period: the period in force at @unix_s
+ * @unix_s: an instant
+ *
+ * Returns: the price paid per exported kWh then
+ */
+double
+aether_rate_schedule_sell_rate_at (AetherRateSchedule     *self,
+                                   const AetherRatePeriod *period,
+                                   gint64                  unix_s)
+{
+  const Slot *slot = find_slot (self->prices, unix_s);
+
+  return slot != NULL && !isnan (slot->sell) ? slot->sell : period->sell_rate;
+}
+
+/**
+ * aether_rate_schedule_get_price_range:
+ * @self: a dynamic schedule
+ * @from_s: (out): the first priced instant
+ * @to_s: (out): the end of the last priced interval
+ *
+ * Returns: %FALSE when it has no prices
+ */
+gboolean
+aether_rate_schedule_get_price_range (AetherRateSchedule *self,
+                                      gint64             *from_s,
+                                      gint64             *to_s)
+{
+  if (self->prices == NULL || self->prices->len == 0)
+    return FALSE;
+  *from_s = g_array_index (self->prices, Slot, 0).start_s;
+  *to_s = g_array_index (self->prices, Slot, self->prices->len - 1).end_s;
+  return TRUE;
 }
 
 /**

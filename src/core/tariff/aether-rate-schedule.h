@@ -74,6 +74,16 @@ const AetherRatePeriod *aether_rate_schedule_period_at      (AetherRateSchedule 
                                                              gint64               unix_s);
 gint64              aether_rate_schedule_next_change        (AetherRateSchedule  *self,
                                                              gint64               unix_s);
+gboolean            aether_rate_schedule_is_dynamic         (AetherRateSchedule  *self);
+double              aether_rate_schedule_rate_at            (AetherRateSchedule  *self,
+                                                             const AetherRatePeriod *period,
+                                                             gint64               unix_s);
+double              aether_rate_schedule_sell_rate_at       (AetherRateSchedule  *self,
+                                                             const AetherRatePeriod *period,
+                                                             gint64               unix_s);
+gboolean            aether_rate_schedule_get_price_range    (AetherRateSchedule  *self,
+                                                             gint64              *from_s,
+                                                             gint64              *to_s);
 double              aether_rate_schedule_carbon_at          (AetherRateSchedule  *self,
                                                              gint64               unix_s);
 void                aether_rate_schedule_local_date         (AetherRateSchedule  *self,

@@ -243,10 +243,10 @@ price_slice (Walk                   *w,
   if (kwh < 0)
     {
       /* Exported energy earns the sell rate and counts toward no tier. */
-      cost = kwh * period->sell_rate;
+      cost = kwh * aether_rate_schedule_sell_rate_at (s, period, t);
     }
   else if (period->tiers == NULL || period->tiers->len == 0)
-    cost = kwh * period->rate;
+    cost = kwh * aether_rate_schedule_rate_at (s, period, t);
   else
     {
       gint64 key = tier_key_for (s, t);
@@ -408,7 +408,9 @@ walk_interval (Walk                       *w,
       const AetherRatePeriod *period;
       double cost;
 
-      if (s == NULL || (period = aether_rate_schedule_period_at (s, t)) == NULL)
+      /* A dynamic tariff's minute without a price is not covered either. */
+      if (s == NULL || (period = aether_rate_schedule_period_at (s, t)) == NULL ||
+          isnan (aether_rate_schedule_rate_at (s, period, t)))
         {
           if (w->uncovered_at == G_MININT64)
             w->uncovered_at = t;
@@ -651,9 +653,15 @@ check_covered (Walk    *w,
   if (w->uncovered_at != G_MININT64)
     {
       g_autofree char *when = aether_format_timestamp (w->uncovered_at * G_USEC_PER_SEC);
+      AetherRateSchedule *s = w->tariff ? aether_tariff_schedule_at (w->tariff, w->uncovered_at) : NULL;
 
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
-                   "No rate schedule is in force at %s: add a version that covers it", when);
+      if (s != NULL && aether_rate_schedule_is_dynamic (s))
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                     "The dynamic tariff “%s” has no price for %s: import its prices for that time",
+                     aether_rate_schedule_get_id (s), when);
+      else
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                     "No rate schedule is in force at %s: add a version that covers it", when);
       return FALSE;
     }
   return TRUE;
@@ -957,7 +965,16 @@ tariff_price_energy (AetherPricer  *pricer,
       return FALSE;
     }
 
-  rate = energy_kwh < 0 ? period->sell_rate : period->rate;
+  rate = energy_kwh < 0 ? aether_rate_schedule_sell_rate_at (s, period, start_unix_s)
+                        : aether_rate_schedule_rate_at (s, period, start_unix_s);
+  if (isnan (rate))
+    {
+      g_autofree char *when = aether_format_timestamp (start_unix_s * G_USEC_PER_SEC);
+
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE,
+                   "The dynamic tariff “%s” has no price for %s yet", aether_rate_schedule_get_id (s), when);
+      return FALSE;
+    }
   price->rate_per_kwh = rate;
   price->cost = energy_kwh * rate;
   price->cost += energy_taxes (s, price->cost);
@@ -1140,4 +1157,105 @@ aether_energy_intervals_from_readings (GArray  *readings,
     }
 
   return g_steal_pointer (&result);
+}
+
+/* ---- Prices ahead ------------------------------------------------------- */
+
+/**
+ * aether_tariff_prices_between:
+ * @self: a tariff
+ * @from_s: the start
+ * @to_s: the end
+ *
+ * The price per kWh of each stretch of time from @from_s to @to_s: each
+ * interval of a dynamic tariff, each run of one period otherwise. Time
+ * without a price (no version in force, a dynamic tariff's future beyond
+ * its feed) is left out.
+ *
+ * Returns: (transfer full) (element-type AetherPriceSlot): in time order
+ */
+GArray *
+aether_tariff_prices_between (AetherTariff *self,
+                              gint64        from_s,
+                              gint64        to_s)
+{
+  GArray *slots = g_array_new (FALSE, FALSE, sizeof (AetherPriceSlot));
+
+  g_return_val_if_fail (AETHER_IS_TARIFF (self), slots);
+
+  for (gint64 t = from_s; t < to_s;)
+    {
+      AetherRateSchedule *s = aether_tariff_schedule_at (self, t);
+      const AetherRatePeriod *period = s ? aether_rate_schedule_period_at (s, t) : NULL;
+      gint64 next = s ? aether_rate_schedule_next_change (s, t) : 0;
+      AetherPriceSlot slot;
+
+      /* A change of version counts as a change too. */
+      if (s != NULL && aether_rate_schedule_get_expiry (s) < G_MAXINT64 &&
+          (next == 0 || aether_rate_schedule_get_expiry (s) < next))
+        next = aether_rate_schedule_get_expiry (s);
+      if (next <= t)
+        next = MIN (to_s, t - (((t % 3600) + 3600) % 3600) + 3600);
+
+      if (period != NULL)
+        {
+          slot.start_s = t;
+          slot.end_s = MIN (next, to_s);
+          slot.rate = aether_rate_schedule_rate_at (s, period, t);
+          slot.period = period->name;
+          if (!isnan (slot.rate))
+            g_array_append_val (slots, slot);
+        }
+      t = next;
+    }
+  return slots;
+}
+
+/**
+ * aether_price_slots_cheapest:
+ * @slots: (element-type AetherPriceSlot): prices in time order
+ * @duration_s: how long a window is wanted (a dishwasher's run)
+ * @start_s: (out): when the cheapest window starts
+ * @average_rate: (out): its average price per kWh
+ *
+ * The cheapest stretch of @duration_s wholly within priced time, starting
+ * at a slot's start (prices only change there).
+ *
+ * Returns: %FALSE when no stretch that long is priced
+ */
+gboolean
+aether_price_slots_cheapest (GArray *slots,
+                             gint64  duration_s,
+                             gint64 *start_s,
+                             double *average_rate)
+{
+  gboolean found = FALSE;
+  double best = INFINITY;
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      gint64 begin = g_array_index (slots, AetherPriceSlot, i).start_s;
+      gint64 end = begin + duration_s;
+      gint64 covered = begin;
+      double cost = 0;
+
+      for (guint j = i; j < slots->len && covered < end; j++)
+        {
+          const AetherPriceSlot *slot = &g_array_index (slots, AetherPriceSlot, j);
+          gint64 a = MAX (slot->start_s, covered), b = MIN (slot->end_s, end);
+
+          if (slot->start_s > covered)
+            break;   /* a gap: not wholly priced */
+          cost += slot->rate * (double)(b - a);
+          covered = b;
+        }
+      if (covered >= end && cost / (double)duration_s < best)
+        {
+          best = cost / (double)duration_s;
+          *start_s = begin;
+          *average_rate = best;
+          found = TRUE;
+        }
+    }
+  return found;
 }

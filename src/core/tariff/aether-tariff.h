@@ -35,6 +35,21 @@ typedef struct
   double exported_kwh;
 } AetherEnergyInterval;
 
+/**
+ * AetherPriceSlot:
+ * @start_s: the start
+ * @end_s: the end
+ * @rate: the price per imported kWh in it
+ * @period: (transfer none): the period's name
+ */
+typedef struct
+{
+  gint64      start_s;
+  gint64      end_s;
+  double      rate;
+  const char *period;
+} AetherPriceSlot;
+
 #define AETHER_TYPE_TARIFF (aether_tariff_get_type ())
 
 G_DECLARE_FINAL_TYPE (AetherTariff, aether_tariff, AETHER, TARIFF, GObject)
@@ -60,6 +75,14 @@ gint64              aether_tariff_cycle_start     (AetherTariff               *s
                                                    int                         month,
                                                    int                         day,
                                                    GError                    **error);
+
+GArray             *aether_tariff_prices_between  (AetherTariff               *self,
+                                                   gint64                      from_s,
+                                                   gint64                      to_s);
+gboolean            aether_price_slots_cheapest   (GArray                     *slots,
+                                                   gint64                      duration_s,
+                                                   gint64                     *start_s,
+                                                   double                     *average_rate);
 
 GHashTable         *aether_energy_intervals_from_readings (GArray      *readings,
                                                            gint64       interval_s,
