@@ -25,6 +25,8 @@ typedef struct
   char       *host;
   JsonNode   *bundle;
   char       *password;    /* Gen2 digest when set */
+  char       *basic_password; /* Gen1 basic (user admin) when set */
+  GPtrArray  *authorizations; /* each request's path and Authorization, "" for none */
   char       *raw_status;  /* replaces the status when set */
   char       *last_path;
   gboolean    relay_on;
@@ -94,6 +96,12 @@ handler (SoupServer        *server,
   Fake *fake = user_data;
   JsonObject *bundle = json_node_get_object (fake->bundle);
 
+  {
+    const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+    g_ptr_array_add (fake->authorizations, g_strdup_printf ("%s %s", path, auth ? auth : ""));
+  }
+
   g_free (fake->last_path);
   fake->last_path = g_uri_get_query (soup_server_message_get_uri (msg))
     ? g_strdup_printf ("%s?%s", path, g_uri_get_query (soup_server_message_get_uri (msg))) : g_strdup (path);
@@ -102,6 +110,23 @@ handler (SoupServer        *server,
     {
       respond_json (msg, json_object_get_member (bundle, "shelly"));
       return;
+    }
+
+  if (fake->basic_password != NULL)
+    {
+      const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+      g_autofree char *pair = g_strdup_printf ("admin:%s", fake->basic_password);
+      g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
+      g_autofree char *want = g_strdup_printf ("Basic %s", encoded);
+
+      if (g_strcmp0 (auth, want) != 0)
+        {
+          fake->n_unauthorized++;
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                        "Basic realm=\"shelly\"");
+          soup_server_message_set_status (msg, 401, NULL);
+          return;
+        }
     }
 
   if (fake->password != NULL && !digest_ok (fake, msg))
@@ -211,6 +236,7 @@ fake_new (const char *file)
       json_object_unref (bundle);
     }
   fake->server = soup_server_new (NULL, NULL);
+  fake->authorizations = g_ptr_array_new_with_free_func (g_free);
   fake->relay_on = TRUE;
   fake->switched = -1;
   soup_server_add_handler (fake->server, NULL, handler, fake, NULL);
@@ -234,6 +260,8 @@ fake_free (Fake *fake)
   json_node_unref (fake->bundle);
   g_free (fake->host);
   g_free (fake->password);
+  g_free (fake->basic_password);
+  g_ptr_array_unref (fake->authorizations);
   g_free (fake->raw_status);
   g_free (fake->last_path);
   g_free (fake);
@@ -457,6 +485,64 @@ test_digest_authentication (void)
 }
 
 static void
+assert_requests (Fake              *fake,
+                 const char * const *want)
+{
+  for (guint i = 0; i < fake->authorizations->len; i++)
+    g_test_message ("request %u: %s", i, (char *)g_ptr_array_index (fake->authorizations, i));
+  g_assert_cmpuint (fake->authorizations->len, ==, g_strv_length ((char **)want));
+  /* "PATH " is a request without an Authorization header. */
+  for (guint i = 0; want[i] != NULL; i++)
+    if (g_str_has_suffix (want[i], " "))
+      g_assert_cmpstr (g_ptr_array_index (fake->authorizations, i), ==, want[i]);
+    else
+      g_assert_true (g_str_has_prefix (g_ptr_array_index (fake->authorizations, i), want[i]));
+}
+
+/* Credentials go only where they are asked for, in the scheme asked for:
+ * never a Basic header (the password in plain text) to a Gen2 device, which
+ * challenges with Digest, nor to a device that does not ask at all. */
+static void
+test_credentials_only_when_challenged (void)
+{
+  g_autoptr(Fake) gen2 = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+  g_autoptr(Fake) gen1 = fake_new ("aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json");
+  g_autoptr(Fake) open = fake_new ("aioshelly_plus_1pm_SNSW-001P16EU_fw1.1.0_dump.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *basic = NULL;
+  const char *gen2_want[] = { "/shelly ", "/rpc/Shelly.GetStatus ", "/rpc/Shelly.GetStatus Digest username=\"admin\"", NULL };
+  const char *gen1_want[] = { "/shelly ", "/status ", NULL, NULL };
+  const char *open_want[] = { "/shelly ", "/rpc/Shelly.GetStatus ", NULL };
+
+  gen2->password = g_strdup ("s3cret");
+  samples = poll_fake (gen2, "s3cret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_POWER, 0), ==, 2.7);
+  assert_requests (gen2, gen2_want);
+  /* The first ask of each request carries nothing; the answer is Digest. */
+  g_assert_cmpstr (g_ptr_array_index (gen2->authorizations, 1), ==, "/rpc/Shelly.GetStatus ");
+  g_clear_pointer (&samples, g_array_unref);
+
+  /* A first-generation device challenges with Basic: answered with Basic. */
+  gen1->basic_password = g_strdup ("pw1");
+  basic = g_strdup_printf ("/status Basic %s", "YWRtaW46cHcx");   /* admin:pw1 */
+  gen1_want[2] = basic;
+  samples = poll_fake (gen1, "pw1", &error);
+  g_assert_no_error (error);
+  assert_requests (gen1, gen1_want);
+  g_assert_cmpstr (g_ptr_array_index (gen1->authorizations, 2), ==, basic);
+  g_clear_pointer (&samples, g_array_unref);
+
+  /* A password configured for a device that does not ask: never sent. */
+  samples = poll_fake (open, "s3cret", &error);
+  g_assert_no_error (error);
+  assert_requests (open, open_want);
+  for (guint i = 0; i < open->authorizations->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (open->authorizations, i), "Basic"));
+}
+
+static void
 test_hostile_devices_give_clear_errors (void)
 {
   static const struct { const char *status; int code; const char *says; gboolean gen1; } cases[] = {
@@ -639,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/probe-fills-the-seed-fields", test_probe_fills_the_seed_fields);
   g_test_add_func ("/plugins/shelly/meterless-and-protected-devices-say-so", test_meterless_and_protected_devices_say_so);
   g_test_add_func ("/plugins/shelly/digest-authentication", test_digest_authentication);
+  g_test_add_func ("/plugins/shelly/credentials-only-when-challenged", test_credentials_only_when_challenged);
   g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
