@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <math.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "aether-test-util.h"
@@ -206,4 +207,109 @@ aether_test_raw_counter_wh (const char *db_path,
   sqlite3_close (db);
 
   return wh;
+}
+
+/* A device on 127.0.0.1 that accepts, sends @head and then one byte every
+ * 50 ms for as long as the client listens: never an end, never a pause
+ * long enough for a per-read timeout. Served by a thread of its own, so a
+ * test may wait for a child process (the CLI) meanwhile. */
+struct _AetherTestDripServer
+{
+  GSocket  *listener;
+  GThread  *thread;
+  char     *head;
+  gsize     head_len;
+  guint16   port;
+  gint      stop;
+  gint      n_connections;
+};
+
+static gpointer
+drip_server_thread (gpointer data)
+{
+  AetherTestDripServer *self = data;
+
+  while (!g_atomic_int_get (&self->stop))
+    {
+      g_autoptr(GSocket) client = g_socket_accept (self->listener, NULL, NULL);
+      char buffer[4096];
+
+      if (client == NULL)
+        continue;   /* the listener's timeout: look at the stop flag */
+      g_atomic_int_inc (&self->n_connections);
+      g_socket_set_timeout (client, 1);
+      /* The request, whatever it is. */
+      g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+      if (g_socket_send (client, self->head, self->head_len, NULL, NULL) < 0)
+        continue;
+      while (!g_atomic_int_get (&self->stop))
+        {
+          GPollFD fd = { g_socket_get_fd (client), G_IO_IN, 0 };
+
+          g_usleep (50 * 1000);
+          /* The client hung up (readable at end of file) or went away. */
+          if (g_poll (&fd, 1, 0) > 0 && g_socket_receive (client, buffer, sizeof buffer, NULL, NULL) <= 0)
+            break;
+          if (g_socket_send (client, " ", 1, NULL, NULL) < 0)
+            break;
+        }
+    }
+  return NULL;
+}
+
+/**
+ * aether_test_drip_server_new:
+ * @head: what is sent at once (an HTTP status line and headers, a length)
+ * @head_len: its length, or -1 if it is a string
+ *
+ * Returns: (transfer full): a server that drips its answer
+ */
+AetherTestDripServer *
+aether_test_drip_server_new (const char *head,
+                             gssize      head_len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  AetherTestDripServer *self = g_new0 (AetherTestDripServer, 1);
+
+  self->head_len = head_len < 0 ? strlen (head) : (gsize)head_len;
+  self->head = g_memdup2 (head, self->head_len);
+  self->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (self->listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (self->listener, &error));
+  g_assert_no_error (error);
+  g_socket_set_timeout (self->listener, 1);
+  bound = g_socket_get_local_address (self->listener, &error);
+  g_assert_no_error (error);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->thread = g_thread_new ("drip-server", drip_server_thread, self);
+
+  return self;
+}
+
+guint16
+aether_test_drip_server_get_port (AetherTestDripServer *self)
+{
+  return self->port;
+}
+
+/* How many connections it has accepted. */
+guint
+aether_test_drip_server_get_n_connections (AetherTestDripServer *self)
+{
+  return (guint)g_atomic_int_get (&self->n_connections);
+}
+
+void
+aether_test_drip_server_free (AetherTestDripServer *self)
+{
+  g_atomic_int_set (&self->stop, 1);
+  g_thread_join (self->thread);
+  g_socket_close (self->listener, NULL);
+  g_object_unref (self->listener);
+  g_free (self->head);
+  g_free (self);
 }

@@ -36,4 +36,14 @@ double        aether_test_raw_counter_wh (const char   *db_path,
                                           gint64        from_us,
                                           gint64        to_us);
 
+typedef struct _AetherTestDripServer AetherTestDripServer;
+
+AetherTestDripServer *aether_test_drip_server_new      (const char           *head,
+                                                        gssize                head_len);
+guint16               aether_test_drip_server_get_port (AetherTestDripServer *self);
+guint                 aether_test_drip_server_get_n_connections (AetherTestDripServer *self);
+void                  aether_test_drip_server_free     (AetherTestDripServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestDripServer, aether_test_drip_server_free)
+
 G_END_DECLS

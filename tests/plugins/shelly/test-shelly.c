@@ -542,6 +542,79 @@ test_credentials_only_when_challenged (void)
     g_assert_null (strstr (g_ptr_array_index (open->authorizations, i), "Basic"));
 }
 
+/* `aetherlens-cli devices add`, run as a person would, against a device
+ * that answers a byte at a time and never finishes. */
+static void
+run_cli_add (const char  *plugin,
+             const char  *address,
+             char       **err)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-drip-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autofree char *plugin_arg = g_strdup_printf ("--plugin=%s", plugin);
+  g_autofree char *address_arg = g_strdup_printf ("ip_address=%s", address);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          g_getenv ("AETHERLENS_CLI"), "--db", db, "devices", "add", plugin_arg,
+                          "--name=Drip", "--config", address_arg, "--config", "timeout_seconds=1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &out, err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, *err);
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  aether_test_remove_dir (dir);
+}
+
+static void
+test_dripping_device_add_ends (void)
+{
+  g_autoptr(AetherTestDripServer) drip =
+    aether_test_drip_server_new ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 1000000\r\n\r\n{", -1);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", aether_test_drip_server_get_port (drip));
+  g_autofree char *err = NULL;
+
+  run_cli_add ("shelly", address, &err);
+  g_assert_nonnull (strstr (err, address));
+  g_assert_nonnull (strstr (err, "did not answer in time (within 1 s)"));
+}
+
+/* A poll of a dripping device ends at its timeout as a failed poll; the
+ * device is offline, not stuck. */
+static void
+test_dripping_device_poll_times_out (void)
+{
+  g_autoptr(AetherTestDripServer) drip =
+    aether_test_drip_server_new ("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n{\"shelly\": ", -1);
+  g_autofree char *json = g_strdup_printf ("{\"plugin\": \"shelly\", \"ip_address\": \"127.0.0.1:%u\", "
+                                           "\"plugin_config\": {\"polling_interval\": 2, \"timeout_seconds\": 1}}",
+                                           aether_test_drip_server_get_port (drip));
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(AetherCollector) collector = aether_collector_new (aether_clock_get_system ());
+  g_autoptr(GError) error = NULL;
+  const AetherDeviceStatus *status;
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (aether_collector_add_device (collector, "drip", provider, json_node_get_object (node), &error));
+  g_assert_no_error (error);
+  aether_collector_start (collector);
+  while (aether_collector_get_n_polls (collector) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("the poll ended after %.1f s", (g_get_monotonic_time () - started) / 1e6);
+
+  status = aether_collector_get_status (collector, "drip");
+  g_assert_false (status->online);
+  g_assert_cmpuint (status->consecutive_errors, ==, 1);
+  g_assert_nonnull (strstr (status->last_error, "did not answer"));
+  g_assert_true (aether_collector_stop (collector, NULL));
+}
+
 static void
 test_hostile_devices_give_clear_errors (void)
 {
@@ -726,6 +799,8 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/meterless-and-protected-devices-say-so", test_meterless_and_protected_devices_say_so);
   g_test_add_func ("/plugins/shelly/digest-authentication", test_digest_authentication);
   g_test_add_func ("/plugins/shelly/credentials-only-when-challenged", test_credentials_only_when_challenged);
+  g_test_add_func ("/plugins/shelly/dripping-device-add-ends", test_dripping_device_add_ends);
+  g_test_add_func ("/plugins/shelly/dripping-device-poll-times-out", test_dripping_device_poll_times_out);
   g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
