@@ -305,7 +305,8 @@ on_alert_fired (AetherAlertEngine *alerts,
       call = g_new0 (WebhookCall, 1);
       call->self = g_object_ref (self);
       call->alert_id = g_strdup (event->alert_id);
-      call->url = g_strdup (action->url);
+      /* What the history and the log may show of it. */
+      call->url = aether_webhook_redact_url (action->url);
       aether_webhook_post_async (self->webhook, action->url, body, NULL, on_webhook_done, call);
     }
 }

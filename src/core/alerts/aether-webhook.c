@@ -9,7 +9,13 @@
  * Each attempt has a timeout; a connection failure, a timeout or a 5xx is
  * tried again after a delay that doubles (on the AetherClock, so tests need
  * not wait); a 4xx is final, since sending the same request again will not
- * fix it. Only http and https URLs are accepted. */
+ * fix it. Only http and https URLs are accepted, and a rule is checked for
+ * that when it is added (aether_webhook_check_url()), not when it fires.
+ *
+ * A webhook URL often carries its credential (`user:password@`, `?token=`,
+ * a Home Assistant webhook id): wherever one is shown or kept as text (the
+ * alert history, the log, an error) it goes through
+ * aether_webhook_redact_url() first; only the request itself has it whole. */
 
 #define G_LOG_DOMAIN "aether-webhook"
 
@@ -38,6 +44,7 @@ G_DEFINE_FINAL_TYPE (AetherWebhook, aether_webhook, G_TYPE_OBJECT)
 typedef struct
 {
   char        *url;
+  char        *shown_url;   /* redacted, for messages */
   GBytes      *body;
   guint        attempt;
   guint        retry_id;
@@ -49,6 +56,7 @@ post_data_free (gpointer data)
   PostData *post = data;
 
   g_free (post->url);
+  g_free (post->shown_url);
   g_bytes_unref (post->body);
   g_free (post);
 }
@@ -175,7 +183,7 @@ on_response (GObject      *object,
   if (error != NULL)
     {
       retry = TRUE;
-      g_prefix_error (&error, "Could not post to %s: ", post->url);
+      g_prefix_error (&error, "Could not post to %s: ", post->shown_url);
       error->domain = AETHER_ERROR;
       error->code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
         ? AETHER_ERROR_TIMED_OUT : AETHER_ERROR_UNREACHABLE;
@@ -185,7 +193,7 @@ on_response (GObject      *object,
       retry = status >= 500;
       error = g_error_new (AETHER_ERROR,
                            status == 401 || status == 403 ? AETHER_ERROR_AUTH_REQUIRED : AETHER_ERROR_FAILED,
-                           "%s answered %u %s", post->url, status,
+                           "%s answered %u %s", post->shown_url, status,
                            soup_message_get_reason_phrase (msg));
     }
 
@@ -234,7 +242,7 @@ aether_webhook_post_async (AetherWebhook       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   PostData *post;
 
@@ -245,21 +253,16 @@ aether_webhook_post_async (AetherWebhook       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, aether_webhook_post_async);
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (!aether_webhook_check_url (url, &error))
     {
-      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not a web address: a webhook needs an http:// or https:// URL",
-                               url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   text = json_to_string (body, FALSE);
   post = g_new0 (PostData, 1);
   post->url = g_strdup (url);
+  post->shown_url = aether_webhook_redact_url (url);
   post->body = g_bytes_new (text, strlen (text));
   g_task_set_task_data (task, post, post_data_free);
 
@@ -292,4 +295,126 @@ aether_webhook_post_finish (AetherWebhook  *self,
     }
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * aether_webhook_check_url:
+ * @url: a webhook's address
+ * @error: a location for a #GError
+ *
+ * Whether @url can be posted to: http or https, with a host. The error
+ * shows @url redacted.
+ *
+ * Returns: %TRUE if it can
+ */
+gboolean
+aether_webhook_check_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *shown = NULL;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL &&
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0) &&
+      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0')
+    return TRUE;
+
+  shown = aether_webhook_redact_url (url);
+  g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+               "“%s” is not a web address: a webhook needs an http:// or https:// URL", shown);
+  return FALSE;
+}
+
+/* A query parameter whose value is a credential, by its name. */
+static gboolean
+is_secret_name (const char *name,
+                gsize       len)
+{
+  static const char * const secret_words[] = {
+    "token", "key", "secret", "pass", "pwd", "auth", "sig", "credential", "session", "code",
+  };
+  g_autofree char *lower = g_ascii_strdown (name, (gssize)len);
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_words); i++)
+    if (strstr (lower, secret_words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+redact_query (const char *query)
+{
+  g_auto(GStrv) pairs = g_strsplit (query, "&", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      const char *eq = strchr (pairs[i], '=');
+
+      if (i > 0)
+        g_string_append_c (out, '&');
+      if (eq != NULL && is_secret_name (pairs[i], (gsize)(eq - pairs[i])))
+        g_string_append_printf (out, "%.*s=***", (int)(eq - pairs[i]), pairs[i]);
+      else
+        g_string_append (out, pairs[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * aether_webhook_redact_url:
+ * @url: a webhook's address
+ *
+ * @url as it may be shown or kept as text: user name and password, the
+ * values of query parameters named like a credential (`token`, `key`,
+ * `secret`, `password`, `auth`, `sig`, …), a Home Assistant webhook id and
+ * any fragment replaced by `***`. An address that does not parse keeps
+ * only its scheme and host part, and no user part, query or fragment.
+ *
+ * Returns: (transfer full): the redacted address
+ */
+char *
+aether_webhook_redact_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *path = NULL;
+  const char *hook;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    {
+      /* Not an address we understand: keep what surely is no secret. */
+      const char *start = strstr (url, "://");
+      const char *end, *at;
+
+      start = start ? start + 3 : url;
+      end = start + strcspn (start, "/?#");
+      at = memchr (start, '@', (gsize)(end - start));
+      if (at != NULL)
+        return g_strdup_printf ("%.*s***@%.*s", (int)(start - url), url, (int)(end - at - 1), at + 1);
+      return g_strndup (url, (gsize)(end - url));
+    }
+
+  path = g_strdup (g_uri_get_path (uri));
+  /* Home Assistant's webhook id is the whole credential. */
+  if ((hook = strstr (path, "/api/webhook/")) != NULL && hook[strlen ("/api/webhook/")] != '\0')
+    {
+      char *redacted = g_strdup_printf ("%.*s/api/webhook/***", (int)(hook - path), path);
+
+      g_free (path);
+      path = redacted;
+    }
+  if (g_uri_get_query (uri) != NULL)
+    query = redact_query (g_uri_get_query (uri));
+
+  return g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, g_uri_get_scheme (uri),
+                     g_uri_get_userinfo (uri) != NULL ? "***" : NULL,
+                     g_uri_get_host (uri), g_uri_get_port (uri), path, query,
+                     g_uri_get_fragment (uri) != NULL ? "***" : NULL);
 }
