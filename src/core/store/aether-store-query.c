@@ -48,6 +48,145 @@ find_series (sqlite3     *db,
   return id;
 }
 
+/* The value of @series_id at exactly @ts_ms, in raw samples. */
+static gboolean
+raw_value_at (sqlite3 *db,
+              gint64   series_id,
+              gint64   ts_ms,
+              double  *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (series_id < 0)
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM samples WHERE ts = ? AND series_id = ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, ts_ms);
+      sqlite3_bind_int64 (stmt, 2, series_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *value = sqlite3_column_double (stmt, 0);
+          found = TRUE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* The last value of @series_id in 1-minute bucket @bucket_s. */
+static gboolean
+minute_last_at (sqlite3 *db,
+                gint64   series_id,
+                gint64   bucket_s,
+                double  *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (series_id < 0)
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "SELECT last FROM rollup_1m WHERE series_id = ? AND bucket = ? AND last IS NOT NULL",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, series_id);
+      sqlite3_bind_int64 (stmt, 2, bucket_s);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *value = sqlite3_column_double (stmt, 0);
+          found = TRUE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/**
+ * aether_store_get_energy_resume:
+ * @self: a store
+ * @device_id: a device
+ * @state: (out caller-allocates): where its energy stood at its last
+ *   stored `energy` reading: that reading, and the device's own counter
+ *   (`energy_counter`) and power read with it; `time_us` 0 if there is none
+ * @error: a location for a #GError
+ *
+ * What the collector goes on from after a restart. The raw samples when
+ * they are still there, else the last 1-minute bucket (a device offline for
+ * longer than raw samples are kept): its last values are of one poll.
+ *
+ * Returns: %TRUE unless the database could not be read
+ */
+gboolean
+aether_store_get_energy_resume (AetherStore            *self,
+                                const char             *device_id,
+                                AetherEnergyMeterState *state,
+                                GError                **error)
+{
+  sqlite3 *db = self->db;
+  sqlite3_stmt *stmt = NULL;
+  gint64 energy, counter, power;
+  gint64 ts_ms = 0;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  *state = (AetherEnergyMeterState) { 0 };
+  if ((energy = find_series (db, device_id, "energy")) < 0)
+    return TRUE;
+  counter = find_series (db, device_id, "energy_counter");
+  power = find_series (db, device_id, "power");
+
+  rc = sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? ORDER BY ts DESC LIMIT 1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, energy);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          ts_ms = sqlite3_column_int64 (stmt, 0);
+          state->total_wh = sqlite3_column_double (stmt, 1);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
+
+  if (ts_ms != 0)
+    {
+      state->time_us = ts_ms * 1000;
+      state->have_counter = raw_value_at (db, counter, ts_ms, &state->counter_wh);
+      state->have_power = raw_value_at (db, power, ts_ms, &state->power_w);
+      return TRUE;
+    }
+
+  /* Retention cut the raw samples: the last minute has one poll's values. */
+  rc = sqlite3_prepare_v2 (db, "SELECT bucket, last FROM rollup_1m WHERE series_id = ? AND last IS NOT NULL"
+                               " ORDER BY bucket DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, energy);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 bucket = sqlite3_column_int64 (stmt, 0);
+
+          /* Its end: the reading was within it, and nothing after it. */
+          state->time_us = (bucket + 59) * G_USEC_PER_SEC;
+          state->total_wh = sqlite3_column_double (stmt, 1);
+          state->have_counter = minute_last_at (db, counter, bucket, &state->counter_wh);
+          /* Power is a gap by now anyway: retention keeps an hour. */
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
+
+  return TRUE;
+}
+
 /* Appends buckets for [from, to) drawn from @tier; older buckets that
  * retention removed come from coarser tiers, newer ones not yet rolled up
  * from finer tiers. All in seconds. Each instant comes from one tier only:
