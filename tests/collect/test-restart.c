@@ -533,6 +533,62 @@ test_counters_bridge_restarts (Fixture       *f,
   g_assert_cmpuint (n_power, >=, 2);
 }
 
+/* Where a device's energy stood, read back for the collector's start: the
+ * last `energy` reading with the counter and power of the same poll; after
+ * retention cut the raw samples (a device offline longer than they are
+ * kept), the last minute's. */
+static void
+test_resume_after_retention_cut (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = aether_store_open (f->db, f->clock, &error);
+  gint64 t0 = aether_clock_now_us (f->clock);
+  AetherEnergyMeterState state;
+  AetherRetention retention;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      gint64 t = t0 + i * 10 * G_USEC_PER_SEC + 123000;
+      AetherReading readings[] = {
+        { t, (char *)"plug", (char *)"power", 100.0 + i, (char *)"W" },
+        { t, (char *)"plug", (char *)"energy_counter", 5000.0 + i, (char *)"Wh" },
+        { t, (char *)"plug", (char *)"energy", 2.0 * i, (char *)"Wh" },
+      };
+
+      g_assert_true (aether_store_ingest (store, readings, G_N_ELEMENTS (readings), &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (aether_store_get_energy_resume (store, "plug", &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state.time_us, ==, (t0 + 290 * G_USEC_PER_SEC + 123000) / 1000 * 1000);
+  g_assert_cmpfloat (state.total_wh, ==, 58.0);
+  g_assert_true (state.have_counter);
+  g_assert_cmpfloat (state.counter_wh, ==, 5029.0);
+  g_assert_true (state.have_power);
+  g_assert_cmpfloat (state.power_w, ==, 129.0);
+
+  /* Rolled up, and the raw samples cut a day later. */
+  aether_retention_init_defaults (&retention);
+  retention.samples_s[AETHER_TIER_RAW] = 3600;
+  aether_store_set_retention (store, &retention);
+  g_assert_true (aether_store_maintain (store, t0 + G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (aether_store_get_energy_resume (store, "plug", &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state.time_us / (60 * G_USEC_PER_SEC), ==, (t0 + 290 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC));
+  g_assert_cmpfloat (state.total_wh, ==, 58.0);
+  g_assert_true (state.have_counter);
+  g_assert_cmpfloat (state.counter_wh, ==, 5029.0);
+  g_assert_false (state.have_power);
+
+  /* A device never read: nothing to go on from. */
+  g_assert_true (aether_store_get_energy_resume (store, "nobody", &state, &error));
+  g_assert_cmpint (state.time_us, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -548,6 +604,7 @@ main (int   argc,
   ADD ("/service/restart/live-readings-before-read-back-bridge", test_live_readings_before_read_back_bridge, NULL);
   ADD ("/service/restart/counters-bridge-30-restarts-30s-stops", test_counters_bridge_restarts, GUINT_TO_POINTER (30));
   ADD ("/service/restart/power-bridged-across-5s-stops", test_counters_bridge_restarts, GUINT_TO_POINTER (5));
+  ADD ("/service/restart/resume-after-retention-cut", test_resume_after_retention_cut, NULL);
 
   return g_test_run ();
 }

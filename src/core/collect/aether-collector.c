@@ -1072,7 +1072,9 @@ aether_collector_get_status (AetherCollector *self,
  * @self: a collector
  * @device_id: a device
  *
- * Returns: the energy derived for @device_id since collection started, Wh
+ * Returns: the energy derived for @device_id, Wh: since collection started,
+ *   or since the device was first collected when aether_collector_restore_energy()
+ *   carried it over
  */
 double
 aether_collector_get_energy_wh (AetherCollector *self,

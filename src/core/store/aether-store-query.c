@@ -126,6 +126,9 @@ aether_store_get_energy_resume (AetherStore            *self,
   sqlite3_stmt *stmt = NULL;
   gint64 energy, counter, power;
   gint64 ts_ms = 0;
+  gint64 minute_s = 0;
+  double minute_last = 0;
+  gboolean have_minute = FALSE;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
@@ -138,11 +141,32 @@ aether_store_get_energy_resume (AetherStore            *self,
   counter = find_series (db, device_id, "energy_counter");
   power = find_series (db, device_id, "power");
 
-  rc = sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? ORDER BY ts DESC LIMIT 1",
-                           -1, &stmt, NULL);
+  /* The last minute rolled up: the last reading is in it or after it, so
+   * raw samples are looked at from there on only (they are keyed by time
+   * first), and it is the answer when retention cut them. */
+  rc = sqlite3_prepare_v2 (db, "SELECT bucket, last FROM rollup_1m WHERE series_id = ? AND last IS NOT NULL"
+                               " ORDER BY bucket DESC LIMIT 1", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, energy);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          have_minute = TRUE;
+          minute_s = sqlite3_column_int64 (stmt, 0);
+          minute_last = sqlite3_column_double (stmt, 1);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
+
+  rc = sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ?"
+                               " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, energy);
+      sqlite3_bind_int64 (stmt, 2, have_minute ? minute_s * 1000 : G_MININT64);
       if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           ts_ms = sqlite3_column_int64 (stmt, 0);
@@ -159,30 +183,15 @@ aether_store_get_energy_resume (AetherStore            *self,
       state->time_us = ts_ms * 1000;
       state->have_counter = raw_value_at (db, counter, ts_ms, &state->counter_wh);
       state->have_power = raw_value_at (db, power, ts_ms, &state->power_w);
-      return TRUE;
     }
-
-  /* Retention cut the raw samples: the last minute has one poll's values. */
-  rc = sqlite3_prepare_v2 (db, "SELECT bucket, last FROM rollup_1m WHERE series_id = ? AND last IS NOT NULL"
-                               " ORDER BY bucket DESC LIMIT 1", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
+  else if (have_minute)
     {
-      sqlite3_bind_int64 (stmt, 1, energy);
-      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 bucket = sqlite3_column_int64 (stmt, 0);
-
-          /* Its end: the reading was within it, and nothing after it. */
-          state->time_us = (bucket + 59) * G_USEC_PER_SEC;
-          state->total_wh = sqlite3_column_double (stmt, 1);
-          state->have_counter = minute_last_at (db, counter, bucket, &state->counter_wh);
-          /* Power is a gap by now anyway: retention keeps an hour. */
-          rc = SQLITE_DONE;
-        }
+      /* Retention cut the raw samples: the minute's last values are of one
+       * poll; its end stands for when (power is a gap by now anyway). */
+      state->time_us = (minute_s + 59) * G_USEC_PER_SEC;
+      state->total_wh = minute_last;
+      state->have_counter = minute_last_at (db, counter, minute_s, &state->counter_wh);
     }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
 
   return TRUE;
 }

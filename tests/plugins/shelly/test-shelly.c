@@ -615,6 +615,133 @@ test_dripping_device_poll_times_out (void)
   g_assert_true (aether_collector_stop (collector, NULL));
 }
 
+/* What the collector said in the log. */
+static GPtrArray *said;
+
+static GLogWriterOutput
+record_log (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 && level & G_LOG_LEVEL_MESSAGE)
+      g_ptr_array_add (said, g_strdup (fields[i].value));
+
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static guint
+n_said (const char *text)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < said->len; i++)
+    n += strstr (g_ptr_array_index (said, i), text) != NULL;
+  return n;
+}
+
+typedef struct
+{
+  AetherClock     *clock;
+  AetherCollector *collector;
+  double           energy_wh;
+  guint            n_energy;
+} Collecting;
+
+static void
+on_reading (AetherCollector *collector,
+            AetherReading   *reading,
+            Collecting      *c)
+{
+  if (g_str_equal (reading->metric_type, "energy"))
+    {
+      c->energy_wh = reading->value;
+      c->n_energy++;
+    }
+}
+
+/* One poll a second on the manual clock, each answered by the fake plug
+ * with its counter at @total_wh. */
+static void
+poll_with_counter (Collecting *c,
+                   Fake       *fake,
+                   double      total_wh)
+{
+  guint n = aether_collector_get_n_polls (c->collector);
+
+  g_free (fake->raw_status);
+  fake->raw_status = g_strdup_printf ("{\"switch:0\": {\"apower\": 120.0, \"aenergy\": {\"total\": %.3f}}}", total_wh);
+  aether_clock_advance_us (c->clock, G_USEC_PER_SEC);
+  while (aether_collector_get_n_polls (c->collector) == n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (aether_collector_get_status (c->collector, "plug")->online);
+}
+
+static void
+collecting_start (Collecting *c,
+                  Fake       *fake)
+{
+  g_autofree char *json = g_strdup_printf ("{\"plugin\": \"shelly\", \"ip_address\": \"%s\", "
+                                           "\"plugin_config\": {\"polling_interval\": 1, \"timeout_seconds\": 2}}",
+                                           fake->host);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  c->clock = aether_clock_new_manual (G_GINT64_CONSTANT (1705312800) * G_USEC_PER_SEC);
+  c->collector = aether_collector_new (c->clock);
+  g_signal_connect (c->collector, "reading", G_CALLBACK (on_reading), c);
+  g_assert_true (aether_collector_add_device (c->collector, "plug", provider, json_node_get_object (node), &error));
+  g_assert_no_error (error);
+  /* A plug rated 16 A at 230 V. */
+  aether_collector_set_max_power (c->collector, "plug", 2 * 3680.0);
+  aether_collector_start (c->collector);
+}
+
+static void
+collecting_stop (Collecting *c)
+{
+  g_assert_true (aether_collector_stop (c->collector, NULL));
+  g_clear_object (&c->collector);
+  g_clear_object (&c->clock);
+}
+
+/* The audit's hostile plugs, through the collector: a counter that jumps
+ * by 10¹² Wh between two polls (stored as real, it cost 2.2e8 USD in a
+ * minute) and a counter flapping between two values for 75 s (a reset
+ * counted each time, 4.2e7 kWh) are not energy; it is said once. */
+static void
+test_counter_jump_and_flap_are_not_energy (void)
+{
+  g_autoptr(Fake) fake = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+  Collecting c = { 0 };
+
+  collecting_start (&c, fake);
+  poll_with_counter (&c, fake, 7258.589);
+  poll_with_counter (&c, fake, 7258.623);
+  poll_with_counter (&c, fake, 1e12 + 7258.623);
+  g_assert_cmpuint (n_said ("Device plug: its energy counter jumped to 1e+12 Wh in 1 s, more than the device can draw"), ==, 1);
+  for (guint i = 1; i <= 10; i++)
+    poll_with_counter (&c, fake, 1e12 + 7258.623 + 0.033 * i);
+  g_test_message ("after the jump: %.3f Wh", c.energy_wh);
+  g_assert_cmpuint (n_said ("jumped"), ==, 1);   /* once, not every poll */
+  g_assert_cmpfloat_with_epsilon (c.energy_wh, 0.034 + 0.33, 1e-3);
+  g_assert_cmpuint (aether_collector_get_n_implausible (c.collector, "plug"), ==, 1);
+  collecting_stop (&c);
+
+  collecting_start (&c, fake);
+  poll_with_counter (&c, fake, 7258.589);
+  g_ptr_array_set_size (said, 0);
+  for (guint i = 1; i <= 75; i++)
+    poll_with_counter (&c, fake, i % 2 == 1 ? 1.14e9 : 7258.589);
+  g_assert_cmpuint (n_said ("Device plug: its energy counter jumped"), ==, 1);
+  g_test_message ("after 75 s of flapping: %.3f Wh, %u resets", c.energy_wh,
+                  aether_collector_get_n_resets (c.collector, "plug"));
+  g_assert_cmpfloat (c.energy_wh, ==, 0);
+  g_assert_cmpuint (aether_collector_get_n_resets (c.collector, "plug"), <=, 1);
+  collecting_stop (&c);
+}
+
 static void
 test_hostile_devices_give_clear_errors (void)
 {
@@ -788,6 +915,8 @@ main (int   argc,
   g_autofree char *state = g_build_filename (g_get_tmp_dir (), "aether-shelly-plugins.ini", NULL);
 
   g_test_init (&argc, &argv, NULL);
+  said = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_log, NULL, NULL);
 
   engine = aether_plugin_engine_new (state);
   aether_plugin_engine_load_all (engine);
@@ -801,6 +930,7 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/credentials-only-when-challenged", test_credentials_only_when_challenged);
   g_test_add_func ("/plugins/shelly/dripping-device-add-ends", test_dripping_device_add_ends);
   g_test_add_func ("/plugins/shelly/dripping-device-poll-times-out", test_dripping_device_poll_times_out);
+  g_test_add_func ("/plugins/shelly/counter-jump-and-flap-are-not-energy", test_counter_jump_and_flap_are_not_energy);
   g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
