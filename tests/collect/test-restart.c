@@ -533,6 +533,72 @@ test_counters_bridge_restarts (Fixture       *f,
   g_assert_cmpuint (n_power, >=, 2);
 }
 
+/* A device configured differently is collected anew while the service
+ * runs: its energy goes on from where it was (what the writer still held
+ * is stored first), its `energy` never drops back to zero, and what its
+ * counter counted is what is stored. */
+static void
+test_reconfigured_device_keeps_its_energy (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(JsonNode) mains = NULL;
+  AetherStore *store;
+  gint64 first_us, last_us, c0_us, c1_us, now_us;
+  double first, last, c0, c1, wh;
+
+  start_service (f, TRUE);
+  run_for (f, 300);
+  store = aether_service_get_store (f->service);
+  devices = aether_store_list_devices (store, &error);
+  for (guint i = 0; i < devices->len; i++)
+    if (g_str_equal (json_object_get_string_member (json_node_get_object (g_ptr_array_index (devices, i)), "device_id"),
+                     "demo-mains"))
+      mains = json_node_copy (g_ptr_array_index (devices, i));
+  g_assert_nonnull (mains);
+  json_object_set_int_member (json_object_get_object_member (json_object_get_object_member (json_node_get_object (mains),
+                                                                                            "configuration"),
+                                                             "plugin_config"),
+                              "polling_interval", 5);
+  g_assert_true (aether_service_update_device (f->service, mains, &error));
+  g_assert_no_error (error);
+  run_for (f, 300);
+  stop_service (f);
+
+  /* Never back to zero: no "reset" for the store to count. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    double prev = -1;
+    guint n = 0;
+
+    g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT x.value FROM samples x JOIN series s USING (series_id)"
+                                             " WHERE s.device_id = 'demo-mains' AND s.metric_type = 'energy'"
+                                             " ORDER BY x.ts", -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        g_assert_cmpfloat (sqlite3_column_double (stmt, 0), >=, prev);
+        prev = sqlite3_column_double (stmt, 0);
+        n++;
+      }
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    /* 30 readings at 10 s, then 60 at 5 s. */
+    g_assert_cmpuint (n, >=, 85);
+  }
+
+  g_assert_true (series_ends (f->db, "demo-mains", "energy", &first_us, &first, &last_us, &last));
+  g_assert_true (series_ends (f->db, "demo-mains", "energy_counter", &c0_us, &c0, &c1_us, &c1));
+  now_us = aether_clock_now_us (f->clock) + 1;
+  wh = aether_test_raw_counter_wh (f->db, "demo-mains", f->day_start_us, now_us);
+  g_test_message ("demo-mains: %.3f Wh in its energy readings, its counter moved %.3f Wh", wh, c1 - c0);
+  g_assert_cmpfloat (c1 - c0, >, 100);
+  g_assert_cmpfloat_with_epsilon (wh, c1 - c0, 1e-6 * (c1 - c0));
+  g_assert_cmpfloat_with_epsilon (last - first, c1 - c0, 1e-6 * (c1 - c0));
+}
+
 /* Where a device's energy stood, read back for the collector's start: the
  * last `energy` reading with the counter and power of the same poll; after
  * retention cut the raw samples (a device offline longer than they are
@@ -605,6 +671,7 @@ main (int   argc,
   ADD ("/service/restart/counters-bridge-30-restarts-30s-stops", test_counters_bridge_restarts, GUINT_TO_POINTER (30));
   ADD ("/service/restart/power-bridged-across-5s-stops", test_counters_bridge_restarts, GUINT_TO_POINTER (5));
   ADD ("/service/restart/resume-after-retention-cut", test_resume_after_retention_cut, NULL);
+  ADD ("/service/restart/reconfigured-device-keeps-its-energy", test_reconfigured_device_keeps_its_energy, NULL);
 
   return g_test_run ();
 }
