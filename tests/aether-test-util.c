@@ -129,6 +129,61 @@ aether_test_run_cli (const char  *db,
 }
 
 /**
+ * aether_test_run_cli_in_loop:
+ * @db: (nullable): the database, for `--db`
+ * @out: (out) (optional): what it printed
+ * @err: (out) (optional): what it said on stderr
+ * @...: its arguments, %NULL-terminated
+ *
+ * Runs the aetherlens-cli this build made while this thread's main
+ * context goes on, for a device served in it (a fake plug on 127.0.0.1).
+ *
+ * Returns: its exit status, or -1 if it did not exit
+ */
+int
+aether_test_run_cli_in_loop (const char  *db,
+                             char       **out,
+                             char       **err,
+                             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *said_out = NULL;
+  g_autofree char *said_err = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_assert_nonnull (g_getenv ("AETHERLENS_CLI"));
+  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
+  if (db != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer)"--db");
+      g_ptr_array_add (argv, (gpointer)db);
+    }
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  cli = g_subprocess_newv ((const char * const *)argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &said_out, &said_err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", said_out, said_err);
+  if (out != NULL)
+    *out = g_steal_pointer (&said_out);
+  if (err != NULL)
+    *err = g_steal_pointer (&said_err);
+
+  return g_subprocess_get_if_exited (cli) ? g_subprocess_get_exit_status (cli) : -1;
+}
+
+/**
  * aether_test_run_cli_argv:
  * @args: its arguments (with `--db PATH` if it needs one), %NULL-terminated
  * @out: (out) (optional): what it printed; left out of the TAP stream
@@ -312,4 +367,68 @@ aether_test_drip_server_free (AetherTestDripServer *self)
   g_object_unref (self->listener);
   g_free (self->head);
   g_free (self);
+}
+
+/* What the log said, kept for aether_test_log_count(). */
+static GPtrArray *log_messages;
+
+static GLogWriterOutput
+record_log (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      g_ptr_array_add (log_messages, g_strdup (fields[i].value));
+
+  /* Debug messages are kept, not shown (they would drown the TAP). */
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/**
+ * aether_test_record_log:
+ *
+ * Keeps every message logged from now on, debug messages too, to look for
+ * what must (or must never) be said. Call once, early in main().
+ */
+void
+aether_test_record_log (void)
+{
+  g_assert_null (log_messages);
+  log_messages = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_log, NULL, NULL);
+}
+
+/**
+ * aether_test_get_log:
+ *
+ * Returns: (transfer none) (element-type utf8): what was logged since
+ *   aether_test_record_log() or the last aether_test_clear_log()
+ */
+GPtrArray *
+aether_test_get_log (void)
+{
+  g_assert_nonnull (log_messages);
+  return log_messages;
+}
+
+void
+aether_test_clear_log (void)
+{
+  g_ptr_array_set_size (aether_test_get_log (), 0);
+}
+
+/* How many logged messages contain @text. */
+guint
+aether_test_log_count (const char *text)
+{
+  GPtrArray *log = aether_test_get_log ();
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    n += strstr (g_ptr_array_index (log, i), text) != NULL;
+  return n;
 }

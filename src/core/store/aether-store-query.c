@@ -48,49 +48,23 @@ find_series (sqlite3     *db,
   return id;
 }
 
-/* The value of @series_id at exactly @ts_ms, in raw samples. */
+/* One value of @series_id: @sql binds the series, then @key. */
 static gboolean
-raw_value_at (sqlite3 *db,
-              gint64   series_id,
-              gint64   ts_ms,
-              double  *value)
+series_value (sqlite3    *db,
+              const char *sql,
+              gint64      series_id,
+              gint64      key,
+              double     *value)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean found = FALSE;
 
   if (series_id < 0)
     return FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM samples WHERE ts = ? AND series_id = ?", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, ts_ms);
-      sqlite3_bind_int64 (stmt, 2, series_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          *value = sqlite3_column_double (stmt, 0);
-          found = TRUE;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return found;
-}
-
-/* The last value of @series_id in 1-minute bucket @bucket_s. */
-static gboolean
-minute_last_at (sqlite3 *db,
-                gint64   series_id,
-                gint64   bucket_s,
-                double  *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
-
-  if (series_id < 0)
-    return FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT last FROM rollup_1m WHERE series_id = ? AND bucket = ? AND last IS NOT NULL",
-                          -1, &stmt, NULL) == SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, series_id);
-      sqlite3_bind_int64 (stmt, 2, bucket_s);
+      sqlite3_bind_int64 (stmt, 2, key);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
           *value = sqlite3_column_double (stmt, 0);
@@ -100,6 +74,9 @@ minute_last_at (sqlite3 *db,
   sqlite3_finalize (stmt);
   return found;
 }
+
+#define RAW_VALUE_AT "SELECT value FROM samples WHERE series_id = ?1 AND ts = ?2"
+#define MINUTE_LAST_AT "SELECT last FROM rollup_1m WHERE series_id = ?1 AND bucket = ?2 AND last IS NOT NULL"
 
 /**
  * aether_store_get_energy_resume:
@@ -181,8 +158,8 @@ aether_store_get_energy_resume (AetherStore            *self,
   if (ts_ms != 0)
     {
       state->time_us = ts_ms * 1000;
-      state->have_counter = raw_value_at (db, counter, ts_ms, &state->counter_wh);
-      state->have_power = raw_value_at (db, power, ts_ms, &state->power_w);
+      state->have_counter = series_value (db, RAW_VALUE_AT, counter, ts_ms, &state->counter_wh);
+      state->have_power = series_value (db, RAW_VALUE_AT, power, ts_ms, &state->power_w);
     }
   else if (have_minute)
     {
@@ -190,7 +167,7 @@ aether_store_get_energy_resume (AetherStore            *self,
        * poll; its end stands for when (power is a gap by now anyway). */
       state->time_us = (minute_s + 59) * G_USEC_PER_SEC;
       state->total_wh = minute_last;
-      state->have_counter = minute_last_at (db, counter, minute_s, &state->counter_wh);
+      state->have_counter = series_value (db, MINUTE_LAST_AT, counter, minute_s, &state->counter_wh);
     }
 
   return TRUE;

@@ -769,22 +769,10 @@ test_dripping_plug_add_ends (Fixture       *f,
   g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
   g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", aether_test_drip_server_get_port (drip));
   g_autofree char *address = g_strdup_printf ("ip_address=%s", host);
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) cli = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
-  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                          g_getenv ("AETHERLENS_CLI"), "--db", db, "devices", "add", "--plugin=kasa",
-                          "--name=Drip", "--config", address, "--config", "timeout_seconds=1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &out, &err, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s%s", out, err);
-  g_assert_true (g_subprocess_get_if_exited (cli));
-  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  g_assert_cmpint (aether_test_run_cli_in_loop (db, NULL, &err, "devices", "add", "--plugin=kasa", "--name=Drip",
+                                                "--config", address, "--config", "timeout_seconds=1", NULL), ==, 1);
   g_assert_nonnull (strstr (err, host));
   g_assert_nonnull (strstr (err, "did not finish answering within 3 s"));
   g_assert_cmpuint (aether_test_drip_server_get_n_connections (drip), >=, 1);

@@ -543,7 +543,7 @@ test_credentials_only_when_challenged (void)
 }
 
 /* `aetherlens-cli devices add`, run as a person would, against a device
- * that answers a byte at a time and never finishes. */
+ * that answers a byte at a time and never finishes: it ends, failed. */
 static void
 run_cli_add (const char  *plugin,
              const char  *address,
@@ -553,21 +553,9 @@ run_cli_add (const char  *plugin,
   g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
   g_autofree char *plugin_arg = g_strdup_printf ("--plugin=%s", plugin);
   g_autofree char *address_arg = g_strdup_printf ("ip_address=%s", address);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) cli = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
-  cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                          g_getenv ("AETHERLENS_CLI"), "--db", db, "devices", "add", plugin_arg,
-                          "--name=Drip", "--config", address_arg, "--config", "timeout_seconds=1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &out, err, &error));
-  g_assert_no_error (error);
-  g_test_message ("%s%s", out, *err);
-  g_assert_true (g_subprocess_get_if_exited (cli));
-  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  g_assert_cmpint (aether_test_run_cli_in_loop (db, NULL, err, "devices", "add", plugin_arg, "--name=Drip",
+                                                "--config", address_arg, "--config", "timeout_seconds=1", NULL), ==, 1);
   aether_test_remove_dir (dir);
 }
 
@@ -613,32 +601,6 @@ test_dripping_device_poll_times_out (void)
   g_assert_cmpuint (status->consecutive_errors, ==, 1);
   g_assert_nonnull (strstr (status->last_error, "did not answer"));
   g_assert_true (aether_collector_stop (collector, NULL));
-}
-
-/* What the collector said in the log. */
-static GPtrArray *said;
-
-static GLogWriterOutput
-record_log (GLogLevelFlags   level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 && level & G_LOG_LEVEL_MESSAGE)
-      g_ptr_array_add (said, g_strdup (fields[i].value));
-
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static guint
-n_said (const char *text)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < said->len; i++)
-    n += strstr (g_ptr_array_index (said, i), text) != NULL;
-  return n;
 }
 
 typedef struct
@@ -720,21 +682,21 @@ test_counter_jump_and_flap_are_not_energy (void)
   poll_with_counter (&c, fake, 7258.589);
   poll_with_counter (&c, fake, 7258.623);
   poll_with_counter (&c, fake, 1e12 + 7258.623);
-  g_assert_cmpuint (n_said ("Device plug: its energy counter jumped to 1e+12 Wh in 1 s, more than the device can draw"), ==, 1);
+  g_assert_cmpuint (aether_test_log_count ("Device plug: its energy counter jumped to 1e+12 Wh in 1 s, more than the device can draw"), ==, 1);
   for (guint i = 1; i <= 10; i++)
     poll_with_counter (&c, fake, 1e12 + 7258.623 + 0.033 * i);
   g_test_message ("after the jump: %.3f Wh", c.energy_wh);
-  g_assert_cmpuint (n_said ("jumped"), ==, 1);   /* once, not every poll */
+  g_assert_cmpuint (aether_test_log_count ("jumped"), ==, 1);   /* once, not every poll */
   g_assert_cmpfloat_with_epsilon (c.energy_wh, 0.034 + 0.33, 1e-3);
   g_assert_cmpuint (aether_collector_get_n_implausible (c.collector, "plug"), ==, 1);
   collecting_stop (&c);
 
   collecting_start (&c, fake);
   poll_with_counter (&c, fake, 7258.589);
-  g_ptr_array_set_size (said, 0);
+  aether_test_clear_log ();
   for (guint i = 1; i <= 75; i++)
     poll_with_counter (&c, fake, i % 2 == 1 ? 1.14e9 : 7258.589);
-  g_assert_cmpuint (n_said ("Device plug: its energy counter jumped"), ==, 1);
+  g_assert_cmpuint (aether_test_log_count ("Device plug: its energy counter jumped"), ==, 1);
   g_test_message ("after 75 s of flapping: %.3f Wh, %u resets", c.energy_wh,
                   aether_collector_get_n_resets (c.collector, "plug"));
   g_assert_cmpfloat (c.energy_wh, ==, 0);
@@ -915,8 +877,7 @@ main (int   argc,
   g_autofree char *state = g_build_filename (g_get_tmp_dir (), "aether-shelly-plugins.ini", NULL);
 
   g_test_init (&argc, &argv, NULL);
-  said = g_ptr_array_new_with_free_func (g_free);
-  g_log_set_writer_func (record_log, NULL, NULL);
+  aether_test_record_log ();
 
   engine = aether_plugin_engine_new (state);
   aether_plugin_engine_load_all (engine);
