@@ -23,6 +23,7 @@
 #include "aether-devices.h"
 #include "aether-rates.h"
 #include "aether-reading.h"
+#include "aether-redact.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
 #include "aether-service-private.h"
@@ -307,7 +308,7 @@ on_alert_fired (AetherAlertEngine *alerts,
       call->self = g_object_ref (self);
       call->alert_id = g_strdup (event->alert_id);
       /* What the history and the log may show of it. */
-      call->url = aether_webhook_redact_url (action->url);
+      call->url = aether_redact_url (action->url);
       aether_webhook_post_async (self->webhook, action->url, body, NULL, on_webhook_done, call);
     }
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "aether-core.h"
@@ -264,11 +265,68 @@ test_url_is_redacted (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *shown = aether_webhook_redact_url (cases[i].url);
+      g_autofree char *shown = aether_redact_url (cases[i].url);
 
       g_assert_cmpstr (shown, ==, cases[i].shown);
       assert_no_secret (shown);
     }
+}
+
+/* History written before addresses were redacted is shown redacted, and
+ * what is recorded now is kept redacted. */
+static void
+test_stored_history_is_redacted (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-webhook-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherStore) store = aether_store_open (db_path, f->clock, &error);
+  g_autoptr(JsonNode) history = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *inline_text = aether_redact_urls_in_text ("Webhook failed: Could not post to "
+                                                             "https://u:hunter2@ntfy.example/x?token=s3cr3t: "
+                                                             "timed out (http://homeassistant.local/api/webhook/abcdef123)");
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (inline_text, ==, "Webhook failed: Could not post to https://***@ntfy.example/x?token=***: "
+                                    "timed out (http://homeassistant.local/api/webhook/***)");
+
+  /* An old row, as an earlier version wrote it. */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO alert_history (time, alert_id, kind, detail) VALUES"
+                                     " (1705312800000, 'a', 'action',"
+                                     " 'Posted to https://user:hunter2@ntfy.example/alerts?token=s3cr3t (1 attempt)')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (aether_store_add_alert_history (store, G_GINT64_CONSTANT (1705312860) * G_USEC_PER_SEC, "a", "action",
+                                                 "Webhook failed: https://user:hunter2@ntfy.example/a?key=s3cr3t answered 500",
+                                                 &error));
+  g_assert_no_error (error);
+
+  history = aether_store_list_alert_history (store, &error);
+  g_assert_no_error (error);
+  text = json_to_string (history, FALSE);
+  g_test_message ("%s", text);
+  assert_no_secret (text);
+  g_assert_nonnull (strstr (text, "Posted to https://***@ntfy.example/alerts?token=*** (1 attempt)"));
+  g_assert_nonnull (strstr (text, "https://***@ntfy.example/a?key=*** answered 500"));
+
+  /* And on disk. */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT detail FROM alert_history WHERE time = 1705312860000", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    assert_no_secret ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  g_clear_object (&store);
+  aether_test_remove_dir (dir);
 }
 
 /* A failed post names the address, redacted; the request itself has it
@@ -414,6 +472,7 @@ main (int   argc,
   ADD ("/alerts/webhook/errors-show-the-url-redacted", test_errors_show_the_url_redacted);
   ADD ("/alerts/webhook/bad-scheme-is-refused-when-the-rule-is-added", test_bad_scheme_is_refused_when_the_rule_is_added);
   ADD ("/alerts/webhook/history-shows-the-url-redacted", test_history_shows_the_url_redacted);
+  ADD ("/alerts/webhook/stored-history-is-redacted", test_stored_history_is_redacted);
 #undef ADD
 
   return g_test_run ();

@@ -14,8 +14,8 @@
  *
  * A webhook URL often carries its credential (`user:password@`, `?token=`,
  * a Home Assistant webhook id): wherever one is shown or kept as text (the
- * alert history, the log, an error) it goes through
- * aether_webhook_redact_url() first; only the request itself has it whole. */
+ * alert history, the log, an error) it goes through aether_redact_url()
+ * first; only the request itself has it whole. */
 
 #define G_LOG_DOMAIN "aether-webhook"
 
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-redact.h"
 #include "aether-webhook.h"
 
 struct _AetherWebhook
@@ -262,7 +263,7 @@ aether_webhook_post_async (AetherWebhook       *self,
   text = json_to_string (body, FALSE);
   post = g_new0 (PostData, 1);
   post->url = g_strdup (url);
-  post->shown_url = aether_webhook_redact_url (url);
+  post->shown_url = aether_redact_url (url);
   post->body = g_bytes_new (text, strlen (text));
   g_task_set_task_data (task, post, post_data_free);
 
@@ -322,99 +323,8 @@ aether_webhook_check_url (const char  *url,
       g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0')
     return TRUE;
 
-  shown = aether_webhook_redact_url (url);
+  shown = aether_redact_url (url);
   g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
                "“%s” is not a web address: a webhook needs an http:// or https:// URL", shown);
   return FALSE;
-}
-
-/* A query parameter whose value is a credential, by its name. */
-static gboolean
-is_secret_name (const char *name,
-                gsize       len)
-{
-  static const char * const secret_words[] = {
-    "token", "key", "secret", "pass", "pwd", "auth", "sig", "credential", "session", "code",
-  };
-  g_autofree char *lower = g_ascii_strdown (name, (gssize)len);
-
-  for (guint i = 0; i < G_N_ELEMENTS (secret_words); i++)
-    if (strstr (lower, secret_words[i]) != NULL)
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-redact_query (const char *query)
-{
-  g_auto(GStrv) pairs = g_strsplit (query, "&", -1);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; pairs[i] != NULL; i++)
-    {
-      const char *eq = strchr (pairs[i], '=');
-
-      if (i > 0)
-        g_string_append_c (out, '&');
-      if (eq != NULL && is_secret_name (pairs[i], (gsize)(eq - pairs[i])))
-        g_string_append_printf (out, "%.*s=***", (int)(eq - pairs[i]), pairs[i]);
-      else
-        g_string_append (out, pairs[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/**
- * aether_webhook_redact_url:
- * @url: a webhook's address
- *
- * @url as it may be shown or kept as text: user name and password, the
- * values of query parameters named like a credential (`token`, `key`,
- * `secret`, `password`, `auth`, `sig`, …), a Home Assistant webhook id and
- * any fragment replaced by `***`. An address that does not parse keeps
- * only its scheme and host part, and no user part, query or fragment.
- *
- * Returns: (transfer full): the redacted address
- */
-char *
-aether_webhook_redact_url (const char *url)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *query = NULL;
-  g_autofree char *path = NULL;
-  const char *hook;
-
-  g_return_val_if_fail (url != NULL, NULL);
-
-  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    {
-      /* Not an address we understand: keep what surely is no secret. */
-      const char *start = strstr (url, "://");
-      const char *end, *at;
-
-      start = start ? start + 3 : url;
-      end = start + strcspn (start, "/?#");
-      at = memchr (start, '@', (gsize)(end - start));
-      if (at != NULL)
-        return g_strdup_printf ("%.*s***@%.*s", (int)(start - url), url, (int)(end - at - 1), at + 1);
-      return g_strndup (url, (gsize)(end - url));
-    }
-
-  path = g_strdup (g_uri_get_path (uri));
-  /* Home Assistant's webhook id is the whole credential. */
-  if ((hook = strstr (path, "/api/webhook/")) != NULL && hook[strlen ("/api/webhook/")] != '\0')
-    {
-      char *redacted = g_strdup_printf ("%.*s/api/webhook/***", (int)(hook - path), path);
-
-      g_free (path);
-      path = redacted;
-    }
-  if (g_uri_get_query (uri) != NULL)
-    query = redact_query (g_uri_get_query (uri));
-
-  return g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, g_uri_get_scheme (uri),
-                     g_uri_get_userinfo (uri) != NULL ? "***" : NULL,
-                     g_uri_get_host (uri), g_uri_get_port (uri), path, query,
-                     g_uri_get_fragment (uri) != NULL ? "***" : NULL);
 }

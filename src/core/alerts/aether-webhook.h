@@ -38,6 +38,5 @@ gboolean       aether_webhook_post_finish  (AetherWebhook        *self,
 
 gboolean       aether_webhook_check_url    (const char           *url,
                                             GError              **error);
-char          *aether_webhook_redact_url   (const char           *url);
 
 G_END_DECLS
