@@ -98,17 +98,13 @@ aether_test_remove_dir (const char *dir)
  *
  * Returns: its exit status, or -1 if it did not exit
  */
-int
-aether_test_run_cli (const char  *db,
-                     char       **out,
-                     char       **err,
-                     ...)
+/* The CLI this build made, `--db @db` if given, and the arguments. */
+static GPtrArray *
+cli_argv (const char *db,
+          va_list     ap)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  GPtrArray *argv = g_ptr_array_new ();
   const char *arg;
-  va_list ap;
-  int status = -1;
 
   g_assert_nonnull (g_getenv ("AETHERLENS_CLI"));
   g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
@@ -117,11 +113,27 @@ aether_test_run_cli (const char  *db,
       g_ptr_array_add (argv, (gpointer)"--db");
       g_ptr_array_add (argv, (gpointer)db);
     }
-  va_start (ap, err);
   while ((arg = va_arg (ap, const char *)))
     g_ptr_array_add (argv, (gpointer)arg);
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
+
+  return argv;
+}
+
+int
+aether_test_run_cli (const char  *db,
+                     char       **out,
+                     char       **err,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int status = -1;
+
+  va_start (ap, err);
+  argv = cli_argv (db, ap);
+  va_end (ap);
 
   g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
   g_assert_no_error (error);
@@ -146,27 +158,17 @@ aether_test_run_cli_in_loop (const char  *db,
                              char       **err,
                              ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) cli = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *said_out = NULL;
   g_autofree char *said_err = NULL;
-  const char *arg;
   va_list ap;
 
-  g_assert_nonnull (g_getenv ("AETHERLENS_CLI"));
-  g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
-  if (db != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer)"--db");
-      g_ptr_array_add (argv, (gpointer)db);
-    }
   va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)))
-    g_ptr_array_add (argv, (gpointer)arg);
+  argv = cli_argv (db, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
 
   cli = g_subprocess_newv ((const char * const *)argv->pdata,
                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
