@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <math.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "aether-test-util.h"
@@ -97,17 +98,13 @@ aether_test_remove_dir (const char *dir)
  *
  * Returns: its exit status, or -1 if it did not exit
  */
-int
-aether_test_run_cli (const char  *db,
-                     char       **out,
-                     char       **err,
-                     ...)
+/* The CLI this build made, `--db @db` if given, and the arguments. */
+static GPtrArray *
+cli_argv (const char *db,
+          va_list     ap)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  GPtrArray *argv = g_ptr_array_new ();
   const char *arg;
-  va_list ap;
-  int status = -1;
 
   g_assert_nonnull (g_getenv ("AETHERLENS_CLI"));
   g_ptr_array_add (argv, (gpointer)g_getenv ("AETHERLENS_CLI"));
@@ -116,15 +113,76 @@ aether_test_run_cli (const char  *db,
       g_ptr_array_add (argv, (gpointer)"--db");
       g_ptr_array_add (argv, (gpointer)db);
     }
-  va_start (ap, err);
   while ((arg = va_arg (ap, const char *)))
     g_ptr_array_add (argv, (gpointer)arg);
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
+
+  return argv;
+}
+
+int
+aether_test_run_cli (const char  *db,
+                     char       **out,
+                     char       **err,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int status = -1;
+
+  va_start (ap, err);
+  argv = cli_argv (db, ap);
+  va_end (ap);
 
   g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/**
+ * aether_test_run_cli_in_loop:
+ * @db: (nullable): the database, for `--db`
+ * @out: (out) (optional): what it printed
+ * @err: (out) (optional): what it said on stderr
+ * @...: its arguments, %NULL-terminated
+ *
+ * Runs the aetherlens-cli this build made while this thread's main
+ * context goes on, for a device served in it (a fake plug on 127.0.0.1).
+ *
+ * Returns: its exit status, or -1 if it did not exit
+ */
+int
+aether_test_run_cli_in_loop (const char  *db,
+                             char       **out,
+                             char       **err,
+                             ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *said_out = NULL;
+  g_autofree char *said_err = NULL;
+  va_list ap;
+
+  va_start (ap, err);
+  argv = cli_argv (db, ap);
+  va_end (ap);
+
+  cli = g_subprocess_newv ((const char * const *)argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, aether_test_store_result, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (cli, aether_test_wait_for (&result), &said_out, &said_err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", said_out, said_err);
+  if (out != NULL)
+    *out = g_steal_pointer (&said_out);
+  if (err != NULL)
+    *err = g_steal_pointer (&said_err);
+
+  return g_subprocess_get_if_exited (cli) ? g_subprocess_get_exit_status (cli) : -1;
 }
 
 /**
@@ -206,4 +264,173 @@ aether_test_raw_counter_wh (const char *db_path,
   sqlite3_close (db);
 
   return wh;
+}
+
+/* A device on 127.0.0.1 that accepts, sends @head and then one byte every
+ * 50 ms for as long as the client listens: never an end, never a pause
+ * long enough for a per-read timeout. Served by a thread of its own, so a
+ * test may wait for a child process (the CLI) meanwhile. */
+struct _AetherTestDripServer
+{
+  GSocket  *listener;
+  GThread  *thread;
+  char     *head;
+  gsize     head_len;
+  guint16   port;
+  gint      stop;
+  gint      n_connections;
+};
+
+static gpointer
+drip_server_thread (gpointer data)
+{
+  AetherTestDripServer *self = data;
+
+  while (!g_atomic_int_get (&self->stop))
+    {
+      g_autoptr(GSocket) client = g_socket_accept (self->listener, NULL, NULL);
+      char buffer[4096];
+
+      if (client == NULL)
+        continue;   /* the listener's timeout: look at the stop flag */
+      g_atomic_int_inc (&self->n_connections);
+      g_socket_set_timeout (client, 1);
+      /* The request, whatever it is. */
+      g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+      if (g_socket_send (client, self->head, self->head_len, NULL, NULL) < 0)
+        continue;
+      while (!g_atomic_int_get (&self->stop))
+        {
+          GPollFD fd = { g_socket_get_fd (client), G_IO_IN, 0 };
+
+          g_usleep (50 * 1000);
+          /* The client hung up (readable at end of file) or went away. */
+          if (g_poll (&fd, 1, 0) > 0 && g_socket_receive (client, buffer, sizeof buffer, NULL, NULL) <= 0)
+            break;
+          if (g_socket_send (client, " ", 1, NULL, NULL) < 0)
+            break;
+        }
+    }
+  return NULL;
+}
+
+/**
+ * aether_test_drip_server_new:
+ * @head: what is sent at once (an HTTP status line and headers, a length)
+ * @head_len: its length, or -1 if it is a string
+ *
+ * Returns: (transfer full): a server that drips its answer
+ */
+AetherTestDripServer *
+aether_test_drip_server_new (const char *head,
+                             gssize      head_len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  AetherTestDripServer *self = g_new0 (AetherTestDripServer, 1);
+
+  self->head_len = head_len < 0 ? strlen (head) : (gsize)head_len;
+  self->head = g_memdup2 (head, self->head_len);
+  self->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (self->listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (self->listener, &error));
+  g_assert_no_error (error);
+  g_socket_set_timeout (self->listener, 1);
+  bound = g_socket_get_local_address (self->listener, &error);
+  g_assert_no_error (error);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->thread = g_thread_new ("drip-server", drip_server_thread, self);
+
+  return self;
+}
+
+guint16
+aether_test_drip_server_get_port (AetherTestDripServer *self)
+{
+  return self->port;
+}
+
+/* How many connections it has accepted. */
+guint
+aether_test_drip_server_get_n_connections (AetherTestDripServer *self)
+{
+  return (guint)g_atomic_int_get (&self->n_connections);
+}
+
+void
+aether_test_drip_server_free (AetherTestDripServer *self)
+{
+  g_atomic_int_set (&self->stop, 1);
+  g_thread_join (self->thread);
+  g_socket_close (self->listener, NULL);
+  g_object_unref (self->listener);
+  g_free (self->head);
+  g_free (self);
+}
+
+/* What the log said, kept for aether_test_log_count(). */
+static GPtrArray *log_messages;
+
+static GLogWriterOutput
+record_log (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+      g_ptr_array_add (log_messages, g_strdup (fields[i].value));
+
+  /* Debug messages are kept, not shown (they would drown the TAP). */
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/**
+ * aether_test_record_log:
+ *
+ * Keeps every message logged from now on, debug messages too, to look for
+ * what must (or must never) be said. Call once, early in main().
+ */
+void
+aether_test_record_log (void)
+{
+  g_assert_null (log_messages);
+  log_messages = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_log, NULL, NULL);
+}
+
+/**
+ * aether_test_get_log:
+ *
+ * Returns: (transfer none) (element-type utf8): what was logged since
+ *   aether_test_record_log() or the last aether_test_clear_log()
+ */
+GPtrArray *
+aether_test_get_log (void)
+{
+  g_assert_nonnull (log_messages);
+  return log_messages;
+}
+
+void
+aether_test_clear_log (void)
+{
+  g_ptr_array_set_size (aether_test_get_log (), 0);
+}
+
+/* How many logged messages contain @text. */
+guint
+aether_test_log_count (const char *text)
+{
+  GPtrArray *log = aether_test_get_log ();
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    n += strstr (g_ptr_array_index (log, i), text) != NULL;
+  return n;
 }

@@ -29,11 +29,30 @@ int           aether_test_run_cli       (const char    *db,
                                          char         **out,
                                          char         **err,
                                          ...) G_GNUC_NULL_TERMINATED;
+int           aether_test_run_cli_in_loop (const char  *db,
+                                         char         **out,
+                                         char         **err,
+                                         ...) G_GNUC_NULL_TERMINATED;
 int           aether_test_run_cli_argv  (const char * const *args,
                                          char         **out);
 double        aether_test_raw_counter_wh (const char   *db_path,
                                           const char   *device_id,
                                           gint64        from_us,
                                           gint64        to_us);
+
+void          aether_test_record_log    (void);
+GPtrArray    *aether_test_get_log       (void);
+void          aether_test_clear_log     (void);
+guint         aether_test_log_count     (const char    *text);
+
+typedef struct _AetherTestDripServer AetherTestDripServer;
+
+AetherTestDripServer *aether_test_drip_server_new      (const char           *head,
+                                                        gssize                head_len);
+guint16               aether_test_drip_server_get_port (AetherTestDripServer *self);
+guint                 aether_test_drip_server_get_n_connections (AetherTestDripServer *self);
+void                  aether_test_drip_server_free     (AetherTestDripServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestDripServer, aether_test_drip_server_free)
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "aether-error.h"
 #include "aether-pricer.h"
 #include "aether-reading.h"
+#include "aether-redact.h"
 #include "aether-version.h"
 
 /* Sub-areas add their public headers here. */

@@ -24,10 +24,12 @@
 #include "aether-devices.h"
 #include "aether-rates.h"
 #include "aether-reading.h"
+#include "aether-redact.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
 #include "aether-service-private.h"
 #include "alerts/aether-webhook.h"
+#include "model/aether-energy-rule.h"
 #include "store/aether-store-alert-state.h"
 #include "store/aether-store-lock.h"
 #include "store/aether-store-writer.h"
@@ -327,7 +329,8 @@ on_alert_fired (AetherAlertEngine *alerts,
       call = g_new0 (WebhookCall, 1);
       call->self = g_object_ref (self);
       call->alert_id = g_strdup (event->alert_id);
-      call->url = g_strdup (action->url);
+      /* What the history and the log may show of it. */
+      call->url = aether_redact_url (action->url);
       aether_webhook_post_async (self->webhook, action->url, body, NULL, on_webhook_done, call);
     }
 }
@@ -830,6 +833,7 @@ aether_service_load (AetherService  *self,
 {
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GPtrArray) rules = NULL;
+  gboolean flushed = FALSE;
   guint n = 0;
 
   g_return_val_if_fail (AETHER_IS_SERVICE (self), 0);
@@ -890,6 +894,27 @@ aether_service_load (AetherService  *self,
         }
 
       g_hash_table_replace (self->configs, g_strdup (id), json_object_ref (config));
+
+      /* Energy goes on from where the store has it: the device's counter
+       * counted while nobody read it. What the writer still holds (a device
+       * collected anew after a change) goes in first. */
+      aether_collector_set_max_power (self->collector, id, aether_energy_rule_max_power_w (device));
+      {
+        AetherEnergyMeterState resume;
+
+        if (!flushed)
+          {
+            if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &local_error))
+              g_warning ("Readings could not be stored yet: %s", local_error->message);
+            g_clear_error (&local_error);
+            flushed = TRUE;
+          }
+        if (aether_store_get_energy_resume (self->store, id, &resume, &local_error))
+          aether_collector_restore_energy (self->collector, id, &resume);
+        else
+          g_warning ("Device %s starts its energy from zero: %s", id, local_error->message);
+        g_clear_error (&local_error);
+      }
 
       if (json_object_has_member (device, "status"))
         {

@@ -29,6 +29,7 @@
 #include "aether-alert-rule.h"
 #include "aether-error.h"
 #include "aether-reading.h"
+#include "aether-webhook.h"
 
 struct _AetherAlertRule
 {
@@ -248,6 +249,7 @@ parse_actions (AetherAlertRule  *self,
       JsonNode *node = json_array_get_element (actions, i);
       JsonObject *object;
       AetherAlertAction action = { 0 };
+      g_autoptr(GError) url_error = NULL;
       const char *type;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -292,6 +294,14 @@ parse_actions (AetherAlertRule  *self,
             {
               g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                            "Alert “%s”: a webhook action needs a url", self->name);
+              return FALSE;
+            }
+          /* Refused now, not when the rule fires with nobody watching. */
+          if (!aether_webhook_check_url (action.url, &url_error))
+            {
+              g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                           "Alert “%s”: %s", self->name, url_error->message);
+              clear_action (&action);
               return FALSE;
             }
         }

@@ -9,7 +9,13 @@
  * Each attempt has a timeout; a connection failure, a timeout or a 5xx is
  * tried again after a delay that doubles (on the AetherClock, so tests need
  * not wait); a 4xx is final, since sending the same request again will not
- * fix it. Only http and https URLs are accepted. */
+ * fix it. Only http and https URLs are accepted, and a rule is checked for
+ * that when it is added (aether_webhook_check_url()), not when it fires.
+ *
+ * A webhook URL often carries its credential (`user:password@`, `?token=`,
+ * a Home Assistant webhook id): wherever one is shown or kept as text (the
+ * alert history, the log, an error) it goes through aether_redact_url()
+ * first; only the request itself has it whole. */
 
 #define G_LOG_DOMAIN "aether-webhook"
 
@@ -19,6 +25,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-redact.h"
 #include "aether-webhook.h"
 
 struct _AetherWebhook
@@ -38,6 +45,7 @@ G_DEFINE_FINAL_TYPE (AetherWebhook, aether_webhook, G_TYPE_OBJECT)
 typedef struct
 {
   char        *url;
+  char        *shown_url;   /* redacted, for messages */
   GBytes      *body;
   guint        attempt;
   guint        retry_id;
@@ -49,6 +57,7 @@ post_data_free (gpointer data)
   PostData *post = data;
 
   g_free (post->url);
+  g_free (post->shown_url);
   g_bytes_unref (post->body);
   g_free (post);
 }
@@ -175,7 +184,7 @@ on_response (GObject      *object,
   if (error != NULL)
     {
       retry = TRUE;
-      g_prefix_error (&error, "Could not post to %s: ", post->url);
+      g_prefix_error (&error, "Could not post to %s: ", post->shown_url);
       error->domain = AETHER_ERROR;
       error->code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
         ? AETHER_ERROR_TIMED_OUT : AETHER_ERROR_UNREACHABLE;
@@ -185,7 +194,7 @@ on_response (GObject      *object,
       retry = status >= 500;
       error = g_error_new (AETHER_ERROR,
                            status == 401 || status == 403 ? AETHER_ERROR_AUTH_REQUIRED : AETHER_ERROR_FAILED,
-                           "%s answered %u %s", post->url, status,
+                           "%s answered %u %s", post->shown_url, status,
                            soup_message_get_reason_phrase (msg));
     }
 
@@ -234,7 +243,7 @@ aether_webhook_post_async (AetherWebhook       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   PostData *post;
 
@@ -245,21 +254,16 @@ aether_webhook_post_async (AetherWebhook       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, aether_webhook_post_async);
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (!aether_webhook_check_url (url, &error))
     {
-      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not a web address: a webhook needs an http:// or https:// URL",
-                               url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   text = json_to_string (body, FALSE);
   post = g_new0 (PostData, 1);
   post->url = g_strdup (url);
+  post->shown_url = aether_redact_url (url);
   post->body = g_bytes_new (text, strlen (text));
   g_task_set_task_data (task, post, post_data_free);
 
@@ -292,4 +296,35 @@ aether_webhook_post_finish (AetherWebhook  *self,
     }
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * aether_webhook_check_url:
+ * @url: a webhook's address
+ * @error: a location for a #GError
+ *
+ * Whether @url can be posted to: http or https, with a host. The error
+ * shows @url redacted.
+ *
+ * Returns: %TRUE if it can
+ */
+gboolean
+aether_webhook_check_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *shown = NULL;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL &&
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0) &&
+      g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0')
+    return TRUE;
+
+  shown = aether_redact_url (url);
+  g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+               "“%s” is not a web address: a webhook needs an http:// or https:// URL", shown);
+  return FALSE;
 }

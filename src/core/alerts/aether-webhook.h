@@ -35,4 +35,8 @@ gboolean       aether_webhook_post_finish  (AetherWebhook        *self,
                                             guint                *attempts,
                                             GError              **error);
 
+
+gboolean       aether_webhook_check_url    (const char           *url,
+                                            GError              **error);
+
 G_END_DECLS

@@ -18,7 +18,12 @@
  *
  * Energy is derived per device by an AetherEnergyMeter (counter or
  * trapezoid, gaps recorded) and emitted as a monotonic `energy` reading in
- * Wh, so storage never sees a device's raw counter with its resets.
+ * Wh, so storage never sees a device's raw counter with its resets. The
+ * device's own counter is kept beside it as `energy_counter`, as read,
+ * so that the next start (aether_collector_restore_energy()) counts from
+ * it: what the device counted while we were stopped is real energy. A
+ * step the device's rated power cannot explain is not energy; it is said
+ * once per device in the log.
  *
  * Multi-channel devices (a Shelly 2.5, an HS300 strip) are one registry
  * device per channel, each with `plugin_config.channel`; a poll's samples of
@@ -74,6 +79,8 @@ typedef struct
   guint                 removed : 1;
   guint                 have_power : 1;
   guint                 poll_again : 1;
+  guint                 told_implausible : 1;
+  guint                 recorded : 1;
 } DeviceSlot;
 
 struct _AetherCollector
@@ -611,6 +618,27 @@ check_sample (const AetherSample  *sample,
   return ok;
 }
 
+/* A step the device cannot have made is said once per device, not every
+ * poll of a device whose counter has gone mad. */
+static void
+note_step (DeviceSlot             *slot,
+           const AetherEnergyStep *step,
+           double                  counter_wh)
+{
+  if (!step->implausible || slot->told_implausible)
+    return;
+
+  slot->told_implausible = TRUE;
+  if (isfinite (counter_wh))
+    g_message ("Device %s: its energy counter jumped to %g Wh in %.0f s, more than the device can draw; "
+               "not counted as energy (said once)",
+               slot->device_id, counter_wh, (double)(step->end_us - step->start_us) / G_USEC_PER_SEC);
+  else
+    g_message ("Device %s: its power over %.0f s gives more energy than the device can draw; "
+               "not counted as energy (said once)",
+               slot->device_id, (double)(step->end_us - step->start_us) / G_USEC_PER_SEC);
+}
+
 static gboolean
 record_samples (AetherCollector  *self,
                 DeviceSlot       *slot,
@@ -645,6 +673,7 @@ record_samples (AetherCollector  *self,
       return FALSE;
     }
 
+  slot->recorded = TRUE;
   for (guint i = 0; i < samples->len; i++)
     {
       const AetherSample *sample = &g_array_index (samples, AetherSample, i);
@@ -655,13 +684,19 @@ record_samples (AetherCollector  *self,
 
       if (sample->metric == AETHER_METRIC_ENERGY)
         {
-          aether_energy_meter_push_counter (slot->meter, time_us, sample->value, &step);
+          if (aether_energy_meter_push_counter (slot->meter, time_us, sample->value, &step))
+            note_step (slot, &step, sample->value);
+          /* As read: where the next start counts from. */
+          emit_reading (self, slot, time_us, "energy_counter", sample->value, "Wh");
           continue;
         }
 
       if (sample->metric == AETHER_METRIC_POWER)
         {
           gboolean have_step = aether_energy_meter_push_power (slot->meter, time_us, sample->value, &step);
+
+          if (have_step)
+            note_step (slot, &step, NAN);
 
           if (have_step && !step.gap && slot->have_power && slot->last_power_w > RUNNING_THRESHOLD_W)
             slot->status.total_runtime_hours += (double)(time_us - slot->last_power_us) / G_USEC_PER_SEC / 3600.0;
@@ -1037,7 +1072,9 @@ aether_collector_get_status (AetherCollector *self,
  * @self: a collector
  * @device_id: a device
  *
- * Returns: the energy derived for @device_id since collection started, Wh
+ * Returns: the energy derived for @device_id, Wh: since collection started,
+ *   or since the device was first collected when aether_collector_restore_energy()
+ *   carried it over
  */
 double
 aether_collector_get_energy_wh (AetherCollector *self,
@@ -1055,6 +1092,66 @@ aether_collector_get_n_gaps (AetherCollector *self,
   DeviceSlot *slot = lookup_slot (self, device_id);
 
   return slot ? aether_energy_meter_get_n_gaps (slot->meter) : 0;
+}
+
+/**
+ * aether_collector_get_n_implausible:
+ * @self: a collector
+ * @device_id: a device
+ *
+ * Returns: how many readings of @device_id gave more energy than the device
+ *   can draw (not counted)
+ */
+guint
+aether_collector_get_n_implausible (AetherCollector *self,
+                                    const char      *device_id)
+{
+  DeviceSlot *slot = lookup_slot (self, device_id);
+
+  return slot ? aether_energy_meter_get_n_implausible (slot->meter) : 0;
+}
+
+/**
+ * aether_collector_set_max_power:
+ * @self: a collector
+ * @device_id: a device added before
+ * @max_power_w: the most it can draw (aether_energy_rule_max_power_w())
+ */
+void
+aether_collector_set_max_power (AetherCollector *self,
+                                const char      *device_id,
+                                double           max_power_w)
+{
+  DeviceSlot *slot = lookup_slot (self, device_id);
+
+  if (slot != NULL)
+    aether_energy_meter_set_max_power (slot->meter, max_power_w);
+}
+
+/**
+ * aether_collector_restore_energy:
+ * @self: a collector
+ * @device_id: a device added before, not polled yet
+ * @state: where its energy stood when it was last read (the store's last
+ *   `energy` and `energy_counter` readings)
+ *
+ * The device's `energy` goes on from there, and its counter's delta across
+ * the stop is counted (power only as far as the gap rule allows).
+ */
+void
+aether_collector_restore_energy (AetherCollector              *self,
+                                 const char                   *device_id,
+                                 const AetherEnergyMeterState *state)
+{
+  DeviceSlot *slot = lookup_slot (self, device_id);
+
+  g_return_if_fail (state != NULL);
+
+  /* Only before its first reading: after it, the meter has its own. */
+  if (slot == NULL || slot->recorded)
+    return;
+
+  aether_energy_meter_restore (slot->meter, state);
 }
 
 guint

@@ -12,6 +12,7 @@
 #include "aether-clock.h"
 #include "aether-device-provider.h"
 #include "aether-reading-sink.h"
+#include "model/aether-energy-meter.h"
 
 G_BEGIN_DECLS
 
@@ -71,6 +72,14 @@ double                    aether_collector_get_energy_wh      (AetherCollector  
                                                                const char            *device_id);
 guint                     aether_collector_get_n_gaps         (AetherCollector       *self,
                                                                const char            *device_id);
+guint                     aether_collector_get_n_implausible  (AetherCollector       *self,
+                                                               const char            *device_id);
+void                      aether_collector_set_max_power      (AetherCollector       *self,
+                                                               const char            *device_id,
+                                                               double                 max_power_w);
+void                      aether_collector_restore_energy     (AetherCollector       *self,
+                                                               const char            *device_id,
+                                                               const AetherEnergyMeterState *state);
 guint                     aether_collector_get_n_resets       (AetherCollector       *self,
                                                                const char            *device_id);
 gint64                    aether_collector_get_next_poll_us   (AetherCollector       *self,

@@ -8,14 +8,22 @@
 /* The device-provider interface every plugin implements, the metric names
  * and units the core understands, and the identity a probe returns. The
  * wrappers check arguments and fill in what a plugin may leave out
- * (discovery, switching for metering-only devices). */
+ * (discovery, switching for metering-only devices). A probe has a deadline
+ * as a whole, whatever the plugin does: a device that answers a byte at a
+ * time must not keep `devices add` or the Add Device window waiting. */
 
 #define G_LOG_DOMAIN "aether-device-provider"
 
 #include "config.h"
 
+#include <math.h>
+
 #include "aether-device-provider.h"
 #include "aether-error.h"
+
+#define DEFAULT_TIMEOUT_S   5
+/* A probe is a few requests (what the device is, then its channels). */
+#define PROBE_REQUESTS      3
 
 static const struct {
   const char *name;
@@ -352,6 +360,123 @@ aether_device_provider_get_config_fields (AetherDeviceProvider *self)
   return iface->get_config_fields (self);
 }
 
+typedef struct
+{
+  GCancellable *cancellable;   /* the plugin's: the caller's, or the deadline */
+  GCancellable *outer;
+  gulong        outer_handler;
+  GSource      *deadline;
+  char         *address;
+  guint         deadline_s;
+  guint         done : 1;
+} ProbeCall;
+
+static void
+probe_call_free (gpointer data)
+{
+  ProbeCall *call = data;
+
+  if (call->deadline != NULL)
+    {
+      g_source_destroy (call->deadline);
+      g_source_unref (call->deadline);
+    }
+  if (call->outer != NULL)
+    g_cancellable_disconnect (call->outer, call->outer_handler);
+  g_clear_object (&call->outer);
+  g_clear_object (&call->cancellable);
+  g_free (call->address);
+  g_free (call);
+}
+
+static void
+on_probe_outer_cancelled (GCancellable *outer,
+                          GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+on_probe_deadline (gpointer user_data)
+{
+  GTask *task = user_data;
+  ProbeCall *call = g_task_get_task_data (task);
+
+  if (!call->done)
+    {
+      call->done = TRUE;
+      g_cancellable_cancel (call->cancellable);
+      g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_TIMED_OUT,
+                               "%s%s did not finish answering within %u s: check that it is the kind "
+                               "of device chosen and that it is not busy",
+                               call->address ? "The device at " : "The device",
+                               call->address ? call->address : "", call->deadline_s);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_probed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProbeCall *call = g_task_get_task_data (task);
+  AetherDeviceProvider *self = AETHER_DEVICE_PROVIDER (object);
+  GError *error = NULL;
+  AetherDeviceIdentity *identity;
+
+  identity = AETHER_DEVICE_PROVIDER_GET_IFACE (self)->probe_finish (self, result, &error);
+
+  /* After the deadline the answer is nobody's. */
+  if (call->done)
+    {
+      g_clear_pointer (&identity, aether_device_identity_free);
+      g_clear_error (&error);
+      return;
+    }
+
+  call->done = TRUE;
+  if (identity == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, identity, (GDestroyNotify)aether_device_identity_free);
+}
+
+/* plugin_config.timeout_seconds as the plugins read it, or the default. */
+static guint
+probe_timeout_s (JsonObject *config)
+{
+  JsonNode *pc = json_object_get_member (config, "plugin_config");
+  JsonNode *node = pc && JSON_NODE_HOLDS_OBJECT (pc)
+                   ? json_object_get_member (json_node_get_object (pc), "timeout_seconds") : NULL;
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return DEFAULT_TIMEOUT_S;
+
+  value = json_node_get_double (node);
+  if (!(value >= 1 && value <= 3600))
+    return DEFAULT_TIMEOUT_S;
+
+  return (guint)ceil (value);
+}
+
+/**
+ * aether_device_provider_probe_async:
+ * @self: a provider
+ * @config: the seed's Device `configuration` to probe with
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: data for @callback
+ *
+ * Asks the device what it is. The probe as a whole ends within a few
+ * times `plugin_config.timeout_seconds` (5 s unless set): past that it is
+ * cancelled and fails with %AETHER_ERROR_TIMED_OUT naming the address,
+ * however the device dribbles its answer.
+ */
 void
 aether_device_provider_probe_async (AetherDeviceProvider *self,
                                     JsonObject           *config,
@@ -359,11 +484,37 @@ aether_device_provider_probe_async (AetherDeviceProvider *self,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data)
 {
+  g_autoptr(GTask) task = NULL;
+  ProbeCall *call;
+
   g_return_if_fail (AETHER_IS_DEVICE_PROVIDER (self));
   g_return_if_fail (config != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  AETHER_DEVICE_PROVIDER_GET_IFACE (self)->probe_async (self, config, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aether_device_provider_probe_async);
+
+  call = g_new0 (ProbeCall, 1);
+  call->cancellable = g_cancellable_new ();
+  call->address = g_strdup (json_object_get_string_member_with_default (config, "ip_address", NULL));
+  if (call->address != NULL && *call->address == '\0')
+    g_clear_pointer (&call->address, g_free);
+  call->deadline_s = PROBE_REQUESTS * probe_timeout_s (config);
+  g_task_set_task_data (task, call, probe_call_free);
+
+  if (cancellable != NULL)
+    {
+      call->outer = g_object_ref (cancellable);
+      call->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_probe_outer_cancelled),
+                                                   g_object_ref (call->cancellable), g_object_unref);
+    }
+
+  call->deadline = g_timeout_source_new_seconds (call->deadline_s);
+  g_source_set_static_name (call->deadline, "[aether] probe deadline");
+  g_task_attach_source (task, call->deadline, on_probe_deadline);
+
+  AETHER_DEVICE_PROVIDER_GET_IFACE (self)->probe_async (self, config, call->cancellable, on_probed,
+                                                        g_steal_pointer (&task));
 }
 
 /**
@@ -380,8 +531,10 @@ aether_device_provider_probe_finish (AetherDeviceProvider  *self,
                                      GError               **error)
 {
   g_return_val_if_fail (AETHER_IS_DEVICE_PROVIDER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aether_device_provider_probe_async, NULL);
 
-  return AETHER_DEVICE_PROVIDER_GET_IFACE (self)->probe_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

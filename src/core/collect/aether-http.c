@@ -6,11 +6,14 @@
  */
 
 /* GET a device's JSON over HTTP the way a flaky home Wi-Fi needs: a
- * timeout on every request, a cap on what is read (a device that sends
- * 50 MB gets an error, not our memory), basic authentication when a user
- * name is given, and errors in AETHER_ERROR that say what happened to whom:
- * unreachable, timed out, wants a password, answered an HTTP error, or sent
- * something that is not JSON. Shared by the HTTP device plugins. */
+ * deadline on the whole request (a device that drips its answer a byte at a
+ * time never resets it, as it would libsoup's per-read timeout), a cap on
+ * what is read (a device that sends 50 MB gets an error, not our memory),
+ * credentials only when the device asks for them (a 401 with
+ * WWW-Authenticate) and in the scheme it asks for, Basic or Digest, and
+ * errors in AETHER_ERROR that say what happened to whom: unreachable, timed
+ * out, wants a password, answered an HTTP error, or sent something that is
+ * not JSON. Shared by the HTTP device plugins. */
 
 #define G_LOG_DOMAIN "aether-http"
 
@@ -28,8 +31,14 @@ typedef struct
   char         *device_name;
   char         *username;
   char         *password;
-  guint         tried_digest : 1;
   SoupSession  *session;
+  GCancellable *cancellable;   /* ours: cancelled by the caller's or the deadline */
+  GCancellable *outer;
+  gulong        outer_handler;
+  GSource      *deadline;
+  guint         timeout_s;
+  guint         tried_auth : 1;
+  guint         timed_out : 1;
   SoupMessage  *message;
   GInputStream *stream;
   GByteArray   *body;
@@ -44,6 +53,15 @@ request_free (gpointer data)
   g_free (r->device_name);
   g_free (r->username);
   g_free (r->password);
+  if (r->deadline != NULL)
+    {
+      g_source_destroy (r->deadline);
+      g_source_unref (r->deadline);
+    }
+  if (r->outer != NULL)
+    g_cancellable_disconnect (r->outer, r->outer_handler);
+  g_clear_object (&r->outer);
+  g_clear_object (&r->cancellable);
   g_clear_object (&r->stream);
   g_clear_object (&r->message);
   g_clear_object (&r->session);
@@ -58,14 +76,15 @@ fail_transport (GTask  *task,
 {
   Request *r = g_task_get_task_data (task);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, error);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  if (r->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_TIMED_OUT,
-                               "%s did not answer in time", r->device_name);
+                               "%s did not answer in time (within %u s)",
+                               r->device_name, r->timeout_s);
       g_error_free (error);
     }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
   else
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
@@ -120,6 +139,27 @@ digest_authorization (Request    *r,
                           response, cnonce, opaque ? ", opaque=\"" : "", opaque ? opaque : "", opaque ? "\"" : "");
 }
 
+/* The Authorization that answers @challenge, or %NULL for a scheme we do
+ * not speak. */
+static char *
+answer_challenge (Request    *r,
+                  const char *challenge)
+{
+  if (g_ascii_strncasecmp (challenge, "Digest ", 7) == 0)
+    return digest_authorization (r, challenge);
+
+  if (g_ascii_strncasecmp (challenge, "Basic", 5) == 0 && (challenge[5] == '\0' || challenge[5] == ' '))
+    {
+      const char *user = r->username && *r->username ? r->username : "admin";
+      g_autofree char *pair = g_strdup_printf ("%s:%s", user, r->password);
+      g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
+
+      return g_strdup_printf ("Basic %s", encoded);
+    }
+
+  return NULL;
+}
+
 static void
 on_read (GObject      *object,
          GAsyncResult *result,
@@ -170,7 +210,7 @@ read_more (GTask *task)
 {
   Request *r = g_task_get_task_data (task);
 
-  g_input_stream_read_bytes_async (r->stream, 64 * 1024, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  g_input_stream_read_bytes_async (r->stream, 64 * 1024, G_PRIORITY_DEFAULT, r->cancellable,
                                    on_read, task);
 }
 
@@ -193,25 +233,25 @@ on_sent (GObject      *object,
 
   status = soup_message_get_status (r->message);
 
-  /* A Digest challenge and a password to answer it with: once. */
-  if (status == SOUP_STATUS_UNAUTHORIZED && !r->tried_digest && r->password != NULL && *r->password)
+  /* Asked for credentials, and we have them: answer once, in the scheme
+   * asked for. Never before: a device that did not ask (or asked for
+   * Digest) has no business seeing the password in Basic's plain text. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && !r->tried_auth && r->password != NULL && *r->password)
     {
       const char *challenge = soup_message_headers_get_one (soup_message_get_response_headers (r->message),
                                                             "WWW-Authenticate");
-      g_autofree char *authorization = challenge && g_str_has_prefix (challenge, "Digest ")
-                                       ? digest_authorization (r, challenge) : NULL;
+      g_autofree char *authorization = challenge != NULL ? answer_challenge (r, challenge) : NULL;
 
       if (authorization != NULL)
         {
           SoupMessage *retry = soup_message_new ("GET", r->url);
-          GCancellable *cancellable = g_task_get_cancellable (task);
 
-          r->tried_digest = TRUE;
+          r->tried_auth = TRUE;
           g_clear_object (&r->stream);
           g_clear_object (&r->message);
           r->message = retry;
           soup_message_headers_replace (soup_message_get_request_headers (retry), "Authorization", authorization);
-          soup_session_send_async (r->session, retry, G_PRIORITY_DEFAULT, cancellable,
+          soup_session_send_async (r->session, retry, G_PRIORITY_DEFAULT, r->cancellable,
                                    on_sent, g_steal_pointer (&task));
           return;
         }
@@ -235,14 +275,32 @@ on_sent (GObject      *object,
   read_more (g_steal_pointer (&task));
 }
 
+static void
+on_outer_cancelled (GCancellable *outer,
+                    GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Request *r = user_data;
+
+  r->timed_out = TRUE;
+  g_cancellable_cancel (r->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * aether_http_get_json_async:
  * @url: the URL
  * @device_name: how errors name the device ("The Tasmota at 192.168.1.20")
- * @username: (nullable): for basic authentication (sent at once) and digest
- *   authentication (answered when the device challenges)
- * @password: (nullable): its password
- * @timeout_s: the request's timeout
+ * @username: (nullable): the user name to answer a challenge with (Basic or
+ *   Digest, whichever the device asks for; "admin" when %NULL)
+ * @password: (nullable): its password; sent only when the device asks
+ * @timeout_s: how long the whole request may take, answer and body included
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the result
  * @user_data: data for @callback
@@ -279,16 +337,22 @@ aether_http_get_json_async (const char          *url,
       return;
     }
 
-  if (username != NULL && *username != '\0' && password != NULL)
+  /* The whole request, not each read: a device that drips its answer
+   * would keep a per-read timeout waiting for ever. */
+  r->timeout_s = MAX (timeout_s, 1);
+  r->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
     {
-      g_autofree char *pair = g_strdup_printf ("%s:%s", username, password ? password : "");
-      g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
-      g_autofree char *header = g_strdup_printf ("Basic %s", encoded);
-
-      soup_message_headers_replace (soup_message_get_request_headers (r->message), "Authorization", header);
+      r->outer = g_object_ref (cancellable);
+      r->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
+                                                g_object_ref (r->cancellable), g_object_unref);
     }
+  r->deadline = g_timeout_source_new_seconds (r->timeout_s);
+  g_source_set_callback (r->deadline, on_deadline, r, NULL);
+  g_source_set_static_name (r->deadline, "[aether] device request deadline");
+  g_source_attach (r->deadline, g_main_context_get_thread_default ());
 
-  soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, cancellable, on_sent,
+  soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, r->cancellable, on_sent,
                            g_steal_pointer (&task));
 }
 

@@ -16,7 +16,15 @@
  * quality instead of hiding it.
  *
  * Once a device has shown a counter, its power samples no longer add energy:
- * the two paths are never summed. */
+ * the two paths are never summed.
+ *
+ * What is impossible is not energy: a step beyond the device's rated power
+ * over its time (the rule's plausibility limit) is flagged and dropped, and
+ * a counter that went back is not counted from zero until the next reading
+ * shows it did not come straight back (a flap between two values would
+ * otherwise count a whole counter every time). A meter can start where an
+ * earlier one stopped (aether_energy_meter_restore()), so a restart loses
+ * nothing a counter saw. */
 
 #define G_LOG_DOMAIN "aether-energy-meter"
 
@@ -37,14 +45,22 @@ struct _AetherEnergyMeter
   gint64   last_counter_us;
   double   last_counter_wh;
 
+  /* A counter that went back, until the next reading says whether it flapped */
+  gint64   before_reset_us;
+  double   before_reset_wh;
+
+  double   max_power_w;
   double   total_wh;
   double   exported_wh;
   guint    n_gaps;
   guint    n_resets;
+  guint    n_flaps;
+  guint    n_implausible;
 
   guint    have_power : 1;
   guint    have_counter : 1;
   guint    uses_counter : 1;
+  guint    reset_pending : 1;
 };
 
 /**
@@ -63,6 +79,9 @@ aether_energy_meter_new (gint64 interval_us)
   self = g_new0 (AetherEnergyMeter, 1);
   self->cadence.interval_us = interval_us;
   self->cadence.fixed = TRUE;
+  /* No home device draws more; aether_energy_meter_set_max_power() says
+   * what this one can. */
+  self->max_power_w = AETHER_ENERGY_METER_MAX_POWER_W;
 
   return self;
 }
@@ -128,6 +147,12 @@ aether_energy_meter_push_power (AetherEnergyMeter *self,
 
           aether_energy_rule_power (self->last_power_us, self->last_power_w, time_us, watts,
                                     self->last_power_us, time_us, &split);
+          if (!aether_energy_rule_is_plausible (self->max_power_w, dt_us, split.imported_wh + split.exported_wh))
+            {
+              step->implausible = TRUE;
+              self->n_implausible++;
+              split = (AetherEnergySplit) { 0 };
+            }
           step->delta_wh = split.imported_wh;
           step->exported_wh = split.exported_wh;
           self->total_wh += split.imported_wh;
@@ -177,18 +202,60 @@ aether_energy_meter_push_counter (AetherEnergyMeter *self,
   if (self->have_counter)
     {
       gint64 dt_us = time_us - self->last_counter_us;
+      gint64 since_us = self->last_counter_us;
       AetherEnergySplit split;
       double delta;
 
       step->start_us = self->last_counter_us;
       step->end_us = time_us;
 
-      if (aether_energy_rule_counter (self->last_counter_wh, total_wh, &split))
+      if (self->reset_pending)
+        {
+          /* The reading after the one that went back decides. */
+          self->reset_pending = FALSE;
+          since_us = self->before_reset_us;
+          if (aether_energy_rule_counter_returned (self->before_reset_wh, total_wh))
+            {
+              /* Back where it was: a flap, not a reset. */
+              step->flap = TRUE;
+              self->n_flaps++;
+              self->n_resets--;
+              delta = MAX (total_wh - self->before_reset_wh, 0.0);
+            }
+          else if (aether_energy_rule_counter (self->last_counter_wh, total_wh, &split))
+            {
+              /* Back again: the first reset stands (it counted from zero
+               * to the reading after it), and this one waits in turn. */
+              delta = MAX (self->last_counter_wh, 0.0);
+              since_us = self->before_reset_us;
+              step->counter_reset = TRUE;
+              self->n_resets++;
+              self->reset_pending = TRUE;
+              self->before_reset_us = self->last_counter_us;
+              self->before_reset_wh = self->last_counter_wh;
+            }
+          else
+            delta = MAX (total_wh, 0.0);   /* reset: counted from zero */
+        }
+      else if (aether_energy_rule_counter (self->last_counter_wh, total_wh, &split))
         {
           step->counter_reset = TRUE;
           self->n_resets++;
+          self->reset_pending = TRUE;
+          self->before_reset_us = self->last_counter_us;
+          self->before_reset_wh = self->last_counter_wh;
+          delta = 0;
         }
-      delta = split.imported_wh;
+      else
+        delta = split.imported_wh;
+
+      if (delta > 0 && !aether_energy_rule_is_plausible (self->max_power_w, time_us - since_us, delta))
+        {
+          /* Not energy: a glitch. The counter goes on from here. */
+          step->implausible = TRUE;
+          self->n_implausible++;
+          delta = 0;
+        }
 
       if (aether_energy_rule_is_gap (&self->cadence, dt_us))
         {
@@ -224,6 +291,82 @@ aether_energy_meter_break (AetherEnergyMeter *self)
     self->n_gaps++;
 
   self->have_power = FALSE;
+}
+
+/**
+ * aether_energy_meter_set_max_power:
+ * @self: a meter
+ * @max_power_w: the most the device can draw
+ *   (aether_energy_rule_max_power_w()); 0 for no limit
+ *
+ * Energy beyond this over a step's time is not counted.
+ */
+void
+aether_energy_meter_set_max_power (AetherEnergyMeter *self,
+                                   double             max_power_w)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (max_power_w >= 0);
+
+  self->max_power_w = max_power_w;
+}
+
+/**
+ * aether_energy_meter_restore:
+ * @self: a meter that has seen nothing yet
+ * @state: where an earlier meter of the device stopped
+ *
+ * Goes on from @state: the total continues from its @total_wh, the next
+ * counter reading counts from its @counter_wh (the device kept counting
+ * while nobody read it), and the next power sample is joined to its
+ * @power_w only if the gap rule allows.
+ */
+void
+aether_energy_meter_restore (AetherEnergyMeter            *self,
+                             const AetherEnergyMeterState *state)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (state != NULL);
+  g_return_if_fail (!self->have_counter && !self->have_power);
+
+  if (state->time_us == 0 || !isfinite (state->total_wh) || state->total_wh < 0)
+    return;
+
+  self->total_wh = state->total_wh;
+
+  if (state->have_counter && isfinite (state->counter_wh))
+    {
+      self->have_counter = TRUE;
+      self->uses_counter = TRUE;
+      self->last_counter_us = state->time_us;
+      self->last_counter_wh = state->counter_wh;
+    }
+
+  if (state->have_power && isfinite (state->power_w))
+    {
+      self->have_power = TRUE;
+      self->last_power_us = state->time_us;
+      self->last_power_w = state->power_w;
+    }
+}
+
+/**
+ * aether_energy_meter_get_counter:
+ * @self: a meter
+ * @counter_wh: (out) (optional): the device's counter as last read
+ *
+ * Returns: %TRUE if the device has reported a counter
+ */
+gboolean
+aether_energy_meter_get_counter (AetherEnergyMeter *self,
+                                 double            *counter_wh)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (counter_wh != NULL)
+    *counter_wh = self->last_counter_wh;
+
+  return self->have_counter;
 }
 
 double
@@ -262,6 +405,34 @@ aether_energy_meter_get_n_resets (AetherEnergyMeter *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->n_resets;
+}
+
+/**
+ * aether_energy_meter_get_n_flaps:
+ * @self: a meter
+ *
+ * Returns: how often the counter went back and straight back again
+ */
+guint
+aether_energy_meter_get_n_flaps (AetherEnergyMeter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_flaps;
+}
+
+/**
+ * aether_energy_meter_get_n_implausible:
+ * @self: a meter
+ *
+ * Returns: how many steps had more energy than the device can draw
+ */
+guint
+aether_energy_meter_get_n_implausible (AetherEnergyMeter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_implausible;
 }
 
 gboolean

@@ -21,7 +21,12 @@
  *   a gap: the device kept counting.
  * - A segment's energy is split at bucket edges in proportion to what the
  *   rule gives each part: the line's own integral for power, time for a
- *   counter (it says nothing about when within the segment it counted). */
+ *   counter (it says nothing about when within the segment it counted).
+ * - Energy must be possible: more than the device's rated power (twice its
+ *   `metadata.nominal_power`, else 25 kW a channel, 250 kW for a meter)
+ *   over the elapsed time, plus a counter's resolution, is a glitch (a
+ *   counter that jumped by 10¹² Wh), not energy. A counter that went back
+ *   and then returns to where it was flapped: it was not reset. */
 
 #define G_LOG_DOMAIN "aether-energy-rule"
 
@@ -30,6 +35,7 @@
 #include <math.h>
 
 #include "aether-energy-rule.h"
+#include "aether-home.h"
 
 /**
  * aether_energy_rule_is_gap:
@@ -167,6 +173,81 @@ aether_energy_rule_counter (double             c0_wh,
   *out = (AetherEnergySplit) { .imported_wh = delta };
 
   return reset;
+}
+
+/**
+ * aether_energy_rule_is_plausible:
+ * @max_power_w: the most the device can draw; 0 for no limit
+ * @dt_us: the time the energy accrued over
+ * @energy_wh: the energy (imported and exported together)
+ *
+ * Returns: %TRUE if a device of @max_power_w can have used @energy_wh in
+ *   @dt_us, give or take a counter's resolution
+ */
+gboolean
+aether_energy_rule_is_plausible (double  max_power_w,
+                                 gint64  dt_us,
+                                 double  energy_wh)
+{
+  if (!isfinite (energy_wh))
+    return FALSE;
+  if (max_power_w <= 0)
+    return TRUE;
+
+  return energy_wh <= max_power_w * (double)MAX (dt_us, 0) / G_USEC_PER_SEC / 3600.0 + AETHER_ENERGY_COUNTER_SLACK_WH;
+}
+
+/**
+ * aether_energy_rule_counter_returned:
+ * @before_reset_wh: the counter before it went back
+ * @c_wh: the reading after the one that went back
+ *
+ * A counter that went back and is now where it was (or past it) flapped
+ * between two values; it was not reset and nothing is counted from zero.
+ *
+ * Returns: %TRUE if the counter came back
+ */
+gboolean
+aether_energy_rule_counter_returned (double before_reset_wh,
+                                     double c_wh)
+{
+  return c_wh >= before_reset_wh - AETHER_ENERGY_COUNTER_SLACK_WH;
+}
+
+/**
+ * aether_energy_rule_max_power_w:
+ * @device: the seed's Device object
+ *
+ * The most @device can draw, for aether_energy_rule_is_plausible(): twice
+ * its rated power (`metadata.nominal_power`, W) when its record gives one,
+ * else 25 kW (a channel of a plug or a circuit) or, for an energy meter,
+ * 250 kW.
+ *
+ * Returns: watts
+ */
+double
+aether_energy_rule_max_power_w (JsonObject *device)
+{
+  JsonNode *metadata;
+  JsonNode *nominal = NULL;
+
+  g_return_val_if_fail (device != NULL, AETHER_ENERGY_DEFAULT_MAX_POWER_W);
+
+  metadata = json_object_get_member (device, "metadata");
+  if (metadata != NULL && JSON_NODE_HOLDS_OBJECT (metadata))
+    nominal = json_object_get_member (json_node_get_object (metadata), "nominal_power");
+
+  if (nominal != NULL && JSON_NODE_HOLDS_VALUE (nominal) &&
+      (json_node_get_value_type (nominal) == G_TYPE_INT64 || json_node_get_value_type (nominal) == G_TYPE_DOUBLE))
+    {
+      double w = json_node_get_double (nominal);
+
+      if (isfinite (w) && w > 0 && w <= AETHER_ENERGY_METER_MAX_POWER_W)
+        return 2 * w;
+    }
+
+  return aether_device_is_energy_meter (device) ? AETHER_ENERGY_METER_MAX_POWER_W
+                                                : AETHER_ENERGY_DEFAULT_MAX_POWER_W;
 }
 
 static gint64

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "aether-pricer.h"
 
@@ -17,6 +18,15 @@ G_BEGIN_DECLS
 #define AETHER_ENERGY_GAP_INTERVALS 3
 /* The gap limit while a device's sampling interval is not known yet. */
 #define AETHER_ENERGY_UNLEARNED_LIMIT_US (G_GINT64_CONSTANT (300) * G_USEC_PER_SEC)
+
+/* What a counter may jump by at once beyond what power explains: its
+ * resolution (Tasmota and Kasa count whole Wh). */
+#define AETHER_ENERGY_COUNTER_SLACK_WH 1.0
+/* The most a device draws, when its record does not say (its rated power,
+ * `metadata.nominal_power`, twice over): a plug or an appliance circuit,
+ * per channel, and a whole-home meter. */
+#define AETHER_ENERGY_DEFAULT_MAX_POWER_W 25000.0
+#define AETHER_ENERGY_METER_MAX_POWER_W   250000.0
 
 /**
  * AetherEnergySplit:
@@ -76,6 +86,12 @@ void     aether_energy_rule_spread_counter (gint64                     t0_us,
                                             gint64                     width_us,
                                             AetherEnergyBucketFunc     func,
                                             gpointer                   user_data);
+gboolean aether_energy_rule_is_plausible   (double                     max_power_w,
+                                            gint64                     dt_us,
+                                            double                     energy_wh);
+gboolean aether_energy_rule_counter_returned (double                   before_reset_wh,
+                                            double                     c_wh);
+double   aether_energy_rule_max_power_w    (JsonObject                *device);
 gboolean aether_energy_rule_price          (AetherPricer              *pricer,
                                             const char                *device_id,
                                             gint64                     start_unix_s,

@@ -48,6 +48,131 @@ find_series (sqlite3     *db,
   return id;
 }
 
+/* One value of @series_id: @sql binds the series, then @key. */
+static gboolean
+series_value (sqlite3    *db,
+              const char *sql,
+              gint64      series_id,
+              gint64      key,
+              double     *value)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (series_id < 0)
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, series_id);
+      sqlite3_bind_int64 (stmt, 2, key);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *value = sqlite3_column_double (stmt, 0);
+          found = TRUE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+#define RAW_VALUE_AT "SELECT value FROM samples WHERE series_id = ?1 AND ts = ?2"
+#define MINUTE_LAST_AT "SELECT last FROM rollup_1m WHERE series_id = ?1 AND bucket = ?2 AND last IS NOT NULL"
+
+/**
+ * aether_store_get_energy_resume:
+ * @self: a store
+ * @device_id: a device
+ * @state: (out caller-allocates): where its energy stood at its last
+ *   stored `energy` reading: that reading, and the device's own counter
+ *   (`energy_counter`) and power read with it; `time_us` 0 if there is none
+ * @error: a location for a #GError
+ *
+ * What the collector goes on from after a restart. The raw samples when
+ * they are still there, else the last 1-minute bucket (a device offline for
+ * longer than raw samples are kept): its last values are of one poll.
+ *
+ * Returns: %TRUE unless the database could not be read
+ */
+gboolean
+aether_store_get_energy_resume (AetherStore            *self,
+                                const char             *device_id,
+                                AetherEnergyMeterState *state,
+                                GError                **error)
+{
+  sqlite3 *db = self->db;
+  sqlite3_stmt *stmt = NULL;
+  gint64 energy, counter, power;
+  gint64 ts_ms = 0;
+  gint64 minute_s = 0;
+  double minute_last = 0;
+  gboolean have_minute = FALSE;
+  int rc;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  *state = (AetherEnergyMeterState) { 0 };
+  if ((energy = find_series (db, device_id, "energy")) < 0)
+    return TRUE;
+  counter = find_series (db, device_id, "energy_counter");
+  power = find_series (db, device_id, "power");
+
+  /* The last minute rolled up: the last reading is in it or after it, so
+   * raw samples are looked at from there on only (they are keyed by time
+   * first), and it is the answer when retention cut them. */
+  rc = sqlite3_prepare_v2 (db, "SELECT bucket, last FROM rollup_1m WHERE series_id = ? AND last IS NOT NULL"
+                               " ORDER BY bucket DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, energy);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          have_minute = TRUE;
+          minute_s = sqlite3_column_int64 (stmt, 0);
+          minute_last = sqlite3_column_double (stmt, 1);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
+
+  rc = sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ?"
+                               " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, energy);
+      sqlite3_bind_int64 (stmt, 2, have_minute ? minute_s * 1000 : G_MININT64);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          ts_ms = sqlite3_column_int64 (stmt, 0);
+          state->total_wh = sqlite3_column_double (stmt, 1);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the last energy reading", error);
+
+  if (ts_ms != 0)
+    {
+      state->time_us = ts_ms * 1000;
+      state->have_counter = series_value (db, RAW_VALUE_AT, counter, ts_ms, &state->counter_wh);
+      state->have_power = series_value (db, RAW_VALUE_AT, power, ts_ms, &state->power_w);
+    }
+  else if (have_minute)
+    {
+      /* Retention cut the raw samples: the minute's last values are of one
+       * poll; its end stands for when (power is a gap by now anyway). */
+      state->time_us = (minute_s + 59) * G_USEC_PER_SEC;
+      state->total_wh = minute_last;
+      state->have_counter = series_value (db, MINUTE_LAST_AT, counter, minute_s, &state->counter_wh);
+    }
+
+  return TRUE;
+}
+
 /* Appends buckets for [from, to) drawn from @tier; older buckets that
  * retention removed come from coarser tiers, newer ones not yet rolled up
  * from finer tiers. All in seconds. Each instant comes from one tier only:

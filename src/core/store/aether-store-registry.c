@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-redact.h"
 #include "aether-store-private.h"
 
 static char *
@@ -750,6 +751,7 @@ aether_store_add_alert_history (AetherStore  *self,
                                 const char   *detail,
                                 GError      **error)
 {
+  g_autofree char *shown = aether_redact_urls_in_text (detail);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -763,7 +765,8 @@ aether_store_add_alert_history (AetherStore  *self,
   sqlite3_bind_int64 (stmt, 1, time_us / 1000);
   sqlite3_bind_text (stmt, 2, alert_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 4, detail);
+  /* A webhook's address is kept without its credentials. */
+  bind_text_or_null (stmt, 4, shown);
 
   return step_done (self->db, stmt, "Could not record the alert", error);
 }
@@ -794,6 +797,8 @@ aether_store_list_alert_history (AetherStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autofree char *when = aether_format_timestamp (sqlite3_column_int64 (stmt, 0) * 1000);
+      /* Rows written before addresses were redacted are shown redacted. */
+      g_autofree char *detail = aether_redact_urls_in_text ((const char *)sqlite3_column_text (stmt, 3));
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "time");
@@ -803,7 +808,7 @@ aether_store_list_alert_history (AetherStore  *self,
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
       json_builder_set_member_name (builder, "detail");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 3));
+      json_builder_add_string_value (builder, detail);
       json_builder_end_object (builder);
     }
   sqlite3_finalize (stmt);

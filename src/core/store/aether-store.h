@@ -12,6 +12,7 @@
 #include "aether-clock.h"
 #include "aether-pricer.h"
 #include "aether-reading.h"
+#include "model/aether-energy-meter.h"
 
 G_BEGIN_DECLS
 
@@ -287,6 +288,10 @@ GArray      *aether_store_query_devices        (AetherStore          *self,
                                                 gint64                to_us,
                                                 guint                 points,
                                                 AetherTier           *tier_used,
+                                                GError              **error);
+gboolean     aether_store_get_energy_resume    (AetherStore          *self,
+                                                const char           *device_id,
+                                                AetherEnergyMeterState *state,
                                                 GError              **error);
 GPtrArray   *aether_store_energy_totals        (AetherStore          *self,
                                                 gint64                from_us,

@@ -756,6 +756,29 @@ test_cli_adds_one_device_per_outlet (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* A plug that says a long answer is coming and then sends it a byte every
+ * 50 ms: each read is quick, so only the probe's own deadline ends
+ * `devices add`, with an error naming the address. */
+static void
+test_dripping_plug_add_ends (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char head[] = { 0, 0, 0x10, 0 };   /* 4,096 bytes follow */
+  g_autoptr(AetherTestDripServer) drip = aether_test_drip_server_new (head, sizeof head);
+  g_autofree char *dir = g_dir_make_tmp ("aether-kasa-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", aether_test_drip_server_get_port (drip));
+  g_autofree char *address = g_strdup_printf ("ip_address=%s", host);
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (aether_test_run_cli_in_loop (db, NULL, &err, "devices", "add", "--plugin=kasa", "--name=Drip",
+                                                "--config", address, "--config", "timeout_seconds=1", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, host));
+  g_assert_nonnull (strstr (err, "did not finish answering within 3 s"));
+  g_assert_cmpuint (aether_test_drip_server_get_n_connections (drip), >=, 1);
+  aether_test_remove_dir (dir);
+}
+
 /* The Kasa app's discovery, aimed at 127.0.0.1: a UDP socket on the fake
  * plug's port answers the XOR-coded sysinfo request, after a stray
  * datagram that is no answer at all. */
@@ -858,6 +881,7 @@ main (int   argc,
   ADD ("/plugins/kasa/unreachable-plug-is-named", test_unreachable_plug_is_named);
   ADD ("/plugins/kasa/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   ADD ("/plugins/kasa/cli-adds-one-device-per-outlet", test_cli_adds_one_device_per_outlet);
+  ADD ("/plugins/kasa/dripping-plug-add-ends", test_dripping_plug_add_ends);
   ADD ("/plugins/kasa/discovery-finds-the-plug", test_discovery_finds_the_plug);
 #undef ADD
 

@@ -25,6 +25,8 @@ typedef struct
   char       *host;
   JsonNode   *bundle;
   char       *password;    /* Gen2 digest when set */
+  char       *basic_password; /* Gen1 basic (user admin) when set */
+  GPtrArray  *authorizations; /* each request's path and Authorization, "" for none */
   char       *raw_status;  /* replaces the status when set */
   char       *last_path;
   gboolean    relay_on;
@@ -94,6 +96,12 @@ handler (SoupServer        *server,
   Fake *fake = user_data;
   JsonObject *bundle = json_node_get_object (fake->bundle);
 
+  {
+    const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+    g_ptr_array_add (fake->authorizations, g_strdup_printf ("%s %s", path, auth ? auth : ""));
+  }
+
   g_free (fake->last_path);
   fake->last_path = g_uri_get_query (soup_server_message_get_uri (msg))
     ? g_strdup_printf ("%s?%s", path, g_uri_get_query (soup_server_message_get_uri (msg))) : g_strdup (path);
@@ -102,6 +110,23 @@ handler (SoupServer        *server,
     {
       respond_json (msg, json_object_get_member (bundle, "shelly"));
       return;
+    }
+
+  if (fake->basic_password != NULL)
+    {
+      const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+      g_autofree char *pair = g_strdup_printf ("admin:%s", fake->basic_password);
+      g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
+      g_autofree char *want = g_strdup_printf ("Basic %s", encoded);
+
+      if (g_strcmp0 (auth, want) != 0)
+        {
+          fake->n_unauthorized++;
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                        "Basic realm=\"shelly\"");
+          soup_server_message_set_status (msg, 401, NULL);
+          return;
+        }
     }
 
   if (fake->password != NULL && !digest_ok (fake, msg))
@@ -211,6 +236,7 @@ fake_new (const char *file)
       json_object_unref (bundle);
     }
   fake->server = soup_server_new (NULL, NULL);
+  fake->authorizations = g_ptr_array_new_with_free_func (g_free);
   fake->relay_on = TRUE;
   fake->switched = -1;
   soup_server_add_handler (fake->server, NULL, handler, fake, NULL);
@@ -234,6 +260,8 @@ fake_free (Fake *fake)
   json_node_unref (fake->bundle);
   g_free (fake->host);
   g_free (fake->password);
+  g_free (fake->basic_password);
+  g_ptr_array_unref (fake->authorizations);
   g_free (fake->raw_status);
   g_free (fake->last_path);
   g_free (fake);
@@ -457,6 +485,226 @@ test_digest_authentication (void)
 }
 
 static void
+assert_requests (Fake              *fake,
+                 const char * const *want)
+{
+  for (guint i = 0; i < fake->authorizations->len; i++)
+    g_test_message ("request %u: %s", i, (char *)g_ptr_array_index (fake->authorizations, i));
+  g_assert_cmpuint (fake->authorizations->len, ==, g_strv_length ((char **)want));
+  /* "PATH " is a request without an Authorization header. */
+  for (guint i = 0; want[i] != NULL; i++)
+    if (g_str_has_suffix (want[i], " "))
+      g_assert_cmpstr (g_ptr_array_index (fake->authorizations, i), ==, want[i]);
+    else
+      g_assert_true (g_str_has_prefix (g_ptr_array_index (fake->authorizations, i), want[i]));
+}
+
+/* Credentials go only where they are asked for, in the scheme asked for:
+ * never a Basic header (the password in plain text) to a Gen2 device, which
+ * challenges with Digest, nor to a device that does not ask at all. */
+static void
+test_credentials_only_when_challenged (void)
+{
+  g_autoptr(Fake) gen2 = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+  g_autoptr(Fake) gen1 = fake_new ("aioshelly_gen1_plug_s_SHPLG-S_fw1.14.0_dump.json");
+  g_autoptr(Fake) open = fake_new ("aioshelly_plus_1pm_SNSW-001P16EU_fw1.1.0_dump.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *basic = NULL;
+  const char *gen2_want[] = { "/shelly ", "/rpc/Shelly.GetStatus ", "/rpc/Shelly.GetStatus Digest username=\"admin\"", NULL };
+  const char *gen1_want[] = { "/shelly ", "/status ", NULL, NULL };
+  const char *open_want[] = { "/shelly ", "/rpc/Shelly.GetStatus ", NULL };
+
+  gen2->password = g_strdup ("s3cret");
+  samples = poll_fake (gen2, "s3cret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (aether_test_sample (samples, AETHER_METRIC_POWER, 0), ==, 2.7);
+  assert_requests (gen2, gen2_want);
+  /* The first ask of each request carries nothing; the answer is Digest. */
+  g_assert_cmpstr (g_ptr_array_index (gen2->authorizations, 1), ==, "/rpc/Shelly.GetStatus ");
+  g_clear_pointer (&samples, g_array_unref);
+
+  /* A first-generation device challenges with Basic: answered with Basic. */
+  gen1->basic_password = g_strdup ("pw1");
+  basic = g_strdup_printf ("/status Basic %s", "YWRtaW46cHcx");   /* admin:pw1 */
+  gen1_want[2] = basic;
+  samples = poll_fake (gen1, "pw1", &error);
+  g_assert_no_error (error);
+  assert_requests (gen1, gen1_want);
+  g_assert_cmpstr (g_ptr_array_index (gen1->authorizations, 2), ==, basic);
+  g_clear_pointer (&samples, g_array_unref);
+
+  /* A password configured for a device that does not ask: never sent. */
+  samples = poll_fake (open, "s3cret", &error);
+  g_assert_no_error (error);
+  assert_requests (open, open_want);
+  for (guint i = 0; i < open->authorizations->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (open->authorizations, i), "Basic"));
+}
+
+/* `aetherlens-cli devices add`, run as a person would, against a device
+ * that answers a byte at a time and never finishes: it ends, failed. */
+static void
+run_cli_add (const char  *plugin,
+             const char  *address,
+             char       **err)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-drip-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autofree char *plugin_arg = g_strdup_printf ("--plugin=%s", plugin);
+  g_autofree char *address_arg = g_strdup_printf ("ip_address=%s", address);
+
+  g_assert_cmpint (aether_test_run_cli_in_loop (db, NULL, err, "devices", "add", plugin_arg, "--name=Drip",
+                                                "--config", address_arg, "--config", "timeout_seconds=1", NULL), ==, 1);
+  aether_test_remove_dir (dir);
+}
+
+static void
+test_dripping_device_add_ends (void)
+{
+  g_autoptr(AetherTestDripServer) drip =
+    aether_test_drip_server_new ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 1000000\r\n\r\n{", -1);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", aether_test_drip_server_get_port (drip));
+  g_autofree char *err = NULL;
+
+  run_cli_add ("shelly", address, &err);
+  g_assert_nonnull (strstr (err, address));
+  g_assert_nonnull (strstr (err, "did not answer in time (within 1 s)"));
+}
+
+/* A poll of a dripping device ends at its timeout as a failed poll; the
+ * device is offline, not stuck. */
+static void
+test_dripping_device_poll_times_out (void)
+{
+  g_autoptr(AetherTestDripServer) drip =
+    aether_test_drip_server_new ("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n{\"shelly\": ", -1);
+  g_autofree char *json = g_strdup_printf ("{\"plugin\": \"shelly\", \"ip_address\": \"127.0.0.1:%u\", "
+                                           "\"plugin_config\": {\"polling_interval\": 2, \"timeout_seconds\": 1}}",
+                                           aether_test_drip_server_get_port (drip));
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(AetherCollector) collector = aether_collector_new (aether_clock_get_system ());
+  g_autoptr(GError) error = NULL;
+  const AetherDeviceStatus *status;
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (aether_collector_add_device (collector, "drip", provider, json_node_get_object (node), &error));
+  g_assert_no_error (error);
+  aether_collector_start (collector);
+  while (aether_collector_get_n_polls (collector) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("the poll ended after %.1f s", (g_get_monotonic_time () - started) / 1e6);
+
+  status = aether_collector_get_status (collector, "drip");
+  g_assert_false (status->online);
+  g_assert_cmpuint (status->consecutive_errors, ==, 1);
+  g_assert_nonnull (strstr (status->last_error, "did not answer"));
+  g_assert_true (aether_collector_stop (collector, NULL));
+}
+
+typedef struct
+{
+  AetherClock     *clock;
+  AetherCollector *collector;
+  double           energy_wh;
+  guint            n_energy;
+} Collecting;
+
+static void
+on_reading (AetherCollector *collector,
+            AetherReading   *reading,
+            Collecting      *c)
+{
+  if (g_str_equal (reading->metric_type, "energy"))
+    {
+      c->energy_wh = reading->value;
+      c->n_energy++;
+    }
+}
+
+/* One poll a second on the manual clock, each answered by the fake plug
+ * with its counter at @total_wh. */
+static void
+poll_with_counter (Collecting *c,
+                   Fake       *fake,
+                   double      total_wh)
+{
+  guint n = aether_collector_get_n_polls (c->collector);
+
+  g_free (fake->raw_status);
+  fake->raw_status = g_strdup_printf ("{\"switch:0\": {\"apower\": 120.0, \"aenergy\": {\"total\": %.3f}}}", total_wh);
+  aether_clock_advance_us (c->clock, G_USEC_PER_SEC);
+  while (aether_collector_get_n_polls (c->collector) == n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (aether_collector_get_status (c->collector, "plug")->online);
+}
+
+static void
+collecting_start (Collecting *c,
+                  Fake       *fake)
+{
+  g_autofree char *json = g_strdup_printf ("{\"plugin\": \"shelly\", \"ip_address\": \"%s\", "
+                                           "\"plugin_config\": {\"polling_interval\": 1, \"timeout_seconds\": 2}}",
+                                           fake->host);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  c->clock = aether_clock_new_manual (G_GINT64_CONSTANT (1705312800) * G_USEC_PER_SEC);
+  c->collector = aether_collector_new (c->clock);
+  g_signal_connect (c->collector, "reading", G_CALLBACK (on_reading), c);
+  g_assert_true (aether_collector_add_device (c->collector, "plug", provider, json_node_get_object (node), &error));
+  g_assert_no_error (error);
+  /* A plug rated 16 A at 230 V. */
+  aether_collector_set_max_power (c->collector, "plug", 2 * 3680.0);
+  aether_collector_start (c->collector);
+}
+
+static void
+collecting_stop (Collecting *c)
+{
+  g_assert_true (aether_collector_stop (c->collector, NULL));
+  g_clear_object (&c->collector);
+  g_clear_object (&c->clock);
+}
+
+/* The audit's hostile plugs, through the collector: a counter that jumps
+ * by 10¹² Wh between two polls (stored as real, it cost 2.2e8 USD in a
+ * minute) and a counter flapping between two values for 75 s (a reset
+ * counted each time, 4.2e7 kWh) are not energy; it is said once. */
+static void
+test_counter_jump_and_flap_are_not_energy (void)
+{
+  g_autoptr(Fake) fake = fake_new ("aioshelly_plus_plug_s_SNPL-00112EU_fw1.1.0_dump.json");
+  Collecting c = { 0 };
+
+  collecting_start (&c, fake);
+  poll_with_counter (&c, fake, 7258.589);
+  poll_with_counter (&c, fake, 7258.623);
+  poll_with_counter (&c, fake, 1e12 + 7258.623);
+  g_assert_cmpuint (aether_test_log_count ("Device plug: its energy counter jumped to 1e+12 Wh in 1 s, more than the device can draw"), ==, 1);
+  for (guint i = 1; i <= 10; i++)
+    poll_with_counter (&c, fake, 1e12 + 7258.623 + 0.033 * i);
+  g_test_message ("after the jump: %.3f Wh", c.energy_wh);
+  g_assert_cmpuint (aether_test_log_count ("jumped"), ==, 1);   /* once, not every poll */
+  g_assert_cmpfloat_with_epsilon (c.energy_wh, 0.034 + 0.33, 1e-3);
+  g_assert_cmpuint (aether_collector_get_n_implausible (c.collector, "plug"), ==, 1);
+  collecting_stop (&c);
+
+  collecting_start (&c, fake);
+  poll_with_counter (&c, fake, 7258.589);
+  aether_test_clear_log ();
+  for (guint i = 1; i <= 75; i++)
+    poll_with_counter (&c, fake, i % 2 == 1 ? 1.14e9 : 7258.589);
+  g_assert_cmpuint (aether_test_log_count ("Device plug: its energy counter jumped"), ==, 1);
+  g_test_message ("after 75 s of flapping: %.3f Wh, %u resets", c.energy_wh,
+                  aether_collector_get_n_resets (c.collector, "plug"));
+  g_assert_cmpfloat (c.energy_wh, ==, 0);
+  g_assert_cmpuint (aether_collector_get_n_resets (c.collector, "plug"), <=, 1);
+  collecting_stop (&c);
+}
+
+static void
 test_hostile_devices_give_clear_errors (void)
 {
   static const struct { const char *status; int code; const char *says; gboolean gen1; } cases[] = {
@@ -629,6 +877,7 @@ main (int   argc,
   g_autofree char *state = g_build_filename (g_get_tmp_dir (), "aether-shelly-plugins.ini", NULL);
 
   g_test_init (&argc, &argv, NULL);
+  aether_test_record_log ();
 
   engine = aether_plugin_engine_new (state);
   aether_plugin_engine_load_all (engine);
@@ -639,6 +888,10 @@ main (int   argc,
   g_test_add_func ("/plugins/shelly/probe-fills-the-seed-fields", test_probe_fills_the_seed_fields);
   g_test_add_func ("/plugins/shelly/meterless-and-protected-devices-say-so", test_meterless_and_protected_devices_say_so);
   g_test_add_func ("/plugins/shelly/digest-authentication", test_digest_authentication);
+  g_test_add_func ("/plugins/shelly/credentials-only-when-challenged", test_credentials_only_when_challenged);
+  g_test_add_func ("/plugins/shelly/dripping-device-add-ends", test_dripping_device_add_ends);
+  g_test_add_func ("/plugins/shelly/dripping-device-poll-times-out", test_dripping_device_poll_times_out);
+  g_test_add_func ("/plugins/shelly/counter-jump-and-flap-are-not-energy", test_counter_jump_and_flap_are_not_energy);
   g_test_add_func ("/plugins/shelly/counter-going-backwards-is-a-reset", test_counter_going_backwards_is_a_reset);
   g_test_add_func ("/plugins/shelly/hostile-devices-give-clear-errors", test_hostile_devices_give_clear_errors);
   g_test_add_func ("/plugins/shelly/relay-control-both-generations", test_relay_control_both_generations);
