@@ -311,6 +311,48 @@ test_gap_is_a_gap (void)
   aether_history_chart_select (chart, -1);
 }
 
+/* A weekday's energy by rate period (the demo tariff: peak 16:00–21:00 at
+ * $0.38, off-peak otherwise at $0.22) is the samples of those hours and
+ * costs their rate — on a recent day from the 1-minute tier, and on a day
+ * in January that only the daily tier still holds, whose hours come from
+ * its stored hour profile. */
+static void
+test_rate_periods (void)
+{
+  static const int days[][3] = { { 2024, 6, 18 }, { 2024, 1, 16 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      g_autoptr(GDateTime) day = utc (days[i][0], days[i][1], days[i][2], 0);
+      AetherHistoryChart *chart = aether_history_page_get_chart (f.page);
+      gint64 midnight = g_date_time_to_unix (day);
+      guint meter = f.data->device_ids->len - 1;
+      double peak_truth = history_data_true_wh (f.data, meter, midnight + 16 * 3600, midnight + 21 * 3600);
+      double day_truth = history_data_true_wh (f.data, meter, midnight, midnight + 86400);
+      double peak_wh, peak_cost, off_wh, off_cost, total, cost;
+
+      show ("day", day);
+      /* Every hour where its samples say, however old the day. */
+      for (guint h = 0; h < 24; h++)
+        g_assert_cmpfloat_with_epsilon (aether_history_chart_get_bar_total (chart, h),
+                                        history_data_true_wh (f.data, meter, midnight + h * 3600, midnight + (h + 1) * 3600),
+                                        1e-5 * day_truth);
+      g_assert_true (aether_history_page_get_period (f.page, "peak", &peak_wh, &peak_cost));
+      g_assert_true (aether_history_page_get_period (f.page, "off_peak", &off_wh, &off_cost));
+      aether_history_page_get_totals (f.page, &total, NULL, NULL, &cost);
+      g_test_message ("%d-%02d-%02d: peak %.3f Wh (samples %.3f) $%.4f, off-peak %.3f Wh $%.4f", days[i][0], days[i][1],
+                      days[i][2], peak_wh, peak_truth, peak_cost, off_wh, off_cost);
+      g_assert_cmpfloat_with_epsilon (peak_wh, peak_truth, 1e-5 * day_truth);
+      g_assert_cmpfloat_with_epsilon (off_wh, day_truth - peak_truth, 1e-5 * day_truth);
+      g_assert_cmpfloat_with_epsilon (peak_cost, 0.38 * peak_wh / 1000, 1e-4 * cost);
+      g_assert_cmpfloat_with_epsilon (off_cost, 0.22 * off_wh / 1000, 1e-4 * cost);
+      assert_close (peak_wh + off_wh, total);
+      assert_close (peak_cost + off_cost, cost);
+    }
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f.window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f.window), "history-day-from-daily-tier");
+}
+
 /* Untracked is the meter less its plugs, per the store and per the truth
  * (the meter read 180 W more than the plugs did). */
 static void
@@ -448,6 +490,7 @@ test_screenshots (void)
             show (cases[i].range, day);
             aether_ui_test_wait_for_frames (GTK_WIDGET (f.window));
             g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f.page)), ==, sizes[s].width);
+            aether_history_chart_select (aether_history_page_get_chart (f.page), -1);
             aether_ui_test_save_screenshot (GTK_WIDGET (f.window), name);
           }
       }
@@ -497,6 +540,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/history/gap-is-a-gap", test_gap_is_a_gap);
   g_test_add_func ("/ui/history/bars-equal-store-db-energy-and-samples", test_bars_equal_store);
+  g_test_add_func ("/ui/history/rate-periods-from-samples", test_rate_periods);
   g_test_add_func ("/ui/history/untracked-is-meter-less-plugs", test_untracked_is_meter_less_plugs);
   g_test_add_func ("/ui/history/csv-export-equals-bars", test_csv_equals_bars);
   g_test_add_func ("/ui/history/by-room-same-totals", test_by_room_same_totals);

@@ -60,6 +60,8 @@ static const char * const palette[] = {
 static double
 nice_ceiling (double peak)
 {
+  /* Each with a round half for the middle gridline. */
+  static const double steps[] = { 1, 1.2, 1.6, 2, 3, 4, 5, 6, 8 };
   double magnitude;
   double scaled;
 
@@ -67,7 +69,10 @@ nice_ceiling (double peak)
     return 1;
   magnitude = pow (10, floor (log10 (peak)));
   scaled = peak / magnitude;
-  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * magnitude;
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (scaled <= steps[i])
+      return steps[i] * magnitude;
+  return 10 * magnitude;
 }
 
 static gboolean

@@ -100,6 +100,7 @@ struct _AetherHistoryPage
   GArray              *bar_wh;      /* double, n_bars × n_bands */
   GArray              *bar_cost;    /* double, n_bars */
   GArray              *bar_exported;/* double, n_bars */
+  GArray              *periods;     /* Band: energy and cost per rate period */
   double               total_wh;
   double               total_cost;
   double               untracked_wh;
@@ -327,44 +328,64 @@ load_free (gpointer data)
 }
 
 /* The range's energy and cost per rate period: the tariff engine says
- * which period each instant lies in (runs from one change to the next),
- * the store says what each run used and cost, as it stored it. */
+ * which period each instant lies in (runs from one change to the next, cut
+ * at midnights too, so a day only the daily tier holds is spread over its
+ * runs by its hour profile), the store says what each run used and cost. */
 static GArray *
 split_by_period (AetherStore        *reader,
+                 AetherTariff       *tariff,
                  const char * const *ids,
                  gint64              from_us,
                  gint64              to_us,
                  GCancellable       *cancellable)
 {
-  g_autoptr(AetherTariff) tariff = NULL;
-  g_autoptr(GArray) shares = NULL;
-  g_autoptr(GHashTable) index = NULL;
-  guint n_versions = 0;
+  g_autoptr(GArray) shares = g_array_new (FALSE, TRUE, sizeof (PeriodShare));
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) series = NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
   gint64 t = from_us / G_USEC_PER_SEC;
   gint64 end = to_us / G_USEC_PER_SEC;
 
-  if (!(tariff = aether_rates_load_tariff (reader, &n_versions, NULL)) || n_versions == 0)
-    return NULL;
-
-  shares = g_array_new (FALSE, TRUE, sizeof (PeriodShare));
   g_array_set_clear_func (shares, period_share_clear);
-  index = g_hash_table_new (g_str_hash, g_str_equal);
-  while (t < end && !g_cancellable_is_cancelled (cancellable))
+  while (t < end)
     {
       AetherRateSchedule *schedule = aether_tariff_schedule_at (tariff, t);
       const AetherRatePeriod *period = schedule ? aether_rate_schedule_period_at (schedule, t) : NULL;
       gint64 next = schedule ? aether_rate_schedule_next_change (schedule, t) : end;
-      g_autoptr(GPtrArray) totals = NULL;
-      const char *name = period ? period->name : "";
-      PeriodShare *share;
-      gpointer at;
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (t);
+      g_autoptr(GDateTime) midnight = g_date_time_new (tz, g_date_time_get_year (local), g_date_time_get_month (local),
+                                                       g_date_time_get_day_of_month (local), 0, 0, 0);
+      g_autoptr(GDateTime) tomorrow = g_date_time_add_days (midnight, 1);
+      gint64 us = t * G_USEC_PER_SEC;
 
       if (next <= t || next > end)
         next = end;
       if (schedule != NULL && aether_rate_schedule_get_expiry (schedule) > t)
         next = MIN (next, aether_rate_schedule_get_expiry (schedule));
-      if (!(totals = aether_store_energy_totals_for_devices (reader, ids, t * G_USEC_PER_SEC, next * G_USEC_PER_SEC, NULL)))
-        return NULL;
+      next = MIN (next, g_date_time_to_unix (tomorrow));
+      g_array_append_val (edges, us);
+      g_ptr_array_add (names, (gpointer)(period ? period->name : ""));
+      t = next;
+    }
+  {
+    gint64 us = end * G_USEC_PER_SEC;
+
+    g_array_append_val (edges, us);
+  }
+  if (edges->len < 2 ||
+      !(series = aether_store_energy_series_for_devices (reader, ids, (const gint64 *)(gpointer)edges->data, edges->len,
+                                                         AETHER_PRICER (tariff), cancellable, NULL)))
+    return NULL;
+
+  for (guint r = 0; r < series->len; r++)
+    {
+      GPtrArray *totals = g_ptr_array_index (series, r);
+      const char *name = g_ptr_array_index (names, r);
+      PeriodShare *share;
+      gpointer at;
+
       if (!g_hash_table_lookup_extended (index, name, NULL, &at))
         {
           PeriodShare fresh = { g_strdup (name), 0, 0 };
@@ -381,7 +402,6 @@ split_by_period (AetherStore        *reader,
           share->wh += total->energy_wh;
           share->cost += total->cost;
         }
-      t = next;
     }
 
   return g_steal_pointer (&shares);
@@ -398,6 +418,8 @@ load_in_thread (GTask        *task,
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
   g_autoptr(GPtrArray) room_members = NULL;
+  g_autoptr(AetherTariff) tariff = NULL;
+  guint n_versions = 0;
   gint64 from_us, to_us;
   GError *error = NULL;
 
@@ -436,9 +458,14 @@ load_in_thread (GTask        *task,
     g_ptr_array_add (all, (gpointer)json_object_get_string_member (json_node_get_object (g_ptr_array_index (load->devices, i)),
                                                                  "device_id"));
   g_ptr_array_add (all, NULL);
+  /* The tariff prices the hours of days only the daily tier still holds. */
+  tariff = aether_rates_load_tariff (reader, &n_versions, NULL);
+  if (tariff != NULL && n_versions == 0)
+    g_clear_object (&tariff);
   load->series = aether_store_energy_series_for_devices (reader, (const char * const *)all->pdata,
                                                          (const gint64 *)(gpointer)load->edges->data, load->edges->len,
-                                                         cancellable, &load->series_error);
+                                                         tariff ? AETHER_PRICER (tariff) : NULL, cancellable,
+                                                         &load->series_error);
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -456,7 +483,8 @@ load_in_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  load->periods = split_by_period (reader, (const char * const *)ids->pdata, from_us, to_us, cancellable);
+  if (tariff != NULL)
+    load->periods = split_by_period (reader, tariff, (const char * const *)ids->pdata, from_us, to_us, cancellable);
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -991,12 +1019,16 @@ show_answers (AetherHistoryPage *self,
     }
 
   /* Cost by rate period, from the tariff engine's periods. */
+  g_array_set_size (self->periods, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->periods_group), load->periods != NULL && load->periods->len > 0 && priced);
   for (guint p = 0; load->periods != NULL && p < load->periods->len; p++)
     {
       PeriodShare *share = &g_array_index (load->periods, PeriodShare, p);
       g_autofree char *name = share->name[0] ? aether_format_key (share->name) : g_strdup (_("No Rate"));
 
+      Band band = { g_strdup (share->name), share->wh, share->cost };
+
+      g_array_append_val (self->periods, band);
       add_share_row (self, self->periods_group, name, NULL, self->total_wh > 0 ? share->wh / self->total_wh : 0,
                      share->wh, share->cost, TRUE);
     }
@@ -1366,6 +1398,33 @@ aether_history_page_get_totals (AetherHistoryPage *self,
 }
 
 /**
+ * aether_history_page_get_period:
+ * @self: the page
+ * @name: a rate period's name (`peak`, …)
+ * @wh: (out): the energy used in it in the shown range
+ * @cost: (out): what that cost
+ *
+ * Returns: whether the cost-by-period list shows @name
+ */
+gboolean
+aether_history_page_get_period (AetherHistoryPage *self,
+                                const char        *name,
+                                double            *wh,
+                                double            *cost)
+{
+  g_return_val_if_fail (AETHER_IS_HISTORY_PAGE (self), FALSE);
+
+  for (guint p = 0; p < self->periods->len; p++)
+    if (g_str_equal (g_array_index (self->periods, Band, p).name, name))
+      {
+        *wh = g_array_index (self->periods, Band, p).wh;
+        *cost = g_array_index (self->periods, Band, p).cost;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
  * aether_history_page_get_drawn_at:
  * @self: the page
  *
@@ -1724,6 +1783,7 @@ aether_history_page_finalize (GObject *object)
   g_clear_pointer (&self->bar_wh, g_array_unref);
   g_clear_pointer (&self->bar_cost, g_array_unref);
   g_clear_pointer (&self->bar_exported, g_array_unref);
+  g_clear_pointer (&self->periods, g_array_unref);
 
   G_OBJECT_CLASS (aether_history_page_parent_class)->finalize (object);
 }
@@ -1794,6 +1854,8 @@ aether_history_page_init (AetherHistoryPage *self)
   self->bar_wh = g_array_new (FALSE, TRUE, sizeof (double));
   self->bar_cost = g_array_new (FALSE, TRUE, sizeof (double));
   self->bar_exported = g_array_new (FALSE, TRUE, sizeof (double));
+  self->periods = g_array_new (FALSE, TRUE, sizeof (Band));
+  g_array_set_clear_func (self->periods, band_clear);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->subject_row, "notify::selected", G_CALLBACK (on_subject_changed), self);

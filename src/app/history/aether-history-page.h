@@ -37,6 +37,10 @@ void        aether_history_page_get_totals      (AetherHistoryPage *self,
                                                  double            *untracked_wh,
                                                  double            *exported_wh,
                                                  double            *cost);
+gboolean    aether_history_page_get_period      (AetherHistoryPage *self,
+                                                 const char        *name,
+                                                 double            *wh,
+                                                 double            *cost);
 gint64      aether_history_page_get_drawn_at    (AetherHistoryPage *self);
 char       *aether_history_page_build_csv       (AetherHistoryPage *self);
 gboolean    aether_history_page_export_to_file  (AetherHistoryPage *self,

@@ -15,6 +15,7 @@ GPtrArray *aether_store_energy_series_for_devices (AetherStore        *self,
                                                    const char * const *device_ids,
                                                    const gint64       *edges_us,
                                                    guint               n_edges,
+                                                   AetherPricer       *pricer,
                                                    GCancellable       *cancellable,
                                                    GError            **error);
 
