@@ -306,6 +306,21 @@ test_gap_is_a_gap (void)
     text = aether_history_chart_describe_bar (chart, 10);
     g_assert_nonnull (strstr (text, "No data recorded"));
   }
+  /* The arrow keys move it, as the chart's key controller hears them. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (chart));
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+      }
+    g_assert_true (handled);
+    g_assert_cmpint (aether_history_chart_get_selected (chart), ==, 17);
+  }
   aether_ui_test_wait_for_frames (GTK_WIDGET (f.window));
   aether_ui_test_save_screenshot (GTK_WIDGET (f.window), "history-day-gap-crosshair");
   aether_history_chart_select (chart, -1);

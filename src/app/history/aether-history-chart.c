@@ -42,6 +42,9 @@ struct _AetherHistoryChart
   guint      n_line;
   char      *span;
   int        selected;      /* -1: none */
+  int        widest_label;  /* the time axis' widest label in px, -1: not measured */
+  int        top_label;     /* the value axis' widest, -1: not measured */
+  double     top_kwh;       /* what top_label was measured for */
 };
 
 G_DEFINE_FINAL_TYPE (AetherHistoryChart, aether_history_chart, GTK_TYPE_WIDGET)
@@ -202,15 +205,17 @@ get_frame (AetherHistoryChart *self,
 
   f->top = nice_ceiling (peak);
   /* Room on the left for the widest of the axis' labels. */
-  {
-    g_autofree char *label = format_axis (f->top / 2 < 1 && f->top >= 1 ? f->top / 2 : f->top);
-    PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
-    int lw, lh;
+  if (self->top_label < 0 || self->top_kwh != f->top)
+    {
+      g_autofree char *label = format_axis (f->top / 2 < 1 && f->top >= 1 ? f->top / 2 : f->top);
+      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
+      int lh;
 
-    pango_layout_get_pixel_size (layout, &lw, &lh);
-    g_object_unref (layout);
-    f->label_width = MAX (LABEL_WIDTH, lw + 2 * PAD);
-  }
+      pango_layout_get_pixel_size (layout, &self->top_label, &lh);
+      g_object_unref (layout);
+      self->top_kwh = f->top;
+    }
+  f->label_width = MAX (LABEL_WIDTH, self->top_label + 2 * PAD);
   f->plot_x = f->label_width;
   f->plot_y = PAD;
   f->plot_w = width - f->plot_x - PAD;
@@ -301,42 +306,62 @@ aether_history_chart_snapshot (GtkWidget   *widget,
       }
   }
 
-  /* The bars: each series stacked from zero, export hanging below it. */
-  for (guint b = 0; b < self->n_bars; b++)
-    {
-      double x = f.plot_x + slot * b + (slot - bar_w) / 2;
-      double base = 0;
+  /* The bars: each series stacked from zero, one path per series (the
+   * selected bar apart, at full strength), export hanging below zero. */
+  {
+    g_autofree double *base = g_new0 (double, self->n_bars);
 
-      if (!bar_has_data (self, b))
-        continue;
-      for (guint s = 0; s < self->n_series; s++)
-        {
-          double kwh = bar_value (self, b, s) / 1000;
-          double y0, y1;
-          GdkRGBA color;
+    for (guint s = 0; s < self->n_series; s++)
+      {
+        GdkRGBA color;
 
-          if (isnan (kwh) || kwh <= 0)
-            continue;
-          y0 = y_of (&f, base);
-          y1 = y_of (&f, base + kwh);
-          base += kwh;
-          aether_history_chart_get_color (self, s, &color);
-          if (self->selected >= 0 && self->selected != (int)b)
-            color.alpha *= 0.75;
-          gdk_cairo_set_source_rgba (cr, &color);
-          cairo_rectangle (cr, x, y1, bar_w, MAX (y0 - y1, 0.5));
-          cairo_fill (cr);
-        }
-      if (self->exported_wh != NULL && !isnan (self->exported_wh[b]) && self->exported_wh[b] > 0)
-        {
-          double y0 = y_of (&f, 0);
-          double y1 = y_of (&f, -self->exported_wh[b] / 1000);
+        aether_history_chart_get_color (self, s, &color);
+        for (int pass = 0; pass < 2; pass++)
+          {
+            gboolean any = FALSE;
 
-          cairo_set_source_rgba (cr, export_color.red, export_color.green, export_color.blue, 0.85);
-          cairo_rectangle (cr, x, y0, bar_w, MAX (y1 - y0, 0.5));
-          cairo_fill (cr);
-        }
-    }
+            for (guint b = 0; b < self->n_bars; b++)
+              {
+                double kwh = bar_value (self, b, s) / 1000;
+                double x = f.plot_x + slot * b + (slot - bar_w) / 2;
+                double y0, y1;
+
+                /* Pass 0: every bar but the selected; pass 1: the selected. */
+                if ((pass == 1) != ((int)b == self->selected) || isnan (kwh) || kwh <= 0)
+                  continue;
+                y0 = y_of (&f, base[b]);
+                y1 = y_of (&f, base[b] + kwh);
+                cairo_rectangle (cr, x, y1, bar_w, MAX (y0 - y1, 0.5));
+                any = TRUE;
+              }
+            if (!any)
+              continue;
+            cairo_set_source_rgba (cr, color.red, color.green, color.blue,
+                                   color.alpha * (pass == 0 && self->selected >= 0 ? 0.75 : 1));
+            cairo_fill (cr);
+          }
+        for (guint b = 0; b < self->n_bars; b++)
+          if (!isnan (bar_value (self, b, s)) && bar_value (self, b, s) > 0)
+            base[b] += bar_value (self, b, s) / 1000;
+      }
+
+    if (self->exported_wh != NULL)
+      {
+        for (guint b = 0; b < self->n_bars; b++)
+          {
+            double x = f.plot_x + slot * b + (slot - bar_w) / 2;
+            double y0 = y_of (&f, 0);
+            double y1;
+
+            if (isnan (self->exported_wh[b]) || self->exported_wh[b] <= 0)
+              continue;
+            y1 = y_of (&f, -self->exported_wh[b] / 1000);
+            cairo_rectangle (cr, x, y0, bar_w, MAX (y1 - y0, 0.5));
+          }
+        cairo_set_source_rgba (cr, export_color.red, export_color.green, export_color.blue, 0.85);
+        cairo_fill (cr);
+      }
+  }
 
   /* Average power, where the range is short: a line broken at gaps. */
   if (self->n_line > 0)
@@ -367,17 +392,25 @@ aether_history_chart_snapshot (GtkWidget   *widget,
   /* The time axis: as many of the bars' labels as fit without touching. */
   if (self->axis_labels != NULL)
     {
-      int widest = 0;
+      int widest;
 
-      for (guint b = 0; b < self->n_bars; b++)
+      /* Measured once per set of labels: a year has 365 of them. */
+      if (self->widest_label < 0)
         {
-          PangoLayout *layout = gtk_widget_create_pango_layout (widget, self->axis_labels[b]);
-          int lw, lh;
+          PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
 
-          pango_layout_get_pixel_size (layout, &lw, &lh);
-          widest = MAX (widest, lw);
+          self->widest_label = 0;
+          for (guint b = 0; b < self->n_bars; b++)
+            {
+              int lw, lh;
+
+              pango_layout_set_text (layout, self->axis_labels[b], -1);
+              pango_layout_get_pixel_size (layout, &lw, &lh);
+              self->widest_label = MAX (self->widest_label, lw);
+            }
           g_object_unref (layout);
         }
+      widest = self->widest_label;
       while (label_step < self->n_bars && slot * label_step < widest + 8)
         label_step = label_step < 2 ? 2 : label_step < 3 ? 3 : label_step < 6 ? 6 : label_step * 2;
 
@@ -588,6 +621,15 @@ aether_history_chart_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* Text measured for one font is wrong for another. */
+static void
+on_font_changed (AetherHistoryChart *self)
+{
+  self->widest_label = -1;
+  self->top_label = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_focus_changed (AetherHistoryChart *self)
 {
@@ -655,6 +697,7 @@ aether_history_chart_set_bars (AetherHistoryChart *self,
     }
   if (self->selected >= (int)n_bars)
     self->selected = -1;
+  self->widest_label = -1;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -745,6 +788,8 @@ aether_history_chart_init (AetherHistoryChart *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->selected = -1;
+  self->widest_label = -1;
+  self->top_label = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 
@@ -756,6 +801,11 @@ aether_history_chart_init (AetherHistoryChart *self)
   g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_focus_changed), self);
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (on_focus_changed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
+
+  g_signal_connect_object (gtk_settings_get_default (), "notify::gtk-font-name", G_CALLBACK (on_font_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_settings_get_default (), "notify::gtk-xft-dpi", G_CALLBACK (on_font_changed), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Energy"), -1);
   update_description (self);

@@ -86,8 +86,10 @@ struct _AetherHistoryPage
   AetherHome          *home;        /* the home rule over those devices */
   GCancellable        *reload_cancellable;
   GCancellable        *update_cancellable;
+  GCancellable        *details_cancellable; /* comparisons and rate periods */
   GArray              *subjects;    /* Subject, in the dropdown's order */
-  GPtrArray           *rows;        /* owned by breakdown_group and periods_group */
+  GPtrArray           *rows;        /* owned by breakdown_group */
+  GPtrArray           *period_rows; /* owned by periods_group */
   char                *range;       /* day, week, month, year */
   GDateTime           *anchor;      /* local midnight of a day in the range */
   gboolean             has_data;
@@ -255,17 +257,12 @@ format_bar_title (const char *range,
 }
 
 static void
-clear_rows (AetherHistoryPage *self)
+clear_rows (GPtrArray           *rows,
+            AdwPreferencesGroup *group)
 {
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->rows, i);
-      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
-
-      if (group != NULL)
-        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
-    }
-  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
 }
 
 /* ---- Reading, in a thread ---------------------------------------------- */
@@ -287,6 +284,7 @@ typedef struct
 {
   AetherStore *store;        /* the service's; the thread opens a reader of it */
   gboolean     list_only;    /* a reload: the registry alone */
+  gboolean     details;      /* the comparisons and rate periods, not the bars */
   char        *group_by;     /* NULL: the whole home */
   char        *key;
   GArray      *edges;        /* gint64 µs: the bars' edges */
@@ -453,15 +451,33 @@ load_in_thread (GTask        *task,
   from_us = g_array_index (load->edges, gint64, 0);
   to_us = g_array_index (load->edges, gint64, load->edges->len - 1);
 
+  /* The tariff prices the hours of days only the daily tier still holds. */
+  tariff = aether_rates_load_tariff (reader, &n_versions, NULL);
+  if (tariff != NULL && n_versions == 0)
+    g_clear_object (&tariff);
+
+  /* Second, once the bars are drawn: the same span before, a year
+   * before, and the cost by rate period. */
+  if (load->details)
+    {
+      if (load->previous_to_us > load->previous_from_us)
+        load->previous = aether_store_energy_totals_for_devices (reader, (const char * const *)ids->pdata,
+                                                                 load->previous_from_us, load->previous_to_us, NULL);
+      if (load->year_to_us > load->year_from_us)
+        load->last_year = aether_store_energy_totals_for_devices (reader, (const char * const *)ids->pdata,
+                                                                  load->year_from_us, load->year_to_us, NULL);
+      if (tariff != NULL && !g_cancellable_is_cancelled (cancellable))
+        load->periods = split_by_period (reader, tariff, (const char * const *)ids->pdata, from_us, to_us, cancellable);
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   /* Every device's energy per bar: the bands are appliances behind a meter. */
   for (guint i = 0; i < load->devices->len; i++)
     g_ptr_array_add (all, (gpointer)json_object_get_string_member (json_node_get_object (g_ptr_array_index (load->devices, i)),
                                                                  "device_id"));
   g_ptr_array_add (all, NULL);
-  /* The tariff prices the hours of days only the daily tier still holds. */
-  tariff = aether_rates_load_tariff (reader, &n_versions, NULL);
-  if (tariff != NULL && n_versions == 0)
-    g_clear_object (&tariff);
   load->series = aether_store_energy_series_for_devices (reader, (const char * const *)all->pdata,
                                                          (const gint64 *)(gpointer)load->edges->data, load->edges->len,
                                                          tariff ? AETHER_PRICER (tariff) : NULL, cancellable,
@@ -472,21 +488,6 @@ load_in_thread (GTask        *task,
   if (load->with_line)
     load->line = aether_store_query_devices (reader, (const char * const *)ids->pdata, "power", from_us, to_us,
                                              LINE_POINTS, NULL, NULL);
-
-  /* The same span before, and a year before. */
-  if (load->previous_to_us > load->previous_from_us)
-    load->previous = aether_store_energy_totals_for_devices (reader, (const char * const *)ids->pdata, load->previous_from_us,
-                                                             load->previous_to_us, NULL);
-  if (load->year_to_us > load->year_from_us)
-    load->last_year = aether_store_energy_totals_for_devices (reader, (const char * const *)ids->pdata, load->year_from_us,
-                                                              load->year_to_us, NULL);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (tariff != NULL)
-    load->periods = split_by_period (reader, tariff, (const char * const *)ids->pdata, from_us, to_us, cancellable);
-  if (g_task_return_error_if_cancelled (task))
-    return;
 
   g_task_return_boolean (task, TRUE);
 }
@@ -799,7 +800,6 @@ add_share_row (AetherHistoryPage   *self,
   GtkWidget *row = aether_share_row_new (name, subtitle, share, text, 140);
 
   adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->rows, row);
   return row;
 }
 
@@ -970,8 +970,9 @@ show_answers (AetherHistoryPage *self,
       caption = g_strdup (_("Costs appear once a tariff is set on the Rates page"));
     gtk_label_set_text (self->total_caption, caption);
   }
-  update_comparison (self, self->compare_previous, previous_name (self->range), load->previous, load, priced);
-  update_comparison (self, self->compare_year, last_year_name (self->range), load->last_year, load, priced);
+  /* The comparisons follow (show_details()); until then, nothing stale. */
+  gtk_label_set_text (self->compare_previous, "…");
+  gtk_label_set_text (self->compare_year, "…");
   gtk_widget_set_visible (GTK_WIDGET (self->exported_label), self->exported_wh > 0);
   if (self->exported_wh > 0)
     {
@@ -983,7 +984,10 @@ show_answers (AetherHistoryPage *self,
     }
 
   /* The breakdown: each band, untracked as its own row. */
-  clear_rows (self);
+  clear_rows (self->rows, self->breakdown_group);
+  clear_rows (self->period_rows, self->periods_group);
+  gtk_widget_set_visible (GTK_WIDGET (self->periods_group), FALSE);
+  g_array_set_size (self->periods, 0);
   for (guint s = 0; s < n_bands; s++)
     most = MAX (most, g_array_index (stacks, Stack, s).wh);
   gtk_widget_set_visible (GTK_WIDGET (self->breakdown_group), n_bands > 1 || (n_bands == 1 && load->group_by == NULL));
@@ -1010,28 +1014,71 @@ show_answers (AetherHistoryPage *self,
         subtitle = _("Counted by the meter, not by any plug");
       else if (!self->by_room && stack->ids->len == 1)
         subtitle = aether_home_get_room_of (home, g_ptr_array_index (stack->ids, 0));
-      if (stack->untracked)
-        add_share_row (self, self->breakdown_group, stack->name, subtitle, most > 0 ? MAX (stack->wh, 0) / most : 0,
-                       stack->wh, 0, FALSE);
-      else
-        add_share_row (self, self->breakdown_group, stack->name, subtitle, most > 0 ? stack->wh / most : 0,
-                       stack->wh, stack->cost, priced);
+      g_ptr_array_add (self->rows,
+                       add_share_row (self, self->breakdown_group, stack->name, subtitle,
+                                      most > 0 ? MAX (stack->wh, 0) / most : 0, stack->wh,
+                                      stack->untracked ? 0 : stack->cost, priced && !stack->untracked));
     }
 
+}
+
+/* The comparisons and the cost by rate period, once the bars are drawn. */
+static void
+show_details (AetherHistoryPage *self,
+              Load              *load)
+{
+  gboolean priced = self->total_cost != 0;
+
+  update_comparison (self, self->compare_previous, previous_name (self->range), load->previous, load, priced);
+  update_comparison (self, self->compare_year, last_year_name (self->range), load->last_year, load, priced);
+
   /* Cost by rate period, from the tariff engine's periods. */
+  clear_rows (self->period_rows, self->periods_group);
   g_array_set_size (self->periods, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->periods_group), load->periods != NULL && load->periods->len > 0 && priced);
   for (guint p = 0; load->periods != NULL && p < load->periods->len; p++)
     {
       PeriodShare *share = &g_array_index (load->periods, PeriodShare, p);
       g_autofree char *name = share->name[0] ? aether_format_key (share->name) : g_strdup (_("No Rate"));
-
       Band band = { g_strdup (share->name), share->wh, share->cost };
 
       g_array_append_val (self->periods, band);
-      add_share_row (self, self->periods_group, name, NULL, self->total_wh > 0 ? share->wh / self->total_wh : 0,
-                     share->wh, share->cost, TRUE);
+      g_ptr_array_add (self->period_rows,
+                       add_share_row (self, self->periods_group, name, NULL,
+                                      self->total_wh > 0 ? share->wh / self->total_wh : 0, share->wh, share->cost, TRUE));
     }
+}
+
+static void
+on_details_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(AetherHistoryPage) self = user_data;
+  GTask *task = G_TASK (result);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_get_cancellable (task) == self->details_cancellable)
+    g_clear_object (&self->details_cancellable);
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not compare the history: %s", error->message);
+      return;
+    }
+  show_details (self, load);
+}
+
+static Load *
+load_new (const char *group_by,
+          const char *key)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->group_by = g_strdup (group_by);
+  load->key = g_strdup (key);
+  return load;
 }
 
 static void
@@ -1077,8 +1124,22 @@ on_update_loaded (GObject      *object,
                                                  "on the date button."));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->compare_previous), self->has_data);
-  gtk_widget_set_visible (GTK_WIDGET (self->compare_year), self->has_data);
+  /* A year's "same period last year" is the year before: said once. */
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_year), self->has_data && !g_str_equal (self->range, "year"));
   gtk_stack_set_visible_child_name (self->stack, "chart");
+
+  if (self->has_data)
+    {
+      Load *details = load_new (load->group_by, load->key);
+
+      details->details = TRUE;
+      details->edges = g_array_ref (load->edges);
+      details->previous_from_us = load->previous_from_us;
+      details->previous_to_us = load->previous_to_us;
+      details->year_from_us = load->year_from_us;
+      details->year_to_us = load->year_to_us;
+      start_load (self, details, &self->details_cancellable, on_details_loaded);
+    }
 }
 
 static void
@@ -1118,17 +1179,22 @@ update (AetherHistoryPage *self)
     {
       if (self->update_cancellable != NULL)
         g_cancellable_cancel (self->update_cancellable);
+      if (self->details_cancellable != NULL)
+        g_cancellable_cancel (self->details_cancellable);
       g_clear_object (&self->update_cancellable);
+      g_clear_object (&self->details_cancellable);
       self->has_data = FALSE;
       adw_status_page_set_title (self->empty_status, _("No History Yet"));
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
+  if (self->details_cancellable != NULL)
+    g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+
   subject = &g_array_index (self->subjects, Subject, selected);
-  load = g_new0 (Load, 1);
-  load->group_by = g_strdup (subject->group_by);
-  load->key = g_strdup (subject->key);
+  load = load_new (subject->group_by, subject->key);
   load->with_line = g_str_equal (self->range, "day");
   load->edges = g_array_new (FALSE, FALSE, sizeof (gint64));
   {
@@ -1256,7 +1322,10 @@ aether_history_page_reload (AetherHistoryPage *self)
   /* What was being read for the old registry is of no use any more. */
   if (self->update_cancellable != NULL)
     g_cancellable_cancel (self->update_cancellable);
+  if (self->details_cancellable != NULL)
+    g_cancellable_cancel (self->details_cancellable);
   g_clear_object (&self->update_cancellable);
+  g_clear_object (&self->details_cancellable);
 
   load = g_new0 (Load, 1);
   load->list_only = TRUE;
@@ -1274,7 +1343,7 @@ aether_history_page_is_loading (AetherHistoryPage *self)
 {
   g_return_val_if_fail (AETHER_IS_HISTORY_PAGE (self), FALSE);
 
-  return self->reload_cancellable != NULL || self->update_cancellable != NULL;
+  return self->reload_cancellable != NULL || self->update_cancellable != NULL || self->details_cancellable != NULL;
 }
 
 void
@@ -1760,8 +1829,11 @@ aether_history_page_dispose (GObject *object)
     g_cancellable_cancel (self->reload_cancellable);
   if (self->update_cancellable != NULL)
     g_cancellable_cancel (self->update_cancellable);
+  if (self->details_cancellable != NULL)
+    g_cancellable_cancel (self->details_cancellable);
   g_clear_object (&self->reload_cancellable);
   g_clear_object (&self->update_cancellable);
+  g_clear_object (&self->details_cancellable);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (aether_history_page_parent_class)->dispose (object);
@@ -1776,6 +1848,7 @@ aether_history_page_finalize (GObject *object)
   g_clear_pointer (&self->home, aether_home_unref);
   g_clear_pointer (&self->subjects, g_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->period_rows, g_ptr_array_unref);
   g_clear_pointer (&self->anchor, g_date_time_unref);
   g_clear_pointer (&self->range, g_free);
   g_clear_pointer (&self->edges, g_array_unref);
@@ -1845,6 +1918,7 @@ aether_history_page_init (AetherHistoryPage *self)
   self->subjects = g_array_new (FALSE, TRUE, sizeof (Subject));
   g_array_set_clear_func (self->subjects, subject_clear);
   self->rows = g_ptr_array_new ();
+  self->period_rows = g_ptr_array_new ();
   self->range = g_strdup ("day");
   self->anchor = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
                                         g_date_time_get_day_of_month (now), 0, 0, 0);
