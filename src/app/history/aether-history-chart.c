@@ -272,7 +272,7 @@ aether_history_chart_snapshot (GtkWidget   *widget,
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   slot = f.plot_w / self->n_bars;
-  bar_w = MAX (1, floor (slot * (slot > 8 ? 0.72 : 0.9)));
+  bar_w = MAX (1, floor (slot * (slot > 8 ? 0.72 : 0.8)));
 
   /* The selected bar's column, behind everything: the crosshair. */
   if (self->selected >= 0 && (guint)self->selected < self->n_bars)
@@ -323,15 +323,18 @@ aether_history_chart_snapshot (GtkWidget   *widget,
             for (guint b = 0; b < self->n_bars; b++)
               {
                 double kwh = bar_value (self, b, s) / 1000;
-                double x = f.plot_x + slot * b + (slot - bar_w) / 2;
+                double x = round (f.plot_x + slot * b + (slot - bar_w) / 2);
                 double y0, y1;
 
-                /* Pass 0: every bar but the selected; pass 1: the selected. */
+                /* Pass 0: every bar but the selected; pass 1: the selected.
+                 * On whole pixels: cairo fills those without antialiasing. */
                 if ((pass == 1) != ((int)b == self->selected) || isnan (kwh) || kwh <= 0)
                   continue;
-                y0 = y_of (&f, base[b]);
-                y1 = y_of (&f, base[b] + kwh);
-                cairo_rectangle (cr, x, y1, bar_w, MAX (y0 - y1, 0.5));
+                y0 = round (y_of (&f, base[b]));
+                y1 = round (y_of (&f, base[b] + kwh));
+                if (y1 >= y0)
+                  continue;
+                cairo_rectangle (cr, x, y1, bar_w, y0 - y1);
                 any = TRUE;
               }
             if (!any)
