@@ -33,6 +33,7 @@
 #include <math.h>
 
 #include "aether-format.h"
+#include "aether-share-row.h"
 #include "aether-history-chart.h"
 #include "aether-history-page.h"
 #include "store/aether-store-energy-series.h"
@@ -784,9 +785,8 @@ last_year_name (const char *range)
   return _("the same day last year");
 }
 
-/* A row of the breakdown: the name (and room) with the energy and cost
- * above a share bar at the end, stacked so a phone's width still leaves
- * the name room. */
+/* A row of the breakdown: the name (and room), the energy and cost over a
+ * share bar. */
 static GtkWidget *
 add_share_row (AetherHistoryPage   *self,
                AdwPreferencesGroup *group,
@@ -801,29 +801,8 @@ add_share_row (AetherHistoryPage   *self,
   g_autofree char *energy = aether_format_energy (wh);
   g_autofree char *money = aether_format_money (cost, currency);
   g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *label = gtk_label_new (text);
-  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  GtkWidget *row = aether_share_row_new_stacked (name, subtitle, share, text);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  /* One colour, the accent: a share, not a warning level. */
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (share, 0, 1));
-  gtk_widget_set_size_request (bar, 120, -1);
-  gtk_widget_set_halign (bar, GTK_ALIGN_END);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Share of the largest"), -1);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   adw_preferences_group_add (group, row);
   return row;
 }
