@@ -1003,7 +1003,10 @@ show_answers (AetherHistoryPage *self,
 
     for (guint s = 0; s < n_bands; s++)
       used += !g_array_index (stacks, Stack, s).untracked;
-    description = self->by_room ? g_strdup_printf (ngettext ("%u room used energy in this period",
+    if (used == 0)
+      description = g_strdup (_("Only the meter measured this period: no plug measured its own use"));
+    else
+      description = self->by_room ? g_strdup_printf (ngettext ("%u room used energy in this period",
                                                              "%u rooms used energy in this period", used), used)
                                 : g_strdup_printf (ngettext ("%u device used energy in this period",
                                                              "%u devices used energy in this period", used), used);
