@@ -541,6 +541,82 @@ test_survives_restart (void)
   assert_close (sum_of_bars (), cli_total_wh (from_s, to_s));
 }
 
+/* A home whose meter exports (solar behind it at midday): the export is
+ * totalled apart from the import, drawn below zero, and the CSV's export
+ * column adds up to the store's. A home of its own, on another file. */
+static void
+test_export_shown_apart (void)
+{
+  g_autofree char *db = g_build_filename (f.dir, "exporting.db", NULL);
+  g_autofree char *path = g_build_filename (f.dir, "exporting.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) day = utc (2024, 6, 19, 0);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 midnight = g_date_time_to_unix (day);
+  const char *meter[] = { "demo-mains", NULL };
+  g_autoptr(GPtrArray) totals = NULL;
+  AetherEnergyTotal *total;
+  double imported, exported, csv_exported = 0;
+
+  service = aether_service_new (db, f.clock, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (aether_sim_add_demo_home (aether_service_get_store (service), 42, NULL, &error));
+  aether_service_load (service, &error);
+  g_assert_no_error (error);
+
+  /* 400 W at night, down to −1.6 kW at noon: a line through zero. */
+  for (gint64 t = midnight; t <= midnight + 86400; t += 60)
+    {
+      double hour = (t - midnight) / 3600.0;
+      AetherReading reading = { t * G_USEC_PER_SEC, (char *)"demo-mains", (char *)"power",
+                                400 - 2000 * MAX (0, sin (G_PI * (hour - 7) / 10)), (char *)"W" };
+
+      g_array_append_val (readings, reading);
+    }
+  g_assert_true (aether_store_ingest (aether_service_get_store (service), (AetherReading *)(gpointer)readings->data,
+                                      readings->len, &error));
+  g_assert_true (aether_store_maintain (aether_service_get_store (service), (midnight + 86400 + 60) * G_USEC_PER_SEC, NULL, &error));
+  g_assert_no_error (error);
+
+  aether_history_page_set_service (f.page, service);
+  wait_for_page ();
+  show ("day", day);
+  aether_history_page_get_totals (f.page, &imported, NULL, &exported, NULL);
+  totals = aether_store_energy_totals_for_devices (aether_service_get_store (service), meter, midnight * G_USEC_PER_SEC,
+                                                   (midnight + 86400) * G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (totals->len, ==, 1);
+  total = g_ptr_array_index (totals, 0);
+  g_test_message ("imported %.3f Wh (store %.3f), exported %.3f Wh (store %.3f)", imported, total->energy_wh, exported,
+                  total->exported_wh);
+  g_assert_cmpfloat (total->exported_wh, >, 1000);
+  assert_close (exported, total->exported_wh);
+  assert_close (imported, total->energy_wh);
+  assert_close (sum_of_bars (), total->energy_wh);
+
+  g_assert_true (aether_history_page_export_to_file (f.page, file, &error));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  lines = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_true (g_str_has_suffix (lines[0], ",exported_kwh,cost"));
+  for (guint b = 1; lines[b] != NULL; b++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[b], ",", -1);
+      guint n = g_strv_length (fields);
+
+      csv_exported += g_ascii_strtod (fields[n - 2], NULL) * 1000;
+    }
+  g_assert_cmpfloat_with_epsilon (csv_exported, total->exported_wh, 1e-3 * 24);
+
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f.window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f.window), "history-day-exporting");
+  aether_history_page_set_service (f.page, f.service);
+  wait_for_page ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/ui/history/by-room-same-totals", test_by_room_same_totals);
   g_test_add_func ("/ui/history/screenshots", test_screenshots);
   g_test_add_func ("/ui/history/survives-restart", test_survives_restart);
+  g_test_add_func ("/ui/history/export-shown-apart", test_export_shown_apart);
 
   status = g_test_run ();
 
