@@ -26,6 +26,20 @@
  *
  * Returns: (transfer floating): an #AdwActionRow
  */
+static void
+share_bar_init (GtkWidget *bar,
+                double     share)
+{
+  /* One colour, the accent: a share, not a warning level. */
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (share, 0, 1));
+  gtk_widget_set_size_request (bar, 120, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Share of the device that uses most"), -1);
+}
+
 GtkWidget *
 aether_share_row_new (const char *name,
                       const char *room,
@@ -47,20 +61,51 @@ aether_share_row_new (const char *name,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
     }
 
-  /* One colour, the accent: a share, not a warning level. */
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (share, 0, 1));
-  gtk_widget_set_size_request (bar, 120, -1);
+  share_bar_init (bar, share);
   gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Share of the device that uses most"), -1);
 
   gtk_widget_add_css_class (label, "numeric");
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_set_size_request (label, value_width, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+/**
+ * aether_share_row_new_stacked:
+ * @name: the row's title (text, not markup)
+ * @subtitle: (nullable): a line under it, as shown
+ * @share: the bar's fill, 0 to 1
+ * @value: the figure, shown above the bar
+ *
+ * A share row whose figure sits over its bar, so a narrow window still
+ * leaves the name its room (History's breakdowns).
+ *
+ * Returns: (transfer floating): an #AdwActionRow
+ */
+GtkWidget *
+aether_share_row_new_stacked (const char *name,
+                              const char *subtitle,
+                              double      share,
+                              const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  share_bar_init (bar, share);
+  gtk_widget_set_halign (bar, GTK_ALIGN_END);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   return row;
 }

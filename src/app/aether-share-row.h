@@ -16,5 +16,9 @@ GtkWidget *aether_share_row_new (const char *name,
                                  double      share,
                                  const char *value,
                                  int         value_width);
+GtkWidget *aether_share_row_new_stacked (const char *name,
+                                         const char *subtitle,
+                                         double      share,
+                                         const char *value);
 
 G_END_DECLS

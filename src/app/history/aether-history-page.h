@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "aether-core.h"
+#include "aether-history-chart.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,24 @@ void        aether_history_page_show            (AetherHistoryPage *self,
 gboolean    aether_history_page_is_loading      (AetherHistoryPage *self);
 gboolean    aether_history_page_has_data        (AetherHistoryPage *self);
 const char *aether_history_page_get_total_text  (AetherHistoryPage *self);
+void        aether_history_page_set_by_room     (AetherHistoryPage *self,
+                                                 gboolean           by_room);
+void        aether_history_page_select_subject  (AetherHistoryPage *self,
+                                                 guint              index);
+AetherHistoryChart *aether_history_page_get_chart (AetherHistoryPage *self);
+void        aether_history_page_get_totals      (AetherHistoryPage *self,
+                                                 double            *total_wh,
+                                                 double            *untracked_wh,
+                                                 double            *exported_wh,
+                                                 double            *cost);
+gboolean    aether_history_page_get_period      (AetherHistoryPage *self,
+                                                 const char        *name,
+                                                 double            *wh,
+                                                 double            *cost);
+gint64      aether_history_page_get_drawn_at    (AetherHistoryPage *self);
+char       *aether_history_page_build_csv       (AetherHistoryPage *self);
+gboolean    aether_history_page_export_to_file  (AetherHistoryPage *self,
+                                                 GFile             *file,
+                                                 GError           **error);
 
 G_END_DECLS
