@@ -50,6 +50,7 @@ struct _AetherService
   AetherTariff       *tariff;
   GHashTable         *configs;     /* device id → JsonObject configuration */
   AetherServiceWatch *watch;       /* changes other processes make */
+  AetherUser         *user;        /* the person's preferences, read once */
 
   guint               housekeeping_id;
 
@@ -95,6 +96,7 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->webhook);
   g_clear_object (&self->tariff);
   g_clear_object (&self->store);
+  g_clear_object (&self->user);
   g_clear_pointer (&self->configs, g_hash_table_unref);
 
   G_OBJECT_CLASS (aether_service_parent_class)->dispose (object);
@@ -162,6 +164,14 @@ aether_service_class_init (AetherServiceClass *klass)
    * and costs may change.
    */
   g_signal_new ("tariff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AetherService::user-changed:
+   *
+   * The person's preferences changed (aether-service-user.c).
+   */
+  g_signal_new ("user-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 0);
   object_class->get_property = aether_service_get_property;
 
@@ -267,7 +277,7 @@ on_alert_fired (AetherAlertEngine *alerts,
   if (!aether_store_put_alert (self->store, rule_json, &error))
     g_warning ("Could not save alert %s: %s", event->alert_id, error->message);
 
-  if (self->notifier != NULL)
+  if (self->notifier != NULL && aether_user_get_notification (_aether_service_peek_user (self), "push"))
     aether_notifier_notify (self->notifier, event);
   else
     g_message ("Alert “%s”: %s", event->title, event->body);
@@ -282,6 +292,12 @@ on_alert_fired (AetherAlertEngine *alerts,
 
       if (action->type != AETHER_ALERT_ACTION_WEBHOOK)
         continue;
+      /* The person turned webhooks off in Preferences. */
+      if (!aether_user_get_notification (_aether_service_peek_user (self), "webhook"))
+        {
+          record_history (self, event->alert_id, "action", _("Webhook not called: webhooks are off in Preferences"));
+          continue;
+        }
 
       when = aether_format_timestamp (aether_clock_now_us (self->clock));
       builder = json_builder_new ();
@@ -454,6 +470,36 @@ aether_service_new (const char   *db_path,
   self->watch = _aether_service_watch_new (self, clock);
 
   return g_steal_pointer (&self);
+}
+
+AetherUser *
+_aether_service_peek_user (AetherService *self)
+{
+  if (self->user == NULL)
+    g_object_unref (aether_service_dup_user (self));
+  return self->user;
+}
+
+AetherUser *
+_aether_service_get_cached_user (AetherService *self)
+{
+  return self->user;
+}
+
+void
+_aether_service_set_user (AetherService *self,
+                          AetherUser    *user)
+{
+  g_set_object (&self->user, user);
+}
+
+void
+_aether_service_flush (AetherService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
+    g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
 }
 
 /**
@@ -812,6 +858,10 @@ aether_service_load (AetherService  *self,
       !(rules = aether_store_list_alerts (self->store, error)))
     return 0;
 
+  /* The person's retention (and everything read from their record). */
+  g_clear_object (&self->user);
+  g_object_unref (aether_service_dup_user (self));
+
   for (guint i = 0; i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
@@ -993,6 +1043,7 @@ housekeeping (gpointer user_data)
   /* Jobs left by a crash, by `rates add` or by a failed run. */
   start_repricing (self, FALSE);
   aether_alert_engine_prune_history (self->alerts, 90);
+  _aether_service_backup_if_due (self, aether_clock_now_us (self->clock));
 
   return G_SOURCE_CONTINUE;
 }

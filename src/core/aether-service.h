@@ -14,6 +14,7 @@
 #include "alerts/aether-notifier.h"
 #include "collect/aether-collector.h"
 #include "collect/aether-plugin-engine.h"
+#include "model/aether-user.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store.h"
 
@@ -54,6 +55,16 @@ gboolean            aether_service_update_alert        (AetherService       *sel
 JsonNode           *aether_service_remove_alert        (AetherService       *self,
                                                         const char          *alert_id,
                                                         GError             **error);
+void                aether_service_test_webhook_async  (AetherService       *self,
+                                                        const char          *url,
+                                                        const char          *alert_id,
+                                                        const char          *name,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            aether_service_test_webhook_finish (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void                aether_service_forget_device_secrets (AetherService     *self,
                                                           const char        *device_id);
 void                aether_service_set_notifier        (AetherService       *self,
@@ -71,6 +82,23 @@ gboolean            aether_service_update_rate_schedule (AetherService      *sel
                                                         GError             **error);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
                                                         const char          *rate_id,
+                                                        GError             **error);
+AetherUser         *aether_service_dup_user            (AetherService       *self);
+gboolean            aether_service_update_user         (AetherService       *self,
+                                                        AetherUser          *user,
+                                                        GError             **error);
+GTimeZone          *aether_service_dup_time_zone       (AetherService       *self);
+char               *aether_service_dup_backup_folder   (AetherService       *self);
+GPtrArray          *aether_service_list_backups        (AetherService       *self);
+void                aether_service_backup_async        (AetherService       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+char               *aether_service_backup_finish       (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+gboolean            aether_service_restore             (AetherService       *self,
+                                                        const char          *backup_path,
                                                         GError             **error);
 double              aether_service_get_reprice_progress (AetherService      *self);
 void                aether_service_start               (AetherService       *self);
