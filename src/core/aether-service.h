@@ -46,6 +46,14 @@ char               *aether_service_add_devices         (AetherService       *sel
 gboolean            aether_service_update_device       (AetherService       *self,
                                                         JsonNode            *device,
                                                         GError             **error);
+void                aether_service_set_device_secret   (AetherService       *self,
+                                                        JsonNode            *device,
+                                                        const char          *key,
+                                                        const char          *secret,
+                                                        GError             **keyring_error);
+gboolean            aether_service_delete_device_history (AetherService     *self,
+                                                          const char        *device_id,
+                                                          GError           **error);
 char               *aether_service_add_alert           (AetherService       *self,
                                                         JsonNode            *rule,
                                                         GError             **error);

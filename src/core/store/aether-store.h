@@ -157,6 +157,9 @@ GPtrArray   *aether_store_list_devices         (AetherStore          *self,
 gboolean     aether_store_remove_device        (AetherStore          *self,
                                                 const char           *device_id,
                                                 GError              **error);
+gboolean     aether_store_delete_device_history (AetherStore         *self,
+                                                const char           *device_id,
+                                                GError              **error);
 gboolean     aether_store_set_device_status    (AetherStore          *self,
                                                 const char           *device_id,
                                                 JsonObject           *status,
