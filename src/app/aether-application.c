@@ -182,6 +182,14 @@ aether_application_activate (GApplication *app)
 }
 
 static void
+apply_user_theme (AetherService *service)
+{
+  g_autoptr(AetherUser) user = aether_service_dup_user (service);
+
+  aether_preferences_apply_theme (aether_user_get_theme (user));
+}
+
+static void
 aether_application_startup (GApplication *app)
 {
   AetherApplication *self = AETHER_APPLICATION (app);
@@ -202,6 +210,9 @@ aether_application_startup (GApplication *app)
       if (error != NULL)
         g_warning ("%s", error->message);
       aether_service_start (self->service);
+      /* The person's colour scheme, now and whenever it changes. */
+      apply_user_theme (self->service);
+      g_signal_connect (self->service, "user-changed", G_CALLBACK (apply_user_theme), NULL);
     }
 }
 

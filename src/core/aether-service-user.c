@@ -195,15 +195,18 @@ backup_thread (GTask        *task,
 /**
  * aether_service_backup_async:
  * @self: a service
+ * @folder: (nullable): where to, %NULL for the backup folder
+ * @keep: how many to keep there, 0 for as many as the person chose
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the backup made
  * @user_data: data for @callback
  *
- * Backs the database up into the backup folder on a thread, keeping as
- * many backups as the person chose.
+ * Backs the database up on a thread.
  */
 void
 aether_service_backup_async (AetherService       *self,
+                             const char          *folder,
+                             guint                keep,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -227,8 +230,8 @@ aether_service_backup_async (AetherService       *self,
   user = aether_service_dup_user (self);
   data = g_new0 (BackupData, 1);
   data->reader = reader;
-  data->folder = aether_service_dup_backup_folder (self);
-  data->keep = aether_user_get_backup_keep (user);
+  data->folder = folder ? g_strdup (folder) : aether_service_dup_backup_folder (self);
+  data->keep = keep ? keep : aether_user_get_backup_keep (user);
   g_task_set_task_data (task, data, (GDestroyNotify)backup_data_free);
   g_task_run_in_thread (task, backup_thread);
 }
@@ -299,5 +302,5 @@ _aether_service_backup_if_due (AetherService *self,
   if (backups->len > 0 && g_stat (g_ptr_array_index (backups, 0), &st) == 0 &&
       (gint64)st.st_mtime + every_s > now_us / G_USEC_PER_SEC)
     return;
-  aether_service_backup_async (self, NULL, NULL, NULL);
+  aether_service_backup_async (self, NULL, 0, NULL, NULL, NULL);
 }

@@ -99,6 +99,8 @@ GTimeZone          *aether_service_dup_time_zone       (AetherService       *sel
 char               *aether_service_dup_backup_folder   (AetherService       *self);
 GPtrArray          *aether_service_list_backups        (AetherService       *self);
 void                aether_service_backup_async        (AetherService       *self,
+                                                        const char          *folder,
+                                                        guint                keep,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);

@@ -41,6 +41,7 @@ struct _AetherAlertsPage
   gulong               cleared_handler;
   gulong               state_handler;
   gulong               rules_handler;
+  gulong               user_handler;
 };
 
 G_DEFINE_FINAL_TYPE (AetherAlertsPage, aether_alerts_page, ADW_TYPE_BIN)
@@ -498,6 +499,7 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->rules_handler, self->service);
+      g_clear_signal_handler (&self->user_handler, self->service);
     }
   g_set_object (&self->service, service);
   if (service != NULL)
@@ -511,6 +513,9 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
                                                      G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->rules_handler = g_signal_connect_object (service, "alerts-changed",
                                                      G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      /* Times follow the person's time zone and date format. */
+      self->user_handler = g_signal_connect_object (service, "user-changed",
+                                                    G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
     }
   aether_alerts_page_reload (self);
 }
@@ -545,6 +550,7 @@ aether_alerts_page_dispose (GObject *object)
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->rules_handler, self->service);
+      g_clear_signal_handler (&self->user_handler, self->service);
     }
   g_clear_object (&self->service);
 

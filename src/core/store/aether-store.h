@@ -142,6 +142,8 @@ void         aether_store_set_pricer           (AetherStore          *self,
                                                 AetherPricer         *pricer);
 void         aether_store_set_retention        (AetherStore          *self,
                                                 const AetherRetention *retention);
+void         aether_store_get_retention        (AetherStore          *self,
+                                                AetherRetention      *retention);
 void         aether_store_set_time_zone        (AetherStore          *self,
                                                 GTimeZone            *tz);
 
