@@ -379,7 +379,10 @@ default_name (AetherAlertWindow *self,
                             : op == AETHER_ALERT_OPERATOR_EQUALS ? _("at")
                             : op == AETHER_ALERT_OPERATOR_NOT_EQUALS ? _("not at") : _("above");
 
-        /* Translators: what is watched, a metric, "above", a value, a unit: "Kettle power above 2000 W" */
+        if (g_str_equal (current_metric (self), "power"))
+          /* Translators: what is watched, "above", a power in watts: "Kettle above 2000 W" */
+          return g_strdup_printf (_("%s %s %g W"), what, words, value);
+        /* Translators: what is watched, a metric, "above", a value, a unit: "Kettle current above 10 A" */
         return g_strdup_printf (_("%s %s %s %g %s"), what, current_metric (self), words, value, unit ? unit : "");
       }
     case AETHER_ALERT_CONDITION_COST:
