@@ -20,13 +20,16 @@
 #include "aether-error.h"
 #include "aether-service-private.h"
 
-/* Applies what acts inside the core: retention. */
+/* Applies what acts inside the core: retention, when the person chose
+ * one (a store opened with a retention of its caller's keeps it). */
 void
 _aether_service_apply_user (AetherService *self,
                             AetherUser    *user)
 {
   AetherRetention retention;
 
+  if (!aether_user_has_retention (user))
+    return;
   aether_user_get_retention (user, &retention);
   aether_store_set_retention (aether_service_get_store (self), &retention);
 }

@@ -626,7 +626,7 @@ aether_service_forget_device_secrets (AetherService *self,
  * @self: a service
  *
  * Returns: (nullable): the currency of the rate schedule in force now, as
- *   an ISO 4217 code, or %NULL without one
+ *   an ISO 4217 code; without one, the person's (Preferences), or %NULL
  */
 const char *
 aether_service_get_currency (AetherService *self)
@@ -636,7 +636,10 @@ aether_service_get_currency (AetherService *self)
   g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
 
   schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, aether_clock_now_s (self->clock)) : NULL;
-  return schedule ? aether_rate_schedule_get_currency (schedule) : NULL;
+  if (schedule != NULL)
+    return aether_rate_schedule_get_currency (schedule);
+  /* No tariff: the person's currency (the system's unless they chose). */
+  return aether_user_get_currency (_aether_service_peek_user (self));
 }
 
 /**

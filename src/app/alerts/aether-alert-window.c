@@ -599,6 +599,7 @@ on_save_clicked (AetherAlertWindow *self)
   g_autoptr(JsonNode) node = aether_alert_window_build_rule (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherAlertRule) checked = NULL;
+  gboolean stored = FALSE;
   JsonObject *rule;
   const char *name;
 
@@ -614,10 +615,18 @@ on_save_clicked (AetherAlertWindow *self)
     }
 
   /* The engine's own parser says what it would refuse, before storing. */
-  if (!(checked = aether_alert_rule_new_from_json (node, &error)) ||
-      (self->alert_id == NULL
-         ? !g_steal_pointer (&(char *){ aether_service_add_alert (self->service, node, &error) })
-         : !aether_service_update_alert (self->service, node, &error)))
+  if ((checked = aether_alert_rule_new_from_json (node, &error)) != NULL)
+    {
+      if (self->alert_id == NULL)
+        {
+          g_autofree char *added = aether_service_add_alert (self->service, node, &error);
+
+          stored = added != NULL;
+        }
+      else
+        stored = aether_service_update_alert (self->service, node, &error);
+    }
+  if (!stored)
     {
       gtk_label_set_text (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);

@@ -463,6 +463,24 @@ aether_user_get_retention (AetherUser      *self,
 }
 
 /**
+ * aether_user_has_retention:
+ * @self: a user
+ *
+ * Returns: whether the person chose how long tiers are kept (otherwise
+ *   whoever opened the store decides: the seed's defaults, or a caller's
+ *   own, such as `db ingest` keeping everything)
+ */
+gboolean
+aether_user_has_retention (AetherUser *self)
+{
+  JsonObject *prefs;
+
+  g_return_val_if_fail (AETHER_IS_USER (self), FALSE);
+  prefs = preferences (self, FALSE);
+  return prefs != NULL && member_object (prefs, "retention", FALSE) != NULL;
+}
+
+/**
  * aether_user_set_retention:
  * @self: a user
  * @retention: how long each tier is kept

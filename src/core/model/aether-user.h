@@ -71,6 +71,7 @@ void         aether_user_set_notification     (AetherUser      *self,
                                                gboolean         enabled);
 void         aether_user_get_retention        (AetherUser      *self,
                                                AetherRetention *retention);
+gboolean     aether_user_has_retention        (AetherUser      *self);
 void         aether_user_set_retention        (AetherUser      *self,
                                                const AetherRetention *retention);
 const char  *aether_user_get_backup_folder    (AetherUser      *self);
