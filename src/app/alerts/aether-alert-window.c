@@ -713,6 +713,15 @@ fill_targets (AetherAlertWindow *self)
 
       for (guint c = 0; caps != NULL && c < json_array_get_length (caps); c++)
         target.switchable |= g_strcmp0 (json_array_get_string_element (caps, c), "on_off_control") == 0;
+      /* A mains meter may be named like the whole home: say which is which. */
+      if (aether_device_is_energy_meter (device))
+        {
+          /* Translators: a meter among what an alert can watch */
+          char *label = g_strdup_printf (_("%s (meter)"), target.label);
+
+          g_free (target.label);
+          target.label = label;
+        }
       g_array_append_val (self->targets, target);
       gtk_string_list_append (names, target.label);
     }
