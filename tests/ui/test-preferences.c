@@ -250,6 +250,14 @@ test_backup_and_restore (void)
   aether_ui_test_wait_for_frames (window);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (window, "Restore a Backup")), TRUE);
   aether_ui_test_wait_for_frames (window);
+  {
+    /* The Backups group is at the end of the Storage page. */
+    GtkWidget *storage = gtk_widget_get_ancestor (find_row (window, "Restore a Backup"), ADW_TYPE_PREFERENCES_PAGE);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_type (storage, GTK_TYPE_SCROLLED_WINDOW)));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    aether_ui_test_wait_for_frames (window);
+  }
   aether_ui_test_save_screenshot (window, "preferences-backups");
 
   /* Something added after the backup, then the backup restored: the rule
