@@ -310,6 +310,48 @@ test_delete_history_when_toast_goes (Fixture       *f,
   g_assert_cmpuint (history_count (f->service, "demo-router"), ==, router);
 }
 
+/* The channels of one device are one registry device each, at one
+ * address: changing it in one moves them all, and nobody else. */
+static void
+test_address_moves_every_channel (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char * const records[] = {
+    "{\"device_id\": \"pro-0\", \"name\": \"Pro 2PM channel 1\", \"type\": \"smart_plug\","
+    " \"configuration\": {\"plugin\": \"shelly\", \"ip_address\": \"127.0.0.1:9\", \"plugin_config\": {\"channel\": 0}}}",
+    "{\"device_id\": \"pro-1\", \"name\": \"Pro 2PM channel 2\", \"type\": \"smart_plug\","
+    " \"configuration\": {\"plugin\": \"shelly\", \"ip_address\": \"127.0.0.1:9\", \"plugin_config\": {\"channel\": 1}}}",
+    "{\"device_id\": \"elsewhere\", \"name\": \"Another Shelly\", \"type\": \"smart_plug\","
+    " \"configuration\": {\"plugin\": \"shelly\", \"ip_address\": \"127.0.0.1:11\"}}",
+  };
+  GtkWidget *window;
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      g_autoptr(JsonNode) record = json_from_string (records[i], NULL);
+
+      g_assert_true (aether_store_put_device (aether_service_get_store (f->service), record, NULL));
+    }
+  window = GTK_WIDGET (aether_devices_page_edit_device (f->page, "pro-0"));
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_visible (find_row (window, "_Address")));
+  set_text (window, "_Address", "");
+  g_assert_false (gtk_widget_is_sensitive (find_button (window, "_Save")));
+  set_text (window, "_Address", "127.0.0.1:10");
+  g_signal_emit_by_name (find_button (window, "_Save"), "clicked");
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      const char *ids[] = { "pro-0", "pro-1", "elsewhere" };
+      const char *want[] = { "127.0.0.1:10", "127.0.0.1:10", "127.0.0.1:11" };
+      g_autoptr(JsonNode) stored = aether_store_get_device (aether_service_get_store (f->service), ids[i], NULL);
+
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (stored),
+                                                                                     "configuration"), "ip_address"),
+                       ==, want[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +366,9 @@ main (int   argc,
               fixture_set_up, test_delete_history_undo_keeps_it, fixture_tear_down);
   g_test_add ("/ui/device-settings/delete-history-when-toast-goes", Fixture, NULL,
               fixture_set_up, test_delete_history_when_toast_goes, fixture_tear_down);
+
+  g_test_add ("/ui/device-settings/address-moves-every-channel", Fixture, NULL,
+              fixture_set_up, test_address_moves_every_channel, fixture_tear_down);
 
   return g_test_run ();
 }

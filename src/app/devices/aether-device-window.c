@@ -132,6 +132,32 @@ room_key (const char *text)
 }
 
 static void
+move_siblings (AetherDeviceWindow *self,
+               const char         *plugin,
+               const char         *old_address,
+               const char         *address)
+{
+  const char *id = json_object_get_string_member (json_node_get_object (self->device), "device_id");
+  g_autoptr(GPtrArray) devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      JsonObject *other = json_node_get_object (g_ptr_array_index (devices, i));
+      JsonObject *config = json_object_has_member (other, "configuration")
+                           ? json_object_get_object_member (other, "configuration") : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (config == NULL || g_strcmp0 (json_object_get_string_member (other, "device_id"), id) == 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (config, "plugin", NULL), plugin) != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (config, "ip_address", NULL), old_address) != 0)
+        continue;
+      json_object_set_string_member (config, "ip_address", address);
+      if (!aether_service_update_device (self->service, g_ptr_array_index (devices, i), &error))
+        g_message ("%s stays at %s: %s", json_object_get_string_member (other, "device_id"), old_address, error->message);
+    }
+}
+
+static void
 on_save_clicked (AetherDeviceWindow *self)
 {
   JsonObject *device = json_node_get_object (self->device);
@@ -146,9 +172,11 @@ on_save_clicked (AetherDeviceWindow *self)
   g_autoptr(GError) keyring_error = NULL;
   JsonObject *location, *metadata, *config, *plugin_config;
   JsonArray *tag_array = json_array_new ();
+  g_autofree char *old_address = NULL;
+  g_autofree char *problem = NULL;
   gint64 value;
 
-  if (validate (self) != NULL)
+  if ((problem = validate (self)) != NULL)
     return;
 
   json_object_set_string_member (device, "name", name);
@@ -172,6 +200,7 @@ on_save_clicked (AetherDeviceWindow *self)
   json_object_set_array_member (metadata, "tags", tag_array);
 
   config = member_object (device, "configuration");
+  old_address = g_strdup (json_object_get_string_member_with_default (config, "ip_address", NULL));
   if (gtk_widget_get_visible (GTK_WIDGET (self->address_row)))
     json_object_set_string_member (config, "ip_address", address);
   plugin_config = member_object (config, "plugin_config");
@@ -191,6 +220,12 @@ on_save_clicked (AetherDeviceWindow *self)
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
+
+  /* The other channels of a multi-channel device (one registry device
+   * each) are at the same address: they move with it. */
+  if (old_address != NULL && gtk_widget_get_visible (GTK_WIDGET (self->address_row)) &&
+      !g_str_equal (old_address, address))
+    move_siblings (self, json_object_get_string_member_with_default (config, "plugin", NULL), old_address, address);
 
   g_signal_emit (self, signals[SAVED], 0);
   gtk_window_close (GTK_WINDOW (self));
