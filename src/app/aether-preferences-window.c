@@ -431,16 +431,18 @@ set_frequency (AetherPreferencesWindow *self,
 static void on_frequency_changed (AetherPreferencesWindow *self) { change_user (self, set_frequency); }
 
 static char *
-backup_time (const char *path)
+backup_time (AetherPreferencesWindow *self,
+             const char              *path)
 {
   g_autofree char *name = g_path_get_basename (path);
   int y, mo, d, h, mi, s;
 
-  /* aetherlens-YYYYMMDD-HHMMSS.db, in UTC */
+  /* aetherlens-YYYYMMDD-HHMMSS.db, in UTC; shown in the person's zone */
   if (sscanf (name, "aetherlens-%4d%2d%2d-%2d%2d%2d", &y, &mo, &d, &h, &mi, &s) == 6)
     {
+      g_autoptr(GTimeZone) tz = aether_service_dup_time_zone (self->service);
       g_autoptr(GDateTime) utc = g_date_time_new_utc (y, mo, d, h, mi, s);
-      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+      g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, tz) : NULL;
 
       if (local != NULL)
         return g_date_time_format (local, "%x %X");
@@ -479,7 +481,7 @@ on_safety_done (GObject      *object,
     toast (self, error->message);
   else
     {
-      g_autofree char *when = backup_time (restore->path);
+      g_autofree char *when = backup_time (self, restore->path);
       /* Translators: a date and time */
       g_autofree char *text = g_strdup_printf (_("Restored the backup of %s"), when);
 
@@ -532,7 +534,7 @@ on_restore_clicked (GtkButton               *button,
                     AetherPreferencesWindow *self)
 {
   const char *path = g_object_get_data (G_OBJECT (button), "path");
-  g_autofree char *when = backup_time (path);
+  g_autofree char *when = backup_time (self, path);
   /* Translators: a date and time */
   g_autofree char *heading = g_strdup_printf (_("Restore the Backup of %s?"), when);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
@@ -563,7 +565,7 @@ fill_backups (AetherPreferencesWindow *self)
 
   if (backups->len > 0)
     {
-      g_autofree char *when = backup_time (g_ptr_array_index (backups, 0));
+      g_autofree char *when = backup_time (self, g_ptr_array_index (backups, 0));
 
       adw_action_row_set_subtitle (self->backup_now_row, when);
     }
@@ -577,7 +579,7 @@ fill_backups (AetherPreferencesWindow *self)
   for (guint i = 0; i < MIN (backups->len, 10); i++)
     {
       const char *path = g_ptr_array_index (backups, i);
-      g_autofree char *when = backup_time (path);
+      g_autofree char *when = backup_time (self, path);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Restore…"));
       /* Translators: a date and time */
