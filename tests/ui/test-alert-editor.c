@@ -24,108 +24,6 @@
 #include "alerts/aether-alert-window.h"
 #include "alerts/aether-alerts-page.h"
 
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-set_text (GtkWidget  *window,
-          const char *title,
-          const char *text)
-{
-  GtkWidget *row = find_row (window, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
-static void
-choose (GtkWidget  *window,
-        const char *title,
-        const char *item)
-{
-  GtkWidget *row = find_row (window, title);
-  GListModel *model;
-
-  g_assert_nonnull (row);
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), item))
-      {
-        adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-        return;
-      }
-  g_error ("“%s” has no item “%s”", title, item);
-}
-
-static void
-enable (GtkWidget  *window,
-        const char *title,
-        gboolean    on)
-{
-  GtkWidget *row = find_row (window, title);
-
-  g_assert_nonnull (row);
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), on);
-}
-
-static GtkWidget *
-find_error (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error"))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_error (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-click (GtkWidget  *window,
-       const char *label)
-{
-  GtkWidget *button = find_button (window, label);
-
-  g_assert_nonnull (button);
-  if (!gtk_widget_is_sensitive (button))
-    g_error ("“%s” cannot be clicked: %s", label,
-             find_error (window) ? gtk_label_get_text (GTK_LABEL (find_error (window))) : "");
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static JsonNode *
 stored_rule (AetherService *service,
              const char    *name)
@@ -215,7 +113,7 @@ save (GtkWidget  *window,
       const char *label)
 {
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
-  click (window, label);
+  aether_ui_test_click (window, label);
   g_assert_null (window);
 }
 
@@ -231,21 +129,21 @@ test_every_condition (void)
   /* Threshold: a device's current below a limit, for 2.5 minutes, with a
    * message, a switch-off after 30 s and a webhook, weekday evenings. */
   window = open_new (service);
-  set_text (window, "_Name", "TV current low");
-  choose (window, "_Kind", "Reading Limit");
-  choose (window, "_Watch", "Living Room TV");
-  choose (window, "_Reading", "Current");
-  choose (window, "_Is", "Below");
-  set_text (window, "Limit (A)", "0,5");
-  set_text (window, "For at Least (_Minutes)", "2.5");
-  set_text (window, "M_essage (Optional)", "The TV is on standby");
-  enable (window, "Switch the Device", TRUE);
-  choose (window, "_Turn It", "Off");
-  set_text (window, "_After (Seconds)", "30");
-  enable (window, "Call a Web Address", TRUE);
-  set_text (window, "_URL", "http://127.0.0.1:9/hook");
-  set_text (window, "_From (HH:MM)", "18:00");
-  set_text (window, "_Until (HH:MM)", "23:00");
+  aether_ui_test_set_text (window, "_Name", "TV current low");
+  aether_ui_test_choose (window, "_Kind", "Reading Limit");
+  aether_ui_test_choose (window, "_Watch", "Living Room TV");
+  aether_ui_test_choose (window, "_Reading", "Current");
+  aether_ui_test_choose (window, "_Is", "Below");
+  aether_ui_test_set_text (window, "Limit (A)", "0,5");
+  aether_ui_test_set_text (window, "For at Least (_Minutes)", "2.5");
+  aether_ui_test_set_text (window, "M_essage (Optional)", "The TV is on standby");
+  aether_ui_test_enable (window, "Switch the Device", TRUE);
+  aether_ui_test_choose (window, "_Turn It", "Off");
+  aether_ui_test_set_text (window, "_After (Seconds)", "30");
+  aether_ui_test_enable (window, "Call a Web Address", TRUE);
+  aether_ui_test_set_text (window, "_URL", "http://127.0.0.1:9/hook");
+  aether_ui_test_set_text (window, "_From (HH:MM)", "18:00");
+  aether_ui_test_set_text (window, "_Until (HH:MM)", "23:00");
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "alert-editor-threshold");
   save (window, "C_reate");
@@ -261,17 +159,17 @@ test_every_condition (void)
   /* Edited: a room, equal to, no actions but the notification, weekends. */
   window = open_rule (service, id);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Edit Alert");
-  choose (window, "_Watch", "Living room (room)");
-  choose (window, "_Reading", "Voltage");
-  choose (window, "_Is", "Not Equal To");
-  set_text (window, "Limit (V)", "230");
-  set_text (window, "M_essage (Optional)", "");
-  enable (window, "Call a Web Address", FALSE);
+  aether_ui_test_choose (window, "_Watch", "Living room (room)");
+  aether_ui_test_choose (window, "_Reading", "Voltage");
+  aether_ui_test_choose (window, "_Is", "Not Equal To");
+  aether_ui_test_set_text (window, "Limit (V)", "230");
+  aether_ui_test_set_text (window, "M_essage (Optional)", "");
+  aether_ui_test_enable (window, "Call a Web Address", FALSE);
   for (guint i = 0; i < 5; i++)
     {
       const char *days[] = { "Mo", "Tu", "We", "Th", "Fr" };
 
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_button (window, days[i])), FALSE);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (aether_ui_test_find_button (window, days[i])), FALSE);
     }
   save (window, "_Save");
   g_free (assert_stored (service, "TV current low",
@@ -284,9 +182,9 @@ test_every_condition (void)
 
   /* Cost: today, then the projected bill. */
   window = open_new (service);
-  set_text (window, "_Name", "Spending");
-  choose (window, "_Kind", "Cost Limit");
-  set_text (window, "Limit (USD)", "4.20");
+  aether_ui_test_set_text (window, "_Name", "Spending");
+  aether_ui_test_choose (window, "_Kind", "Cost Limit");
+  aether_ui_test_set_text (window, "Limit (USD)", "4.20");
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "alert-editor-cost");
   save (window, "C_reate");
@@ -296,8 +194,8 @@ test_every_condition (void)
     " \"actions\": [{\"type\": \"notification\"}],"
     " \"schedule\": {\"active_hours\": \"00:00-23:59\", \"active_days\": [\"all\"]}}");
   window = open_rule (service, id);
-  choose (window, "C_ost Of", "The Projected Bill");
-  set_text (window, "Limit (USD)", "120");
+  aether_ui_test_choose (window, "C_ost Of", "The Projected Bill");
+  aether_ui_test_set_text (window, "Limit (USD)", "120");
   save (window, "_Save");
   g_free (assert_stored (service, "Spending",
     "{\"name\": \"Spending\", \"enabled\": true,"
@@ -308,11 +206,11 @@ test_every_condition (void)
 
   /* Offline: needs a device; Whole Home says why Create waits. */
   window = open_new (service);
-  set_text (window, "_Name", "Router gone");
-  choose (window, "_Kind", "Device Offline");
-  set_text (window, "For at Least (_Minutes)", "10");
-  g_assert_false (gtk_widget_is_sensitive (find_button (window, "C_reate")));
-  choose (window, "_Watch", "Router");
+  aether_ui_test_set_text (window, "_Name", "Router gone");
+  aether_ui_test_choose (window, "_Kind", "Device Offline");
+  aether_ui_test_set_text (window, "For at Least (_Minutes)", "10");
+  g_assert_false (gtk_widget_is_sensitive (aether_ui_test_find_button (window, "C_reate")));
+  aether_ui_test_choose (window, "_Watch", "Router");
   save (window, "C_reate");
   id = assert_stored (service, "Router gone",
     "{\"name\": \"Router gone\", \"enabled\": true,"
@@ -320,7 +218,7 @@ test_every_condition (void)
     " \"actions\": [{\"type\": \"notification\"}],"
     " \"schedule\": {\"active_hours\": \"00:00-23:59\", \"active_days\": [\"all\"]}}");
   window = open_rule (service, id);
-  set_text (window, "For at Least (_Minutes)", "15");
+  aether_ui_test_set_text (window, "For at Least (_Minutes)", "15");
   save (window, "_Save");
   g_free (assert_stored (service, "Router gone",
     "{\"name\": \"Router gone\", \"enabled\": true,"
@@ -331,13 +229,13 @@ test_every_condition (void)
 
   /* Rate period: the periods come from the tariff. */
   window = open_new (service);
-  set_text (window, "_Name", "EV at peak");
-  choose (window, "_Kind", "Rate Period Use");
-  choose (window, "_Watch", "EV Charger");
-  choose (window, "_During", "Peak");
-  set_text (window, "Power Above (W)", "1000");
-  set_text (window, "For at Least (_Minutes)", "1");
-  enable (window, "Switch the Device", TRUE);
+  aether_ui_test_set_text (window, "_Name", "EV at peak");
+  aether_ui_test_choose (window, "_Kind", "Rate Period Use");
+  aether_ui_test_choose (window, "_Watch", "EV Charger");
+  aether_ui_test_choose (window, "_During", "Peak");
+  aether_ui_test_set_text (window, "Power Above (W)", "1000");
+  aether_ui_test_set_text (window, "For at Least (_Minutes)", "1");
+  aether_ui_test_enable (window, "Switch the Device", TRUE);
   save (window, "C_reate");
   id = assert_stored (service, "EV at peak",
     "{\"name\": \"EV at peak\", \"enabled\": true,"
@@ -346,8 +244,8 @@ test_every_condition (void)
     " \"actions\": [{\"type\": \"notification\"}, {\"type\": \"automation\", \"action\": \"turn_off\", \"delay_seconds\": 0}],"
     " \"schedule\": {\"active_hours\": \"00:00-23:59\", \"active_days\": [\"all\"]}}");
   window = open_rule (service, id);
-  choose (window, "_During", "Off peak");
-  choose (window, "_Turn It", "On");
+  aether_ui_test_choose (window, "_During", "Off peak");
+  aether_ui_test_choose (window, "_Turn It", "On");
   save (window, "_Save");
   g_free (assert_stored (service, "EV at peak",
     "{\"name\": \"EV at peak\", \"enabled\": true,"
@@ -360,10 +258,10 @@ test_every_condition (void)
   /* Demand: the peak so far (no limit), then a limit in kW; a schedule
    * across midnight. */
   window = open_new (service);
-  set_text (window, "_Name", "Demand");
-  choose (window, "_Kind", "Peak Demand");
-  set_text (window, "_From (HH:MM)", "22:00");
-  set_text (window, "_Until (HH:MM)", "06:00");
+  aether_ui_test_set_text (window, "_Name", "Demand");
+  aether_ui_test_choose (window, "_Kind", "Peak Demand");
+  aether_ui_test_set_text (window, "_From (HH:MM)", "22:00");
+  aether_ui_test_set_text (window, "_Until (HH:MM)", "06:00");
   save (window, "C_reate");
   id = assert_stored (service, "Demand",
     "{\"name\": \"Demand\", \"enabled\": true,"
@@ -371,7 +269,7 @@ test_every_condition (void)
     " \"actions\": [{\"type\": \"notification\"}],"
     " \"schedule\": {\"active_hours\": \"22:00-06:00\", \"active_days\": [\"all\"]}}");
   window = open_rule (service, id);
-  set_text (window, "Limit (kW, Empty for the Peak So Far)", "7.5");
+  aether_ui_test_set_text (window, "Limit (kW, Empty for the Peak So Far)", "7.5");
   save (window, "_Save");
   g_free (assert_stored (service, "Demand",
     "{\"name\": \"Demand\", \"enabled\": true,"
@@ -403,17 +301,17 @@ test_errors_and_unknown_keys (void)
 
   g_assert_nonnull (aether_service_add_alert (service, rule, NULL));
   window = open_rule (service, "kept");
-  set_text (window, "Limit (W)", "12x");
-  error_label = find_error (window);
+  aether_ui_test_set_text (window, "Limit (W)", "12x");
+  error_label = aether_ui_test_find_error (window);
   g_assert_nonnull (error_label);
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "The limit “12x” is not a number.");
-  g_assert_false (gtk_widget_is_sensitive (find_button (window, "_Save")));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (window, "Limit (W)"))), ==, "12x");
+  g_assert_false (gtk_widget_is_sensitive (aether_ui_test_find_button (window, "_Save")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aether_ui_test_find_row (window, "Limit (W)"))), ==, "12x");
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "alert-editor-error");
 
-  set_text (window, "Limit (W)", "150");
+  aether_ui_test_set_text (window, "Limit (W)", "150");
   g_assert_false (gtk_widget_get_visible (error_label));
   save (window, "_Save");
 
@@ -428,31 +326,6 @@ test_errors_and_unknown_keys (void)
     g_assert_cmpint (json_object_get_int_member (c, "cooldown_seconds"), ==, 60);
   }
   g_assert_true (aether_service_stop (service, NULL));
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-scroll_to_end (GtkWidget *window)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_type (window, GTK_TYPE_SCROLLED_WINDOW)));
-
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  aether_ui_test_wait_for_frames (window);
 }
 
 static void
@@ -496,12 +369,12 @@ test_webhook_history_duplicate (void)
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
   window = open_new (service);
-  set_text (window, "_Name", "Kettle");
-  choose (window, "_Watch", "Kitchen (room)");
-  set_text (window, "Limit (W)", "2000");
-  enable (window, "Call a Web Address", TRUE);
-  set_text (window, "_URL", url);
-  click (window, "_Test");
+  aether_ui_test_set_text (window, "_Name", "Kettle");
+  aether_ui_test_choose (window, "_Watch", "Kitchen (room)");
+  aether_ui_test_set_text (window, "Limit (W)", "2000");
+  aether_ui_test_enable (window, "Call a Web Address", TRUE);
+  aether_ui_test_set_text (window, "_URL", url);
+  aether_ui_test_click (window, "_Test");
   give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (received->len == 0 && g_get_monotonic_time () < give_up)
     g_main_context_iteration (NULL, TRUE);
@@ -510,7 +383,7 @@ test_webhook_history_duplicate (void)
   g_assert_true (json_object_get_boolean_member (json_node_get_object (body), "test"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "title"), ==, "Kettle");
   /* The button is back for another test. */
-  while ((find_button (window, "_Test") == NULL || !gtk_widget_is_sensitive (find_button (window, "_Test"))) &&
+  while ((aether_ui_test_find_button (window, "_Test") == NULL || !gtk_widget_is_sensitive (aether_ui_test_find_button (window, "_Test"))) &&
          g_get_monotonic_time () < give_up)
     g_main_context_iteration (NULL, TRUE);
   save (window, "C_reate");
@@ -525,15 +398,15 @@ test_webhook_history_duplicate (void)
   g_assert_true (aether_store_add_alert_history (aether_service_get_store (service), G_GINT64_CONSTANT (1767225600) * G_USEC_PER_SEC,
                                                  "someone-else", "fired", "Not this one", NULL));
   window = open_rule (service, id);
-  history = find_row (window, "Went off");
+  history = aether_ui_test_find_row (window, "Went off");
   g_assert_nonnull (history);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (history)), ==,
                    "01/01/26 00:00:00 · Kitchen draws 2.4 kW");
-  g_assert_nonnull (find_row (window, "Acted"));
-  g_assert_null (find_row (window, "Not this one"));
+  g_assert_nonnull (aether_ui_test_find_row (window, "Acted"));
+  g_assert_null (aether_ui_test_find_row (window, "Not this one"));
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "alert-editor-edit");
-  scroll_to_end (window);
+  aether_ui_test_scroll_to_end (window);
   aether_ui_test_save_screenshot (window, "alert-editor-edit-history");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   aether_ui_test_wait_for_frames (window);
@@ -541,13 +414,13 @@ test_webhook_history_duplicate (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "alert-editor-360px-dark");
-  scroll_to_end (window);
+  aether_ui_test_scroll_to_end (window);
   aether_ui_test_save_screenshot (window, "alert-editor-360px-dark-history");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Duplicated: a new rule, same settings, the original untouched. */
-  click (window, "_Duplicate Alert");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (window, "_Name"))), ==, "Kettle (Copy)");
+  aether_ui_test_click (window, "_Duplicate Alert");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aether_ui_test_find_row (window, "_Name"))), ==, "Kettle (Copy)");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "New Alert");
   save (window, "C_reate");
   copy = stored_rule (service, "Kettle (Copy)");
@@ -584,7 +457,7 @@ test_page_opens_editor (void)
   gtk_window_set_child (GTK_WINDOW (window), page);
   aether_alerts_page_set_service (AETHER_ALERTS_PAGE (page), service);
   gtk_window_present (GTK_WINDOW (window));
-  row = find_row (page, "PC On");
+  row = aether_ui_test_find_row (page, "PC On");
   g_assert_nonnull (row);
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
   g_signal_emit_by_name (row, "activated");
@@ -595,7 +468,7 @@ test_page_opens_editor (void)
       editor = l->data;
   g_list_free (toplevels);
   g_assert_nonnull (editor);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (editor), "_Name"))), ==, "PC On");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aether_ui_test_find_row (GTK_WIDGET (editor), "_Name"))), ==, "PC On");
   gtk_window_destroy (GTK_WINDOW (editor));
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (aether_service_stop (service, NULL));

@@ -23,50 +23,6 @@
 
 #define T0 G_GINT64_CONSTANT (1767225600)   /* 2026-01-01 00:00 UTC */
 
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-set_text (GtkWidget  *window,
-          const char *title,
-          const char *text)
-{
-  GtkWidget *row = find_row (window, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -192,17 +148,17 @@ test_settings_reach_the_device (Fixture       *f,
   g_autofree char *secret = NULL;
 
   g_assert_nonnull (window);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (window, "_Room"))), ==, "Living room");
-  set_text (window, "_Room", "Bedroom");
-  set_text (window, "_Floor", "1");
-  set_text (window, "_Tags (Separated by Commas)", "media, standby ,");
-  set_text (window, "Read _Every (Seconds)", "thirty");
-  g_assert_false (gtk_widget_is_sensitive (find_button (window, "_Save")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aether_ui_test_find_row (window, "_Room"))), ==, "Living room");
+  aether_ui_test_set_text (window, "_Room", "Bedroom");
+  aether_ui_test_set_text (window, "_Floor", "1");
+  aether_ui_test_set_text (window, "_Tags (Separated by Commas)", "media, standby ,");
+  aether_ui_test_set_text (window, "Read _Every (Seconds)", "thirty");
+  g_assert_false (gtk_widget_is_sensitive (aether_ui_test_find_button (window, "_Save")));
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "device-settings-error");
-  set_text (window, "Read _Every (Seconds)", "30");
-  set_text (window, "New _Password (Kept in the Keyring)", "s3cret");
-  g_assert_true (gtk_widget_is_sensitive (find_button (window, "_Save")));
+  aether_ui_test_set_text (window, "Read _Every (Seconds)", "30");
+  aether_ui_test_set_text (window, "New _Password (Kept in the Keyring)", "s3cret");
+  g_assert_true (gtk_widget_is_sensitive (aether_ui_test_find_button (window, "_Save")));
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "device-settings");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -210,7 +166,7 @@ test_settings_reach_the_device (Fixture       *f,
   aether_ui_test_wait_for_frames (window);
   aether_ui_test_save_screenshot (window, "device-settings-360px-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  g_signal_emit_by_name (find_button (window, "_Save"), "clicked");
+  g_signal_emit_by_name (aether_ui_test_find_button (window, "_Save"), "clicked");
 
   stored = aether_store_get_device (aether_service_get_store (f->service), "demo-tv", NULL);
   device = json_node_get_object (stored);
@@ -245,7 +201,7 @@ remove_through_window (Fixture    *f,
   GtkWidget *window = GTK_WIDGET (aether_devices_page_edit_device (f->page, device_id));
   AdwMessageDialog *dialog;
 
-  g_signal_emit_by_name (find_button (window, "_Remove Device…"), "clicked");
+  g_signal_emit_by_name (aether_ui_test_find_button (window, "_Remove Device…"), "clicked");
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   aether_ui_test_wait_for_frames (GTK_WIDGET (dialog));
@@ -334,11 +290,11 @@ test_address_moves_every_channel (Fixture       *f,
     }
   window = GTK_WIDGET (aether_devices_page_edit_device (f->page, "pro-0"));
   g_assert_nonnull (window);
-  g_assert_true (gtk_widget_get_visible (find_row (window, "_Address")));
-  set_text (window, "_Address", "");
-  g_assert_false (gtk_widget_is_sensitive (find_button (window, "_Save")));
-  set_text (window, "_Address", "127.0.0.1:10");
-  g_signal_emit_by_name (find_button (window, "_Save"), "clicked");
+  g_assert_true (gtk_widget_get_visible (aether_ui_test_find_row (window, "_Address")));
+  aether_ui_test_set_text (window, "_Address", "");
+  g_assert_false (gtk_widget_is_sensitive (aether_ui_test_find_button (window, "_Save")));
+  aether_ui_test_set_text (window, "_Address", "127.0.0.1:10");
+  g_signal_emit_by_name (aether_ui_test_find_button (window, "_Save"), "clicked");
 
   for (guint i = 0; i < G_N_ELEMENTS (records); i++)
     {

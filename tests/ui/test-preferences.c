@@ -24,73 +24,6 @@
 #include "aether-ui-test-util.h"
 #include "alerts/aether-alerts-page.h"
 
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-choose (GtkWidget  *window,
-        const char *title,
-        const char *item)
-{
-  GtkWidget *row = find_row (window, title);
-  GListModel *model;
-
-  g_assert_nonnull (row);
-  model = ADW_IS_COMBO_ROW (row) ? adw_combo_row_get_model (ADW_COMBO_ROW (row))
-                                 : gtk_drop_down_get_model (GTK_DROP_DOWN (find_type (row, GTK_TYPE_DROP_DOWN)));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), item))
-      {
-        if (ADW_IS_COMBO_ROW (row))
-          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-        else
-          gtk_drop_down_set_selected (GTK_DROP_DOWN (find_type (row, GTK_TYPE_DROP_DOWN)), i);
-        return;
-      }
-  g_error ("“%s” has no item “%s”", title, item);
-}
-
-static void
-set_switch (GtkWidget  *window,
-            const char *title,
-            gboolean    on)
-{
-  GtkWidget *row = find_row (window, title);
-
-  g_assert_nonnull (row);
-  gtk_switch_set_active (GTK_SWITCH (find_type (row, GTK_TYPE_SWITCH)), on);
-}
-
 static AetherService *
 new_service (const char *db)
 {
@@ -143,7 +76,7 @@ test_preferences_take_effect (void)
   gtk_window_set_child (GTK_WINDOW (page_window), page);
   aether_alerts_page_set_service (AETHER_ALERTS_PAGE (page), service);
   gtk_window_present (GTK_WINDOW (page_window));
-  row = find_row (page, "Kettle went off");
+  row = aether_ui_test_find_row (page, "Kettle went off");
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "01/01/26 00:00:00 · Home draws 2.4 kW");
 
@@ -156,9 +89,9 @@ test_preferences_take_effect (void)
   aether_store_get_retention (aether_service_get_store (service), &retention);
   g_assert_cmpint (retention.samples_s[AETHER_TIER_RAW], ==, 3600);
   g_assert_cmpint (retention.energy_s[AETHER_TIER_1D], ==, 5 * 365 * 86400);
-  choose (window, "Every Reading", "6 hours");
-  choose (window, "Per Day", "Forever");
-  choose (window, "Alert History", "1 year");
+  aether_ui_test_choose (window, "Every Reading", "6 hours");
+  aether_ui_test_choose (window, "Per Day", "Forever");
+  aether_ui_test_choose (window, "Alert History", "1 year");
   aether_store_get_retention (aether_service_get_store (service), &retention);
   g_assert_cmpint (retention.samples_s[AETHER_TIER_RAW], ==, 6 * 3600);
   g_assert_cmpint (retention.energy_s[AETHER_TIER_1D], ==, 0);
@@ -166,23 +99,23 @@ test_preferences_take_effect (void)
   g_assert_cmpint (retention.samples_s[AETHER_TIER_1M], ==, 7 * 86400);
 
   /* The time zone changes how a time is shown, at once. */
-  choose (window, "_Time Zone", "Asia/Tokyo");
-  row = find_row (page, "Kettle went off");
+  aether_ui_test_choose (window, "_Time Zone", "Asia/Tokyo");
+  row = aether_ui_test_find_row (page, "Kettle went off");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "01/01/26 09:00:00 · Home draws 2.4 kW");
-  choose (window, "_Dates", "2026-01-31");
-  row = find_row (page, "Kettle went off");
+  aether_ui_test_choose (window, "_Dates", "2026-01-31");
+  row = aether_ui_test_find_row (page, "Kettle went off");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "2026-01-01 09:00:00 · Home draws 2.4 kW");
 
   /* Currency, units, channels and style are the User record's. */
-  choose (window, "_Currency", "EUR");
-  choose (window, "T_emperature", "Fahrenheit");
-  set_switch (window, "Desktop _Notifications", FALSE);
-  choose (window, "_Style", "Dark");
+  aether_ui_test_choose (window, "_Currency", "EUR");
+  aether_ui_test_choose (window, "T_emperature", "Fahrenheit");
+  aether_ui_test_set_switch (window, "Desktop _Notifications", FALSE);
+  aether_ui_test_choose (window, "_Style", "Dark");
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==, ADW_COLOR_SCHEME_FORCE_DARK);
   screenshot_pages (window, "-dark");
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   screenshot_pages (window, "-360px-dark");
-  choose (window, "_Style", "Follow System");
+  aether_ui_test_choose (window, "_Style", "Follow System");
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==, ADW_COLOR_SCHEME_DEFAULT);
 
   stored = aether_store_get_user (aether_service_get_store (service), AETHER_USER_LOCAL_ID, NULL);
@@ -228,7 +161,7 @@ test_backup_and_restore (void)
   gtk_window_present (GTK_WINDOW (window));
   aether_preferences_window_set_backup_folder (AETHER_PREFERENCES_WINDOW (window), folder);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "storage");
-  choose (window, "_Back Up Automatically", "Every Week");
+  aether_ui_test_choose (window, "_Back Up Automatically", "Every Week");
   {
     g_autoptr(AetherUser) user = aether_service_dup_user (service);
 
@@ -236,7 +169,7 @@ test_backup_and_restore (void)
     g_assert_cmpstr (aether_user_get_backup_folder (user), ==, folder);
   }
 
-  button = find_type (find_row (window, "Last Backup"), GTK_TYPE_BUTTON);
+  button = aether_ui_test_find_type (aether_ui_test_find_row (window, "Last Backup"), GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
   gtk_widget_activate (button);
   while ((backups = aether_service_list_backups (service))->len == 0 && g_get_monotonic_time () < give_up)
@@ -248,12 +181,12 @@ test_backup_and_restore (void)
   while (!gtk_widget_is_sensitive (button) && g_get_monotonic_time () < give_up)
     g_main_context_iteration (NULL, TRUE);
   aether_ui_test_wait_for_frames (window);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (window, "Restore a Backup")), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (aether_ui_test_find_row (window, "Restore a Backup")), TRUE);
   aether_ui_test_wait_for_frames (window);
   {
     /* The Backups group is at the end of the Storage page. */
-    GtkWidget *storage = gtk_widget_get_ancestor (find_row (window, "Restore a Backup"), ADW_TYPE_PREFERENCES_PAGE);
-    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_type (storage, GTK_TYPE_SCROLLED_WINDOW)));
+    GtkWidget *storage = gtk_widget_get_ancestor (aether_ui_test_find_row (window, "Restore a Backup"), ADW_TYPE_PREFERENCES_PAGE);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (aether_ui_test_find_type (storage, GTK_TYPE_SCROLLED_WINDOW)));
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
     aether_ui_test_wait_for_frames (window);
@@ -291,11 +224,11 @@ test_plugins_and_login (void)
   gboolean found = FALSE;
 
   gtk_window_present (GTK_WINDOW (window));
-  row = find_row (window, "Shelly");
+  row = aether_ui_test_find_row (window, "Shelly");
   g_assert_nonnull (row);
   g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "comes with AetherLens") ||
                  strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Version") != NULL);
-  set_switch (window, "Shelly", FALSE);
+  aether_ui_test_set_switch (window, "Shelly", FALSE);
   plugins = aether_plugin_engine_list (aether_service_get_plugin_engine (service));
   for (guint i = 0; i < plugins->len; i++)
     {
@@ -308,17 +241,17 @@ test_plugins_and_login (void)
         }
     }
   g_assert_true (found);
-  set_switch (window, "Shelly", TRUE);
+  aether_ui_test_set_switch (window, "Shelly", TRUE);
 
   /* Start at login needs Run in Background. */
-  g_assert_false (gtk_widget_get_sensitive (find_type (find_row (window, "Start at _Login"), GTK_TYPE_SWITCH)));
-  set_switch (window, "_Run in Background", TRUE);
-  set_switch (window, "Start at _Login", TRUE);
+  g_assert_false (gtk_widget_get_sensitive (aether_ui_test_find_type (aether_ui_test_find_row (window, "Start at _Login"), GTK_TYPE_SWITCH)));
+  aether_ui_test_set_switch (window, "_Run in Background", TRUE);
+  aether_ui_test_set_switch (window, "Start at _Login", TRUE);
   g_assert_true (g_settings_get_boolean (settings, "start-at-login"));
   g_assert_true (g_file_test (autostart, G_FILE_TEST_EXISTS));
-  set_switch (window, "Start at _Login", FALSE);
+  aether_ui_test_set_switch (window, "Start at _Login", FALSE);
   g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
-  set_switch (window, "_Run in Background", FALSE);
+  aether_ui_test_set_switch (window, "_Run in Background", FALSE);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (aether_service_stop (service, NULL));

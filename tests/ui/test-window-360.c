@@ -22,22 +22,6 @@ static AetherApplication *app;
 
 static const char * const pages[] = { "dashboard", "history", "devices", "rates", "alerts" };
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The widest minimum below @widget, for the failure message. */
 static void
 widest (GtkWidget  *widget,
@@ -92,7 +76,7 @@ test_every_page_fits_360 (void)
           if (min > 360)
             g_error ("The %s page needs %d px:%s", pages[i], min, why->str);
           g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
-          g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window),
+          g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (aether_ui_test_find_type (GTK_WIDGET (window),
                                                                                                    ADW_TYPE_VIEW_SWITCHER_BAR))));
           aether_ui_test_save_screenshot (GTK_WIDGET (window), name);
         }

@@ -410,33 +410,6 @@ static const char * const condition_members[] = {
   "duration_seconds", "period", "cost_scope",
 };
 
-static JsonObject *
-copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonNode) copy = NULL;
-
-  json_node_set_object (node, object);
-  text = json_to_string (node, FALSE);
-  copy = json_from_string (text, NULL);
-  return json_object_ref (json_node_get_object (copy));
-}
-
-static JsonObject *
-child_object (JsonObject *object,
-              const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      json_object_set_object_member (object, member, json_object_new ());
-      node = json_object_get_member (object, member);
-    }
-  return json_node_get_object (node);
-}
-
 static char *
 new_alert_id (AetherAlertWindow *self,
               const char        *name)
@@ -493,13 +466,13 @@ aether_alert_window_build_rule (AetherAlertWindow *self)
       name = default_name (self, value);
     }
 
-  rule = self->base ? copy_object (self->base) : json_object_new ();
+  rule = self->base ? aether_json_object_copy (self->base) : json_object_new ();
   json_object_set_string_member (rule, "alert_id", self->alert_id ? self->alert_id : "");
   json_object_set_string_member (rule, "name", name);
   if (!json_object_has_member (rule, "enabled"))
     json_object_set_boolean_member (rule, "enabled", TRUE);
 
-  conditions = child_object (rule, "conditions");
+  conditions = aether_json_ensure_object (rule, "conditions");
   for (guint i = 0; i < G_N_ELEMENTS (condition_members); i++)
     if (json_object_has_member (conditions, condition_members[i]))
       json_object_remove_member (conditions, condition_members[i]);
@@ -573,7 +546,7 @@ aether_alert_window_build_rule (AetherAlertWindow *self)
     }
   json_object_set_array_member (rule, "actions", actions);
 
-  schedule = child_object (rule, "schedule");
+  schedule = aether_json_ensure_object (rule, "schedule");
   /* The seed writes a whole day as 00:00-23:59. */
   hours = g_strdup_printf ("%02u:%02u-%02u:%02u", from / 60, from % 60,
                            until == 24 * 60 ? 23 : until / 60, until == 24 * 60 ? 59 : until % 60);
@@ -1037,7 +1010,7 @@ aether_alert_window_new_for_rule (GtkWindow     *parent,
     return NULL;
 
   self = window_new (parent, service);
-  self->base = copy_object (json_node_get_object (stored));
+  self->base = aether_json_object_copy (json_node_get_object (stored));
   load_rule (self, rule);
   set_editing (self, alert_id);
   update_form (self);

@@ -53,20 +53,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      json_object_set_object_member (object, member, json_object_new ());
-      node = json_object_get_member (object, member);
-    }
-  return json_node_get_object (node);
-}
-
 static gboolean
 parse_whole (const char *text,
              gint64      min,
@@ -180,7 +166,7 @@ on_save_clicked (AetherDeviceWindow *self)
     return;
 
   json_object_set_string_member (device, "name", name);
-  location = member_object (device, "location");
+  location = aether_json_ensure_object (device, "location");
   if (*room != '\0')
     json_object_set_string_member (location, "room", room);
   else if (json_object_has_member (location, "room"))
@@ -190,7 +176,7 @@ on_save_clicked (AetherDeviceWindow *self)
   else if (json_object_has_member (location, "floor"))
     json_object_remove_member (location, "floor");
 
-  metadata = member_object (device, "metadata");
+  metadata = aether_json_ensure_object (device, "metadata");
   for (guint i = 0; tags[i] != NULL; i++)
     {
       g_strstrip (tags[i]);
@@ -199,11 +185,11 @@ on_save_clicked (AetherDeviceWindow *self)
     }
   json_object_set_array_member (metadata, "tags", tag_array);
 
-  config = member_object (device, "configuration");
+  config = aether_json_ensure_object (device, "configuration");
   old_address = g_strdup (json_object_get_string_member_with_default (config, "ip_address", NULL));
   if (gtk_widget_get_visible (GTK_WIDGET (self->address_row)))
     json_object_set_string_member (config, "ip_address", address);
-  plugin_config = member_object (config, "plugin_config");
+  plugin_config = aether_json_ensure_object (config, "plugin_config");
   if (parse_whole (interval, 1, 86400, &value))
     json_object_set_int_member (plugin_config, "polling_interval", value);
   if (gtk_widget_get_visible (GTK_WIDGET (self->password_row)) && *password != '\0')

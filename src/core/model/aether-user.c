@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-user.h"
 
 struct _AetherUser
@@ -67,25 +68,7 @@ member_object (JsonObject *object,
                const char *member,
                gboolean    create)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    return json_node_get_object (node);
-  if (!create)
-    return NULL;
-  json_object_set_object_member (object, member, json_object_new ());
-  return json_object_get_object_member (object, member);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return create ? aether_json_ensure_object (object, member) : aether_json_get_object (object, member);
 }
 
 static JsonObject *
@@ -207,25 +190,19 @@ aether_user_new_from_json (JsonNode  *node,
                            GError   **error)
 {
   AetherUser *self;
-  g_autofree char *text = NULL;
-  g_autoptr(JsonNode) copy = NULL;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  if (!JSON_NODE_HOLDS_OBJECT (node) || member_string (json_node_get_object (node), "user_id") == NULL)
+  if (!JSON_NODE_HOLDS_OBJECT (node) || aether_json_get_string (json_node_get_object (node), "user_id") == NULL)
     {
       g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                            "A user must be a JSON object with a user_id");
       return NULL;
     }
 
-  copy = json_node_copy (node);
   self = g_object_new (AETHER_TYPE_USER, NULL);
-  /* json_node_copy() shares the object: a copy of our own to change. */
-  text = json_to_string (copy, FALSE);
-  g_clear_pointer (&copy, json_node_unref);
-  copy = json_from_string (text, NULL);
-  self->json = json_object_ref (json_node_get_object (copy));
+  /* A copy of our own to change. */
+  self->json = aether_json_object_copy (json_node_get_object (node));
   read_tokens (self);
   return self;
 }
@@ -269,14 +246,14 @@ const char *
 aether_user_get_id (AetherUser *self)
 {
   g_return_val_if_fail (AETHER_IS_USER (self), NULL);
-  return member_string (self->json, "user_id");
+  return aether_json_get_string (self->json, "user_id");
 }
 
 const char *
 aether_user_get_timezone (AetherUser *self)
 {
   g_return_val_if_fail (AETHER_IS_USER (self), NULL);
-  return member_string (preferences (self, FALSE), "timezone");
+  return aether_json_get_string (preferences (self, FALSE), "timezone");
 }
 
 void
@@ -312,7 +289,7 @@ const char *
 aether_user_get_currency (AetherUser *self)
 {
   g_return_val_if_fail (AETHER_IS_USER (self), NULL);
-  return member_string (preferences (self, FALSE), "currency");
+  return aether_json_get_string (preferences (self, FALSE), "currency");
 }
 
 void
@@ -329,7 +306,7 @@ aether_user_get_temperature_unit (AetherUser *self)
   const char *unit;
 
   g_return_val_if_fail (AETHER_IS_USER (self), "celsius");
-  unit = member_string (preferences (self, FALSE), "temperature_unit");
+  unit = aether_json_get_string (preferences (self, FALSE), "temperature_unit");
   return unit ? unit : "celsius";
 }
 
@@ -352,7 +329,7 @@ const char *
 aether_user_get_date_format (AetherUser *self)
 {
   g_return_val_if_fail (AETHER_IS_USER (self), NULL);
-  return member_string (preferences (self, FALSE), "date_format");
+  return aether_json_get_string (preferences (self, FALSE), "date_format");
 }
 
 void
@@ -375,7 +352,7 @@ aether_user_get_theme (AetherUser *self)
   const char *theme;
 
   g_return_val_if_fail (AETHER_IS_USER (self), "system");
-  theme = member_string (preferences (self, FALSE), "theme");
+  theme = aether_json_get_string (preferences (self, FALSE), "theme");
   if (g_strcmp0 (theme, "light") == 0 || g_strcmp0 (theme, "dark") == 0)
     return theme;
   return "system";
@@ -530,7 +507,7 @@ const char *
 aether_user_get_backup_folder (AetherUser *self)
 {
   g_return_val_if_fail (AETHER_IS_USER (self), NULL);
-  return member_string (backups (self, FALSE), "folder");
+  return aether_json_get_string (backups (self, FALSE), "folder");
 }
 
 void
@@ -556,7 +533,7 @@ aether_user_get_backup_frequency (AetherUser *self)
   const char *frequency;
 
   g_return_val_if_fail (AETHER_IS_USER (self), "never");
-  frequency = member_string (backups (self, FALSE), "frequency");
+  frequency = aether_json_get_string (backups (self, FALSE), "frequency");
   if (g_strcmp0 (frequency, "daily") == 0 || g_strcmp0 (frequency, "weekly") == 0)
     return frequency;
   return "never";
@@ -614,11 +591,11 @@ aether_user_get_api_token (AetherUser     *self,
   if (index >= self->permissions->len)
     return FALSE;
   object = json_array_get_object_element (json_object_get_array_member (self->json, "api_tokens"), index);
-  token->token_id = member_string (object, "token_id");
-  token->name = member_string (object, "name");
+  token->token_id = aether_json_get_string (object, "token_id");
+  token->name = aether_json_get_string (object, "name");
   token->permissions = (const char * const *)g_ptr_array_index (self->permissions, index);
-  token->created_at = member_string (object, "created_at");
-  token->last_used = member_string (object, "last_used");
-  token->expires_at = member_string (object, "expires_at");
+  token->created_at = aether_json_get_string (object, "created_at");
+  token->last_used = aether_json_get_string (object, "last_used");
+  token->expires_at = aether_json_get_string (object, "expires_at");
   return TRUE;
 }
