@@ -214,6 +214,15 @@ aether_application_startup (GApplication *app)
       apply_user_theme (self->service);
       g_signal_connect (self->service, "user-changed", G_CALLBACK (apply_user_theme), NULL);
     }
+
+  /* Started at login (`--gapplication-service`, Preferences' Start at
+   * Login): no window, collecting until the person opens one. */
+  if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) &&
+      g_settings_get_boolean (self->settings, "run-in-background") && !self->held_for_background)
+    {
+      self->held_for_background = TRUE;
+      g_application_hold (app);
+    }
 }
 
 static void

@@ -798,6 +798,16 @@ apply_autostart (AetherPreferencesWindow *self)
     g_unlink (path);
 }
 
+static void
+on_background_changed (AetherPreferencesWindow *self)
+{
+  /* Without running in the background, starting at login would start
+   * something that stops at once. */
+  if (!g_settings_get_boolean (self->settings, "run-in-background") &&
+      g_settings_get_boolean (self->settings, "start-at-login"))
+    g_settings_set_boolean (self->settings, "start-at-login", FALSE);
+}
+
 /**
  * aether_preferences_window_new_for_service:
  * @application: (nullable): the application
@@ -926,6 +936,7 @@ aether_preferences_window_init (AetherPreferencesWindow *self)
   /* Starting at login without a window means running in the background. */
   g_settings_bind (self->settings, "run-in-background", self->autostart_switch, "sensitive", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->settings, "changed::start-at-login", G_CALLBACK (apply_autostart), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (on_background_changed), self, G_CONNECT_SWAPPED);
 
   dir = get_data_dir ();
   adw_action_row_set_subtitle (self->database_row, dir);

@@ -251,7 +251,12 @@ test_plugins_and_login (void)
   g_assert_true (g_file_test (autostart, G_FILE_TEST_EXISTS));
   aether_ui_test_set_switch (window, "Start at _Login", FALSE);
   g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
+  /* Turning Run in Background off turns Start at Login off with it. */
+  aether_ui_test_set_switch (window, "Start at _Login", TRUE);
+  g_assert_true (g_file_test (autostart, G_FILE_TEST_EXISTS));
   aether_ui_test_set_switch (window, "_Run in Background", FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+  g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (aether_service_stop (service, NULL));
