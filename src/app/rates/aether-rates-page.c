@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-format.h"
+#include "aether-rate-editor.h"
 #include "aether-rate-format.h"
 #include "aether-rates-page.h"
 #include "aether-week-grid.h"
@@ -288,6 +289,32 @@ schedule_group (AetherRatesPage *self,
                                   _("Remove this tariff version"), -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "rates.remove");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", string_member (object, "rate_id"));
+  {
+    GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+    GtkWidget *more = gtk_menu_button_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenuItem) duplicate = g_menu_item_new (_("_Duplicate as a New Tariff…"), NULL);
+
+    gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (edit, "flat");
+    gtk_widget_set_tooltip_text (edit, _("Edit this tariff version"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit this tariff version"), -1);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "rates.edit");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", string_member (object, "rate_id"));
+    gtk_box_append (GTK_BOX (header), edit);
+
+    g_menu_item_set_action_and_target (duplicate, "rates.duplicate", "s", string_member (object, "rate_id"));
+    g_menu_append_item (menu, duplicate);
+    g_menu_append (menu, _("_New Blank Tariff…"), "rates.new('blank')");
+    g_menu_append (menu, _("New From the _Sample…"), "rates.new('sample')");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
+    gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (more, "flat");
+    gtk_widget_set_tooltip_text (more, _("More ways to make a tariff"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _("More ways to make a tariff"), -1);
+    gtk_box_append (GTK_BOX (header), more);
+  }
   gtk_box_append (GTK_BOX (header), remove);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), header);
   g_object_set_data (G_OBJECT (group), "header-box", header);
@@ -416,7 +443,8 @@ aether_rates_page_set_price (AetherRatesPage  *self,
   g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), FALSE);
   g_return_val_if_fail (self->service != NULL, FALSE);
 
-  if (!(price >= 0 && price < 100))
+  /* Negative prices are real: dynamic tariffs pay for use in a glut. */
+  if (!(price > -100 && price < 100))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("%g is not a price per kWh"), price);
       return FALSE;
@@ -978,6 +1006,95 @@ sample_action (GtkWidget  *widget,
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Using the sample tariff: replace it with yours any time")));
 }
 
+static void
+on_editor_delete (AetherRateEditor *editor,
+                  const char       *rate_id,
+                  AetherRatesPage  *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->service != NULL && !aether_rates_page_remove_schedule (self, rate_id, &error))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+}
+
+/**
+ * aether_rates_page_open_editor:
+ * @self: the page
+ * @how: "blank", "sample", "duplicate" or "edit"
+ * @rate_id: (nullable): the stored version to duplicate or edit
+ *
+ * Opens the rate editor as the page's buttons do: for a new tariff (blank,
+ * from the sample, or a copy of a stored one, from today) or on a stored
+ * version.
+ *
+ * Returns: (transfer none) (nullable): the editor's window
+ */
+AetherRateEditor *
+aether_rates_page_open_editor (AetherRatesPage *self,
+                               const char      *how,
+                               const char      *rate_id)
+{
+  g_autoptr(JsonNode) schedule = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean stored = g_strcmp0 (how, "edit") == 0;
+  AetherRateEditor *editor;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+
+  if (self->service == NULL)
+    return NULL;
+  if (g_strcmp0 (how, "sample") == 0)
+    schedule = aether_sim_demo_rate_schedule ();
+  else if (rate_id != NULL && (stored || g_strcmp0 (how, "duplicate") == 0))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = aether_rates_get_stored_json (aether_service_get_store (self->service), rate_id, &error);
+
+      if (text == NULL || !(schedule = json_from_string (text, &error)))
+        {
+          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error ? error->message : _("That version is gone")));
+          return NULL;
+        }
+      if (!stored)
+        {
+          JsonObject *object = json_node_get_object (schedule);
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+          /* Translators: the plan name of a duplicated tariff */
+          g_autofree char *plan = g_strdup_printf (_("%s (copy)"), string_member (object, "plan_name")
+                                                                  ? string_member (object, "plan_name") : rate_id);
+
+          json_object_set_string_member (object, "plan_name", plan);
+          json_object_set_string_member (object, "effective_date", today);
+          json_object_remove_member (object, "expiry_date");
+        }
+    }
+
+  editor = aether_rate_editor_new (self->service, schedule, stored);
+  if (GTK_IS_WINDOW (root))
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (editor), TRUE);
+    }
+  g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
+}
+
+static void
+editor_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  const char *arg = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action_name, "rates.new"))
+    aether_rates_page_open_editor (AETHER_RATES_PAGE (widget), arg, NULL);
+  else
+    aether_rates_page_open_editor (AETHER_RATES_PAGE (widget), g_str_equal (action_name, "rates.edit") ? "edit" : "duplicate",
+                                   arg);
+}
+
 /* Whoever wrote the tariff (this page, an undo), every page learns it. */
 static void
 on_tariff_changed (AetherRatesPage *self)
@@ -1099,6 +1216,9 @@ aether_rates_page_class_init (AetherRatesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "rates.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "rates.sample", NULL, sample_action);
   gtk_widget_class_install_action (widget_class, "rates.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "rates.new", "s", editor_action);
+  gtk_widget_class_install_action (widget_class, "rates.edit", "s", editor_action);
+  gtk_widget_class_install_action (widget_class, "rates.duplicate", "s", editor_action);
 }
 
 static void

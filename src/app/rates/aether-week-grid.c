@@ -38,6 +38,18 @@ static const char * const palette[] = {
   "#3584e4", "#33d17a", "#f6d32d", "#ff7800", "#e01b24", "#9141ac", "#986a44",
 };
 
+/**
+ * aether_week_grid_get_palette_color:
+ * @index: a period's position
+ * @color: (out): its colour, the same the week grid gives it
+ */
+void
+aether_week_grid_get_palette_color (guint    index,
+                                    GdkRGBA *color)
+{
+  gdk_rgba_parse (color, palette[index % G_N_ELEMENTS (palette)]);
+}
+
 void
 aether_week_grid_get_period_color (AetherWeekGrid *self,
                                    const char     *period,
@@ -52,7 +64,7 @@ aether_week_grid_get_period_color (AetherWeekGrid *self,
       gdk_rgba_parse (color, "#deddda");
       return;
     }
-  gdk_rgba_parse (color, palette[index % G_N_ELEMENTS (palette)]);
+  aether_week_grid_get_palette_color (index, color);
 }
 
 static void

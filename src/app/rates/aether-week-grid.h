@@ -29,5 +29,7 @@ const char *aether_week_grid_get_period        (AetherWeekGrid     *self,
 void        aether_week_grid_get_period_color  (AetherWeekGrid     *self,
                                                 const char         *period,
                                                 GdkRGBA            *color);
+void        aether_week_grid_get_palette_color (guint               index,
+                                                GdkRGBA            *color);
 
 G_END_DECLS
