@@ -531,13 +531,15 @@ periods_json (Build  *b,
     {
       Period *period = g_ptr_array_index (season->periods, p);
       g_autoptr(GArray) groups = period_day_groups (season->slots, p);
-      g_autofree char *label = n_seasons > 1 ? g_strdup_printf ("%s, %s", season->name, period->name) : g_strdup (period->name);
+      /* Translators: a season and a period, e.g. "summer: peak" */
+      g_autofree char *label = n_seasons > 1 ? g_strdup_printf (_("%s: %s"), season->name, period->name)
+                                             : g_strdup (period->name);
 
       if (text_is_blank (period->name))
         g_ptr_array_add (b->problems, g_strdup (_("A period has no name")));
       if (groups->len == 0)
         /* Translators: a period (and season) no hour was painted with */
-        g_ptr_array_add (b->problems, g_strdup_printf (_("%s has no hours: paint some, or delete it"), label));
+        g_ptr_array_add (b->problems, g_strdup_printf (_("Rate “%s”: no hours yet; paint some, or delete it"), label));
 
       for (guint g = 0; g < groups->len; g++)
         {
@@ -644,6 +646,7 @@ build (AetherRateEditor *self,
   g_autofree char *expiry = stripped (self->expiry);
   g_autofree char *carbon = stripped (self->carbon);
   guint window_minutes[] = { 15, 5, 30, 60 };
+  gboolean has_demand;
 
   /* Members the editor does not show (metadata, …) stay as they were. */
   if (self->original != NULL)
@@ -736,11 +739,12 @@ build (AetherRateEditor *self,
   put_number (&b, fixed, "monthly_service", row_text (self->monthly), TRUE, _("Monthly service charge"));
   put_number (&b, fixed, "daily_service", row_text (self->daily), TRUE, _("Daily service charge"));
   put_number (&b, fixed, "demand_charge", row_text (self->demand_rate), TRUE, _("Demand charge"));
+  has_demand = json_object_has_member (fixed, "demand_charge");
   if (json_object_get_size (fixed) == 0)
     json_object_remove_member (object, "fixed_charges");
 
   json_object_remove_member (object, "demand");
-  if (json_object_has_member (fixed, "demand_charge"))
+  if (has_demand)
     {
       guint window = window_minutes[MIN (adw_combo_row_get_selected (self->demand_window), 3)];
 
@@ -922,9 +926,13 @@ revalidate (AetherRateEditor *self)
     {
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      const char *message = g_ptr_array_index (self->problems, i);
+      g_autofree char *first = g_utf8_strup (message, g_utf8_next_char (message) - message);
+      /* The validator's sentences may begin with a day ("weekends 00:00–…"). */
+      g_autofree char *title = g_strconcat (first, g_utf8_next_char (message), NULL);
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (self->problems, i));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       gtk_widget_add_css_class (icon, "warning");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
@@ -1503,6 +1511,7 @@ rebuild_seasons (AetherRateEditor *self)
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "destructive-action");
       g_object_set_data (G_OBJECT (remove), "season", GUINT_TO_POINTER (s));
+      set_name (remove, "season-%u-remove", s);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_season_clicked), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (remove_row), remove);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remove_row), _("Its periods and hours go with it"));
@@ -2610,6 +2619,7 @@ schedule_what_if (AetherRateEditor *self)
       return;
     }
   /* Typing a price is many changes: price once it settles. */
+  self->have_whatif = FALSE;
   g_clear_handle_id (&self->whatif_timeout, g_source_remove);
   self->whatif_timeout = g_timeout_add (300, run_what_if, self);
 }
@@ -2805,6 +2815,7 @@ build_window (AetherRateEditor *self)
 
   adw_preferences_group_set_title (week, _("Week"));
   self->grid = AETHER_RATE_GRID (aether_rate_grid_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->grid), "grid");
   aether_rate_grid_set_describe_func (self->grid, describe_cell, self);
   g_signal_connect_swapped (self->grid, "changed", G_CALLBACK (revalidate), self);
   gtk_widget_set_margin_top (GTK_WIDGET (self->grid), 12);
@@ -2835,6 +2846,7 @@ build_window (AetherRateEditor *self)
   self->demand_rate = add_entry (charges, _("Demand Charge per kW"), "demand-rate", TRUE, self);
   self->demand_window = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->demand_window), _("Demand Window"));
+  gtk_widget_set_name (GTK_WIDGET (self->demand_window), "demand-window");
   adw_combo_row_set_model (self->demand_window, G_LIST_MODEL (windows));
   g_signal_connect_swapped (self->demand_window, "notify::selected", G_CALLBACK (on_field_changed), self);
   adw_preferences_group_add (charges, GTK_WIDGET (self->demand_window));
@@ -3027,6 +3039,7 @@ aether_rate_editor_init (AetherRateEditor *self)
   self->demand_checks = g_ptr_array_new ();
   self->whatif_widgets = g_ptr_array_new ();
   self->tz = g_strdup ("UTC");
+  g_ptr_array_add (self->seasons, season_new ("all_year"));
 
   gtk_window_set_title (GTK_WINDOW (self), _("Rate Editor"));
   gtk_window_set_default_size (GTK_WINDOW (self), 1100, 760);

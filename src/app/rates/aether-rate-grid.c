@@ -44,6 +44,8 @@ struct _AetherRateGrid
   guint8    *before;
   guint      start_day;
   guint      start_hour;
+  double     start_x;
+  double     start_y;
 
   char    *(*describe) (guint day, guint hour, gpointer data);
   gpointer   describe_data;
@@ -276,6 +278,8 @@ on_drag_begin (GtkGestureDrag *gesture,
       return;
     }
   gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->start_x = x;
+  self->start_y = y;
   g_free (self->before);
   self->before = g_memdup2 (self->slots, AETHER_RATE_GRID_N_SLOTS);
   self->focus_day = self->start_day;
@@ -289,11 +293,9 @@ on_drag_update (GtkGestureDrag *gesture,
                 double          dy,
                 AetherRateGrid *self)
 {
-  double x, y;
   guint day, hour;
 
-  if (self->before == NULL || !gtk_gesture_drag_get_start_point (gesture, &x, &y) ||
-      !cell_at (self, x + dx, y + dy, &day, &hour))
+  if (self->before == NULL || !cell_at (self, self->start_x + dx, self->start_y + dy, &day, &hour))
     return;
 
   /* The rectangle follows the pointer: what it left is as it was. */
