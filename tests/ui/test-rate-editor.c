@@ -198,7 +198,8 @@ scroll_to (AetherRateEditor *editor,
 
   g_assert_true (gtk_widget_compute_point (target, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
                                            &GRAPHENE_POINT_INIT (0, 0), &at));
-  gtk_adjustment_set_value (adj, at.y - 60);
+  /* The viewport's coordinates are what is visible now. */
+  gtk_adjustment_set_value (adj, MAX (0, gtk_adjustment_get_value (adj) + at.y - 80));
 }
 
 static void
@@ -216,11 +217,11 @@ screenshots (AetherRateEditor *editor,
         adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
         gtk_window_set_default_size (GTK_WINDOW (editor), widths[w], 800);
         aether_ui_test_wait_for_frames (GTK_WIDGET (editor));
-        if (g_str_equal (what, "week"))
-          {
-            scroll_to (editor, "grid");
-            aether_ui_test_wait_for_frames (GTK_WIDGET (editor));
-          }
+        if (g_str_equal (what, "top"))
+          scroll_to (editor, "provider");
+        else
+          scroll_to (editor, g_str_equal (what, "edit") ? "period-0-price" : "grid");
+        aether_ui_test_wait_for_frames (GTK_WIDGET (editor));
         aether_ui_test_save_screenshot (GTK_WIDGET (editor), name);
       }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);

@@ -2318,6 +2318,8 @@ typedef struct
   gboolean    have_in_force;
   gint64      month_from;
   gint64      month_to;
+  gint64      year_from;
+  GTimeZone  *tz;
 } WhatIfResult;
 
 static void
@@ -2336,6 +2338,7 @@ what_if_result_free (gpointer data)
   WhatIfResult *r = data;
 
   g_hash_table_unref (r->by_period);
+  g_clear_pointer (&r->tz, g_time_zone_unref);
   g_free (r);
 }
 
@@ -2399,6 +2402,8 @@ what_if_thread (GTask        *task,
   result->by_period = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   result->month_from = w->month_from;
   result->month_to = w->to;
+  result->year_from = w->year_from;
+  result->tz = g_time_zone_ref (aether_rate_schedule_get_time_zone (schedule));
   result->have_in_force = in_force != NULL;
   for (guint which = 0; which < 4 && !g_cancellable_is_cancelled (cancellable); which++)
     {
@@ -2454,6 +2459,18 @@ what_if_group (AetherRateEditor *self,
   gpointer key;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  {
+    g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (which == 0 ? r->month_from : r->year_from);
+    g_autoptr(GDateTime) to = g_date_time_new_from_unix_utc (r->month_to - 1);
+    g_autoptr(GDateTime) from_local = g_date_time_to_timezone (from, r->tz);
+    g_autoptr(GDateTime) to_local = g_date_time_to_timezone (to, r->tz);
+    g_autofree char *first = g_date_time_format (from_local, "%B %Y");
+    g_autofree char *last = g_date_time_format (to_local, "%B %Y");
+    /* Translators: a range of months, e.g. "March 2025 to February 2026" */
+    g_autofree char *range = which == 0 ? g_strdup (first) : g_strdup_printf (_("%s to %s"), first, last);
+
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), range);
+  }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (total), _("This schedule"));
   if (r->have_in_force)
     {
@@ -2474,7 +2491,8 @@ what_if_group (AetherRateEditor *self,
     {
       const char *k = key;
 
-      if ((guint)(k[0] - '0') == which || (guint)(k[0] - '0') == which + 1)
+      /* The schedule edited's periods; the one in force may name others. */
+      if ((guint)(k[0] - '0') == which)
         {
           const char *name = strchr (k, '\x1f') + 1;
 
@@ -2493,7 +2511,7 @@ what_if_group (AetherRateEditor *self,
       double *theirs = g_hash_table_lookup (r->by_period, theirs_key);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *pretty = aether_format_key (name);
-      g_autofree char *energy = aether_format_energy ((mine ? mine[0] : theirs[0]) * 1000);
+      g_autofree char *energy = aether_format_energy (mine[0] * 1000);
       g_autofree char *subtitle = NULL;
 
       if (theirs != NULL)
@@ -2508,10 +2526,7 @@ what_if_group (AetherRateEditor *self,
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pretty);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (mine != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), money_label (mine[1], currency));
-      else
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_label_new ("—"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), money_label (mine[1], currency));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   return group;
@@ -2894,6 +2909,7 @@ build_window (AetherRateEditor *self)
   gtk_label_set_xalign (GTK_LABEL (whatif_title), 0);
   self->whatif_status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->whatif_status, TRUE);
+  gtk_label_set_max_width_chars (self->whatif_status, 30);
   gtk_label_set_xalign (self->whatif_status, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->whatif_status), "dim-label");
   self->whatif_box = GTK_BOX (flap_box);
@@ -2905,7 +2921,9 @@ build_window (AetherRateEditor *self)
   gtk_box_append (GTK_BOX (flap_box), GTK_WIDGET (self->whatif_status));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (flap_scroller), flap_box);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (flap_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (flap_scroller, 320, -1);
+  gtk_widget_set_size_request (flap_scroller, 340, -1);
+  gtk_widget_set_hexpand (flap_scroller, FALSE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->page), TRUE);
   gtk_widget_add_css_class (flap_scroller, "background");
 
   self->flap = ADW_FLAP (adw_flap_new ());
@@ -2914,7 +2932,7 @@ build_window (AetherRateEditor *self)
   adw_flap_set_flap (self->flap, flap_scroller);
   adw_flap_set_separator (self->flap, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   adw_flap_set_fold_threshold_policy (self->flap, ADW_FOLD_THRESHOLD_POLICY_NATURAL);
-  adw_flap_set_reveal_flap (self->flap, FALSE);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
   g_object_bind_property (whatif_toggle, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->flap), TRUE);
 

@@ -145,12 +145,17 @@ aether_rate_grid_snapshot (GtkWidget   *widget,
       {
         graphene_rect_t cell = GRAPHENE_RECT_INIT (LABEL_WIDTH + h * cw + 1, HEADER_HEIGHT + d * ch + 1, cw - 2, ch - 2);
 
-        for (guint q = 0; q < QUARTERS; q++)
+        const guint8 *quarters = self->slots ? &self->slots[d * AETHER_RATE_GRID_SLOTS_PER_DAY + h * QUARTERS] : NULL;
+        /* An hour of one period is one block; stripes only where a
+         * schedule changes period within the hour. */
+        guint parts = quarters == NULL ||
+                      (quarters[1] == quarters[0] && quarters[2] == quarters[0] && quarters[3] == quarters[0]) ? 1 : QUARTERS;
+
+        for (guint q = 0; q < parts; q++)
           {
-            guint8 period = self->slots ? self->slots[d * AETHER_RATE_GRID_SLOTS_PER_DAY + h * QUARTERS + q]
-                                        : AETHER_RATE_GRID_NONE;
-            graphene_rect_t part = GRAPHENE_RECT_INIT (cell.origin.x + q * cell.size.width / QUARTERS, cell.origin.y,
-                                                       cell.size.width / QUARTERS, cell.size.height);
+            guint8 period = quarters ? quarters[q] : AETHER_RATE_GRID_NONE;
+            graphene_rect_t part = GRAPHENE_RECT_INIT (cell.origin.x + q * cell.size.width / parts, cell.origin.y,
+                                                       cell.size.width / parts, cell.size.height);
             GdkRGBA color;
 
             if (period == AETHER_RATE_GRID_NONE)
