@@ -2771,6 +2771,7 @@ build_window (AetherRateEditor *self)
   g_menu_append (menu, _("_Open a Schedule File…"), "editor.import");
   g_menu_append (menu, _("_Export…"), "editor.export");
   g_menu_append (menu, _("_Delete This Version"), "editor.delete");
+  g_menu_append (menu, _("_Help"), "app.help-page('rate-editor')");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
   gtk_widget_set_tooltip_text (menu_button, _("Tariff menu"));
