@@ -94,3 +94,27 @@ aether_ui_test_save_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s", path);
 }
+
+/**
+ * aether_ui_test_find_named:
+ * @widget: where to start
+ * @name: a widget name (gtk_widget_set_name())
+ *
+ * Returns: (transfer none) (nullable): the first widget in @widget's tree,
+ *   itself included, with that name
+ */
+GtkWidget *
+aether_ui_test_find_named (GtkWidget  *widget,
+                           const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aether_ui_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

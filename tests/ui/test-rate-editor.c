@@ -40,26 +40,10 @@ typedef struct
 } Fixture;
 
 static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 named (AetherRateEditor *editor,
        const char       *name)
 {
-  GtkWidget *widget = find_named (GTK_WIDGET (editor), name);
+  GtkWidget *widget = aether_ui_test_find_named (GTK_WIDGET (editor), name);
 
   if (widget == NULL)
     g_error ("No widget named %s in the editor", name);

@@ -126,10 +126,7 @@ aether_rate_grid_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
 {
   AetherRateGrid *self = AETHER_RATE_GRID (widget);
-  int width = gtk_widget_get_width (widget);
-  const char *days[7] = { C_("weekday", "Mon"), C_("weekday", "Tue"), C_("weekday", "Wed"), C_("weekday", "Thu"),
-                          C_("weekday", "Fri"), C_("weekday", "Sat"), C_("weekday", "Sun") };
-  GdkRGBA fg, gap, accent;
+  GdkRGBA fg, gap;
   double cw, ch;
 
   cell_size (self, &cw, &ch);
@@ -138,7 +135,6 @@ aether_rate_grid_snapshot (GtkWidget   *widget,
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   gdk_rgba_parse (&gap, "#e01b24");
-  gdk_rgba_parse (&accent, "#3584e4");
 
   for (guint d = 0; d < 7; d++)
     for (guint h = 0; h < 24; h++)
@@ -188,32 +184,7 @@ aether_rate_grid_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_border (snapshot, &outline, border, colors);
     }
 
-  /* Day names down the side, hours along the top. */
-  for (guint d = 0; d < 7; d++)
-    {
-      PangoLayout *layout = gtk_widget_create_pango_layout (widget, days[d]);
-      int lw, lh;
-
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, HEADER_HEIGHT + d * ch + (ch - lh) / 2));
-      gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.7f });
-      gtk_snapshot_restore (snapshot);
-      g_object_unref (layout);
-    }
-  for (guint h = 0; h <= 24; h += 6)
-    {
-      g_autofree char *text = g_strdup_printf ("%02u:00", h % 24);
-      PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-      int lw, lh;
-
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CLAMP (LABEL_WIDTH + h * cw - lw / 2.0, 0, width - lw), 0));
-      gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.7f });
-      gtk_snapshot_restore (snapshot);
-      g_object_unref (layout);
-    }
+  aether_week_grid_append_labels (widget, snapshot, LABEL_WIDTH, HEADER_HEIGHT, cw, ch);
 }
 
 static void
