@@ -117,6 +117,7 @@ struct _AetherRateEditor
   char                *rate_id;         /* the stored version corrected; NULL adds one */
   char                *tz;
   GPtrArray           *seasons;         /* Season */
+  guint                season;          /* the one whose week is shown */
   GPtrArray           *taxes;           /* Tax */
   char               **demand_periods;  /* NULL: every period */
   GPtrArray           *problems;
@@ -147,6 +148,7 @@ static void rebuild_periods (AetherRateEditor *self);
 static void rebuild_seasons (AetherRateEditor *self);
 static void rebuild_taxes (AetherRateEditor *self);
 static void rebuild_demand_periods (AetherRateEditor *self);
+static GPtrArray *all_period_names (AetherRateEditor *self);
 
 /* g_ptr_array_sort() hands pointers to the elements. */
 static int
@@ -273,25 +275,23 @@ tax_free (gpointer data)
   g_free (tax);
 }
 
-static Season *
-current_season (AetherRateEditor *self)
-{
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "season"));
-
-  return g_ptr_array_index (self->seasons, MIN (index, self->seasons->len - 1));
-}
-
 static guint
 current_season_index (AetherRateEditor *self)
 {
-  return MIN (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "season")), self->seasons->len - 1);
+  return MIN (self->season, self->seasons->len - 1);
+}
+
+static Season *
+current_season (AetherRateEditor *self)
+{
+  return g_ptr_array_index (self->seasons, current_season_index (self));
 }
 
 static void
 set_current_season (AetherRateEditor *self,
                     guint             index)
 {
-  g_object_set_data (G_OBJECT (self), "season", GUINT_TO_POINTER (index));
+  self->season = index;
 }
 
 /* ---- JSON members -------------------------------------------------------- */
@@ -730,8 +730,17 @@ build (AetherRateEditor *self,
             {
               JsonArray *periods = json_array_new ();
 
+              g_autoptr(GPtrArray) names = all_period_names (self);
+
               for (guint i = 0; self->demand_periods[i]; i++)
-                json_array_add_string_element (periods, self->demand_periods[i]);
+                {
+                  /* A period renamed since it was ticked. */
+                  if (!g_ptr_array_find_with_equal_func (names, self->demand_periods[i], g_str_equal, NULL))
+                    g_ptr_array_add (problems, g_strdup_printf (_("The demand charge counts in “%s”, which is no "
+                                                                  "period: tick the periods again"),
+                                                                self->demand_periods[i]));
+                  json_array_add_string_element (periods, self->demand_periods[i]);
+                }
               json_object_set_array_member (demand, "periods", periods);
             }
           json_object_set_object_member (object, "demand", demand);
@@ -978,11 +987,19 @@ on_period_text_changed (GtkEditable *editable,
     case F_TIER_PRICE: slot = &((Tier *)g_ptr_array_index (period->tiers, ref->tier))->price; break;
     default: g_assert_not_reached ();
     }
+  /* The demand charge follows a period it counts in through a rename. */
+  for (guint i = 0; ref->field == F_NAME && self->demand_periods && self->demand_periods[i]; i++)
+    if (g_str_equal (self->demand_periods[i], *slot))
+      {
+        g_free (self->demand_periods[i]);
+        self->demand_periods[i] = g_strdup (gtk_editable_get_text (editable));
+      }
   g_free (*slot);
   *slot = g_strdup (gtk_editable_get_text (editable));
 
   if (ref->field == F_NAME)
     {
+      rebuild_demand_periods (self);
       GtkWidget *row = g_ptr_array_index (self->period_rows, ref->period);
       g_autofree char *pretty = aether_format_key (period->name);
 
