@@ -503,6 +503,27 @@ test_edit_price_with_comma (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "plan_name"), ==, "Flat");
 }
 
+/* Deleting from the editor is the page's removal, with its Undo: the
+ * version goes, the window closes. */
+static void
+test_delete_from_editor (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+  AetherRateEditor *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "rates.edit", "s", "flat"));
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
+  iterate ();
+  g_assert_null (find_editor ());
+  left = aether_rates_get_stored_json (aether_service_get_store (f->service), "flat", &error);
+  g_assert_null (left);
+  g_assert_cmpuint (aether_rates_page_get_n_schedules (f->page), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +537,9 @@ main (int   argc,
               test_build_seasonal_tou_by_painting, fixture_tear_down);
   g_test_add ("/ui/rate-editor/edit-price-with-decimal-comma", Fixture, NULL, fixture_set_up,
               test_edit_price_with_comma, fixture_tear_down);
+
+  g_test_add ("/ui/rate-editor/delete-goes-through-the-page", Fixture, NULL, fixture_set_up,
+              test_delete_from_editor, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -416,8 +416,8 @@ aether_rates_page_set_price (AetherRatesPage  *self,
   g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), FALSE);
   g_return_val_if_fail (self->service != NULL, FALSE);
 
-  /* Negative prices are real: dynamic tariffs pay for use in a glut. */
-  if (!(price > -100 && price < 100))
+  /* A negative price (a dynamic tariff's) is written in the rate editor. */
+  if (!(price >= 0 && price < 100))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("%g is not a price per kWh"), price);
       return FALSE;
