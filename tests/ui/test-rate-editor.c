@@ -479,6 +479,27 @@ test_edit_price_with_comma (Fixture       *f,
   g_assert_true (messages_show (editor, "All, price: “0,1x” is not a number"));
   g_assert_true (gtk_widget_has_css_class (named (editor, "period-0-price"), "error"));
   g_assert_false (gtk_widget_is_sensitive (named (editor, "save")));
+  /* Closing now would lose what was typed: the editor asks first. */
+  gtk_window_close (GTK_WINDOW (editor));
+  iterate ();
+  g_assert_true (find_editor () == editor);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *ask = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && ask == NULL; i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+          ask = ADW_MESSAGE_DIALOG (window);
+      }
+    g_assert_nonnull (ask);
+    g_assert_cmpstr (adw_message_dialog_get_heading (ask), ==, "Discard Your Changes?");
+    adw_message_dialog_response (ask, "cancel");
+    gtk_window_destroy (GTK_WINDOW (ask));
+    iterate ();
+  }
   /* A season added and removed rebuilds the rows: the text is still there. */
   click (editor, "add-season");
   click (editor, "season-0-show");

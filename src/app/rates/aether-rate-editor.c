@@ -126,6 +126,8 @@ struct _AetherRateEditor
   gboolean             have_whatif;
   double               whatif_totals[4];
   gboolean             building;        /* rows being made: their signals are not edits */
+  char                *opened;          /* the JSON as shown when opened, to know what changed */
+  gboolean             may_close;       /* saved, deleted or discarded */
   GtkNativeDialog     *chooser;
 };
 
@@ -2071,6 +2073,13 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   adw_window_title_set_subtitle (self->title, aether_rate_json_string (object, "plan_name"));
   self->building = FALSE;
   revalidate (self);
+
+  {
+    g_autoptr(JsonNode) shown = aether_rate_editor_build_json (self);
+
+    g_free (self->opened);
+    self->opened = json_to_string (shown, FALSE);
+  }
 }
 
 /**
@@ -2190,7 +2199,59 @@ save_clicked (GtkButton        *button,
       adw_toast_overlay_add_toast (self->toasts, toast);
       return;
     }
+  self->may_close = TRUE;
   gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AetherRateEditor *self = AETHER_RATE_EDITOR (widget);
+
+  /* Ctrl+S does what the button does, and nothing while it is off. */
+  if (gtk_widget_is_sensitive (self->save))
+    save_clicked (GTK_BUTTON (self->save), self);
+}
+
+static void
+on_discard_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     AetherRateEditor *self)
+{
+  if (!g_str_equal (response, "discard"))
+    return;
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Nothing typed is lost without asking: closing with changes does. */
+static gboolean
+aether_rate_editor_close_request (GtkWindow *window)
+{
+  AetherRateEditor *self = AETHER_RATE_EDITOR (window);
+  g_autoptr(JsonNode) now = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *dialog;
+
+  if (self->may_close)
+    return GTK_WINDOW_CLASS (aether_rate_editor_parent_class)->close_request (window);
+  now = aether_rate_editor_build_json (self);
+  text = json_to_string (now, FALSE);
+  if (g_strcmp0 (text, self->opened) == 0)
+    return GTK_WINDOW_CLASS (aether_rate_editor_parent_class)->close_request (window);
+
+  dialog = adw_message_dialog_new (window, _("Discard Your Changes?"),
+                                   _("The tariff has changes that are not saved. Discarding them cannot be undone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep Editing"), "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 /* ---- Export and import of our JSON --------------------------------------- */
@@ -2286,6 +2347,7 @@ delete_action (GtkWidget  *widget,
   if (id == NULL)
     return;
   /* The Rates page removes it, with its Undo. */
+  self->may_close = TRUE;
   g_signal_emit (self, signals[DELETE_REQUESTED], 0, id);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -2924,7 +2986,7 @@ build_window (AetherRateEditor *self)
   adw_flap_set_separator (self->flap, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   adw_flap_set_fold_threshold_policy (self->flap, ADW_FOLD_THRESHOLD_POLICY_NATURAL);
   adw_flap_set_reveal_flap (self->flap, TRUE);
-  g_object_bind_property (whatif_toggle, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->flap, "reveal-flap", whatif_toggle, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->flap), TRUE);
 
   self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
@@ -2989,6 +3051,7 @@ aether_rate_editor_finalize (GObject *object)
   g_clear_pointer (&self->original, json_object_unref);
   g_free (self->rate_id);
   g_free (self->tz);
+  g_free (self->opened);
   g_ptr_array_unref (self->seasons);
   g_ptr_array_unref (self->taxes);
   g_strfreev (self->demand_periods);
@@ -3012,6 +3075,7 @@ aether_rate_editor_class_init (AetherRateEditorClass *klass)
 
   object_class->dispose = aether_rate_editor_dispose;
   object_class->finalize = aether_rate_editor_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = aether_rate_editor_close_request;
 
   /**
    * AetherRateEditor::delete-requested:
@@ -3033,7 +3097,9 @@ aether_rate_editor_class_init (AetherRateEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.export", NULL, file_action);
   gtk_widget_class_install_action (widget_class, "editor.import", NULL, file_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
 }
 
 static void
