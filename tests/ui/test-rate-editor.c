@@ -156,7 +156,7 @@ messages_show (AetherRateEditor *editor,
 }
 
 static AetherRateEditor *
-find_editor (void)
+find_editor_but (AetherRateEditor *not_this)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -164,10 +164,17 @@ find_editor (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (AETHER_IS_RATE_EDITOR (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+      if (AETHER_IS_RATE_EDITOR (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          window != (GObject *)not_this)
         return AETHER_RATE_EDITOR (window);
     }
   return NULL;
+}
+
+static AetherRateEditor *
+find_editor (void)
+{
+  return find_editor_but (NULL);
 }
 
 /* Scrolls the editor so @name is at the top, for a screenshot of it. */
@@ -456,6 +463,20 @@ test_build_seasonal_tou_by_painting (Fixture       *f,
   g_assert_no_error (error);
   flat_node = json_from_string (flat, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (flat_node), "expiry_date"), ==, "2025-12-31");
+
+  /* Both versions are listed in the editor, with their dates; the other
+   * one opens in a window of its own. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "rates.edit", "s", "evening-peak-2026-01-01"));
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (editor, "version-flat"))), ==,
+                   "2020-01-01 to 2025-12-31");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (editor, "version-evening-peak-2026-01-01"))), ==,
+                   "From 2026-01-01");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, "period-0-tier-0-limit"))), ==, "500");
+  g_signal_emit_by_name (named (editor, "version-flat"), "activated");
+  g_assert_nonnull (find_editor_but (editor));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (find_editor_but (editor), "period-0-price"))), ==, "0.1");
 }
 
 static void

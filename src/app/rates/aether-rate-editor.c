@@ -88,6 +88,8 @@ struct _AetherRateEditor
   GtkFilterListModel  *tz_filtered;
   AdwEntryRow         *effective;
   AdwEntryRow         *expiry;
+  AdwPreferencesGroup *versions_group;
+  GPtrArray           *version_rows;
   GtkWidget           *new_version_button;
   AdwPreferencesGroup *seasons_group;
   AdwPreferencesGroup *periods_group;
@@ -135,6 +137,7 @@ G_DEFINE_FINAL_TYPE (AetherRateEditor, aether_rate_editor, ADW_TYPE_WINDOW)
 
 enum {
   DELETE_REQUESTED,
+  OPEN_VERSION,
   WHAT_IF_READY,
   N_SIGNALS
 };
@@ -2082,6 +2085,74 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   }
 }
 
+static void
+on_version_activated (AdwActionRow     *row,
+                      AetherRateEditor *self)
+{
+  g_signal_emit (self, signals[OPEN_VERSION], 0, g_object_get_data (G_OBJECT (row), "rate-id"));
+}
+
+/**
+ * aether_rate_editor_set_versions:
+ * @self: an editor
+ * @versions: (element-type JsonNode): the stored versions, as the Rates
+ *   page lists them
+ * @shown_id: (nullable): the one this editor corrects
+ *
+ * Lists the versions beside the identity, with their dates; another one
+ * opens (in a window of its own) when its row is activated.
+ */
+void
+aether_rate_editor_set_versions (AetherRateEditor *self,
+                                 GPtrArray        *versions,
+                                 const char       *shown_id)
+{
+  g_return_if_fail (AETHER_IS_RATE_EDITOR (self));
+
+  clear_rows (self->versions_group, self->version_rows);
+  for (guint i = 0; i < versions->len; i++)
+    {
+      JsonObject *object = json_node_get_object (g_ptr_array_index (versions, i));
+      const char *id = aether_rate_json_string (object, "rate_id");
+      const char *plan = aether_rate_json_string (object, "plan_name");
+      const char *from = aether_rate_json_string (object, "effective_date");
+      const char *until = aether_rate_json_string (object, "expiry_date");
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *dates = NULL;
+
+      if (from && until)
+        /* Translators: a tariff version's dates */
+        dates = g_strdup_printf (_("%s to %s"), from, until);
+      else if (from)
+        /* Translators: a tariff version still in force, from its date */
+        dates = g_strdup_printf (_("From %s"), from);
+      else
+        dates = g_strdup (_("Always"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), plan ? plan : id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dates);
+      set_name (row, "version-%s", id);
+      if (g_strcmp0 (id, shown_id) == 0)
+        {
+          GtkWidget *label = gtk_label_new (_("Editing"));
+
+          gtk_widget_add_css_class (label, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
+      else
+        {
+          g_object_set_data_full (G_OBJECT (row), "rate-id", g_strdup (id), g_free);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+          gtk_widget_set_tooltip_text (row, _("Edit this version in a window of its own"));
+          g_signal_connect (row, "activated", G_CALLBACK (on_version_activated), self);
+        }
+      adw_preferences_group_add (self->versions_group, row);
+      g_ptr_array_add (self->version_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->versions_group), versions->len > 0);
+}
+
 /**
  * aether_rate_editor_start_new_version:
  * @self: an editor showing a stored version
@@ -2950,6 +3021,12 @@ build_window (AetherRateEditor *self)
 
   self->page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   adw_preferences_page_add (self->page, identity);
+  self->versions_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->versions_group, _("Versions"));
+  adw_preferences_group_set_description (self->versions_group,
+                                         _("Each version holds the prices from its date; past days keep theirs"));
+  gtk_widget_set_visible (GTK_WIDGET (self->versions_group), FALSE);
+  adw_preferences_page_add (self->page, self->versions_group);
   adw_preferences_page_add (self->page, self->seasons_group);
   adw_preferences_page_add (self->page, self->periods_group);
   adw_preferences_page_add (self->page, week);
@@ -3062,6 +3139,7 @@ aether_rate_editor_finalize (GObject *object)
   g_ptr_array_unref (self->tax_rows);
   g_ptr_array_unref (self->demand_checks);
   g_ptr_array_unref (self->whatif_widgets);
+  g_ptr_array_unref (self->version_rows);
   g_clear_object (&self->tz_filtered);
 
   G_OBJECT_CLASS (aether_rate_editor_parent_class)->finalize (object);
@@ -3086,6 +3164,14 @@ aether_rate_editor_class_init (AetherRateEditorClass *klass)
    */
   signals[DELETE_REQUESTED] = g_signal_new ("delete-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                             NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * AetherRateEditor::open-version:
+   * @rate_id: a stored version
+   *
+   * The person asked to edit another version (in a window of its own).
+   */
+  signals[OPEN_VERSION] = g_signal_new ("open-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                        NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * AetherRateEditor::what-if-ready:
    *
@@ -3113,6 +3199,7 @@ aether_rate_editor_init (AetherRateEditor *self)
   self->tax_rows = g_ptr_array_new ();
   self->demand_checks = g_ptr_array_new ();
   self->whatif_widgets = g_ptr_array_new ();
+  self->version_rows = g_ptr_array_new ();
   self->tz = g_strdup ("UTC");
   g_ptr_array_add (self->seasons, season_new ("all_year"));
 

@@ -27,6 +27,9 @@ JsonNode         *aether_rate_editor_build_json        (AetherRateEditor *self);
 GPtrArray        *aether_rate_editor_get_problems      (AetherRateEditor *self);
 gboolean          aether_rate_editor_save              (AetherRateEditor *self,
                                                         GError          **error);
+void              aether_rate_editor_set_versions      (AetherRateEditor *self,
+                                                        GPtrArray        *versions,
+                                                        const char       *shown_id);
 void              aether_rate_editor_start_new_version (AetherRateEditor *self,
                                                         const char       *date);
 gboolean          aether_rate_editor_get_what_if       (AetherRateEditor *self,

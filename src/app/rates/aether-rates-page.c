@@ -41,6 +41,7 @@ struct _AetherRatesPage
   /* Owned */
   AetherService   *service;
   GPtrArray       *groups;       /* owned by content */
+  GPtrArray       *listed;       /* the versions shown, JsonNode */
   GtkNativeDialog *chooser;
   GtkWidget       *reprice_bar;  /* owned by content */
 };
@@ -517,6 +518,8 @@ aether_rates_page_reload (AetherRatesPage *self)
       return;
     }
 
+  g_clear_pointer (&self->listed, g_ptr_array_unref);
+  self->listed = g_ptr_array_ref (schedules);
   for (guint i = 0; i < schedules->len; i++)
     {
       GtkWidget *group = schedule_group (self, g_ptr_array_index (schedules, i));
@@ -990,6 +993,16 @@ on_editor_delete (AetherRateEditor *editor,
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
 }
 
+/* Another version opens in a window of its own: the one open keeps
+ * whatever was typed in it. */
+static void
+on_editor_open_version (AetherRateEditor *editor,
+                        const char       *rate_id,
+                        AetherRatesPage  *self)
+{
+  aether_rates_page_open_editor (self, "edit", rate_id);
+}
+
 /**
  * aether_rates_page_open_editor:
  * @self: the page
@@ -1050,6 +1063,9 @@ aether_rates_page_open_editor (AetherRatesPage *self,
       gtk_window_set_destroy_with_parent (GTK_WINDOW (editor), TRUE);
     }
   g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete), self, 0);
+  g_signal_connect_object (editor, "open-version", G_CALLBACK (on_editor_open_version), self, 0);
+  if (self->listed != NULL)
+    aether_rate_editor_set_versions (editor, self->listed, stored ? rate_id : NULL);
   gtk_window_present (GTK_WINDOW (editor));
   return editor;
 }
@@ -1158,6 +1174,7 @@ static void
 aether_rates_page_finalize (GObject *object)
 {
   g_clear_pointer (&AETHER_RATES_PAGE (object)->groups, g_ptr_array_unref);
+  g_clear_pointer (&AETHER_RATES_PAGE (object)->listed, g_ptr_array_unref);
 
   G_OBJECT_CLASS (aether_rates_page_parent_class)->finalize (object);
 }
