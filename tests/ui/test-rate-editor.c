@@ -447,9 +447,37 @@ test_build_seasonal_tou_by_painting (Fixture       *f,
   screenshots (editor, "week");
   screenshots (editor, "top");
 
+  /* Export writes what Save stores. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "exported.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_true (aether_rate_editor_export_file (editor, file, &error));
+    g_assert_no_error (error);
+    g_assert_true (json_parser_load_from_file (parser, path, &error));
+    g_assert_true (json_node_equal (json_parser_get_root (parser), expected));
+  }
+
   click (editor, "save");
   iterate ();
   g_assert_null (find_editor ());
+
+  /* Saving priced the stored days again in the background; what they
+   * cost now is what the what-if said. */
+  while (aether_service_get_reprice_progress (f->service) < 1.0)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autoptr(GPtrArray) totals = aether_store_energy_totals (aether_service_get_store (f->service),
+                                                              (gint64)SAMPLES_FROM_S * G_USEC_PER_SEC,
+                                                              (gint64)SAMPLES_TO_S * G_USEC_PER_SEC, "device", &error);
+    double cost = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < totals->len; i++)
+      cost += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
+    g_assert_cmpfloat_with_epsilon (cost, month, 1e-6);
+  }
 
   stored = aether_rates_get_stored_json (aether_service_get_store (f->service), "evening-peak-2026-01-01", &error);
   g_assert_no_error (error);
@@ -543,6 +571,44 @@ test_edit_price_with_comma (Fixture       *f,
   g_assert_cmpfloat (json_object_get_double_member (period, "rate"), ==, 0.125);
   g_assert_cmpstr (json_object_get_string_member (period, "hours"), ==, "00:00-24:00");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "plan_name"), ==, "Flat");
+
+  /* A schedule file opened into the editor of a stored version corrects
+   * that version (its id), checked like anything typed. */
+  {
+    static const char file_json[] =
+      "{ \"rate_id\": \"from-a-file\", \"plan_name\": \"Two Rates\", \"currency\": \"EUR\", \"time_zones\": \"UTC\","
+      "  \"effective_date\": \"2020-01-01\", \"metadata\": { \"source\": \"manual_entry\" },"
+      "  \"rate_structure\": { \"periods\": ["
+      "    { \"name\": \"night\", \"rate\": -0.01, \"days\": [\"all\"], \"hours\": \"00:00-07:00\" },"
+      "    { \"name\": \"day\", \"rate\": 0.3, \"days\": [\"all\"], \"hours\": \"07:00-23:59\" } ] } }";
+    g_autofree char *path = g_build_filename (f->dir, "two-rates.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *again = NULL;
+    g_autoptr(JsonNode) again_node = NULL;
+    JsonObject *object;
+
+    g_assert_true (g_file_set_contents (path, file_json, -1, &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "rates.edit", "s", "flat"));
+    editor = find_editor ();
+    g_assert_true (aether_rate_editor_import_file (editor, file, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, "period-0-price"))), ==, "-0.01");
+    g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (gtk_widget_get_ancestor (
+                       named (editor, "period-1-name"), ADW_TYPE_EXPANDER_ROW))), ==, "Every day 07:00-24:00");
+    click (editor, "save");
+    iterate ();
+
+    again = aether_rates_get_stored_json (aether_service_get_store (f->service), "flat", &error);
+    g_assert_no_error (error);
+    again_node = json_from_string (again, NULL);
+    object = json_node_get_object (again_node);
+    g_assert_cmpstr (json_object_get_string_member (object, "plan_name"), ==, "Two Rates");
+    /* Members the editor does not show come along. */
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "metadata"), "source"), ==,
+                     "manual_entry");
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (json_object_get_array_member (
+                         json_object_get_object_member (object, "rate_structure"), "periods"), 0), "rate"), ==, -0.01);
+  }
 }
 
 /* Deleting from the editor is the page's removal, with its Undo: the

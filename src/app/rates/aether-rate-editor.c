@@ -457,6 +457,15 @@ typedef struct
   GPtrArray *problems;
 } Build;
 
+static gboolean
+text_is_blank (const char *text)
+{
+  for (; text && *text; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
 /* Reads a number the person typed into @object's @member, or says what is
  * wrong with it (the JSON gets 0, so the validator does not say it twice). */
 static void
@@ -470,15 +479,10 @@ put_number (Build      *b,
   g_autoptr(GError) error = NULL;
   double value;
 
-  if (optional && (text == NULL || g_strstrip (g_strdup (text))[0] == '\0'))
+  if (optional && text_is_blank (text))
     {
-      g_autofree char *blank = g_strstrip (g_strdup (text ? text : ""));
-
-      if (blank[0] == '\0')
-        {
-          json_object_remove_member (object, member);
-          return;
-        }
+      json_object_remove_member (object, member);
+      return;
     }
   if (!aether_parse_price (text, &value, &error))
     {
@@ -487,15 +491,6 @@ put_number (Build      *b,
       value = 0;
     }
   json_object_set_double_member (object, member, value);
-}
-
-static gboolean
-text_is_blank (const char *text)
-{
-  for (; text && *text; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
 }
 
 static JsonArray *
@@ -2327,6 +2322,78 @@ aether_rate_editor_close_request (GtkWindow *window)
 
 /* ---- Export and import of our JSON --------------------------------------- */
 
+/**
+ * aether_rate_editor_export_file:
+ * @self: an editor
+ * @file: where to write
+ * @error: a location for a #GError
+ *
+ * Writes the schedule as the editor shows it, in our JSON, as Export does.
+ *
+ * Returns: %TRUE if written
+ */
+gboolean
+aether_rate_editor_export_file (AetherRateEditor  *self,
+                                GFile             *file,
+                                GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (AETHER_IS_RATE_EDITOR (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  node = aether_rate_editor_build_json (self);
+  text = json_to_string (node, TRUE);
+  return g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
+                                  error);
+}
+
+/**
+ * aether_rate_editor_import_file:
+ * @self: an editor
+ * @file: a rate schedule in our JSON
+ * @error: a location for a #GError
+ *
+ * Shows @file's schedule in the editor, as Open does, checked like
+ * anything typed. The version opened stays the one Save corrects, and
+ * closing still asks while the result differs from it.
+ *
+ * Returns: %TRUE if @file holds a JSON object
+ */
+gboolean
+aether_rate_editor_import_file (AetherRateEditor  *self,
+                                GFile             *file,
+                                GError           **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *keep_id = NULL;
+  g_autofree char *keep_opened = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (AETHER_IS_RATE_EDITOR (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (!json_parser_load_from_file (parser, path, &local_error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("%s is not a rate schedule: %s"), path,
+                   local_error ? local_error->message : _("it holds no JSON object"));
+      return FALSE;
+    }
+
+  keep_id = g_strdup (self->rate_id);
+  keep_opened = g_strdup (self->opened);
+  aether_rate_editor_set_schedule (self, json_parser_get_root (parser), keep_id != NULL);
+  g_free (self->rate_id);
+  self->rate_id = g_steal_pointer (&keep_id);
+  g_free (self->opened);
+  self->opened = g_steal_pointer (&keep_opened);
+  revalidate (self);
+  return TRUE;
+}
+
 static void
 on_export_chosen (GtkNativeDialog  *chooser,
                   int               response,
@@ -2340,40 +2407,10 @@ on_export_chosen (GtkNativeDialog  *chooser,
   if (file == NULL)
     return;
 
-  if (exporting)
-    {
-      g_autoptr(JsonNode) node = aether_rate_editor_build_json (self);
-      g_autofree char *text = json_to_string (node, TRUE);
-
-      if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
-                                    &error))
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
-      else
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Tariff exported")));
-    }
-  else
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autofree char *path = g_file_get_path (file);
-
-      if (!json_parser_load_from_file (parser, path, &error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        {
-          g_autofree char *message = g_strdup_printf (_("%s is not a rate schedule: %s"), path,
-                                                      error ? error->message : _("it holds no JSON object"));
-
-          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
-          return;
-        }
-      /* What was opened stays the version Save corrects; the file's
-       * contents are shown, checked like anything typed. */
-      {
-        g_autofree char *keep = g_strdup (self->rate_id);
-
-        aether_rate_editor_set_schedule (self, json_parser_get_root (parser), FALSE);
-        self->rate_id = g_steal_pointer (&keep);
-        revalidate (self);
-      }
-    }
+  if (exporting ? !aether_rate_editor_export_file (self, file, &error) : !aether_rate_editor_import_file (self, file, &error))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+  else if (exporting)
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Tariff exported")));
 }
 
 static void

@@ -30,6 +30,12 @@ gboolean          aether_rate_editor_save              (AetherRateEditor *self,
 void              aether_rate_editor_set_versions      (AetherRateEditor *self,
                                                         GPtrArray        *versions,
                                                         const char       *shown_id);
+gboolean          aether_rate_editor_export_file       (AetherRateEditor *self,
+                                                        GFile            *file,
+                                                        GError          **error);
+gboolean          aether_rate_editor_import_file       (AetherRateEditor *self,
+                                                        GFile            *file,
+                                                        GError          **error);
 void              aether_rate_editor_start_new_version (AetherRateEditor *self,
                                                         const char       *date);
 gboolean          aether_rate_editor_get_what_if       (AetherRateEditor *self,
