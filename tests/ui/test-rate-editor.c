@@ -624,6 +624,33 @@ test_delete_from_editor (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "rates.edit", "s", "flat"));
   editor = find_editor ();
   g_assert_nonnull (editor);
+
+  /* The text form of the hours and the grid say the same, both ways. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, "period-0-hours"))), ==, "all 00:00-24:00");
+  click (editor, "add-period");
+  type_into (editor, "period-1-hours", "weekdays 16:00-21:00");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, "period-0-hours"))), ==,
+                   "weekdays 00:00-16:00,21:00-24:00; weekends 00:00-24:00");
+  type_into (editor, "period-1-price", "0.5");
+  g_assert_cmpuint (aether_rate_editor_get_problems (editor)->len, ==, 0);
+  type_into (editor, "period-1-hours", "weekdays 16:10-21:00");
+  g_assert_true (messages_show (editor, "Rate “peak”, hours: The editor works in quarter hours"));
+  type_into (editor, "period-1-hours", "funday 16:00-21:00");
+  g_assert_true (messages_show (editor, "Rate “peak”, hours: “funday” is not a day"));
+  g_assert_true (gtk_widget_has_css_class (named (editor, "period-1-hours"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, "period-1-hours"))), ==, "funday 16:00-21:00");
+  type_into (editor, "period-1-hours", "weekdays 16:00-21:00; saturday 10:00-12:15");
+  g_assert_cmpuint (aether_rate_editor_get_problems (editor)->len, ==, 0);
+  {
+    g_autoptr(JsonNode) node = aether_rate_editor_build_json (editor);
+    JsonArray *periods = json_object_get_array_member (json_object_get_object_member (json_node_get_object (node),
+                                                                                      "rate_structure"), "periods");
+    JsonObject *last = json_array_get_object_element (periods, json_array_get_length (periods) - 1);
+
+    g_assert_cmpstr (json_object_get_string_member (last, "name"), ==, "peak");
+    g_assert_cmpstr (json_object_get_string_member (last, "hours"), ==, "10:00-12:15");
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
   iterate ();
   g_assert_null (find_editor ());

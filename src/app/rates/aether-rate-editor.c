@@ -48,7 +48,9 @@ typedef struct
   char      *name;
   char      *price;
   char      *sell;
-  GPtrArray *tiers;   /* Tier */
+  GPtrArray *tiers;          /* Tier */
+  char      *hours_problem;  /* what is wrong with the hours typed as text */
+  char      *hours_typed;    /* those hours, as typed */
 } Period;
 
 typedef struct
@@ -108,6 +110,7 @@ struct _AetherRateEditor
   GtkLabel            *whatif_status;
   GPtrArray           *season_rows;     /* borrowed rows of seasons_group */
   GPtrArray           *period_rows;     /* AdwExpanderRow, borrowed */
+  GPtrArray           *hours_entries;   /* each period's hours as text, borrowed */
   GPtrArray           *extra_rows;      /* rows of periods_group that are not periods */
   GPtrArray           *tax_rows;
   GPtrArray           *demand_checks;
@@ -215,6 +218,8 @@ period_free (gpointer data)
   g_free (period->price);
   g_free (period->sell);
   g_ptr_array_unref (period->tiers);
+  g_free (period->hours_problem);
+  g_free (period->hours_typed);
   g_free (period);
 }
 
@@ -430,6 +435,8 @@ describe_hours (const guint8 *slots,
   return g_string_free (text, FALSE);
 }
 
+static JsonNode *days_json (guint8 days);
+
 static JsonNode *
 days_json (guint8 days)
 {
@@ -449,6 +456,118 @@ days_json (guint8 days)
   json_node_take_array (node, array);
   return node;
 }
+
+/* The hours of @period in the schedule's own words, as the text form
+ * shows them: "weekdays 16:00-21:00; saturday,sunday 10:00-12:00". */
+static char *
+hours_text (const guint8 *slots,
+            guint         period)
+{
+  g_autoptr(GArray) groups = period_day_groups (slots, period);
+  GString *text = g_string_new (NULL);
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      DayGroup *group = &g_array_index (groups, DayGroup, g);
+      g_autoptr(JsonNode) days = days_json (group->days);
+      JsonArray *array = json_node_get_array (days);
+
+      g_string_append (text, text->len ? "; " : "");
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_string_append_printf (text, "%s%s", i ? "," : "", json_array_get_string_element (array, i));
+      g_string_append_printf (text, " %s", group->hours);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Reads the text form of a period's hours with the core's own rule (a
+ * one-period schedule parsed by the validator), and on success gives
+ * those quarter hours of @slots to @period: the text and the grid say
+ * the same. Returns what is wrong, or %NULL. */
+static char *
+apply_hours_text (guint8     *slots,
+                  guint       period,
+                  const char *text)
+{
+  g_auto(GStrv) groups = g_strsplit (text, ";", -1);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(AetherRateSchedule) parsed = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  const guint8 *week;
+  guint n = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rate_id");
+  json_builder_add_string_value (b, "hours");
+  json_builder_set_member_name (b, "rate_structure");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "periods");
+  json_builder_begin_array (b);
+  for (guint g = 0; groups[g]; g++)
+    {
+      char *group = g_strstrip (groups[g]);
+      char *space = strpbrk (group, " \t");
+      g_auto(GStrv) days = NULL;
+
+      if (group[0] == '\0')
+        continue;
+      if (space == NULL)
+        /* Translators: the text form of a period's hours, as typed */
+        return g_strdup_printf (_("“%s” needs days and hours, e.g. “weekdays 16:00-21:00”"), group);
+      *space = '\0';
+      days = g_strsplit (group, ",", -1);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, "hours");
+      json_builder_set_member_name (b, "rate");
+      json_builder_add_double_value (b, 0);
+      json_builder_set_member_name (b, "days");
+      json_builder_begin_array (b);
+      for (guint d = 0; days[d]; d++)
+        json_builder_add_string_value (b, g_strstrip (days[d]));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "hours");
+      json_builder_add_string_value (b, g_strstrip (space + 1));
+      json_builder_end_object (b);
+      n++;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+
+  parsed = aether_rate_schedule_parse_json (node, &problems);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const char *problem = g_ptr_array_index (problems, i);
+
+      /* The other periods cover the rest: gaps are theirs, not this text's. */
+      if (strstr (problem, "not covered") == NULL && (n > 0 || strstr (problem, "no periods") == NULL))
+        {
+          const char *said = g_str_has_prefix (problem, "Rate “hours”: ") ? problem + strlen ("Rate “hours”: ") : problem;
+
+          return g_strdup (said);
+        }
+    }
+
+  week = n > 0 ? aether_rate_schedule_get_season_week (parsed, 0) : NULL;
+  for (guint m = 0; week != NULL && m < 7 * 1440; m++)
+    if (week[m] != week[m - m % 15])
+      return g_strdup (_("The editor works in quarter hours: begin and end on :00, :15, :30 or :45"));
+
+  for (guint q = 0; q < N_SLOTS; q++)
+    {
+      gboolean in = week != NULL && week[q * 15] != NONE;
+
+      if (in)
+        slots[q] = (guint8)period;
+      else if (slots[q] == period)
+        slots[q] = NONE;
+    }
+  return NULL;
+}
+
 
 /* ---- Writing the schedule ------------------------------------------------ */
 
@@ -510,6 +629,9 @@ periods_json (Build  *b,
 
       if (text_is_blank (period->name))
         g_ptr_array_add (b->problems, g_strdup (_("A period has no name")));
+      if (period->hours_problem != NULL)
+        /* Translators: a period, then what is wrong with its hours as typed */
+        g_ptr_array_add (b->problems, g_strdup_printf (_("Rate “%s”, hours: %s"), label, period->hours_problem));
       if (groups->len == 0)
         /* Translators: a period (and season) no hour was painted with */
         g_ptr_array_add (b->problems, g_strdup_printf (_("Rate “%s”: no hours yet; paint some, or delete it"), label));
@@ -873,8 +995,28 @@ update_period_subtitles (AetherRateEditor *self)
   for (guint p = 0; p < self->period_rows->len && p < season->periods->len; p++)
     {
       g_autofree char *hours = describe_hours (season->slots, p);
+      GtkWidget *entry = p < self->hours_entries->len ? g_ptr_array_index (self->hours_entries, p) : NULL;
+      GtkRoot *root = entry ? gtk_widget_get_root (entry) : NULL;
+      GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+      Period *period = g_ptr_array_index (season->periods, p);
 
       adw_expander_row_set_subtitle (g_ptr_array_index (self->period_rows, p), hours);
+      /* The text form follows the grid, except while it is being typed in
+       * (or does not read: what was typed stays). */
+      if (entry != NULL && period->hours_problem == NULL &&
+          !(focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry))))
+        {
+          g_autofree char *text = hours_text (season->slots, p);
+
+          if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (entry))) != 0)
+            {
+              gboolean was_building = self->building;
+
+              self->building = TRUE;
+              gtk_editable_set_text (GTK_EDITABLE (entry), text);
+              self->building = was_building;
+            }
+        }
     }
 }
 
@@ -949,7 +1091,7 @@ typedef struct
   int               field;
 } Ref;
 
-enum { F_NAME, F_PRICE, F_SELL, F_TIER_LIMIT, F_TIER_PRICE };
+enum { F_NAME, F_PRICE, F_SELL, F_TIER_LIMIT, F_TIER_PRICE, F_HOURS };
 
 static Ref *
 ref_new (AetherRateEditor *self,
@@ -978,6 +1120,21 @@ on_period_text_changed (GtkEditable *editable,
   if (self->building || ref->period >= season->periods->len)
     return;
   period = g_ptr_array_index (season->periods, ref->period);
+  if (ref->field == F_HOURS)
+    {
+      g_free (period->hours_problem);
+      period->hours_problem = apply_hours_text (season->slots, ref->period, gtk_editable_get_text (editable));
+      g_free (period->hours_typed);
+      period->hours_typed = g_strdup (gtk_editable_get_text (editable));
+      if (period->hours_problem != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (editable), period->hours_problem);
+      gtk_widget_queue_draw (GTK_WIDGET (self->grid));
+      revalidate (self);
+      return;
+    }
   switch (ref->field)
     {
     case F_NAME: slot = &period->name; break;
@@ -1022,7 +1179,7 @@ entry_row (AetherRateEditor *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
   gtk_widget_set_name (row, name);
-  if (ref->field != F_NAME)
+  if (ref->field != F_NAME && ref->field != F_HOURS)
     {
       adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_NUMBER);
       set_row_error (row, text);
@@ -1188,6 +1345,7 @@ rebuild_periods (AetherRateEditor *self)
 
   self->building = TRUE;
   clear_rows (self->periods_group, self->period_rows);
+  g_ptr_array_set_size (self->hours_entries, 0);
   clear_rows (self->periods_group, self->extra_rows);
   if (aether_rate_grid_get_brush (self->grid) != NONE && aether_rate_grid_get_brush (self->grid) >= season->periods->len)
     aether_rate_grid_set_brush (self->grid, season->periods->len > 0 ? season->periods->len - 1 : NONE);
@@ -1214,6 +1372,22 @@ rebuild_periods (AetherRateEditor *self)
 
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), entry_row (self, _("Name"), period->name, name_id,
                                                                     ref_new (self, p, 0, F_NAME)));
+      {
+        /* What was typed and does not read stays as typed. */
+        g_autofree char *text = period->hours_problem && period->hours_typed ? g_strdup (period->hours_typed)
+                                                                             : hours_text (season->slots, p);
+        GtkWidget *hours = entry_row (self, _("Hours (e.g. weekdays 16:00-21:00; saturday 10:00-12:00)"), text, "",
+                                      ref_new (self, p, 0, F_HOURS));
+
+        set_name (hours, "period-%u-hours", p);
+        if (period->hours_problem != NULL)
+          {
+            gtk_widget_add_css_class (hours, "error");
+            gtk_widget_set_tooltip_text (hours, period->hours_problem);
+          }
+        g_ptr_array_add (self->hours_entries, hours);
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), hours);
+      }
       if (period->tiers->len == 0)
         adw_expander_row_add_row (ADW_EXPANDER_ROW (row), entry_row (self, _("Price per kWh"), period->price, price_id,
                                                                       ref_new (self, p, 0, F_PRICE)));
@@ -3172,6 +3346,7 @@ aether_rate_editor_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_ptr_array_unref (self->season_rows);
   g_ptr_array_unref (self->period_rows);
+  g_ptr_array_unref (self->hours_entries);
   g_ptr_array_unref (self->extra_rows);
   g_ptr_array_unref (self->tax_rows);
   g_ptr_array_unref (self->demand_checks);
@@ -3232,6 +3407,7 @@ aether_rate_editor_init (AetherRateEditor *self)
   self->taxes = g_ptr_array_new_with_free_func (tax_free);
   self->season_rows = g_ptr_array_new ();
   self->period_rows = g_ptr_array_new ();
+  self->hours_entries = g_ptr_array_new ();
   self->extra_rows = g_ptr_array_new ();
   self->tax_rows = g_ptr_array_new ();
   self->demand_checks = g_ptr_array_new ();
