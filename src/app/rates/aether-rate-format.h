@@ -15,5 +15,14 @@ char *aether_format_period_price (JsonObject *period,
                                   const char *currency,
                                   gboolean    tiers_daily,
                                   gboolean    tier_per_line);
+gboolean aether_parse_price       (const char  *text,
+                                  double      *value,
+                                  GError     **error);
+JsonObject *aether_rate_json_object (JsonObject *object,
+                                     const char *name);
+JsonArray  *aether_rate_json_array  (JsonObject *object,
+                                     const char *name);
+const char *aether_rate_json_string (JsonObject *object,
+                                     const char *name);
 
 G_END_DECLS

@@ -413,17 +413,15 @@ parse_period (Parse      *p,
   if (name == NULL)
     problem (p, "A rate period has no name");
 
+  /* A price may be negative: dynamic tariffs pay for use in a glut, and
+   * some charge for export then. */
   if (get_number (object, "rate", &rate))
-    {
-      if (rate < 0)
-        problem (p, "Rate “%s”: the rate %g is negative", period->name, rate);
-      period->rate = rate;
-    }
+    period->rate = rate;
   else if (tiers == NULL)
     problem (p, "Rate “%s”: the rate per kWh is missing or not a number", period->name);
 
-  if (get_number (object, "sell_rate", &period->sell_rate) && period->sell_rate < 0)
-    problem (p, "Rate “%s”: the sell rate %g is negative", period->name, period->sell_rate);
+  if (json_object_has_member (object, "sell_rate") && !get_number (object, "sell_rate", &period->sell_rate))
+    problem (p, "Rate “%s”: the sell rate is not a number", period->name);
 
   if (tiers != NULL)
     {
@@ -1439,4 +1437,82 @@ aether_rate_schedule_local_date (AetherRateSchedule *self,
   local_time (self, unix_s, &minute, month, &hour);
   *year = self->cache_year;
   *day = self->cache_day;
+}
+
+/**
+ * aether_rate_schedule_get_n_seasons:
+ * @self: a schedule
+ *
+ * Returns: its seasons; 1 for a schedule without any (its periods are the
+ *   whole year's)
+ */
+guint
+aether_rate_schedule_get_n_seasons (AetherRateSchedule *self)
+{
+  return self->seasons->len;
+}
+
+/**
+ * aether_rate_schedule_get_season:
+ * @self: a schedule, valid or not (see aether_rate_schedule_parse_json())
+ * @index: which season
+ * @months: (out): bit m-1 set for each month m it covers
+ * @periods: (out) (transfer none) (element-type AetherRatePeriod): its
+ *   periods, in the order of its JSON periods
+ *
+ * What an editor shows of a season: the period each minute of the week
+ * belongs to, as pricing decides it (the more specific day list winning).
+ *
+ * Returns: (transfer none) (nullable): the season's name, %NULL for a
+ *   schedule without seasons
+ */
+const char *
+aether_rate_schedule_get_season (AetherRateSchedule  *self,
+                                 guint                index,
+                                 guint16             *months,
+                                 GPtrArray          **periods)
+{
+  Season *season = g_ptr_array_index (self->seasons, index);
+
+  *months = season->months;
+  *periods = season->periods;
+  return season->name;
+}
+
+/**
+ * aether_rate_schedule_get_season_week:
+ * @self: a schedule
+ * @index: which season
+ *
+ * Returns: (transfer none): 10,080 period indices, one per minute of the
+ *   week from Monday 00:00, 255 where no period applies
+ */
+const guint8 *
+aether_rate_schedule_get_season_week (AetherRateSchedule *self,
+                                      guint               index)
+{
+  return ((Season *)g_ptr_array_index (self->seasons, index))->week;
+}
+
+/**
+ * aether_rate_schedule_parse_json:
+ * @node: a rate schedule
+ * @problems: (out) (transfer full) (element-type utf8): what
+ *   aether_rate_schedule_validate_json() would say
+ *
+ * Reads as much of a schedule as can be read, for an editor to show a
+ * schedule that does not validate yet.
+ *
+ * Returns: (transfer full) (nullable): the schedule, %NULL when @node is
+ *   not an object
+ */
+AetherRateSchedule *
+aether_rate_schedule_parse_json (JsonNode   *node,
+                                 GPtrArray **problems)
+{
+  Parse p = { g_ptr_array_new_with_free_func (g_free) };
+  AetherRateSchedule *self = parse (node, &p);
+
+  *problems = p.problems;
+  return self;
 }
