@@ -22,6 +22,7 @@
 #include "model/aether-energy-meter.h"
 #include "model/aether-energy-rule.h"
 #include "model/aether-home.h"
+#include "model/aether-json.h"
 #include "model/aether-units.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
