@@ -160,7 +160,7 @@ on_body (GObject      *object,
   GError *error = NULL;
   gsize read = 0;
   g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) parse_error = NULL;
   AnswerFunc answer = g_object_get_data (G_OBJECT (task), "answer");
 
@@ -177,14 +177,14 @@ on_body (GObject      *object,
 
   g_clear_object (&c->connection);
   text = decrypt (c->body, c->body_len);
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!(root = aether_json_parse (text, -1, AETHER_JSON_MAX_DEPTH, &parse_error)) || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s sent something that is not a Kasa answer (%s)",
                                c->name, parse_error ? parse_error->message : "not an object");
       return;
     }
 
-  answer (g_steal_pointer (&task), json_node_get_object (json_parser_get_root (parser)));
+  answer (g_steal_pointer (&task), json_node_get_object (root));
 }
 
 static void
@@ -694,7 +694,7 @@ on_discovery_answer (GSocket      *socket,
     return G_SOURCE_CONTINUE;
 
   text = decrypt (buffer, (gsize)n);
-  answer = json_from_string (text, NULL);
+  answer = aether_json_parse (text, -1, AETHER_JSON_MAX_DEPTH, NULL);
   /* Anything else on the port, or a plug that is not a plug, is no answer. */
   if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
       !(sysinfo = member_object (json_node_get_object (answer), "system", "get_sysinfo")))

@@ -25,6 +25,7 @@
 #include <libsecret/secret.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-secrets.h"
 
 #define TIMEOUT_MS 5000
@@ -287,8 +288,7 @@ aether_secrets_reveal_config (const char *device_id,
                               JsonObject *configuration)
 {
   g_autoptr(JsonNode) wrapper = json_node_init_object (json_node_alloc (), configuration);
-  g_autofree char *text = json_to_string (wrapper, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
+  g_autoptr(JsonNode) copy = aether_json_deep_copy (wrapper);
   JsonObject *config = json_node_get_object (copy);
   JsonNode *plugin_node = json_object_get_member (config, "plugin_config");
   JsonObject *plugin_config = plugin_node && JSON_NODE_HOLDS_OBJECT (plugin_node) ? json_node_get_object (plugin_node) : NULL;

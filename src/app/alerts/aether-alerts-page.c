@@ -175,9 +175,8 @@ on_enabled_set (GtkSwitch        *toggle,
                 AetherAlertsPage *self)
 {
   JsonNode *json = g_object_get_data (G_OBJECT (toggle), "json");
-  g_autofree char *text = json_to_string (json, FALSE);
   /* A deep copy: the row's rule changes only once the change is stored. */
-  g_autoptr(JsonNode) changed = json_from_string (text, NULL);
+  g_autoptr(JsonNode) changed = aether_json_deep_copy (json);
   g_autoptr(GError) error = NULL;
 
   json_object_set_boolean_member (json_node_get_object (changed), "enabled", enabled);

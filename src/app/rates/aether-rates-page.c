@@ -689,29 +689,29 @@ read_tariff_file (GFile       *file,
                   char       **message,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   JsonObject *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!(parsed = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
     {
       g_prefix_error (error, _("%s is not a tariff: "), name);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("%s is not a tariff: it holds no JSON object"), name);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
 
   /* Our own format. */
   if (json_object_has_member (root, "rate_structure") || json_object_has_member (root, "rate_id"))
     {
       *message = g_strdup_printf (_("Imported “%s”"), string_member (root, "plan_name") ? string_member (root, "plan_name")
                                                                                        : string_member (root, "rate_id"));
-      return json_node_copy (json_parser_get_root (parser));
+      return g_steal_pointer (&parsed);
     }
 
   /* A Utility Rate Database record, response or REopt scenario. */

@@ -28,6 +28,7 @@
 
 #include "aether-alert-rule.h"
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-reading.h"
 
 struct _AetherAlertRule
@@ -509,17 +510,17 @@ aether_alert_rule_new_from_data (const char  *data,
                                  gssize       length,
                                  GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = aether_json_parse (data, length, AETHER_JSON_MAX_DEPTH, &local_error);
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (root == NULL)
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                    "The alert is not valid JSON: %s", local_error->message);
       return NULL;
     }
 
-  return aether_alert_rule_new_from_json (json_parser_get_root (parser), error);
+  return aether_alert_rule_new_from_json (root, error);
 }
 
 /**

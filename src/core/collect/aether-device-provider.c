@@ -16,6 +16,7 @@
 
 #include "aether-device-provider.h"
 #include "aether-error.h"
+#include "aether-json.h"
 
 static const struct {
   const char *name;
@@ -157,15 +158,6 @@ aether_device_id_from_name (const char *name)
   return g_string_free (id, FALSE);
 }
 
-/* json_node_copy() shares objects; a channel needs a configuration of its own. */
-static JsonNode *
-deep_copy (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  return json_from_string (text, NULL);
-}
-
 static void
 set_identity_fields (JsonObject                 *configuration,
                      const AetherDeviceIdentity *identity)
@@ -275,7 +267,7 @@ aether_device_identity_to_devices (const AetherDeviceIdentity *identity,
       (plugin_config != NULL && JSON_NODE_HOLDS_OBJECT (plugin_config) &&
        json_object_has_member (json_node_get_object (plugin_config), "channel")))
     {
-      g_autoptr(JsonNode) copy = deep_copy (template);
+      g_autoptr(JsonNode) copy = aether_json_deep_copy (template);
 
       set_identity_fields (json_node_get_object (copy), identity);
       g_ptr_array_add (devices, build_device (id, name, room, identity, json_node_get_object (copy)));
@@ -284,7 +276,7 @@ aether_device_identity_to_devices (const AetherDeviceIdentity *identity,
 
   for (guint channel = 0; channel < identity->n_channels; channel++)
     {
-      g_autoptr(JsonNode) copy = deep_copy (template);
+      g_autoptr(JsonNode) copy = aether_json_deep_copy (template);
       JsonObject *config = json_node_get_object (copy);
       g_autofree char *channel_id = g_strdup_printf ("%s-%u", id, channel + 1);
       g_autofree char *channel_name = g_strdup_printf ("%s %u", name, channel + 1);

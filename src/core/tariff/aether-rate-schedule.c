@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-rate-schedule.h"
 
 #define MINUTES_PER_WEEK (7 * 1440)
@@ -972,16 +973,12 @@ AetherRateSchedule *
 aether_rate_schedule_new_from_file (const char  *path,
                                     GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error);
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  if (root == NULL)
+    return NULL;
 
-  return aether_rate_schedule_new_from_json (json_parser_get_root (parser), error);
+  return aether_rate_schedule_new_from_json (root, error);
 }
 
 /**

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-urdb.h"
 
 static void
@@ -583,25 +584,21 @@ aether_urdb_import_file (const char  *path,
                          GPtrArray   *notes,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autoptr(GPtrArray) schedules = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonArray *items = NULL;
   g_autoptr(JsonArray) single = NULL;
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  if (!(parsed = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
+    return NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s is not a URDB response", path);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
 
   if (json_object_has_member (root, "error"))
     {
