@@ -171,11 +171,20 @@ wait_for (GAsyncResult **result)
 }
 
 static JsonNode *
-parse_config_value (const char *text)
+parse_config_value (const AetherConfigField *fields,
+                    const char              *key,
+                    const char              *text)
 {
-  JsonNode *node = json_from_string (text, NULL);
+  gboolean as_text = FALSE;
+  JsonNode *node;
+
+  /* A password or a name of digits is still text. */
+  for (guint i = 0; fields != NULL && fields[i].key != NULL; i++)
+    if (g_str_equal (fields[i].key, key))
+      as_text = fields[i].type != AETHER_CONFIG_FIELD_INT && fields[i].type != AETHER_CONFIG_FIELD_BOOLEAN;
 
   /* Numbers and booleans as JSON; anything else is a string. */
+  node = as_text ? NULL : aether_json_parse (text, -1, 1, NULL);
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     return node;
   g_clear_pointer (&node, json_node_unref);
@@ -227,6 +236,11 @@ devices_add (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
+  plugins = aether_plugin_engine_new (NULL);
+  aether_plugin_engine_load_all (plugins);
+  if (!(provider = aether_plugin_engine_get_provider (plugins, plugin, &error)))
+    return aether_cli_fail (error);
+
   json_object_set_string_member (configuration, "plugin", plugin);
   for (guint i = 0; configs && configs[i]; i++)
     {
@@ -243,13 +257,14 @@ devices_add (AetherCliContext  *ctx,
       if (g_str_equal (key, "ip_address") || g_str_equal (key, "mac_address"))
         json_object_set_string_member (configuration, key, eq + 1);
       else
-        json_object_set_member (plugin_config, key, parse_config_value (eq + 1));
+        json_object_set_member (plugin_config, key,
+                                parse_config_value (aether_device_provider_get_config_fields (provider), key, eq + 1));
     }
   json_object_set_object_member (configuration, "plugin_config", json_object_ref (plugin_config));
 
-  plugins = aether_plugin_engine_new (NULL);
-  aether_plugin_engine_load_all (plugins);
-  if (!(provider = aether_plugin_engine_get_provider (plugins, plugin, &error)))
+  /* Settings a device could never be polled with are refused before it is
+   * asked anything, naming the setting. */
+  if (!aether_device_config_check (configuration, aether_device_provider_get_config_fields (provider), &error))
     return aether_cli_fail (error);
 
   /* Ask the device first: a wrong address is caught now, not in the log. */
