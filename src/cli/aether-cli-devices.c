@@ -78,7 +78,7 @@ devices_list (AetherCliContext  *ctx,
       g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
       for (guint i = 0; i < devices->len; i++)
-        json_array_add_element (array, json_node_copy (g_ptr_array_index (devices, i)));
+        json_array_add_element (array, aether_secrets_redact_device (g_ptr_array_index (devices, i)));
       json_node_set_array (root, array);
       aether_cli_print_json (root);
       return AETHER_CLI_EXIT_OK;
@@ -130,7 +130,9 @@ devices_show (AetherCliContext  *ctx,
 
   if (as_json)
     {
-      aether_cli_print_json (device);
+      g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
+
+      aether_cli_print_json (shown);
       return AETHER_CLI_EXIT_OK;
     }
 
@@ -142,6 +144,15 @@ devices_show (AetherCliContext  *ctx,
   printf ("%-14s %s %s\n", _("Model"), member (object, "manufacturer"), member (object, "model"));
   printf ("%-14s %s\n", _("Room"), member (object_member (object, "location"), "room"));
   printf ("%-14s %s\n", _("Plugin"), member (object_member (object, "configuration"), "plugin"));
+  {
+    g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
+    JsonObject *pc = object_member (object_member (json_node_get_object (shown), "configuration"), "plugin_config");
+    const char *password = pc ? aether_json_get_string (pc, "password") : NULL;
+
+    /* Never the password itself: where it is kept. */
+    if (password != NULL && *password != '\0')
+      printf ("%-14s %s\n", _("Password"), password);
+  }
   if (status != NULL)
     {
       printf ("%-14s %s\n", _("Status"),

@@ -80,8 +80,9 @@ test_not_json_is_a_named_error (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = aether_json_parse (bad[i], -1, AETHER_JSON_MAX_DEPTH, &error);
+      g_autofree char *shown = g_strescape (bad[i], NULL);
 
-      g_test_message ("%s → %s", bad[i], error ? error->message : "(parsed)");
+      g_test_message ("%s → %s", shown, error ? error->message : "(parsed)");
       g_assert_null (node);
       g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA);
     }

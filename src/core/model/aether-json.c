@@ -538,3 +538,53 @@ aether_json_get_string (JsonObject *object,
   return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
          ? json_node_get_string (node) : NULL;
 }
+
+/**
+ * aether_json_array_get_object:
+ * @array: (nullable): a list
+ * @index: a position
+ *
+ * Returns: (transfer none) (nullable): the element when it is an object
+ */
+JsonObject *
+aether_json_array_get_object (JsonArray *array,
+                              guint      index)
+{
+  JsonNode *node = array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * aether_json_array_get_array:
+ * @array: (nullable): a list
+ * @index: a position
+ *
+ * Returns: (transfer none) (nullable): the element when it is a list
+ */
+JsonArray *
+aether_json_array_get_array (JsonArray *array,
+                             guint      index)
+{
+  JsonNode *node = array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/**
+ * aether_json_node_get_number:
+ * @node: (nullable): a node
+ * @value: (out): its value
+ *
+ * Returns: %TRUE when @node is a number (whole or not)
+ */
+gboolean
+aether_json_node_get_number (JsonNode *node,
+                             double   *value)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}

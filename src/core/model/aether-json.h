@@ -40,5 +40,11 @@ JsonArray  *aether_json_get_array    (JsonObject  *object,
                                       const char  *member);
 const char *aether_json_get_string   (JsonObject  *object,
                                       const char  *member);
+JsonObject *aether_json_array_get_object (JsonArray   *array,
+                                          guint        index);
+JsonArray  *aether_json_array_get_array  (JsonArray   *array,
+                                          guint        index);
+gboolean    aether_json_node_get_number  (JsonNode    *node,
+                                          double      *value);
 
 G_END_DECLS
