@@ -29,25 +29,16 @@ member (JsonObject *object,
   return object ? json_object_get_string_member_with_default (object, name, "") : "";
 }
 
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static void
 print_device_row (JsonObject *device)
 {
-  JsonObject *status = object_member (device, "status");
-  JsonObject *config = object_member (device, "configuration");
+  JsonObject *status = aether_json_get_object (device, "status");
+  JsonObject *config = aether_json_get_object (device, "configuration");
   gboolean online = status && json_object_get_boolean_member_with_default (status, "online", FALSE);
 
   printf ("%-24s %-22s %-14s %-12s %-10s %s\n",
           member (device, "device_id"), member (device, "name"), member (device, "type"),
-          member (object_member (device, "location"), "room"), member (config, "plugin"),
+          member (aether_json_get_object (device, "location"), "room"), member (config, "plugin"),
           online ? _("online") : _("offline"));
 }
 
@@ -137,16 +128,16 @@ devices_show (AetherCliContext  *ctx,
     }
 
   object = json_node_get_object (device);
-  status = object_member (object, "status");
+  status = aether_json_get_object (object, "status");
   printf ("%-14s %s\n", _("ID"), member (object, "device_id"));
   printf ("%-14s %s\n", _("Name"), member (object, "name"));
   printf ("%-14s %s\n", _("Type"), member (object, "type"));
   printf ("%-14s %s %s\n", _("Model"), member (object, "manufacturer"), member (object, "model"));
-  printf ("%-14s %s\n", _("Room"), member (object_member (object, "location"), "room"));
-  printf ("%-14s %s\n", _("Plugin"), member (object_member (object, "configuration"), "plugin"));
+  printf ("%-14s %s\n", _("Room"), member (aether_json_get_object (object, "location"), "room"));
+  printf ("%-14s %s\n", _("Plugin"), member (aether_json_get_object (object, "configuration"), "plugin"));
   {
     g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
-    JsonObject *pc = object_member (object_member (json_node_get_object (shown), "configuration"), "plugin_config");
+    JsonObject *pc = aether_json_get_object (aether_json_get_object (json_node_get_object (shown), "configuration"), "plugin_config");
     const char *password = pc ? aether_json_get_string (pc, "password") : NULL;
 
     /* Never the password itself: where it is kept. */
@@ -466,7 +457,7 @@ registered_as (GPtrArray  *devices,
   for (guint i = 0; devices && i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonObject *config = object_member (device, "configuration");
+      JsonObject *config = aether_json_get_object (device, "configuration");
 
       if (g_strcmp0 (member (config, "plugin"), plugin) == 0 && g_strcmp0 (member (config, "ip_address"), address) == 0)
         return member (device, "device_id");

@@ -146,18 +146,6 @@ get_number (JsonObject  *object,
   return TRUE;
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gboolean
 parse_hhmm (const char *text,
             guint      *minutes)
@@ -177,7 +165,7 @@ parse_schedule (AetherAlertRule  *self,
                 JsonObject       *schedule,
                 GError          **error)
 {
-  const char *hours = schedule ? get_string (schedule, "active_hours") : NULL;
+  const char *hours = schedule ? aether_json_get_string (schedule, "active_hours") : NULL;
   JsonArray *days = NULL;
 
   self->active_start = 0;
@@ -259,16 +247,16 @@ parse_actions (AetherAlertRule  *self,
         }
 
       object = json_node_get_object (node);
-      type = get_string (object, "type");
+      type = aether_json_get_string (object, "type");
 
       if (g_strcmp0 (type, "notification") == 0)
         {
           action.type = AETHER_ALERT_ACTION_NOTIFICATION;
-          action.message = g_strdup (get_string (object, "message"));
+          action.message = g_strdup (aether_json_get_string (object, "message"));
         }
       else if (g_strcmp0 (type, "automation") == 0)
         {
-          const char *what = get_string (object, "action");
+          const char *what = aether_json_get_string (object, "action");
 
           action.type = AETHER_ALERT_ACTION_AUTOMATION;
           if (g_strcmp0 (what, "turn_off") == 0)
@@ -287,8 +275,8 @@ parse_actions (AetherAlertRule  *self,
       else if (g_strcmp0 (type, "webhook") == 0)
         {
           action.type = AETHER_ALERT_ACTION_WEBHOOK;
-          action.url = g_strdup (get_string (object, "url"));
-          action.message = g_strdup (get_string (object, "message"));
+          action.url = g_strdup (aether_json_get_string (object, "url"));
+          action.message = g_strdup (aether_json_get_string (object, "message"));
           if (action.url == NULL)
             {
               g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
@@ -315,10 +303,10 @@ parse_conditions (AetherAlertRule  *self,
                   JsonObject       *conditions,
                   GError          **error)
 {
-  const char *type = get_string (conditions, "type");
-  const char *op = get_string (conditions, "operator");
-  const char *device = get_string (conditions, "device_id");
-  const char *room = get_string (conditions, "room");
+  const char *type = aether_json_get_string (conditions, "type");
+  const char *op = aether_json_get_string (conditions, "operator");
+  const char *device = aether_json_get_string (conditions, "device_id");
+  const char *room = aether_json_get_string (conditions, "room");
   double number = 0;
   int index;
 
@@ -344,7 +332,7 @@ parse_conditions (AetherAlertRule  *self,
   else
     self->scope = AETHER_ALERT_SCOPE_HOME;
 
-  self->metric = g_strdup (get_string (conditions, "metric") ? get_string (conditions, "metric") : "power");
+  self->metric = g_strdup (aether_json_get_string (conditions, "metric") ? aether_json_get_string (conditions, "metric") : "power");
 
   self->op = AETHER_ALERT_OPERATOR_GREATER_THAN;
   if (op != NULL)
@@ -405,7 +393,7 @@ parse_conditions (AetherAlertRule  *self,
 
   if (self->type == AETHER_ALERT_CONDITION_RATE_PERIOD)
     {
-      if (!(self->period = g_strdup (get_string (conditions, "period"))))
+      if (!(self->period = g_strdup (aether_json_get_string (conditions, "period"))))
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                        "Alert “%s”: a rate_period alert needs conditions.period (e.g. peak)", self->name);
@@ -413,7 +401,7 @@ parse_conditions (AetherAlertRule  *self,
         }
     }
 
-  self->cost_scope = g_strdup (get_string (conditions, "cost_scope") ? get_string (conditions, "cost_scope") : "today");
+  self->cost_scope = g_strdup (aether_json_get_string (conditions, "cost_scope") ? aether_json_get_string (conditions, "cost_scope") : "today");
   if (self->type == AETHER_ALERT_CONDITION_COST &&
       !g_str_equal (self->cost_scope, "today") && !g_str_equal (self->cost_scope, "projected_bill"))
     {
@@ -465,14 +453,14 @@ aether_alert_rule_new_from_json (JsonNode  *node,
   self = g_atomic_rc_box_new0 (AetherAlertRule);
   self->json = json_object_ref (object);
 
-  if (!(self->id = g_strdup (get_string (object, "alert_id"))) || self->id[0] == '\0')
+  if (!(self->id = g_strdup (aether_json_get_string (object, "alert_id"))) || self->id[0] == '\0')
     {
       g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                            "An alert needs an alert_id");
       return NULL;
     }
 
-  self->name = g_strdup (get_string (object, "name") ? get_string (object, "name") : self->id);
+  self->name = g_strdup (aether_json_get_string (object, "name") ? aether_json_get_string (object, "name") : self->id);
   self->enabled = json_object_get_boolean_member_with_default (object, "enabled", TRUE);
 
   if ((member = json_object_get_member (object, "conditions")) && JSON_NODE_HOLDS_OBJECT (member))

@@ -73,17 +73,6 @@ require_object (JsonNode    *node,
   return TRUE;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 require_strings (JsonObject         *object,
                  const char         *what,
@@ -92,7 +81,7 @@ require_strings (JsonObject         *object,
 {
   for (guint i = 0; members[i] != NULL; i++)
     {
-      const char *value = member_string (object, members[i]);
+      const char *value = aether_json_get_string (object, members[i]);
 
       if (value == NULL || value[0] == '\0')
         {
@@ -211,11 +200,11 @@ aether_store_put_device (AetherStore  *self,
       return _aether_sqlite_fail (self->db, rc, "Could not store the device", error);
     }
 
-  bind_text_or_null (stmt, 1, member_string (object, "device_id"));
-  bind_text_or_null (stmt, 2, member_string (object, "name"));
-  bind_text_or_null (stmt, 3, member_string (object, "type"));
-  bind_text_or_null (stmt, 4, member_string (object, "manufacturer"));
-  bind_text_or_null (stmt, 5, member_string (object, "model"));
+  bind_text_or_null (stmt, 1, aether_json_get_string (object, "device_id"));
+  bind_text_or_null (stmt, 2, aether_json_get_string (object, "name"));
+  bind_text_or_null (stmt, 3, aether_json_get_string (object, "type"));
+  bind_text_or_null (stmt, 4, aether_json_get_string (object, "manufacturer"));
+  bind_text_or_null (stmt, 5, aether_json_get_string (object, "model"));
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {
       bind_text_or_null (stmt, 6 + (int)i, texts[i]);
@@ -453,10 +442,10 @@ aether_store_put_user (AetherStore  *self,
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (self->db, rc, "Could not store the user", error);
 
-  bind_text_or_null (stmt, 1, member_string (object, "user_id"));
-  bind_text_or_null (stmt, 2, member_string (object, "username"));
-  bind_text_or_null (stmt, 3, member_string (object, "email"));
-  bind_text_or_null (stmt, 4, member_string (object, "role"));
+  bind_text_or_null (stmt, 1, aether_json_get_string (object, "user_id"));
+  bind_text_or_null (stmt, 2, aether_json_get_string (object, "username"));
+  bind_text_or_null (stmt, 3, aether_json_get_string (object, "email"));
+  bind_text_or_null (stmt, 4, aether_json_get_string (object, "role"));
   bind_text_or_null (stmt, 5, preferences);
   bind_text_or_null (stmt, 6, tokens);
 
@@ -616,8 +605,8 @@ aether_store_put_rate_schedule (AetherStore  *self,
                        "INSERT INTO rate_schedules (rate_id, effective_date, expiry_date, json)"
                        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (rate_id) DO UPDATE SET"
                        " effective_date = ?2, expiry_date = ?3, json = ?4, updated_at = CURRENT_TIMESTAMP",
-                       "rate schedule", member_string (object, "rate_id"),
-                       member_string (object, "effective_date"), member_string (object, "expiry_date"),
+                       "rate schedule", aether_json_get_string (object, "rate_id"),
+                       aether_json_get_string (object, "effective_date"), aether_json_get_string (object, "expiry_date"),
                        0, 0, FALSE, schedule, error);
 }
 
@@ -667,8 +656,8 @@ aether_store_put_cost_record (AetherStore  *self,
     period = json_object_get_object_member (object, "period");
   if (period != NULL)
     {
-      const char *s = member_string (period, "start");
-      const char *e = member_string (period, "end");
+      const char *s = aether_json_get_string (period, "start");
+      const char *e = aether_json_get_string (period, "end");
 
       if ((s && !aether_parse_timestamp (s, &start, error)) ||
           (e && !aether_parse_timestamp (e, &end, error)))
@@ -683,8 +672,8 @@ aether_store_put_cost_record (AetherStore  *self,
                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (calculation_id) DO UPDATE SET"
                        " device_id = ?2, period_start = ?3, period_end = ?4, json = ?5,"
                        " updated_at = CURRENT_TIMESTAMP",
-                       "cost record", member_string (object, "calculation_id"),
-                       member_string (object, "device_id"), NULL,
+                       "cost record", aether_json_get_string (object, "calculation_id"),
+                       aether_json_get_string (object, "device_id"), NULL,
                        start / G_USEC_PER_SEC, end / G_USEC_PER_SEC, TRUE, record, error);
 }
 
@@ -739,7 +728,7 @@ aether_store_put_alert (AetherStore  *self,
                        "INSERT INTO alerts (alert_id, enabled, json) VALUES (?1, ?2, ?4)"
                        " ON CONFLICT (alert_id) DO UPDATE SET enabled = ?2, json = ?4,"
                        " updated_at = CURRENT_TIMESTAMP",
-                       "alert", member_string (object, "alert_id"), enabled, NULL,
+                       "alert", aether_json_get_string (object, "alert_id"), enabled, NULL,
                        0, 0, FALSE, alert, error);
 }
 
