@@ -89,27 +89,55 @@ fake_shelly_free (FakeShelly *fake)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeShelly, fake_shelly_free)
 
 static AetherDeviceProvider *
-shelly (void)
+provider_named (const char *name)
 {
   g_autoptr(GError) error = NULL;
-  AetherDeviceProvider *provider = aether_plugin_engine_get_provider (engine, "shelly", &error);
+  AetherDeviceProvider *provider = aether_plugin_engine_get_provider (engine, name, &error);
 
   g_assert_no_error (error);
   return provider;
 }
 
-/* One poll of the fake, as the collector does it. */
-static GArray *
-poll_fake (FakeShelly  *fake,
-           GError     **error)
+static JsonObject *
+fake_config (FakeShelly *fake)
 {
   g_autofree char *json = g_strdup_printf ("{\"ip_address\": \"%s\", \"plugin_config\": {\"timeout_seconds\": 5}}",
                                            fake->host);
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* One poll of the fake by @plugin, as the collector does it. */
+static GArray *
+poll_fake_as (FakeShelly  *fake,
+              const char  *plugin,
+              GError     **error)
+{
+  g_autoptr(JsonObject) config = fake_config (fake);
   g_autoptr(GAsyncResult) result = NULL;
 
-  aether_device_provider_poll_async (shelly (), json_node_get_object (node), NULL, aether_test_store_result, &result);
-  return aether_device_provider_poll_finish (shelly (), aether_test_wait_for (&result), error);
+  aether_device_provider_poll_async (provider_named (plugin), config, NULL, aether_test_store_result, &result);
+  return aether_device_provider_poll_finish (provider_named (plugin), aether_test_wait_for (&result), error);
+}
+
+static GArray *
+poll_fake (FakeShelly  *fake,
+           GError     **error)
+{
+  return poll_fake_as (fake, "shelly", error);
+}
+
+/* Asking the fake what it is, as `devices add` does. */
+static AetherDeviceIdentity *
+probe_fake (FakeShelly  *fake,
+            GError     **error)
+{
+  g_autoptr(JsonObject) config = fake_config (fake);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  aether_device_provider_probe_async (provider_named ("shelly"), config, NULL, aether_test_store_result, &result);
+  return aether_device_provider_probe_finish (provider_named ("shelly"), aether_test_wait_for (&result), error);
 }
 
 static void
@@ -217,7 +245,7 @@ test_huge_settings_are_refused_by_name (void)
     { "polling_interval=-1", "plugin_config.polling_interval must be between 1 and 86400 seconds, not -1" },
     { "polling_interval=1e-9", "plugin_config.polling_interval must be between 1 and 86400 seconds, not 1e-09" },
     { "polling_interval=NaN", "plugin_config.polling_interval must be a number of seconds, not text" },
-    { "timeout_seconds=-1", "plugin_config.timeout_seconds must be between 0.1 and 86400 seconds, not -1" },
+    { "timeout_seconds=0.5", "plugin_config.timeout_seconds must be between 1 and 86400 seconds, not 0.5" },
   };
   g_autofree char *dir = temp_dir ();
   g_autofree char *db = g_build_filename (dir, "t.db", NULL);
@@ -622,7 +650,9 @@ assert_named (const GError *error,
 static void
 test_fuzz_json_inputs (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+  /* A fixed seed; AETHERLENS_FUZZ_SEED runs another one by hand. */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_getenv ("AETHERLENS_FUZZ_SEED")
+                                                ? (guint32)g_ascii_strtoull (g_getenv ("AETHERLENS_FUZZ_SEED"), NULL, 10) : 18);
   g_autofree char *dir = temp_dir ();
   g_autofree char *tariff_path = g_build_filename (g_getenv ("AETHERLENS_SOURCE_ROOT"), "plugins", "simulator",
                                                    "demo-rate-schedule.json", NULL);
@@ -632,6 +662,9 @@ test_fuzz_json_inputs (void)
   g_autofree char *tariff = read_text (tariff_path);
   g_autofree char *urdb = read_text (urdb_path);
   g_autofree char *shelly_dump = read_text (shelly_path);
+  g_autofree char *tasmota_path = g_build_filename (TEST_DATA_DIR, "tasmota", "evcc18879_status8_3phase_arrays.json", NULL);
+  g_autofree char *tasmota = read_text (tasmota_path);
+  g_autofree char *identity = NULL;
   g_autofree char *status = NULL;
   const char *rule = "{\"alert_id\": \"hot\", \"name\": \"Too much\", \"enabled\": true, \"severity\": \"warning\","
                      " \"conditions\": {\"type\": \"threshold\", \"device_id\": \"heat-pump\", \"metric\": \"power\","
@@ -639,19 +672,22 @@ test_fuzz_json_inputs (void)
                      " \"schedule\": {\"days\": [\"monday\", \"friday\"], \"start\": \"08:00\", \"end\": \"18:00\"},"
                      " \"actions\": [{\"type\": \"notification\"}, {\"type\": \"webhook\", \"url\": \"http://127.0.0.1:9/x\"}]}";
   g_autoptr(FakeShelly) fake = fake_shelly_new ();
-  guint counts[4] = { 0, }, refused[4] = { 0, };
-  const guint n_cases = 400;
+  static const char * const names[] = { "reply", "tariff", "rule", "URDB", "identity", "Tasmota reply" };
+  guint counts[6] = { 0, }, refused[6] = { 0, };
+  const guint n_cases = 480;
 
   {
     g_autoptr(JsonNode) dump = record (shelly_dump);
 
     status = json_to_string (json_object_get_member (json_node_get_object (dump), "status"), FALSE);
+    identity = json_to_string (json_object_get_member (json_node_get_object (dump), "shelly"), FALSE);
   }
 
   for (guint n = 0; n < n_cases; n++)
     {
-      guint target = n % 4;
-      const char *base = target == 0 ? status : target == 1 ? tariff : target == 2 ? rule : urdb;
+      guint target = n % 6;
+      const char * const bases[] = { status, tariff, rule, urdb, identity, tasmota };
+      const char *base = bases[target];
       g_autoptr(GString) text = mutate (rand, base);
       g_autoptr(GError) error = NULL;
       gboolean ok = FALSE;
@@ -697,7 +733,30 @@ test_fuzz_json_inputs (void)
           }
           break;
 
-        default:  /* a URDB record, from a file as `rates import-urdb` reads it */
+        case 4:   /* what a Shelly says it is, as `devices add` asks */
+          {
+            g_autoptr(AetherDeviceIdentity) probed = NULL;
+            g_autofree char *saved = fake->identity;
+
+            fake->identity = g_strndup (text->str, text->len);
+            ok = (probed = probe_fake (fake, &error)) != NULL;
+            g_free (fake->identity);
+            fake->identity = g_steal_pointer (&saved);
+          }
+          break;
+
+        case 5:   /* a Tasmota's status, over HTTP */
+          {
+            g_autoptr(GArray) samples = NULL;
+
+            g_bytes_unref (fake->status);
+            fake->status = g_bytes_new (text->str, text->len);
+            ok = (samples = poll_fake_as (fake, "tasmota", &error)) != NULL;
+          }
+          break;
+
+        case 3:   /* a URDB record, from a file as `rates import-urdb` reads it */
+        default:
           {
             g_autofree char *path = write_file (dir, "urdb.json", text->str, text->len);
             g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
@@ -711,18 +770,24 @@ test_fuzz_json_inputs (void)
       if (!ok)
         {
           refused[target]++;
-          assert_named (error, target == 0 ? "reply" : target == 1 ? "tariff" : target == 2 ? "rule" : "URDB", n);
+          assert_named (error, names[target], n);
         }
     }
 
-  g_test_message ("fuzz: replies %u (%u refused), tariffs %u (%u), rules %u (%u), URDB %u (%u)",
-                  counts[0], refused[0], counts[1], refused[1], counts[2], refused[2], counts[3], refused[3]);
-  /* The run exercised both sides. */
-  for (guint t = 0; t < 4; t++)
-    {
-      g_assert_cmpuint (refused[t], >, 0);
-      g_assert_cmpuint (refused[t], <, counts[t]);
-    }
+  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+    g_test_message ("fuzz: %s %u cases, %u refused with a named error", names[t], counts[t], refused[t]);
+  /* The run exercised both sides: every input refused something, and
+   * mutated input that is still good was read. */
+  {
+    guint accepted = 0;
+
+    for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+      {
+        g_assert_cmpuint (refused[t], >, 0);
+        accepted += counts[t] - refused[t];
+      }
+    g_assert_cmpuint (accepted, >, n_cases / 20);
+  }
 
   aether_test_remove_dir (dir);
 }

@@ -175,8 +175,8 @@ is_number (JsonNode *node)
  * @us: (out): the value in microseconds
  * @error: a location for a #GError
  *
- * The one rule for a device's intervals: a number of seconds from 1 (a
- * tenth of a second for a timeout) to a day. Adding and changing a device
+ * The one rule for a device's intervals: a number of seconds from 1 to a
+ * day. Adding and changing a device
  * refuse anything else, the collector reads it the same way.
  *
  * Returns: %FALSE with %AETHER_ERROR_INVALID_ARGUMENT naming @key
@@ -188,7 +188,8 @@ aether_device_config_get_seconds (JsonObject  *plugin_config,
                                   gint64      *us,
                                   GError     **error)
 {
-  double least = g_str_equal (key, "timeout_seconds") ? 0.1 : 1;
+  /* Plugins read whole seconds: a timeout of 0.5 would be none at all. */
+  double least = 1;
   JsonNode *node = plugin_config ? json_object_get_member (plugin_config, key) : NULL;
   double value = fallback_s;
 

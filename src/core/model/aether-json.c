@@ -588,3 +588,74 @@ aether_json_node_get_number (JsonNode *node,
   *value = json_node_get_double (node);
   return TRUE;
 }
+
+/**
+ * aether_json_get_string_or:
+ * @object: (nullable): an object
+ * @member: a member's name
+ * @fallback: (nullable): what to return when it is not text
+ *
+ * json_object_get_string_member_with_default() for what a device sent:
+ * a member of another kind (an object, a list) is @fallback, not a
+ * critical warning.
+ *
+ * Returns: (transfer none) (nullable): the text, or @fallback
+ */
+const char *
+aether_json_get_string_or (JsonObject *object,
+                           const char *member,
+                           const char *fallback)
+{
+  const char *value = aether_json_get_string (object, member);
+
+  return value ? value : fallback;
+}
+
+/**
+ * aether_json_get_int_or:
+ * @object: (nullable): an object
+ * @member: a member's name
+ * @fallback: what to return when it is not a number
+ *
+ * A whole number from what a device sent: a number is rounded toward zero
+ * and held within the range of #gint64 (converting 1e30 is undefined
+ * behaviour in C), true and false are 1 and 0, anything else @fallback.
+ *
+ * Returns: the number, or @fallback
+ */
+gint64
+aether_json_get_int_or (JsonObject *object,
+                        const char *member,
+                        gint64      fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+  double value;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node) ? 1 : 0;
+  if (!aether_json_node_get_number (node, &value) || isnan (value))
+    return fallback;
+  return (gint64)CLAMP (value, -9.2e18, 9.2e18);
+}
+
+/**
+ * aether_json_get_boolean_or:
+ * @object: (nullable): an object
+ * @member: a member's name
+ * @fallback: what to return when it is not true or false
+ *
+ * Returns: the value, or @fallback
+ */
+gboolean
+aether_json_get_boolean_or (JsonObject *object,
+                            const char *member,
+                            gboolean    fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  return fallback;
+}

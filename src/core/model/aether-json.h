@@ -46,5 +46,14 @@ JsonArray  *aether_json_array_get_array  (JsonArray   *array,
                                           guint        index);
 gboolean    aether_json_node_get_number  (JsonNode    *node,
                                           double      *value);
+const char *aether_json_get_string_or   (JsonObject  *object,
+                                         const char  *member,
+                                         const char  *fallback);
+gint64      aether_json_get_int_or      (JsonObject  *object,
+                                         const char  *member,
+                                         gint64       fallback);
+gboolean    aether_json_get_boolean_or  (JsonObject  *object,
+                                         const char  *member,
+                                         gboolean     fallback);
 
 G_END_DECLS
