@@ -12,8 +12,8 @@
  * 1e306 kW (infinite once in W) blocking every device's maintenance, 1e30
  * written as JSON nothing reads, passwords printed by `devices list`. Then a
  * bounded fuzz run from a fixed seed over every JSON input (device replies
- * through a real HTTP server on 127.0.0.1, tariffs, alert rules, URDB
- * records) and CSV through the real CLI: no crash, and every bad case a
+ * through real servers on 127.0.0.1: Shelly and Tasmota over HTTP, Kasa
+ * over its TCP protocol; tariffs, alert rules, URDB records) and CSV through the real CLI: no crash, and every bad case a
  * named error. */
 
 #include "config.h"
@@ -106,6 +106,117 @@ fake_config (FakeShelly *fake)
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
 
   return json_object_ref (json_node_get_object (node));
+}
+
+/* A Kasa plug on 127.0.0.1 (the legacy protocol: a 4-byte length, then
+ * the autokey XOR from 171) answering every request with whatever the test
+ * sets, from a thread of its own. */
+typedef struct
+{
+  GSocketService *service;
+  guint16         port;
+  GMutex          lock;
+  char           *answer;
+} FakeKasa;
+
+static gboolean
+kasa_on_connection (GThreadedSocketService *service,
+                    GSocketConnection      *connection,
+                    GObject                *source,
+                    gpointer                user_data)
+{
+  FakeKasa *fake = user_data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint8 header[4];
+  g_autofree guint8 *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree guint8 *framed = NULL;
+  gsize got = 0, len;
+  guint8 key = 171;
+
+  if (!g_input_stream_read_all (in, header, 4, &got, NULL, NULL) || got != 4)
+    return TRUE;
+  len = ((gsize)header[0] << 24) | ((gsize)header[1] << 16) | ((gsize)header[2] << 8) | header[3];
+  if (len > 65536)
+    return TRUE;
+  body = g_malloc (len + 1);
+  if (!g_input_stream_read_all (in, body, len, &got, NULL, NULL) || got != len)
+    return TRUE;
+
+  g_mutex_lock (&fake->lock);
+  answer = g_strdup (fake->answer);
+  g_mutex_unlock (&fake->lock);
+
+  len = strlen (answer);
+  framed = g_malloc (len + 4);
+  framed[0] = len >> 24;
+  framed[1] = len >> 16;
+  framed[2] = len >> 8;
+  framed[3] = len;
+  for (gsize i = 0; i < len; i++)
+    framed[4 + i] = key = key ^ (guint8)answer[i];
+  g_output_stream_write_all (out, framed, len + 4, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static FakeKasa *
+fake_kasa_new (void)
+{
+  FakeKasa *fake = g_new0 (FakeKasa, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_mutex_init (&fake->lock);
+  fake->answer = g_strdup ("{}");
+  fake->service = g_threaded_socket_service_new (2);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (fake->service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  fake->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (fake->service, "run", G_CALLBACK (kasa_on_connection), fake);
+  g_socket_service_start (fake->service);
+  return fake;
+}
+
+static void
+fake_kasa_set_answer (FakeKasa   *fake,
+                      const char *answer)
+{
+  g_mutex_lock (&fake->lock);
+  g_free (fake->answer);
+  fake->answer = g_strdup (answer);
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_kasa_free (FakeKasa *fake)
+{
+  g_socket_service_stop (fake->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (fake->service));
+  g_object_unref (fake->service);
+  g_mutex_clear (&fake->lock);
+  g_free (fake->answer);
+  g_free (fake);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeKasa, fake_kasa_free)
+
+static GArray *
+poll_kasa (FakeKasa  *fake,
+           GError   **error)
+{
+  g_autofree char *json = g_strdup_printf ("{\"ip_address\": \"127.0.0.1:%u\", \"plugin_config\": {\"timeout_seconds\": 5}}",
+                                           fake->port);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  aether_device_provider_poll_async (provider_named ("kasa"), json_node_get_object (node), NULL,
+                                     aether_test_store_result, &result);
+  return aether_device_provider_poll_finish (provider_named ("kasa"), aether_test_wait_for (&result), error);
 }
 
 /* One poll of the fake by @plugin, as the collector does it. */
@@ -665,6 +776,9 @@ test_fuzz_json_inputs (void)
   g_autofree char *tasmota_path = g_build_filename (TEST_DATA_DIR, "tasmota", "evcc18879_status8_3phase_arrays.json", NULL);
   g_autofree char *tasmota = read_text (tasmota_path);
   g_autofree char *identity = NULL;
+  g_autofree char *kasa_path = g_build_filename (TEST_DATA_DIR, "kasa", "HS110_EU_4.0_1.0.4.json", NULL);
+  g_autofree char *kasa = read_text (kasa_path);
+  g_autoptr(FakeKasa) kasa_plug = fake_kasa_new ();
   g_autofree char *status = NULL;
   const char *rule = "{\"alert_id\": \"hot\", \"name\": \"Too much\", \"enabled\": true, \"severity\": \"warning\","
                      " \"conditions\": {\"type\": \"threshold\", \"device_id\": \"heat-pump\", \"metric\": \"power\","
@@ -672,9 +786,9 @@ test_fuzz_json_inputs (void)
                      " \"schedule\": {\"days\": [\"monday\", \"friday\"], \"start\": \"08:00\", \"end\": \"18:00\"},"
                      " \"actions\": [{\"type\": \"notification\"}, {\"type\": \"webhook\", \"url\": \"http://127.0.0.1:9/x\"}]}";
   g_autoptr(FakeShelly) fake = fake_shelly_new ();
-  static const char * const names[] = { "reply", "tariff", "rule", "URDB", "identity", "Tasmota reply" };
-  guint counts[6] = { 0, }, refused[6] = { 0, };
-  const guint n_cases = 480;
+  static const char * const names[] = { "reply", "tariff", "rule", "URDB", "identity", "Tasmota reply", "Kasa reply" };
+  guint counts[7] = { 0, }, refused[7] = { 0, };
+  const guint n_cases = 490;
 
   {
     g_autoptr(JsonNode) dump = record (shelly_dump);
@@ -685,8 +799,8 @@ test_fuzz_json_inputs (void)
 
   for (guint n = 0; n < n_cases; n++)
     {
-      guint target = n % 6;
-      const char * const bases[] = { status, tariff, rule, urdb, identity, tasmota };
+      guint target = n % 7;
+      const char * const bases[] = { status, tariff, rule, urdb, identity, tasmota, kasa };
       const char *base = bases[target];
       g_autoptr(GString) text = mutate (rand, base);
       g_autoptr(GError) error = NULL;
@@ -752,6 +866,16 @@ test_fuzz_json_inputs (void)
             g_bytes_unref (fake->status);
             fake->status = g_bytes_new (text->str, text->len);
             ok = (samples = poll_fake_as (fake, "tasmota", &error)) != NULL;
+          }
+          break;
+
+        case 6:   /* a Kasa plug's answer, over its own TCP protocol */
+          {
+            g_autoptr(GArray) samples = NULL;
+
+            /* The protocol carries text: what a NUL ends is what a plug sends. */
+            fake_kasa_set_answer (kasa_plug, text->str);
+            ok = (samples = poll_kasa (kasa_plug, &error)) != NULL;
           }
           break;
 
