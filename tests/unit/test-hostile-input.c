@@ -636,6 +636,17 @@ test_device_passwords_are_never_printed (void)
   g_assert_nonnull (strstr (list, "\"password\" : \"(stored in the database)\""));
   g_assert_nonnull (strstr (show, "(stored in the database)"));
 
+  /* Nor in an error: Tasmota's URL carries the password in its query. */
+  {
+    g_autofree char *refused = NULL;
+
+    g_assert_cmpint (aether_test_run_cli (db, discard (), &refused, "devices", "add", "--plugin", "tasmota", "--name", "T",
+                                          "--config", "ip_address=[::1", "--config", "password=hunter2", NULL), ==, 2);
+    g_test_message ("%s", refused);
+    g_assert_nonnull (strstr (refused, "is not an address AetherLens can ask"));
+    g_assert_null (strstr (refused, "hunter2"));
+  }
+
   /* It is still there for the device. */
   store = aether_store_open (db, aether_clock_get_default (), &error);
   stored = aether_store_get_device (store, "locked", &error);

@@ -274,8 +274,11 @@ aether_http_get_json_async (const char          *url,
 
   if (r->message == NULL)
     {
+      /* Without its query: Tasmota's carries the password. */
+      g_autofree char *shown = g_strndup (url, strcspn (url, "?"));
+
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not an address AetherLens can ask", url);
+                               "“%s” is not an address AetherLens can ask", shown);
       return;
     }
 
