@@ -34,6 +34,26 @@
 #include "aether-error.h"
 #include "aether-json.h"
 
+/* Where the string opened by the quote at @start ends (its closing quote,
+ * or @length), escapes skipped; @lines counts the newlines in it. */
+static gsize
+string_end (const char *data,
+            gsize       length,
+            gsize       start,
+            guint      *lines)
+{
+  for (gsize i = start + 1; i < length; i++)
+    {
+      if (data[i] == '\n')
+        (*lines)++;
+      if (data[i] == '\\')
+        i++;
+      else if (data[i] == data[start])
+        return i;
+    }
+  return length;
+}
+
 /* Measures nesting the way json-glib's scanner reads it: brackets inside
  * strings (double- or single-quoted) and comments do not count. Treating
  * more as a string than json-glib does is safe: json-glib stops at the
@@ -46,7 +66,6 @@ check_depth (const char  *data,
 {
   guint depth = 0;
   guint line = 1;
-  char quote = 0;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -55,20 +74,11 @@ check_depth (const char  *data,
       if (c == '\n')
         line++;
 
-      if (quote != 0)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == quote)
-            quote = 0;
-          continue;
-        }
-
       switch (c)
         {
         case '"':
         case '\'':
-          quote = c;
+          i = string_end (data, length, i, &line);
           break;
 
         case '/':
@@ -304,7 +314,7 @@ aether_json_parse_file (const char  *path,
 static void
 repair_exponents (GString *text)
 {
-  char quote = 0;
+  guint lines = 0;
 
   for (gsize i = 0; i < text->len; i++)
     {
@@ -312,17 +322,9 @@ repair_exponents (GString *text)
       gsize start;
       const char *e = NULL;
 
-      if (quote != 0)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == quote)
-            quote = 0;
-          continue;
-        }
       if (c == '"')
         {
-          quote = c;
+          i = string_end (text->str, text->len, i, &lines);
           continue;
         }
       if (c != '-' && !g_ascii_isdigit (c))
