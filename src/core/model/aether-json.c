@@ -134,7 +134,9 @@ append_path (GString    *path,
     g_string_append_printf (path, "[%u]", index);
 }
 
-/* The first double that JSON cannot hold (infinity, NaN), with its path. */
+/* Whether a double that JSON cannot hold (infinity, NaN) is in @node; with
+ * @path, also where (built only then: most documents have none, and a
+ * path per member would cost as much as parsing). */
 static gboolean
 find_non_finite (JsonNode *node,
                  GString  *path,
@@ -153,15 +155,22 @@ find_non_finite (JsonNode *node,
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
 
-        for (guint i = 0; i < json_array_get_length (array); i++)
+        for (guint i = 0; i < n; i++)
           {
-            gsize len = path->len;
+            JsonNode *child = json_array_get_element (array, i);
+            gsize len = path ? path->len : 0;
 
-            append_path (path, NULL, i);
-            if (find_non_finite (json_array_get_element (array, i), path, value))
+            if (JSON_NODE_TYPE (child) == JSON_NODE_NULL ||
+                (JSON_NODE_TYPE (child) == JSON_NODE_VALUE && json_node_get_value_type (child) != G_TYPE_DOUBLE))
+              continue;
+            if (path != NULL)
+              append_path (path, NULL, i);
+            if (find_non_finite (child, path, value))
               return TRUE;
-            g_string_truncate (path, len);
+            if (path != NULL)
+              g_string_truncate (path, len);
           }
         return FALSE;
       }
@@ -175,12 +184,17 @@ find_non_finite (JsonNode *node,
         json_object_iter_init (&iter, json_node_get_object (node));
         while (json_object_iter_next (&iter, &member, &child))
           {
-            gsize len = path->len;
+            gsize len = path ? path->len : 0;
 
-            append_path (path, member, 0);
+            if (JSON_NODE_TYPE (child) == JSON_NODE_NULL ||
+                (JSON_NODE_TYPE (child) == JSON_NODE_VALUE && json_node_get_value_type (child) != G_TYPE_DOUBLE))
+              continue;
+            if (path != NULL)
+              append_path (path, member, 0);
             if (find_non_finite (child, path, value))
               return TRUE;
-            g_string_truncate (path, len);
+            if (path != NULL)
+              g_string_truncate (path, len);
           }
         return FALSE;
       }
@@ -196,11 +210,13 @@ check_finite (JsonNode    *node,
               gboolean     reading,
               GError     **error)
 {
-  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(GString) path = NULL;
   double value = 0;
 
-  if (!find_non_finite (node, path, &value))
+  if (!find_non_finite (node, NULL, &value))
     return TRUE;
+  path = g_string_new (NULL);
+  find_non_finite (node, path, &value);
 
   if (reading)
     g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
