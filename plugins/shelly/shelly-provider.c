@@ -137,15 +137,6 @@ get (Call                *c,
                               g_task_get_cancellable (task), callback, task);
 }
 
-static JsonObject *
-object_member (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
 /* A number a device sent, or an error naming the field. Absent is fine. */
 static gboolean
 field (Call        *c,
@@ -286,7 +277,7 @@ parse_gen2 (Call        *c,
   for (GList *l = keys; l; l = l->next)
     {
       const char *key = l->data;
-      JsonObject *o = object_member (status, key);
+      JsonObject *o = aether_json_get_object (status, key);
       const char *colon = strchr (key, ':');
       guint n = colon ? (guint)g_ascii_strtoull (colon + 1, NULL, 10) : 0;
 
@@ -305,8 +296,8 @@ parse_gen2 (Call        *c,
               !add (c, samples, o, "current", AETHER_METRIC_CURRENT, n, 1, error) ||
               !add (c, samples, o, "pf", AETHER_METRIC_POWER_FACTOR, n, 1, error) ||
               !add (c, samples, o, "freq", AETHER_METRIC_FREQUENCY, n, 1, error) ||
-              !add (c, samples, object_member (o, "aenergy"), "total", AETHER_METRIC_ENERGY, n, 1, error) ||
-              !add (c, samples, object_member (o, "temperature"), "tC", AETHER_METRIC_TEMPERATURE, n, 1, error))
+              !add (c, samples, aether_json_get_object (o, "aenergy"), "total", AETHER_METRIC_ENERGY, n, 1, error) ||
+              !add (c, samples, aether_json_get_object (o, "temperature"), "tC", AETHER_METRIC_TEMPERATURE, n, 1, error))
             return NULL;
         }
       else if (g_str_has_prefix (key, "em1:"))
@@ -462,7 +453,7 @@ describe_gen2 (JsonObject           *status,
     {
       const char *key = l->data;
       const char *colon = strchr (key, ':');
-      JsonObject *o = object_member (status, key);
+      JsonObject *o = aether_json_get_object (status, key);
       guint index = colon ? (guint)g_ascii_strtoull (colon + 1, NULL, 10) : 0;
 
       if (o == NULL || colon == NULL)

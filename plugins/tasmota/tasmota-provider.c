@@ -178,15 +178,6 @@ call_free (gpointer data)
   g_free (call);
 }
 
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
 /* A reading's number, refusing strings, "NaN" and the like. */
 static gboolean
 read_number (Target     *t,
@@ -256,7 +247,7 @@ parse_energy (Target      *t,
               JsonObject  *sns,
               GError     **error)
 {
-  JsonObject *energy = member_object (sns, "ENERGY");
+  JsonObject *energy = aether_json_get_object (sns, "ENERGY");
   g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (AetherSample));
 
   if (energy == NULL)
@@ -299,11 +290,11 @@ on_probe_answer (GObject      *object,
     }
 
   o = json_node_get_object (root);
-  status = member_object (o, "Status");
-  fwr = member_object (o, "StatusFWR");
-  net = member_object (o, "StatusNET");
-  sns = member_object (o, "StatusSNS");
-  energy = member_object (sns, "ENERGY");
+  status = aether_json_get_object (o, "Status");
+  fwr = aether_json_get_object (o, "StatusFWR");
+  net = aether_json_get_object (o, "StatusNET");
+  sns = aether_json_get_object (o, "StatusSNS");
+  energy = aether_json_get_object (sns, "ENERGY");
 
   if (status == NULL && fwr == NULL)
     {
@@ -451,7 +442,7 @@ on_poll_state_answer (GObject      *object,
     }
 
   o = json_node_get_object (root);
-  sts = member_object (o, "StatusSTS");
+  sts = aether_json_get_object (o, "StatusSTS");
   add_relays (call->target, sts ? sts : o, call->samples);
 
   g_task_return_pointer (task, g_steal_pointer (&call->samples), (GDestroyNotify)g_array_unref);
@@ -480,7 +471,7 @@ on_poll_answer (GObject      *object,
 
   o = json_node_get_object (root);
   /* Status 8 wraps the sensors in StatusSNS; the MQTT SENSOR form does not. */
-  sns = member_object (o, "StatusSNS");
+  sns = aether_json_get_object (o, "StatusSNS");
   if (sns == NULL && json_object_has_member (o, "ENERGY"))
     sns = o;
 

@@ -26,7 +26,7 @@ static const char *
 member (JsonObject *object,
         const char *name)
 {
-  return object ? json_object_get_string_member_with_default (object, name, "") : "";
+  return aether_json_get_string_or (object, name, "");
 }
 
 static void
