@@ -786,10 +786,10 @@ build (AetherRateEditor *self,
 
   /* The rate structure. */
   {
-    JsonObject *was = aether_rate_json_object (object, "rate_structure");
+    JsonObject *was = aether_json_get_object (object, "rate_structure");
 
-    if (was != NULL && aether_rate_json_string (was, "type") != NULL)
-      json_object_set_string_member (structure, "type", aether_rate_json_string (was, "type"));
+    if (was != NULL && aether_json_get_string (was, "type") != NULL)
+      json_object_set_string_member (structure, "type", aether_json_get_string (was, "type"));
     else
       json_object_set_string_member (structure, "type", "time_of_use");
   }
@@ -825,7 +825,7 @@ build (AetherRateEditor *self,
   json_object_set_object_member (object, "rate_structure", structure);
 
   /* Charges: the seed's fixed_charges, demand's window and periods beside. */
-  fixed = aether_rate_json_object (object, "fixed_charges");
+  fixed = aether_json_get_object (object, "fixed_charges");
   if (fixed == NULL)
     {
       fixed = json_object_new ();
@@ -2032,7 +2032,7 @@ load_periods (Season     *season,
   for (guint i = 0; json_periods != NULL && i < json_array_get_length (json_periods) && i < parsed->len; i++)
     {
       JsonObject *po = json_array_get_object_element (json_periods, i);
-      const char *name = aether_rate_json_string (po, "name") ? aether_rate_json_string (po, "name") : "";
+      const char *name = aether_json_get_string (po, "name") ? aether_json_get_string (po, "name") : "";
       guint found = NONE;
 
       /* One editor period per name: a period written as several entries
@@ -2044,7 +2044,7 @@ load_periods (Season     *season,
         {
           g_autofree char *price = number_text (po, "rate");
           Period *period = period_new (name, price);
-          JsonArray *tiers = aether_rate_json_array (po, "tiers");
+          JsonArray *tiers = aether_json_get_array (po, "tiers");
 
           g_free (period->sell);
           period->sell = number_text (po, "sell_rate");
@@ -2097,10 +2097,10 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   g_autoptr(AetherRateSchedule) parsed = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   JsonObject *object = schedule && JSON_NODE_HOLDS_OBJECT (schedule) ? json_node_get_object (schedule) : NULL;
-  JsonObject *structure = aether_rate_json_object (object, "rate_structure");
-  JsonObject *fixed = aether_rate_json_object (object, "fixed_charges");
-  JsonObject *demand = aether_rate_json_object (object, "demand");
-  JsonArray *taxes = aether_rate_json_array (object, "taxes");
+  JsonObject *structure = aether_json_get_object (object, "rate_structure");
+  JsonObject *fixed = aether_json_get_object (object, "fixed_charges");
+  JsonObject *demand = aether_json_get_object (object, "demand");
+  JsonArray *taxes = aether_json_get_array (object, "taxes");
   JsonNode *carbon = object ? json_object_get_member (object, "carbon_intensity_g_per_kwh") : NULL;
   g_autoptr(GDateTime) today = g_date_time_new_now_local ();
 
@@ -2118,15 +2118,15 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
     {
       self->original = json_object_ref (object);
       if (is_stored)
-        self->rate_id = g_strdup (aether_rate_json_string (object, "rate_id"));
+        self->rate_id = g_strdup (aether_json_get_string (object, "rate_id"));
       parsed = aether_rate_schedule_parse_json (schedule, &problems);
     }
 
-  set_entry (self->provider, aether_rate_json_string (object, "provider"));
-  set_entry (self->plan, aether_rate_json_string (object, "plan_name"));
-  set_entry (self->currency, aether_rate_json_string (object, "currency") ? aether_rate_json_string (object, "currency") : "USD");
+  set_entry (self->provider, aether_json_get_string (object, "provider"));
+  set_entry (self->plan, aether_json_get_string (object, "plan_name"));
+  set_entry (self->currency, aether_json_get_string (object, "currency") ? aether_json_get_string (object, "currency") : "USD");
   g_free (self->tz);
-  self->tz = g_strdup (aether_rate_json_string (object, "time_zones"));
+  self->tz = g_strdup (aether_json_get_string (object, "time_zones"));
   if (self->tz == NULL)
     {
       g_autoptr(GTimeZone) local = g_time_zone_new_local ();
@@ -2134,21 +2134,21 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
       self->tz = g_strdup (g_time_zone_get_identifier (local));
     }
   gtk_menu_button_set_label (self->tz_button, self->tz);
-  if (aether_rate_json_string (object, "effective_date"))
-    set_entry (self->effective, aether_rate_json_string (object, "effective_date"));
+  if (aether_json_get_string (object, "effective_date"))
+    set_entry (self->effective, aether_json_get_string (object, "effective_date"));
   else
     {
       g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
 
       set_entry (self->effective, date);
     }
-  set_entry (self->expiry, aether_rate_json_string (object, "expiry_date"));
+  set_entry (self->expiry, aether_json_get_string (object, "expiry_date"));
   gtk_widget_set_visible (self->new_version_button, is_stored);
 
   /* Seasons and their weeks, as pricing reads them. */
   if (parsed != NULL && structure != NULL)
     {
-      JsonArray *seasons = aether_rate_json_array (structure, "seasons");
+      JsonArray *seasons = aether_json_get_array (structure, "seasons");
 
       for (guint s = 0; s < aether_rate_schedule_get_n_seasons (parsed); s++)
         {
@@ -2156,8 +2156,8 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
           GPtrArray *periods = NULL;
           const char *name = aether_rate_schedule_get_season (parsed, s, &months, &periods);
           Season *season = season_new (name ? name : "all_year");
-          JsonArray *json_periods = seasons ? aether_rate_json_array (json_array_get_object_element (seasons, s), "periods")
-                                            : aether_rate_json_array (structure, "periods");
+          JsonArray *json_periods = seasons ? aether_json_get_array (json_array_get_object_element (seasons, s), "periods")
+                                            : aether_json_get_array (structure, "periods");
 
           /* The months as a range: its first month follows one outside it. */
           if (months != 0 && months != 0xfff)
@@ -2176,13 +2176,13 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   if (self->seasons->len == 0)
     g_ptr_array_add (self->seasons, season_new ("all_year"));
 
-  adw_combo_row_set_selected (self->tier_basis, g_strcmp0 (aether_rate_json_string (structure, "tier_basis"), "daily") == 0);
+  adw_combo_row_set_selected (self->tier_basis, g_strcmp0 (aether_json_get_string (structure, "tier_basis"), "daily") == 0);
   {
     g_autofree char *monthly = number_text (fixed, "monthly_service");
     g_autofree char *daily = number_text (fixed, "daily_service");
     g_autofree char *rate = number_text (fixed, "demand_charge");
     g_autofree char *rate_per_kw = number_text (demand, "rate_per_kw");
-    JsonArray *periods = aether_rate_json_array (demand, "periods");
+    JsonArray *periods = aether_json_get_array (demand, "periods");
     gint64 window = demand ? json_object_get_int_member_with_default (demand, "window_minutes", 15) : 15;
 
     set_entry (self->monthly, monthly);
@@ -2200,10 +2200,10 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   for (guint i = 0; taxes != NULL && i < json_array_get_length (taxes); i++)
     {
       JsonObject *to = json_array_get_object_element (taxes, i);
-      JsonArray *applies = aether_rate_json_array (to, "applies_to");
+      JsonArray *applies = aether_json_get_array (to, "applies_to");
       Tax *tax = g_new0 (Tax, 1);
 
-      tax->name = g_strdup (aether_rate_json_string (to, "name") ? aether_rate_json_string (to, "name") : _("Tax"));
+      tax->name = g_strdup (aether_json_get_string (to, "name") ? aether_json_get_string (to, "name") : _("Tax"));
       tax->percent = number_text (to, "percent");
       tax->energy = tax->demand = tax->fixed = applies == NULL;
       for (guint j = 0; applies != NULL && j < json_array_get_length (applies); j++)
@@ -2242,7 +2242,7 @@ aether_rate_editor_set_schedule (AetherRateEditor *self,
   rebuild_taxes (self);
 
   adw_window_title_set_title (self->title, is_stored ? _("Edit Tariff") : _("New Tariff"));
-  adw_window_title_set_subtitle (self->title, aether_rate_json_string (object, "plan_name"));
+  adw_window_title_set_subtitle (self->title, aether_json_get_string (object, "plan_name"));
   self->building = FALSE;
   revalidate (self);
 
@@ -2282,10 +2282,10 @@ aether_rate_editor_set_versions (AetherRateEditor *self,
   for (guint i = 0; i < versions->len; i++)
     {
       JsonObject *object = json_node_get_object (g_ptr_array_index (versions, i));
-      const char *id = aether_rate_json_string (object, "rate_id");
-      const char *plan = aether_rate_json_string (object, "plan_name");
-      const char *from = aether_rate_json_string (object, "effective_date");
-      const char *until = aether_rate_json_string (object, "expiry_date");
+      const char *id = aether_json_get_string (object, "rate_id");
+      const char *plan = aether_json_get_string (object, "plan_name");
+      const char *from = aether_json_get_string (object, "effective_date");
+      const char *until = aether_json_get_string (object, "expiry_date");
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *dates = NULL;
 

@@ -172,33 +172,3 @@ aether_parse_price (const char  *text,
     }
   return TRUE;
 }
-
-/* The members of a schedule's JSON the Rates page and the editor read,
- * %NULL where absent or of another type. */
-JsonObject *
-aether_rate_json_object (JsonObject *object,
-                         const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-JsonArray *
-aether_rate_json_array (JsonObject *object,
-                        const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-const char *
-aether_rate_json_string (JsonObject *object,
-                         const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}

@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "model/aether-json.h"
+
 G_BEGIN_DECLS
 
 char *aether_format_period_price (JsonObject *period,
@@ -18,11 +20,5 @@ char *aether_format_period_price (JsonObject *period,
 gboolean aether_parse_price       (const char  *text,
                                   double      *value,
                                   GError     **error);
-JsonObject *aether_rate_json_object (JsonObject *object,
-                                     const char *name);
-JsonArray  *aether_rate_json_array  (JsonObject *object,
-                                     const char *name);
-const char *aether_rate_json_string (JsonObject *object,
-                                     const char *name);
 
 G_END_DECLS

@@ -55,7 +55,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-
 /* "monday, tuesday, …, friday" → "Weekdays"; otherwise the list as words. */
 static char *
 describe_days (JsonArray *days)
@@ -130,14 +129,14 @@ period_row (AetherWeekGrid *grid,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *dot_area = gtk_drawing_area_new ();
   Dot *dot = g_new0 (Dot, 1);
-  const char *name = aether_rate_json_string (period, "name");
+  const char *name = aether_json_get_string (period, "name");
   g_autofree char *title = aether_format_key (name);
-  g_autofree char *days = describe_days (aether_rate_json_array (period, "days"));
-  const char *hours = aether_rate_json_string (period, "hours");
+  g_autofree char *days = describe_days (aether_json_get_array (period, "days"));
+  const char *hours = aether_json_get_string (period, "hours");
   g_autofree char *subtitle = NULL;
   g_autofree char *price = aether_format_period_price (period, currency, tiers_daily, TRUE);
   GtkWidget *label = gtk_label_new (price);
-  JsonArray *tiers = aether_rate_json_array (period, "tiers");
+  JsonArray *tiers = aether_json_get_array (period, "tiers");
 
   if (season != NULL)
     {
@@ -219,35 +218,35 @@ schedule_group (AetherRatesPage *self,
   JsonObject *object = json_node_get_object (node);
   g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (node, NULL);
   GtkWidget *group = adw_preferences_group_new ();
-  const char *plan = aether_rate_json_string (object, "plan_name");
-  const char *provider = aether_rate_json_string (object, "provider");
-  const char *currency = aether_rate_json_string (object, "currency");
-  JsonObject *structure = aether_rate_json_object (object, "rate_structure");
-  JsonArray *seasons = aether_rate_json_array (structure, "seasons");
-  JsonObject *fixed = aether_rate_json_object (object, "fixed_charges");
-  JsonArray *taxes = aether_rate_json_array (object, "taxes");
+  const char *plan = aether_json_get_string (object, "plan_name");
+  const char *provider = aether_json_get_string (object, "provider");
+  const char *currency = aether_json_get_string (object, "currency");
+  JsonObject *structure = aether_json_get_object (object, "rate_structure");
+  JsonArray *seasons = aether_json_get_array (structure, "seasons");
+  JsonObject *fixed = aether_json_get_object (object, "fixed_charges");
+  JsonArray *taxes = aether_json_get_array (object, "taxes");
   GtkWidget *grid = aether_week_grid_new ();
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autoptr(GString) description = g_string_new (provider ? provider : "");
-  gboolean tiers_daily = g_strcmp0 (aether_rate_json_string (structure, "tier_basis"), "daily") == 0;
+  gboolean tiers_daily = g_strcmp0 (aether_json_get_string (structure, "tier_basis"), "daily") == 0;
 
   {
-    g_autofree char *escaped = g_markup_escape_text (plan ? plan : aether_rate_json_string (object, "rate_id"), -1);
+    g_autofree char *escaped = g_markup_escape_text (plan ? plan : aether_json_get_string (object, "rate_id"), -1);
 
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), escaped);
   }
-  if (aether_rate_json_string (object, "effective_date"))
+  if (aether_json_get_string (object, "effective_date"))
     {
       if (description->len > 0)
         g_string_append (description, " · ");
       /* Translators: the date a tariff starts, e.g. "since 2024-06-01" */
-      g_string_append_printf (description, _("since %s"), aether_rate_json_string (object, "effective_date"));
+      g_string_append_printf (description, _("since %s"), aether_json_get_string (object, "effective_date"));
     }
-  if (aether_rate_json_string (object, "expiry_date"))
+  if (aether_json_get_string (object, "expiry_date"))
     /* Translators: the date a tariff ends */
-    g_string_append_printf (description, _(", until %s"), aether_rate_json_string (object, "expiry_date"));
+    g_string_append_printf (description, _(", until %s"), aether_json_get_string (object, "expiry_date"));
   {
     /* The description is markup; a provider may well be “Power & Light”. */
     g_autofree char *escaped = g_markup_escape_text (description->str, -1);
@@ -262,33 +261,7 @@ schedule_group (AetherRatesPage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Remove this tariff version"), -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "rates.remove");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", aether_rate_json_string (object, "rate_id"));
-  {
-    GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-    GtkWidget *more = gtk_menu_button_new ();
-    g_autoptr(GMenu) menu = g_menu_new ();
-    g_autoptr(GMenuItem) duplicate = g_menu_item_new (_("_Duplicate as a New Tariff…"), NULL);
-
-    gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (edit, "flat");
-    gtk_widget_set_tooltip_text (edit, _("Edit this tariff version"));
-    gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit this tariff version"), -1);
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "rates.edit");
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", aether_rate_json_string (object, "rate_id"));
-    gtk_box_append (GTK_BOX (header), edit);
-
-    g_menu_item_set_action_and_target (duplicate, "rates.duplicate", "s", aether_rate_json_string (object, "rate_id"));
-    g_menu_append_item (menu, duplicate);
-    g_menu_append (menu, _("_New Blank Tariff…"), "rates.new('blank')");
-    g_menu_append (menu, _("New From the _Sample…"), "rates.new('sample')");
-    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
-    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
-    gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (more, "flat");
-    gtk_widget_set_tooltip_text (more, _("More ways to make a tariff"));
-    gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL, _("More ways to make a tariff"), -1);
-    gtk_box_append (GTK_BOX (header), more);
-  }
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", aether_json_get_string (object, "rate_id"));
   gtk_box_append (GTK_BOX (header), remove);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), header);
   g_object_set_data (G_OBJECT (group), "header-box", header);
@@ -296,16 +269,16 @@ schedule_group (AetherRatesPage *self,
   /* Colours in the order the schedule lists its periods. */
   for (guint s = 0; seasons != NULL && s < json_array_get_length (seasons); s++)
     {
-      JsonArray *periods = aether_rate_json_array (json_array_get_object_element (seasons, s), "periods");
+      JsonArray *periods = aether_json_get_array (json_array_get_object_element (seasons, s), "periods");
 
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-        aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_rate_json_string (json_array_get_object_element (periods, p), "name"));
+        aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_json_get_string (json_array_get_object_element (periods, p), "name"));
     }
   {
-    JsonArray *periods = aether_rate_json_array (structure, "periods");
+    JsonArray *periods = aether_json_get_array (structure, "periods");
 
     for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-      aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_rate_json_string (json_array_get_object_element (periods, p), "name"));
+      aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_json_get_string (json_array_get_object_element (periods, p), "name"));
   }
 
   /* This week, as the engine prices it. */
@@ -331,12 +304,12 @@ schedule_group (AetherRatesPage *self,
     for (guint s = 0; s < json_array_get_length (seasons); s++)
       {
         JsonObject *season = json_array_get_object_element (seasons, s);
-        JsonArray *periods = aether_rate_json_array (season, "periods");
+        JsonArray *periods = aether_json_get_array (season, "periods");
 
         for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
           {
             JsonObject *period = json_array_get_object_element (periods, p);
-            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, aether_rate_json_string (season, "name"), currency,
+            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, aether_json_get_string (season, "name"), currency,
                                          tiers_daily);
 
             make_editable (self, row, node, period);
@@ -345,7 +318,7 @@ schedule_group (AetherRatesPage *self,
       }
   else
     {
-      JsonArray *periods = aether_rate_json_array (structure, "periods");
+      JsonArray *periods = aether_json_get_array (structure, "periods");
 
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
         {
@@ -382,7 +355,7 @@ schedule_group (AetherRatesPage *self,
     {
       JsonObject *tax = json_array_get_object_element (taxes, i);
       g_autofree char *value = g_strdup_printf ("%g %%", json_object_get_double_member_with_default (tax, "percent", 0));
-      g_autofree char *name = aether_format_key (aether_rate_json_string (tax, "name") ? aether_rate_json_string (tax, "name") : _("Tax"));
+      g_autofree char *name = aether_format_key (aether_json_get_string (tax, "name") ? aether_json_get_string (tax, "name") : _("Tax"));
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), charge_row (name, value));
     }
@@ -467,10 +440,10 @@ edit_price (AdwActionRow    *row,
   JsonNode *schedule = g_object_get_data (G_OBJECT (row), "schedule");
   JsonObject *period = g_object_get_data (G_OBJECT (row), "period");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = aether_format_key (aether_rate_json_string (period, "name"));
+  g_autofree char *name = aether_format_key (aether_json_get_string (period, "name"));
   g_autofree char *heading = g_strdup_printf (_("Price of %s"), name);
   g_autofree char *current = g_strdup_printf ("%g", json_object_get_double_member_with_default (period, "rate", 0));
-  const char *currency = aether_rate_json_string (json_node_get_object (schedule), "currency");
+  const char *currency = aether_json_get_string (json_node_get_object (schedule), "currency");
   g_autofree char *body = g_strdup_printf (_("In %s per kWh. Costs already stored in this tariff’s dates are priced again."),
                                            currency ? currency : _("the tariff’s currency"));
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
@@ -580,7 +553,7 @@ undo_apply (AetherRatesPage  *self,
     for (guint i = 0; i < undo->before->len; i++)
       {
         JsonNode *node = g_ptr_array_index (undo->before, i);
-        const char *id = aether_rate_json_string (json_node_get_object (node), "rate_id");
+        const char *id = aether_json_get_string (json_node_get_object (node), "rate_id");
         g_autofree char *was = json_to_string (node, FALSE);
         g_autofree char *now = aether_rates_get_stored_json (store, id, NULL);
         g_autofree char *again = NULL;
@@ -650,7 +623,7 @@ aether_rates_page_remove_schedule (AetherRatesPage  *self,
 
   {
     JsonObject *object = json_node_get_object (removed);
-    const char *plan = aether_rate_json_string (object, "plan_name");
+    const char *plan = aether_json_get_string (object, "plan_name");
 
     /* Translators: a tariff version was removed, e.g. “Time-of-Use” removed */
     title = g_strdup_printf (_("“%s” removed"), plan ? plan : rate_id);
@@ -693,29 +666,29 @@ read_tariff_file (GFile       *file,
                   char       **message,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   JsonObject *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!(parsed = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
     {
       g_prefix_error (error, _("%s is not a tariff: "), name);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("%s is not a tariff: it holds no JSON object"), name);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
 
   /* Our own format. */
   if (json_object_has_member (root, "rate_structure") || json_object_has_member (root, "rate_id"))
     {
-      *message = g_strdup_printf (_("Imported “%s”"), aether_rate_json_string (root, "plan_name") ? aether_rate_json_string (root, "plan_name")
-                                                                                       : aether_rate_json_string (root, "rate_id"));
-      return json_node_copy (json_parser_get_root (parser));
+      *message = g_strdup_printf (_("Imported “%s”"), aether_json_get_string (root, "plan_name") ? aether_json_get_string (root, "plan_name")
+                                                                                       : aether_json_get_string (root, "rate_id"));
+      return g_steal_pointer (&parsed);
     }
 
   /* A Utility Rate Database record, response or REopt scenario. */
@@ -734,7 +707,7 @@ read_tariff_file (GFile       *file,
 
         for (guint i = 0; i < MIN (schedules->len, 5); i++)
           g_string_append_printf (plans, "\n• %s",
-                                  aether_rate_json_string (json_node_get_object (g_ptr_array_index (schedules, i)), "plan_name"));
+                                  aether_json_get_string (json_node_get_object (g_ptr_array_index (schedules, i)), "plan_name"));
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
                      ngettext ("%s holds %u rate plan; AetherLens needs exactly one: the one your utility bills you on.%s",
                                "%s holds %u rate plans; AetherLens needs exactly one: the one your utility bills you on. "
@@ -745,8 +718,8 @@ read_tariff_file (GFile       *file,
 
     imported = json_node_get_object (g_ptr_array_index (schedules, 0));
     text = g_string_new (NULL);
-    g_string_append_printf (text, _("Imported “%s” of %s"), aether_rate_json_string (imported, "plan_name"),
-                            aether_rate_json_string (imported, "provider"));
+    g_string_append_printf (text, _("Imported “%s” of %s"), aether_json_get_string (imported, "plan_name"),
+                            aether_json_get_string (imported, "provider"));
     for (guint i = 0; i < notes->len; i++)
       g_string_append_printf (text, "\n• %s", (char *)g_ptr_array_index (notes, i));
     *message = g_string_free (g_steal_pointer (&text), FALSE);
@@ -1047,8 +1020,8 @@ aether_rates_page_open_editor (AetherRatesPage *self,
           g_autoptr(GDateTime) now = g_date_time_new_now_local ();
           g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
           /* Translators: the plan name of a duplicated tariff */
-          g_autofree char *plan = g_strdup_printf (_("%s (copy)"), aether_rate_json_string (object, "plan_name")
-                                                                  ? aether_rate_json_string (object, "plan_name") : rate_id);
+          g_autofree char *plan = g_strdup_printf (_("%s (copy)"), aether_json_get_string (object, "plan_name")
+                                                                  ? aether_json_get_string (object, "plan_name") : rate_id);
 
           json_object_set_string_member (object, "plan_name", plan);
           json_object_set_string_member (object, "effective_date", today);
