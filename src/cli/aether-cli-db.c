@@ -68,6 +68,16 @@ require_time (const char  *option,
   return TRUE;
 }
 
+/* Rows per chunk: the file is read, sorted and inserted this many at a
+ * time inside one transaction, so memory does not grow with its size. */
+#define INGEST_CHUNK 65536
+
+static void
+clear_reading (gpointer data)
+{
+  aether_reading_clear (data);
+}
+
 static int
 db_ingest (AetherCliContext  *ctx,
            int                argc,
@@ -75,11 +85,16 @@ db_ingest (AetherCliContext  *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
-  g_autoptr(GArray) readings = NULL;
+  g_autoptr(AetherCsvReader) reader = NULL;
+  g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  AetherStoreIngest *ingest = NULL;
+  AetherIngestStats stats;
 
   if (!parse_options (&argc, &argv, "FILE.csv",
                       _("Store readings from a CSV file of timestamp,device_id,metric_type,value,unit. "
-                        "A file with a bad row is refused whole."), NULL, &error))
+                        "A file with a bad row is refused whole; a row that repeats a stored reading "
+                        "(the same device, metric and time) is skipped and named."), NULL, &error))
     return aether_cli_fail (error);
 
   if (argc != 2)
@@ -88,12 +103,58 @@ db_ingest (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
-  if (!(readings = aether_readings_load_csv (argv[1], &error)) ||
+  g_array_set_clear_func (readings, clear_reading);
+  if (!(reader = aether_csv_reader_open (argv[1], &error)) ||
       !(store = open_store (ctx, &error)) ||
-      !aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error))
+      !(ingest = aether_store_ingest_begin (store, &error)))
     return aether_cli_fail (error);
 
-  printf (_("Stored %u readings from %s\n"), readings->len, argv[1]);
+  /* One transaction, a chunk at a time: a bad row at line N rolls back
+   * everything before it too. */
+  for (;;)
+    {
+      if (!aether_csv_reader_read (reader, readings, lines, INGEST_CHUNK, &error))
+        break;
+      if (readings->len == 0)
+        break;
+      if (!aether_store_ingest_add (ingest, (AetherReading *)(gpointer)readings->data, readings->len,
+                                    (const guint *)(gpointer)lines->data, &error))
+        {
+          /* The store names a bad row's line; the file goes in front. */
+          if (g_error_matches (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA))
+            g_prefix_error (&error, "%s:", argv[1]);
+          break;
+        }
+    }
+
+  if (error != NULL)
+    {
+      aether_store_ingest_abort (ingest);
+      return aether_cli_fail (error);
+    }
+  if (!aether_store_ingest_commit (ingest, &stats, &error))
+    return aether_cli_fail (error);
+
+  printf (g_dngettext (GETTEXT_PACKAGE, "Stored %" G_GUINT64_FORMAT " reading from %s\n",
+                       "Stored %" G_GUINT64_FORMAT " readings from %s\n", stats.stored),
+          stats.stored, argv[1]);
+  if (stats.duplicates > 0)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+      guint named = (guint)MIN (stats.duplicates, AETHER_INGEST_N_LINES);
+
+      for (guint i = 0; i < named; i++)
+        g_string_append_printf (where, "%s%u", i ? ", " : "", stats.duplicate_lines[i]);
+      if (stats.duplicates > named)
+        g_string_append (where, ", …");
+      printf (g_dngettext (GETTEXT_PACKAGE,
+                           "Skipped %" G_GUINT64_FORMAT " row that repeats a stored reading "
+                           "(the same device, metric and time; the first is kept): line %s\n",
+                           "Skipped %" G_GUINT64_FORMAT " rows that repeat a stored reading "
+                           "(the same device, metric and time; the first is kept): lines %s\n",
+                           stats.duplicates),
+              stats.duplicates, where->str);
+    }
   return AETHER_CLI_EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,14 @@ aether_parse_timestamp (const char  *text,
       return FALSE;
     }
 
+  /* Epoch seconds cannot be negative either: nothing is read before 1970. */
+  if (g_date_time_to_unix (dt) < 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "“%s” is before 1970: no reading or range can start that early", stripped);
+      return FALSE;
+    }
+
   *unix_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
   return TRUE;
 }
@@ -150,6 +159,116 @@ is_header (char **fields)
   return g_ascii_strcasecmp (g_strstrip (fields[0]), "timestamp") == 0;
 }
 
+/* A reading's time must lie in this window: a meter's clock, a file's
+ * epoch column or swapped columns that say 1970 (`0`, `104.0`, `17961`)
+ * are refused, not stored as a reading from 1970 that maintenance would
+ * then have to walk from. */
+#define PLAUSIBLE_FROM_US (G_GINT64_CONSTANT (946684800) * G_USEC_PER_SEC)     /* 2000-01-01 */
+#define PLAUSIBLE_UNTIL_US (G_GINT64_CONSTANT (4102444800) * G_USEC_PER_SEC)   /* 2100-01-01 */
+
+/* One row of `timestamp,device_id,metric_type,value,unit`, the one parser
+ * of the file form (whole in memory or streamed). Returns FALSE with
+ * @error naming the line, or TRUE with @reading filled (owned strings) or
+ * *@skip set for a blank, comment or header line. */
+static gboolean
+parse_line (const char     *name,
+            char           *line,
+            guint           line_no,
+            AetherReading  *out,
+            gboolean       *skip,
+            GError        **error)
+{
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GError) local_error = NULL;
+  AetherReading reading = { 0 };
+  char *end = NULL;
+
+  *skip = FALSE;
+  line = g_strstrip (line);
+
+  if (line[0] == '\0' || line[0] == '#')
+    {
+      *skip = TRUE;
+      return TRUE;
+    }
+
+  if (!g_utf8_validate (line, -1, NULL))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: is not UTF-8 text", name, line_no);
+      return FALSE;
+    }
+
+  fields = g_strsplit (line, ",", -1);
+
+  if (line_no == 1 && is_header (fields))
+    {
+      *skip = TRUE;
+      return TRUE;
+    }
+
+  if (g_strv_length (fields) != 5)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: expected 5 fields (timestamp,device_id,metric_type,value,unit), found %u",
+                   name, line_no, g_strv_length (fields));
+      return FALSE;
+    }
+
+  for (guint f = 0; f < 5; f++)
+    g_strstrip (fields[f]);
+
+  if (!aether_parse_timestamp (fields[0], &reading.timestamp_us, &local_error))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: %s", name, line_no, local_error->message);
+      return FALSE;
+    }
+
+  if (reading.timestamp_us < PLAUSIBLE_FROM_US || reading.timestamp_us >= PLAUSIBLE_UNTIL_US)
+    {
+      g_autofree char *when = aether_format_timestamp (reading.timestamp_us);
+
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: timestamp “%s” is %s, not a time a reading can be from "
+                   "(2000 to 2100; are the columns in the order timestamp,device_id,metric_type,value,unit?)",
+                   name, line_no, fields[0], when);
+      return FALSE;
+    }
+
+  if (fields[1][0] == '\0' || fields[2][0] == '\0')
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: the %s is empty", name, line_no,
+                   fields[1][0] == '\0' ? "device_id" : "metric_type");
+      return FALSE;
+    }
+
+  errno = 0;
+  reading.value = g_ascii_strtod (fields[3], &end);
+  if (fields[3][0] == '\0' || errno != 0 || *end != '\0' || !isfinite (reading.value))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s:%u: value “%s” is not a finite number", name, line_no, fields[3]);
+      return FALSE;
+    }
+
+  reading.device_id = g_strdup (fields[1]);
+  reading.metric_type = g_strdup (fields[2]);
+  reading.unit = g_strdup (fields[4]);
+  *out = reading;
+  return TRUE;
+}
+
+static GArray *
+new_readings (void)
+{
+  GArray *readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+
+  g_array_set_clear_func (readings, clear_reading_element);
+  return readings;
+}
+
 /**
  * aether_readings_parse_csv:
  * @contents: the file's text
@@ -159,6 +278,7 @@ is_header (char **fields)
  *
  * Parses rows of `timestamp,device_id,metric_type,value,unit`, with an
  * optional header row. Blank lines and lines starting with `#` are skipped.
+ * A reading's time must be from 2000 to 2100.
  *
  * Returns: (transfer full) (element-type AetherReading): the readings in file
  *   order, or %NULL with @error naming the first bad line
@@ -186,77 +306,166 @@ aether_readings_parse_csv (const char  *contents,
       return NULL;
     }
 
-  readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
-  g_array_set_clear_func (readings, clear_reading_element);
-
+  readings = new_readings ();
   copy = g_strndup (contents, length);
   lines = g_strsplit (copy, "\n", -1);
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) fields = NULL;
-      g_autoptr(GError) local_error = NULL;
       AetherReading reading = { 0 };
-      char *line = g_strstrip (lines[i]);
-      char *end = NULL;
-      guint line_no = i + 1;
+      gboolean skip;
 
-      if (line[0] == '\0' || line[0] == '#')
-        continue;
-
-      fields = g_strsplit (line, ",", -1);
-
-      if (i == 0 && is_header (fields))
-        continue;
-
-      if (g_strv_length (fields) != 5)
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "%s:%u: expected 5 fields (timestamp,device_id,metric_type,value,unit), found %u",
-                       name, line_no, g_strv_length (fields));
-          return NULL;
-        }
-
-      for (guint f = 0; f < 5; f++)
-        g_strstrip (fields[f]);
-
-      if (!aether_parse_timestamp (fields[0], &reading.timestamp_us, &local_error))
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "%s:%u: %s", name, line_no, local_error->message);
-          return NULL;
-        }
-
-      if (fields[1][0] == '\0' || fields[2][0] == '\0')
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "%s:%u: the %s is empty", name, line_no,
-                       fields[1][0] == '\0' ? "device_id" : "metric_type");
-          return NULL;
-        }
-
-      errno = 0;
-      reading.value = g_ascii_strtod (fields[3], &end);
-      if (fields[3][0] == '\0' || errno != 0 || *end != '\0' || !isfinite (reading.value))
-        {
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "%s:%u: value “%s” is not a finite number", name, line_no, fields[3]);
-          return NULL;
-        }
-
-      reading.device_id = g_strdup (fields[1]);
-      reading.metric_type = g_strdup (fields[2]);
-      reading.unit = g_strdup (fields[4]);
-      g_array_append_val (readings, reading);
+      if (!parse_line (name, lines[i], i + 1, &reading, &skip, error))
+        return NULL;
+      if (!skip)
+        g_array_append_val (readings, reading);
     }
 
   return g_steal_pointer (&readings);
+}
+
+/* ---- Streaming ---------------------------------------------------------- */
+
+struct _AetherCsvReader
+{
+  FILE    *file;
+  char    *name;
+  char    *line;       /* getline()'s buffer */
+  size_t   line_size;
+  guint    line_no;
+};
+
+/**
+ * aether_csv_reader_open:
+ * @path: a CSV file of readings
+ * @error: a location for a #GError
+ *
+ * A reader of the form aether_readings_parse_csv() takes, a chunk at a time,
+ * so a file of any size is read in a bounded amount of memory.
+ *
+ * Returns: (transfer full): a reader, or %NULL
+ */
+AetherCsvReader *
+aether_csv_reader_open (const char  *path,
+                        GError     **error)
+{
+  AetherCsvReader *self;
+  FILE *file;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!(file = fopen (path, "re")))
+    {
+      int saved = errno;
+
+      g_set_error (error, AETHER_ERROR, saved == ENOENT ? AETHER_ERROR_NOT_FOUND : AETHER_ERROR_IO,
+                   "Failed to open file “%s”: %s", path, g_strerror (saved));
+      return NULL;
+    }
+
+  self = g_new0 (AetherCsvReader, 1);
+  self->file = file;
+  self->name = g_strdup (path);
+  return self;
+}
+
+/**
+ * aether_csv_reader_read:
+ * @self: a reader
+ * @readings: (element-type AetherReading): emptied, then filled with the
+ *   next readings, in file order
+ * @lines: (element-type guint) (nullable): emptied, then filled with the
+ *   line of each reading
+ * @max: at most this many
+ * @error: a location for a #GError
+ *
+ * Returns: %FALSE with @error naming the line of the first bad row; %TRUE
+ *   otherwise, with @readings empty at the end of the file
+ */
+gboolean
+aether_csv_reader_read (AetherCsvReader  *self,
+                        GArray           *readings,
+                        GArray           *lines,
+                        guint             max,
+                        GError          **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (readings != NULL, FALSE);
+
+  g_array_set_size (readings, 0);
+  if (lines != NULL)
+    g_array_set_size (lines, 0);
+
+  while (readings->len < max)
+    {
+      AetherReading reading = { 0 };
+      gboolean skip;
+      gssize n = getline (&self->line, &self->line_size, self->file);
+
+      if (n < 0)
+        {
+          if (ferror (self->file))
+            {
+              g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO,
+                           "%s:%u: could not be read: %s", self->name, self->line_no + 1, g_strerror (errno));
+              return FALSE;
+            }
+          break;
+        }
+      self->line_no++;
+      if ((gsize)n != strlen (self->line))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "%s:%u: is not UTF-8 text", self->name, self->line_no);
+          return FALSE;
+        }
+
+      if (!parse_line (self->name, self->line, self->line_no, &reading, &skip, error))
+        return FALSE;
+      if (skip)
+        continue;
+      g_array_append_val (readings, reading);
+      if (lines != NULL)
+        g_array_append_val (lines, self->line_no);
+    }
+
+  return TRUE;
+}
+
+/**
+ * aether_csv_reader_get_name:
+ * @self: a reader
+ *
+ * Returns: the file's name, as errors give it
+ */
+const char *
+aether_csv_reader_get_name (AetherCsvReader *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->name;
+}
+
+void
+aether_csv_reader_free (AetherCsvReader *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->file != NULL)
+    fclose (self->file);
+  g_free (self->line);
+  g_free (self->name);
+  g_free (self);
 }
 
 /**
  * aether_readings_load_csv:
  * @path: a file
  * @error: a location for a #GError
+ *
+ * Reads a whole file into memory, through the same parser as
+ * aether_csv_reader_read(); `db ingest` streams instead.
  *
  * Returns: (transfer full) (element-type AetherReading): as
  *   aether_readings_parse_csv()
@@ -265,20 +474,27 @@ GArray *
 aether_readings_load_csv (const char  *path,
                           GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
+  g_autoptr(AetherCsvReader) reader = NULL;
+  g_autoptr(GArray) readings = NULL;
+  g_autoptr(GArray) chunk = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, AETHER_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                     ? AETHER_ERROR_NOT_FOUND : AETHER_ERROR_IO,
-                   "%s", local_error->message);
-      return NULL;
-    }
+  if (!(reader = aether_csv_reader_open (path, error)))
+    return NULL;
 
-  return aether_readings_parse_csv (contents, length, path, error);
+  readings = new_readings ();
+  chunk = g_array_new (FALSE, TRUE, sizeof (AetherReading));   /* moved, not cleared */
+  do
+    {
+      if (!aether_csv_reader_read (reader, chunk, NULL, 65536, error))
+        {
+          g_array_set_clear_func (chunk, clear_reading_element);
+          return NULL;
+        }
+      g_array_append_vals (readings, chunk->data, chunk->len);
+    }
+  while (chunk->len > 0);
+
+  return g_steal_pointer (&readings);
 }

@@ -119,6 +119,24 @@ typedef struct
   gint64  retention_us;
 } AetherMaintainStats;
 
+/**
+ * AetherIngestStats:
+ * @stored: readings stored
+ * @duplicates: rows skipped because they repeat a stored reading (the same
+ *   device, metric and time, stored before or earlier in the same ingest)
+ * @duplicate_lines: the lines of the first such rows (0 past @duplicates)
+ */
+#define AETHER_INGEST_N_LINES 5
+
+typedef struct
+{
+  guint64 stored;
+  guint64 duplicates;
+  guint   duplicate_lines[AETHER_INGEST_N_LINES];
+} AetherIngestStats;
+
+typedef struct _AetherStoreIngest AetherStoreIngest;
+
 #define AETHER_STORE_SCHEMA_VERSION 6
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
@@ -203,6 +221,17 @@ gboolean     aether_store_ingest               (AetherStore          *self,
                                                 const AetherReading  *readings,
                                                 guint                 n_readings,
                                                 GError              **error);
+AetherStoreIngest *aether_store_ingest_begin   (AetherStore          *self,
+                                                GError              **error);
+gboolean     aether_store_ingest_add           (AetherStoreIngest    *ingest,
+                                                const AetherReading  *readings,
+                                                guint                 n_readings,
+                                                const guint          *lines,
+                                                GError              **error);
+gboolean     aether_store_ingest_commit        (AetherStoreIngest    *ingest,
+                                                AetherIngestStats    *stats,
+                                                GError              **error);
+void         aether_store_ingest_abort         (AetherStoreIngest    *ingest);
 gboolean     aether_store_maintain             (AetherStore          *self,
                                                 gint64                now_us,
                                                 AetherMaintainStats  *stats,
