@@ -238,6 +238,9 @@ db_maintain (AetherCliContext  *ctx,
     add_int (builder, aether_tier_to_string (t), (gint64)stats.rolled[t]);
   json_builder_end_object (builder);
   add_int (builder, "rows_deleted", (gint64)stats.deleted);
+  /* Hours rolled one transaction each, and runs of empty hours skipped. */
+  add_int (builder, "hour_slices_rolled", (gint64)stats.raw_slices);
+  add_int (builder, "empty_runs_skipped", (gint64)stats.skipped_slices);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -176,6 +176,26 @@ void      _aether_acc_from_row         (Acc           *acc,
                                         sqlite3_stmt  *stmt,
                                         int            first_col);
 
+/* ---- Maintenance (aether-store-rollup.c) ---------------------------------- */
+
+/* What maintenance runs on: the store's connection (aether_store_maintain())
+ * or the writer thread's (the service's, in slices). */
+typedef struct
+{
+  sqlite3               *db;
+  GTimeZone             *tz;
+  const AetherRetention *retention;
+  AetherPricer          *pricer;      /* nullable; used on this thread only */
+  const gint            *stop;        /* nullable: stop between transactions when set */
+  gint64                 deadline_us; /* 0, or stop between transactions after this monotonic time */
+} AetherMaintainCtx;
+
+gboolean  _aether_maintain             (const AetherMaintainCtx *self,
+                                        gint64                   now_us,
+                                        AetherMaintainStats     *stats,
+                                        gboolean                *finished,
+                                        GError                 **error);
+
 /* One write of the registry: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK
  * when @ok is FALSE or the commit fails (aether-store.c). */
 gboolean     _aether_store_begin_write (AetherStore  *self,

@@ -315,7 +315,7 @@ energy_step (GHashTable *energy,
  * minute cannot be worked out again, so a stored figure that is larger is
  * the more complete one and is kept. */
 static gboolean
-write_energy (AetherStore  *self,
+write_energy (const AetherMaintainCtx *self,
               sqlite3      *db,
               GHashTable   *energy,
               GHashTable   *orphans,
@@ -323,7 +323,7 @@ write_energy (AetherStore  *self,
               gboolean      carry_counted,
               GError      **error)
 {
-  AetherPricer *pricer = _aether_store_get_pricer (self);
+  AetherPricer *pricer = self->pricer;
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *add = NULL;
   sqlite3_stmt *keep = NULL;
@@ -417,7 +417,7 @@ write_energy (AetherStore  *self,
 }
 
 static gboolean
-roll_raw_chunk (AetherStore          *self,
+roll_raw_chunk (const AetherMaintainCtx *self,
                 sqlite3              *db,
                 GHashTable           *series,
                 gint64                from_s,
@@ -578,8 +578,172 @@ roll_raw_chunk (AetherStore          *self,
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
 
+/* A statement of `key = ?1 AND bucket >= ?2 AND bucket < ?3` stepped for
+ * each key in turn: rows come in key order, then bucket order, as one
+ * `ORDER BY key, bucket` scan would give them, each key a range of the
+ * primary key. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  GArray       *ids;      /* gint64, or */
+  GPtrArray    *texts;    /* char * */
+  guint         next;
+  gboolean      bound;
+  gint64        from;
+  gint64        to;
+} KeyedScan;
+
+static void
+keyed_scan_init_ids (KeyedScan    *scan,
+                     sqlite3_stmt *stmt,
+                     GArray       *ids,
+                     gint64        from,
+                     gint64        to)
+{
+  *scan = (KeyedScan) { stmt, ids, NULL, 0, FALSE, from, to };
+}
+
+static void
+keyed_scan_init_texts (KeyedScan    *scan,
+                       sqlite3_stmt *stmt,
+                       GPtrArray    *texts,
+                       gint64        from,
+                       gint64        to)
+{
+  *scan = (KeyedScan) { stmt, NULL, texts, 0, FALSE, from, to };
+}
+
+static int
+keyed_scan_step (KeyedScan *scan)
+{
+  for (;;)
+    {
+      guint n = scan->ids ? scan->ids->len : scan->texts->len;
+
+      if (scan->bound)
+        {
+          int rc = sqlite3_step (scan->stmt);
+
+          if (rc != SQLITE_DONE)
+            return rc;
+          sqlite3_reset (scan->stmt);
+          scan->bound = FALSE;
+        }
+      if (scan->next >= n)
+        return SQLITE_DONE;
+      if (scan->ids)
+        sqlite3_bind_int64 (scan->stmt, 1, g_array_index (scan->ids, gint64, scan->next));
+      else
+        sqlite3_bind_text (scan->stmt, 1, g_ptr_array_index (scan->texts, scan->next), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (scan->stmt, 2, scan->from);
+      sqlite3_bind_int64 (scan->stmt, 3, scan->to);
+      scan->next++;
+      scan->bound = TRUE;
+    }
+}
+
+/* Series ids in order; every row of a rollup tier belongs to one. */
+static GArray *
+load_series_ids (sqlite3  *db,
+                 GError  **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT series_id FROM series ORDER BY series_id", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+
+  return g_steal_pointer (&ids);
+}
+
+/* Devices in (binary) order; energy is only ever stored for a device
+ * with a series. */
+static GPtrArray *
+load_energy_devices (sqlite3  *db,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT DISTINCT device_id FROM series ORDER BY device_id", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (devices, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+
+  return g_steal_pointer (&devices);
+}
+
+/* The earliest bucket at or after @from in @table, key by key (each a
+ * seek), or G_MAXINT64. */
+static gint64
+first_bucket_from (sqlite3     *db,
+                   const char  *table,
+                   GArray      *ids,
+                   GPtrArray   *texts,
+                   gint64       from)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT bucket FROM %s WHERE %s = ?1 AND bucket >= ?2 ORDER BY bucket LIMIT 1",
+                                          table, ids ? "series_id" : "device_id");
+  sqlite3_stmt *stmt = NULL;
+  gint64 first = G_MAXINT64;
+  guint n = ids ? ids->len : texts->len;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return G_MININT64;   /* no skipping: walk */
+  for (guint i = 0; i < n; i++)
+    {
+      if (ids)
+        sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      else
+        sqlite3_bind_text (stmt, 1, g_ptr_array_index (texts, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, from);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        first = MIN (first, sqlite3_column_int64 (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  return first;
+}
+
+/* The earliest bucket of @tier's rollups or energy at or after @from: the
+ * coarser tier skips the empty time before it instead of walking it a
+ * chunk at a time (a reading from 1970 left a week-by-week walk to now). */
+static gint64
+next_bucket_below (sqlite3    *db,
+                   AetherTier  tier,
+                   gint64      from,
+                   gboolean    with_energy)
+{
+  g_autoptr(GArray) ids = load_series_ids (db, NULL);
+  g_autoptr(GPtrArray) devices = with_energy ? load_energy_devices (db, NULL) : NULL;
+  gint64 first;
+
+  if (ids == NULL || (with_energy && devices == NULL))
+    return G_MININT64;
+  first = first_bucket_from (db, _aether_rollup_tables[tier], ids, NULL, from);
+  if (with_energy)
+    first = MIN (first, first_bucket_from (db, _aether_energy_tables[tier], NULL, devices, from));
+
+  return first;
+}
+
 static gboolean
-roll_up_tier (AetherStore          *self,
+roll_up_tier (const AetherMaintainCtx *self,
               sqlite3              *db,
               AetherTier            tier,
               gint64                from_s,
@@ -587,15 +751,23 @@ roll_up_tier (AetherStore          *self,
               AetherMaintainStats  *stats,
               GError              **error)
 {
+  /* Series by series and device by device, each a range of the primary
+   * key: a scan of the whole tier below for every chunk would make a
+   * chunk cost grow with the history kept. */
   g_autofree char *select = g_strdup_printf ("SELECT series_id, bucket, count, sum, min, max, first, last, sketch"
-                                             " FROM %s WHERE bucket >= ? AND bucket < ? ORDER BY series_id, bucket",
+                                             " FROM %s WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3"
+                                             " ORDER BY bucket",
                                              _aether_rollup_tables[tier - 1]);
   g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
                                                  " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                                  _aether_rollup_tables[tier]);
   g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg, exported_wh FROM %s"
-                                                    " WHERE bucket >= ? AND bucket < ? ORDER BY device_id, bucket",
+                                                    " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
+                                                    " ORDER BY bucket",
                                                     _aether_energy_tables[tier - 1]);
+  g_autoptr(GArray) series_ids = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  KeyedScan scan = { 0 };
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
   Acc current = { 0 };
@@ -611,17 +783,22 @@ roll_up_tier (AetherStore          *self,
       return _aether_sqlite_fail (db, rc, "Could not roll up", error);
     }
 
-  sqlite3_bind_int64 (stmt, 1, from_s);
-  sqlite3_bind_int64 (stmt, 2, to_s);
+  if (!(series_ids = load_series_ids (db, error)))
+    {
+      sqlite3_finalize (stmt);
+      sqlite3_finalize (insert);
+      return FALSE;
+    }
+  keyed_scan_init_ids (&scan, stmt, series_ids, from_s, to_s);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = keyed_scan_step (&scan)) == SQLITE_ROW)
     {
       gint64 sid = sqlite3_column_int64 (stmt, 0);
       Acc row;
       gint64 bucket;
 
       _aether_acc_from_row (&row, stmt, 1);
-      bucket = _aether_bucket_of (self, tier, row.start);
+      bucket = _aether_bucket_in (self->tz, tier, row.start);
 
       if (sid != current_series || bucket != current.start)
         {
@@ -673,14 +850,19 @@ roll_up_tier (AetherStore          *self,
         sqlite3_finalize (stmt);
         return _aether_sqlite_fail (db, rc, "Could not roll up energy", error);
       }
-    sqlite3_bind_int64 (stmt, 1, from_s);
-    sqlite3_bind_int64 (stmt, 2, to_s);
+    if (!(devices = load_energy_devices (db, error)))
+      {
+        sqlite3_finalize (stmt);
+        sqlite3_finalize (insert);
+        return FALSE;
+      }
+    keyed_scan_init_texts (&scan, stmt, devices, from_s, to_s);
 
     for (;;)
       {
-        gboolean more = (rc = sqlite3_step (stmt)) == SQLITE_ROW;
+        gboolean more = (rc = keyed_scan_step (&scan)) == SQLITE_ROW;
         const char *row_device = more ? (const char *)sqlite3_column_text (stmt, 0) : NULL;
-        gint64 row_bucket = more ? _aether_bucket_of (self, tier, sqlite3_column_int64 (stmt, 1)) : 0;
+        gint64 row_bucket = more ? _aether_bucket_in (self->tz, tier, sqlite3_column_int64 (stmt, 1)) : 0;
 
         if (device != NULL && (!more || !g_str_equal (row_device, device) || row_bucket != bucket))
           {
@@ -806,13 +988,13 @@ delete_before (sqlite3     *db,
 }
 
 static gboolean
-apply_retention (AetherStore          *self,
+apply_retention (const AetherMaintainCtx *self,
                  sqlite3              *db,
                  gint64                now_s,
                  AetherMaintainStats  *stats,
                  GError              **error)
 {
-  const AetherRetention *r = _aether_store_get_retention (self);
+  const AetherRetention *r = self->retention;
   gint64 wm[AETHER_N_TIERS] = { 0 };
 
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
@@ -833,7 +1015,7 @@ apply_retention (AetherStore          *self,
            * on the next tier's bucket edges so tiers stitch cleanly. */
           cutoff = now_s - r->samples_s[t];
           if (t + 1 < AETHER_N_TIERS)
-            cutoff = MIN (_aether_bucket_of (self, t + 1, cutoff), wm[t + 1]);
+            cutoff = MIN (_aether_bucket_in (self->tz, t + 1, cutoff), wm[t + 1]);
           /* A tier never rolled up (its watermark unset) keeps everything
            * below it: nothing to cut (and no cutoff to scale to ms). */
           if (cutoff > G_MININT64 / 4 &&
@@ -846,7 +1028,7 @@ apply_retention (AetherStore          *self,
         {
           cutoff = now_s - r->energy_s[t];
           if (t + 1 < AETHER_N_TIERS)
-            cutoff = MIN (_aether_bucket_of (self, t + 1, cutoff), wm[t + 1]);
+            cutoff = MIN (_aether_bucket_in (self->tz, t + 1, cutoff), wm[t + 1]);
           if (!delete_before (db, _aether_energy_tables[t], "bucket", cutoff, &stats->deleted, error))
             goto fail;
         }
@@ -867,70 +1049,125 @@ fail:
   return FALSE;
 }
 
+static gboolean
+should_stop (const AetherMaintainCtx *self)
+{
+  return (self->stop != NULL && g_atomic_int_get (self->stop)) ||
+         (self->deadline_us > 0 && g_get_monotonic_time () >= self->deadline_us);
+}
+
+/* The time of the first raw sample at or after @from_s, or -1. */
+static gint64
+next_sample_ms (sqlite3 *db,
+                gint64   from_s)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 ts = -1;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE ts >= ? ORDER BY ts LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s * 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        ts = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  return ts;
+}
+
 /**
- * aether_store_maintain:
- * @self: a store
- * @now_us: the time to maintain as of (usually the clock's)
- * @stats: (out caller-allocates) (optional): what was done
+ * _aether_maintain:
+ * @self: what to maintain: a connection, the daily tier's zone, retention
+ *   and the pricer, and when to stop
+ * @now_us: the time to maintain as of
+ * @stats: (out caller-allocates): what was done
+ * @finished: (out) (optional): %FALSE when it stopped early (@self's stop
+ *   flag or deadline, checked between transactions): call again to go on
  * @error: a location for a #GError
  *
- * Rolls every complete bucket up and applies retention. Safe to run again
- * and to interrupt: each step commits with its progress.
+ * aether_store_maintain() on any connection: the store's, or the writer
+ * thread's, which runs the service's maintenance in slices so that neither
+ * the main loop nor a SIGTERM waits for it. Every transaction moves its
+ * watermark, so a slice that stops leaves nothing half done.
  *
- * Returns: %TRUE on success
+ * Returns: %TRUE unless a step failed
  */
 gboolean
-aether_store_maintain (AetherStore          *self,
-                       gint64                now_us,
-                       AetherMaintainStats  *stats,
-                       GError              **error)
+_aether_maintain (const AetherMaintainCtx  *self,
+                  gint64                    now_us,
+                  AetherMaintainStats      *stats,
+                  gboolean                 *finished,
+                  GError                  **error)
 {
-  AetherMaintainStats local_stats = { 0 };
   g_autoptr(GHashTable) series = NULL;
-  sqlite3 *db;
+  sqlite3 *db = self->db;
   gint64 now_s = now_us / G_USEC_PER_SEC;
   gint64 wm;
   gint64 end;
   gint64 started;
   gboolean ok;
 
-  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
-
-  if (stats == NULL)
-    stats = &local_stats;
   memset (stats, 0, sizeof *stats);
+  if (finished != NULL)
+    *finished = FALSE;
 
-  db = _aether_store_get_db (self);
   started = g_get_monotonic_time ();
-  if (!(series = load_series (db, error)))
-    return FALSE;
 
   /* raw → 1 minute, an hour of samples per transaction */
   if (!_aether_get_watermark (db, AETHER_TIER_1M, &wm))
     {
       gint64 oldest = oldest_sample_s (db);
 
-      wm = oldest >= 0 ? _aether_bucket_of (self, AETHER_TIER_1H, oldest) : _aether_bucket_of (self, AETHER_TIER_1H, now_s);
+      wm = oldest >= 0 ? _aether_bucket_in (self->tz, AETHER_TIER_1H, oldest) : _aether_bucket_in (self->tz, AETHER_TIER_1H, now_s);
     }
-  end = _aether_bucket_of (self, AETHER_TIER_1M, now_s);
+  end = _aether_bucket_in (self->tz, AETHER_TIER_1M, now_s);
 
   while (wm < end)
     {
       gint64 chunk_end;
       gint64 carry = 0;
+      gint64 next_ms;
+      gint64 skip_to = G_MININT64;
 
+      if (should_stop (self))
+        return TRUE;
       if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
         return FALSE;
       /* The writer thread may have moved the watermark back for a late
        * reading since the last chunk: read it again under the lock. */
       _aether_get_watermark (db, AETHER_TIER_1M, &wm);
       _aether_get_state (db, CARRY_COUNTED_KEY, &carry);
-      chunk_end = MIN (end, wm + CHUNK_S);
       if (wm >= end)
         {
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
           break;
         }
+
+      /* Hours with no sample are skipped, not walked one by one: a chunk
+       * without samples writes nothing, and the first chunk with some
+       * looks back an hour for the sample before it, which lies in the
+       * skipped time and so is not there either. The result is the
+       * walk's, in one step. */
+      next_ms = next_sample_ms (db, wm);
+      if (next_ms < 0 || next_ms >= end * 1000)
+        skip_to = end;
+      else if (next_ms >= (wm + CHUNK_S) * 1000)
+        skip_to = wm + ((next_ms / 1000 - wm) / CHUNK_S) * CHUNK_S;
+      if (skip_to != G_MININT64)
+        {
+          if (!_aether_set_watermark (db, AETHER_TIER_1M, skip_to, error) ||
+              (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)) ||
+              !_aether_sqlite_exec (db, "COMMIT;", error))
+            {
+              _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+              return FALSE;
+            }
+          stats->skipped_slices++;
+          wm = skip_to;
+          continue;
+        }
+
+      chunk_end = MIN (end, wm + CHUNK_S);
       /* And it may have added series since they were read: their samples
        * would be skipped while the watermark moves past them. */
       g_clear_pointer (&series, g_hash_table_unref);
@@ -947,6 +1184,7 @@ aether_store_maintain (AetherStore          *self,
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
           return FALSE;
         }
+      stats->raw_slices++;
       wm = chunk_end;
     }
 
@@ -962,40 +1200,53 @@ aether_store_maintain (AetherStore          *self,
 
       if (!_aether_get_watermark (db, tier - 1, &below))
         break;
-      end = _aether_bucket_of (self, tier, below);
-      if (!_aether_get_watermark (db, tier, &from))
-        from = _aether_bucket_of (self, tier, MIN (below, wm) - 86400 * 400 > 0 ? 0 : 0);
+      end = _aether_bucket_in (self->tz, tier, below);
 
       /* The first run starts where the tier below starts. */
-      if (from == 0)
+      if (!_aether_get_watermark (db, tier, &from))
         {
-          g_autofree char *sql = g_strdup_printf ("SELECT MIN(bucket) FROM %s", _aether_rollup_tables[tier - 1]);
-          sqlite3_stmt *stmt = NULL;
+          gint64 first = next_bucket_below (db, tier - 1, G_MININT64 / 2, FALSE);
 
-          from = end;
-          if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-              sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-            from = _aether_bucket_of (self, tier, sqlite3_column_int64 (stmt, 0));
-          sqlite3_finalize (stmt);
+          from = first == G_MAXINT64 || first == G_MININT64 ? end : _aether_bucket_in (self->tz, tier, first);
         }
 
       while (from < end)
         {
           gint64 to;
+          gint64 next;
 
+          if (should_stop (self))
+            return TRUE;
           if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
             return FALSE;
           /* Both watermarks again, under the lock: a late reading may have
            * moved them back since they were read. */
           if (_aether_get_watermark (db, tier - 1, &below))
-            end = MIN (end, _aether_bucket_of (self, tier, below));
+            end = MIN (end, _aether_bucket_in (self->tz, tier, below));
           _aether_get_watermark (db, tier, &from);
           if (from >= end)
             {
               _aether_sqlite_exec (db, "ROLLBACK;", NULL);
               break;
             }
-          to = MIN (end, _aether_bucket_of (self, tier, from + chunk));
+          /* Empty time (no bucket, no energy below) is skipped: rolling it
+           * up writes nothing. */
+          next = next_bucket_below (db, tier - 1, from, TRUE);
+          if (next != G_MININT64 && next >= end)
+            from = end;
+          else if (next != G_MININT64 && next > from)
+            from = MAX (from, _aether_bucket_in (self->tz, tier, next));
+          if (from >= end)
+            {
+              if (!_aether_set_watermark (db, tier, end, error) ||
+                  !_aether_sqlite_exec (db, "COMMIT;", error))
+                {
+                  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+                  return FALSE;
+                }
+              break;
+            }
+          to = MIN (end, _aether_bucket_in (self->tz, tier, from + chunk));
           if (to <= from)
             to = end;
           if (!roll_up_tier (self, db, tier, from, to, stats, error) ||
@@ -1016,8 +1267,44 @@ aether_store_maintain (AetherStore          *self,
     }
 
   stats->rollup_us = g_get_monotonic_time () - started;
+  if (should_stop (self))
+    return TRUE;
   started = g_get_monotonic_time ();
   ok = apply_retention (self, db, now_s, stats, error);
   stats->retention_us = g_get_monotonic_time () - started;
+  if (ok && finished != NULL)
+    *finished = TRUE;
   return ok;
+}
+
+/**
+ * aether_store_maintain:
+ * @self: a store
+ * @now_us: the time to maintain as of (usually the clock's)
+ * @stats: (out caller-allocates) (optional): what was done
+ * @error: a location for a #GError
+ *
+ * Rolls every complete bucket up and applies retention. Safe to run again
+ * and to interrupt: each step commits with its progress. Time without
+ * readings is skipped, not walked: its cost is that of the readings.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aether_store_maintain (AetherStore          *self,
+                       gint64                now_us,
+                       AetherMaintainStats  *stats,
+                       GError              **error)
+{
+  AetherMaintainStats local_stats = { 0 };
+  AetherMaintainCtx ctx = { 0 };
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  ctx.db = _aether_store_get_db (self);
+  ctx.tz = _aether_store_get_time_zone (self);
+  ctx.retention = _aether_store_get_retention (self);
+  ctx.pricer = _aether_store_get_pricer (self);
+
+  return _aether_maintain (&ctx, now_us, stats ? stats : &local_stats, NULL, error);
 }

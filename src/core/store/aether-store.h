@@ -109,6 +109,8 @@ void aether_energy_total_free (AetherEnergyTotal *total);
  * @samples_rolled: raw samples summarised into 1-minute buckets
  * @rollup_us: time spent rolling up (all tiers, energy included)
  * @retention_us: time spent deleting what retention no longer keeps
+ * @raw_slices: hour slices of raw samples rolled up (one transaction each)
+ * @skipped_slices: runs of hours without a sample skipped in one step
  */
 typedef struct
 {
@@ -117,6 +119,8 @@ typedef struct
   guint64 samples_rolled;
   gint64  rollup_us;
   gint64  retention_us;
+  guint64 raw_slices;
+  guint64 skipped_slices;
 } AetherMaintainStats;
 
 /**
