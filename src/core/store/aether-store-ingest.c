@@ -268,6 +268,24 @@ inserter_resolve (Inserter             *ins,
   return found;
 }
 
+/* The duplicates named are the first in the file: the smallest lines,
+ * whatever order time put them in. */
+static void
+keep_first_lines (Inserter *ins,
+                  guint     line)
+{
+  guint n = (guint)MIN (ins->duplicates, AETHER_INGEST_N_LINES);
+  guint at = n;
+
+  while (at > 0 && ins->duplicate_lines[at - 1] > line)
+    at--;
+  if (at >= AETHER_INGEST_N_LINES)
+    return;
+  memmove (&ins->duplicate_lines[at + 1], &ins->duplicate_lines[at],
+           (MIN (n, AETHER_INGEST_N_LINES - 1) - at) * sizeof (guint));
+  ins->duplicate_lines[at] = line;
+}
+
 /* @readings in time order; @lines (nullable) their lines in the file. */
 static gboolean
 inserter_add (Inserter              *ins,
@@ -304,8 +322,8 @@ inserter_add (Inserter              *ins,
        * file) changed nothing: it is not counted as stored. */
       if (ins->keep_stored && sqlite3_changes (ins->db) == 0)
         {
-          if (lines != NULL && ins->duplicates < AETHER_INGEST_N_LINES)
-            ins->duplicate_lines[ins->duplicates] = lines[k];
+          if (lines != NULL)
+            keep_first_lines (ins, lines[k]);
           ins->duplicates++;
           continue;
         }
