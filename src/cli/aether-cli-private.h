@@ -62,5 +62,7 @@ int   aether_cli_bench_store       (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_bench_reprice     (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_tariff      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_rollup      (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_ingest      (AetherCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -56,6 +56,73 @@ parse_epoch (const char *text,
   return TRUE;
 }
 
+static gboolean
+digits (const char *s,
+        guint       n,
+        int        *value)
+{
+  int v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+      v = v * 10 + (s[i] - '0');
+    }
+  *value = v;
+  return TRUE;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static gint64
+days_from_civil (int y,
+                 int m,
+                 int d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* The form files write on every row, `YYYY-MM-DDTHH:MM:SS` then `Z` or
+ * `±HH:MM`, without GDateTime (a few allocations and a zone per row).
+ * Anything else, or a field out of range, is left to GDateTime. */
+static gboolean
+parse_iso_fast (const char *t,
+                gint64     *unix_us)
+{
+  int y, mo, d, h, mi, sec, oh = 0, om = 0;
+  gint64 offset_s = 0;
+
+  if (strlen (t) < 20 ||
+      !digits (t, 4, &y) || t[4] != '-' || !digits (t + 5, 2, &mo) || t[7] != '-' ||
+      !digits (t + 8, 2, &d) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') ||
+      !digits (t + 11, 2, &h) || t[13] != ':' || !digits (t + 14, 2, &mi) || t[16] != ':' ||
+      !digits (t + 17, 2, &sec))
+    return FALSE;
+
+  if ((t[19] == 'Z' || t[19] == 'z') && t[20] == '\0')
+    offset_s = 0;
+  else if ((t[19] == '+' || t[19] == '-') && digits (t + 20, 2, &oh) && t[22] == ':' &&
+           digits (t + 23, 2, &om) && t[25] == '\0' && oh < 24 && om < 60)
+    offset_s = (t[19] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  else
+    return FALSE;
+
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > g_date_get_days_in_month (mo, y) ||
+      h > 23 || mi > 59 || sec > 59)
+    return FALSE;
+
+  *unix_us = ((days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - offset_s) * G_USEC_PER_SEC;
+  return *unix_us >= 0;
+}
+
 /**
  * aether_parse_timestamp:
  * @text: an ISO 8601 date-time with an offset (`2024-01-15T10:30:00Z`,
@@ -79,9 +146,13 @@ aether_parse_timestamp (const char  *text,
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (unix_us != NULL, FALSE);
 
+  /* The common case, stripped already, without a copy. */
+  if (parse_iso_fast (text, unix_us))
+    return TRUE;
+
   stripped = g_strstrip (g_strdup (text));
 
-  if (parse_epoch (stripped, unix_us))
+  if (parse_iso_fast (stripped, unix_us) || parse_epoch (stripped, unix_us))
     return TRUE;
 
   /* g_date_time_new_from_iso8601() uses this zone only for text without an
@@ -153,12 +224,6 @@ clear_reading_element (gpointer data)
   aether_reading_clear (data);
 }
 
-static gboolean
-is_header (char **fields)
-{
-  return g_ascii_strcasecmp (g_strstrip (fields[0]), "timestamp") == 0;
-}
-
 /* A reading's time must lie in this window: a meter's clock, a file's
  * epoch column or swapped columns that say 1970 (`0`, `104.0`, `17961`)
  * are refused, not stored as a reading from 1970 that maintenance would
@@ -166,22 +231,63 @@ is_header (char **fields)
 #define PLAUSIBLE_FROM_US (G_GINT64_CONSTANT (946684800) * G_USEC_PER_SEC)     /* 2000-01-01 */
 #define PLAUSIBLE_UNTIL_US (G_GINT64_CONSTANT (4102444800) * G_USEC_PER_SEC)   /* 2100-01-01 */
 
+/* The strings a file repeats on every row (device ids, metrics, units),
+ * kept once by a streaming reader: its readings borrow them. */
+typedef struct
+{
+  GHashTable *strings;   /* owned string → itself */
+  const char *last[3];   /* the previous row's, to skip the lookup */
+} StringPool;
+
+static const char *
+pool_intern (StringPool *pool,
+             guint       slot,
+             const char *text)
+{
+  char *kept;
+
+  if (pool->last[slot] != NULL && strcmp (pool->last[slot], text) == 0)
+    return pool->last[slot];
+  if (!(kept = g_hash_table_lookup (pool->strings, text)))
+    {
+      kept = g_strdup (text);
+      g_hash_table_add (pool->strings, kept);
+    }
+  return pool->last[slot] = kept;
+}
+
+static char *
+strip_field (char *start,
+             char *end)
+{
+  while (start < end && g_ascii_isspace (*start))
+    start++;
+  while (end > start && g_ascii_isspace (end[-1]))
+    end--;
+  *end = '\0';
+  return start;
+}
+
 /* One row of `timestamp,device_id,metric_type,value,unit`, the one parser
  * of the file form (whole in memory or streamed). Returns FALSE with
- * @error naming the line, or TRUE with @reading filled (owned strings) or
- * *@skip set for a blank, comment or header line. */
+ * @error naming the line, or TRUE with @reading filled or *@skip set for a
+ * blank, comment or header line. The reading's strings are @pool's when
+ * one is given, else its own. */
 static gboolean
 parse_line (const char     *name,
             char           *line,
             guint           line_no,
+            StringPool     *pool,
             AetherReading  *out,
             gboolean       *skip,
             GError        **error)
 {
-  g_auto(GStrv) fields = NULL;
   g_autoptr(GError) local_error = NULL;
   AetherReading reading = { 0 };
+  char *fields[5];
+  guint n_fields = 1;
   char *end = NULL;
+  char *field_start;
 
   *skip = FALSE;
   line = g_strstrip (line);
@@ -199,24 +305,39 @@ parse_line (const char     *name,
       return FALSE;
     }
 
-  fields = g_strsplit (line, ",", -1);
+  /* Split in place, each field stripped. */
+  field_start = line;
+  for (char *c = line; ; c++)
+    {
+      if (*c != ',' && *c != '\0')
+        continue;
+      if (n_fields <= 5)
+        {
+          gboolean last = *c == '\0';
 
-  if (line_no == 1 && is_header (fields))
+          fields[n_fields - 1] = strip_field (field_start, c);
+          if (last)
+            break;
+          field_start = c + 1;
+        }
+      else if (*c == '\0')
+        break;
+      n_fields++;
+    }
+
+  if (line_no == 1 && g_ascii_strcasecmp (fields[0], "timestamp") == 0)
     {
       *skip = TRUE;
       return TRUE;
     }
 
-  if (g_strv_length (fields) != 5)
+  if (n_fields != 5)
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                    "%s:%u: expected 5 fields (timestamp,device_id,metric_type,value,unit), found %u",
-                   name, line_no, g_strv_length (fields));
+                   name, line_no, n_fields);
       return FALSE;
     }
-
-  for (guint f = 0; f < 5; f++)
-    g_strstrip (fields[f]);
 
   if (!aether_parse_timestamp (fields[0], &reading.timestamp_us, &local_error))
     {
@@ -253,9 +374,18 @@ parse_line (const char     *name,
       return FALSE;
     }
 
-  reading.device_id = g_strdup (fields[1]);
-  reading.metric_type = g_strdup (fields[2]);
-  reading.unit = g_strdup (fields[4]);
+  if (pool != NULL)
+    {
+      reading.device_id = (char *)pool_intern (pool, 0, fields[1]);
+      reading.metric_type = (char *)pool_intern (pool, 1, fields[2]);
+      reading.unit = (char *)pool_intern (pool, 2, fields[4]);
+    }
+  else
+    {
+      reading.device_id = g_strdup (fields[1]);
+      reading.metric_type = g_strdup (fields[2]);
+      reading.unit = g_strdup (fields[4]);
+    }
   *out = reading;
   return TRUE;
 }
@@ -315,7 +445,7 @@ aether_readings_parse_csv (const char  *contents,
       AetherReading reading = { 0 };
       gboolean skip;
 
-      if (!parse_line (name, lines[i], i + 1, &reading, &skip, error))
+      if (!parse_line (name, lines[i], i + 1, NULL, &reading, &skip, error))
         return NULL;
       if (!skip)
         g_array_append_val (readings, reading);
@@ -333,6 +463,7 @@ struct _AetherCsvReader
   char    *line;       /* getline()'s buffer */
   size_t   line_size;
   guint    line_no;
+  StringPool pool;
 };
 
 /**
@@ -366,6 +497,7 @@ aether_csv_reader_open (const char  *path,
   self = g_new0 (AetherCsvReader, 1);
   self->file = file;
   self->name = g_strdup (path);
+  self->pool.strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -373,7 +505,9 @@ aether_csv_reader_open (const char  *path,
  * aether_csv_reader_read:
  * @self: a reader
  * @readings: (element-type AetherReading): emptied, then filled with the
- *   next readings, in file order
+ *   next readings, in file order; their strings belong to @self (rows
+ *   repeat them) and stay valid until it is freed, so @readings must not
+ *   clear its elements
  * @lines: (element-type guint) (nullable): emptied, then filled with the
  *   line of each reading
  * @max: at most this many
@@ -420,7 +554,7 @@ aether_csv_reader_read (AetherCsvReader  *self,
           return FALSE;
         }
 
-      if (!parse_line (self->name, self->line, self->line_no, &reading, &skip, error))
+      if (!parse_line (self->name, self->line, self->line_no, &self->pool, &reading, &skip, error))
         return FALSE;
       if (skip)
         continue;
@@ -456,6 +590,7 @@ aether_csv_reader_free (AetherCsvReader *self)
     fclose (self->file);
   g_free (self->line);
   g_free (self->name);
+  g_clear_pointer (&self->pool.strings, g_hash_table_unref);
   g_free (self);
 }
 
@@ -484,15 +619,20 @@ aether_readings_load_csv (const char  *path,
     return NULL;
 
   readings = new_readings ();
-  chunk = g_array_new (FALSE, TRUE, sizeof (AetherReading));   /* moved, not cleared */
+  chunk = g_array_new (FALSE, TRUE, sizeof (AetherReading));   /* borrowed strings */
   do
     {
       if (!aether_csv_reader_read (reader, chunk, NULL, 65536, error))
+        return NULL;
+      for (guint i = 0; i < chunk->len; i++)
         {
-          g_array_set_clear_func (chunk, clear_reading_element);
-          return NULL;
+          AetherReading r = g_array_index (chunk, AetherReading, i);
+
+          r.device_id = g_strdup (r.device_id);
+          r.metric_type = g_strdup (r.metric_type);
+          r.unit = g_strdup (r.unit);
+          g_array_append_val (readings, r);
         }
-      g_array_append_vals (readings, chunk->data, chunk->len);
     }
   while (chunk->len > 0);
 

@@ -151,14 +151,30 @@ rewind_watermarks (sqlite3     *db,
  * every row. */
 typedef struct
 {
-  gint64 series;
-  double factor;
+  gint64      series;
+  double      factor;
+  const char *device_id;     /* in the same allocation, after the struct */
+  const char *metric_type;
+  const char *unit;
 } SeriesUnit;
+
+/* A few recent (device, metric, unit) triples, found by the device
+ * string's address and checked by content. */
+#define RECENT_SLOTS 64
+
+typedef struct
+{
+  const char       *device_id;
+  const char       *metric_type;
+  const char       *unit;
+  const SeriesUnit *su;
+} Recent;
 
 typedef struct
 {
   sqlite3      *db;
   GHashTable   *series_cache;
+  Recent        recent[RECENT_SLOTS];
   GTimeZone    *tz;
   sqlite3_stmt *insert;
   gboolean      keep_stored;   /* a row that repeats a stored one is skipped, not replaced */
@@ -234,6 +250,13 @@ inserter_resolve (Inserter             *ins,
   const char *unit = NULL;
   double factor = 1;
   gint64 series;
+  Recent *recent = &ins->recent[((guintptr)r->device_id >> 4) % RECENT_SLOTS];
+
+  if (recent->su != NULL &&
+      strcmp (recent->device_id, r->device_id) == 0 &&
+      strcmp (recent->metric_type, r->metric_type) == 0 &&
+      strcmp (recent->unit, r->unit) == 0)
+    return recent->su;
 
   memcpy (key, r->device_id, ld);
   key[ld] = '\x1f';
@@ -242,7 +265,7 @@ inserter_resolve (Inserter             *ins,
   memcpy (key + ld + lm + 2, r->unit, lu + 1);
 
   if ((found = g_hash_table_lookup (ins->resolved, key)))
-    return found;
+    goto remember;
 
   if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
     {
@@ -261,10 +284,26 @@ inserter_resolve (Inserter             *ins,
   if (series < 0)
     return NULL;
 
-  found = g_new (SeriesUnit, 1);
+  /* One allocation: the struct, then its three strings. */
+  found = g_malloc (sizeof (SeriesUnit) + len);
+  {
+    char *strings = (char *)(found + 1);
+
+    memcpy (strings, key, len);
+    strings[ld] = strings[ld + 1 + lm] = '\0';
+    found->device_id = strings;
+    found->metric_type = strings + ld + 1;
+    found->unit = strings + ld + lm + 2;
+  }
   found->series = series;
   found->factor = factor;
   g_hash_table_insert (ins->resolved, g_strdup (key), found);
+
+remember:
+  recent->device_id = found->device_id;
+  recent->metric_type = found->metric_type;
+  recent->unit = found->unit;
+  recent->su = found;
   return found;
 }
 
