@@ -336,16 +336,33 @@ GBytes *
 aether_sketch_serialize (const AetherSketch *self)
 {
   GByteArray *out = g_byte_array_sized_new (16);
-  guint8 version = BLOB_VERSION;
 
   g_return_val_if_fail (self != NULL, NULL);
+
+  aether_sketch_serialize_into (self, out);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/**
+ * aether_sketch_serialize_into:
+ * @self: a sketch
+ * @out: where to append the blob aether_sketch_serialize() returns
+ *
+ * For a caller writing many sketches through one buffer.
+ */
+void
+aether_sketch_serialize_into (const AetherSketch *self,
+                              GByteArray         *out)
+{
+  guint8 version = BLOB_VERSION;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
 
   g_byte_array_append (out, &version, 1);
   put_varint (out, self->zero_count);
   store_serialize (&self->positive, out);
   store_serialize (&self->negative, out);
-
-  return g_byte_array_free_to_bytes (out);
 }
 
 static gboolean

@@ -188,6 +188,7 @@ typedef struct
   AetherPricer          *pricer;      /* nullable; used on this thread only */
   const gint            *stop;        /* nullable: stop between transactions when set */
   gint64                 deadline_us; /* 0, or stop between transactions after this monotonic time */
+  GHashTable            *stmts;       /* the run's statements (set by _aether_maintain()) */
 } AetherMaintainCtx;
 
 gboolean  _aether_maintain             (const AetherMaintainCtx *self,
