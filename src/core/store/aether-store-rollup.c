@@ -1036,26 +1036,46 @@ oldest_sample_s (sqlite3 *db)
   return ts;
 }
 
+/* Deletes rows of @table with @column before @before: one range when the
+ * table's key starts with @column, else key by key (@ids or @texts, the
+ * first column of its primary key) so that a cut costs what it deletes,
+ * not a scan of everything the tier keeps. */
 static gboolean
 delete_before (sqlite3     *db,
                const char  *table,
                const char  *column,
+               GArray      *ids,
+               GPtrArray   *texts,
                gint64       before,
                guint64     *deleted,
                GError     **error)
 {
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s < ?", table, column);
+  g_autofree char *sql = ids || texts
+    ? g_strdup_printf ("DELETE FROM %s WHERE %s = ?2 AND %s < ?1", table, ids ? "series_id" : "device_id", column)
+    : g_strdup_printf ("DELETE FROM %s WHERE %s < ?1", table, column);
   sqlite3_stmt *stmt = NULL;
+  guint n = ids ? ids->len : texts ? texts->len : 1;
   int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
-  sqlite3_bind_int64 (stmt, 1, before);
-  rc = sqlite3_step (stmt);
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, before);
+      if (ids)
+        sqlite3_bind_int64 (stmt, 2, g_array_index (ids, gint64, i));
+      else if (texts)
+        sqlite3_bind_text (stmt, 2, g_ptr_array_index (texts, i), -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (stmt);
+          return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
+        }
+      *deleted += (guint64)sqlite3_changes (db);
+    }
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
-  *deleted += (guint64)sqlite3_changes (db);
   return TRUE;
 }
 
@@ -1068,9 +1088,13 @@ apply_retention (const AetherMaintainCtx *self,
 {
   const AetherRetention *r = self->retention;
   gint64 wm[AETHER_N_TIERS] = { 0 };
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
 
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
+  if (!(ids = load_series_ids (db, error)) || !(devices = load_energy_devices (db, error)))
+    goto fail;
 
   /* Under the lock: the writer may have moved them back for a late reading. */
   for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
@@ -1092,6 +1116,7 @@ apply_retention (const AetherMaintainCtx *self,
            * below it: nothing to cut (and no cutoff to scale to ms). */
           if (cutoff > G_MININT64 / 4 &&
               !delete_before (db, _aether_rollup_tables[t], t == AETHER_TIER_RAW ? "ts" : "bucket",
+                              t == AETHER_TIER_RAW ? NULL : ids, NULL,
                               t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
             goto fail;
         }
@@ -1101,17 +1126,17 @@ apply_retention (const AetherMaintainCtx *self,
           cutoff = now_s - r->energy_s[t];
           if (t + 1 < AETHER_N_TIERS)
             cutoff = MIN (_aether_bucket_in (self->tz, t + 1, cutoff), wm[t + 1]);
-          if (!delete_before (db, _aether_energy_tables[t], "bucket", cutoff, &stats->deleted, error))
+          if (!delete_before (db, _aether_energy_tables[t], "bucket", NULL, devices, cutoff, &stats->deleted, error))
             goto fail;
         }
     }
 
   if ((r->cost_records_s > 0 &&
-       !delete_before (db, "cost_records", "period_end", now_s - r->cost_records_s, &stats->deleted, error)) ||
+       !delete_before (db, "cost_records", "period_end", NULL, NULL, now_s - r->cost_records_s, &stats->deleted, error)) ||
       (r->device_status_s > 0 &&
-       !delete_before (db, "device_status_log", "ts", (now_s - r->device_status_s) * 1000, &stats->deleted, error)) ||
+       !delete_before (db, "device_status_log", "ts", NULL, NULL, (now_s - r->device_status_s) * 1000, &stats->deleted, error)) ||
       (r->alerts_s > 0 &&
-       !delete_before (db, "alert_history", "time", (now_s - r->alerts_s) * 1000, &stats->deleted, error)))
+       !delete_before (db, "alert_history", "time", NULL, NULL, (now_s - r->alerts_s) * 1000, &stats->deleted, error)))
     goto fail;
 
   return _aether_sqlite_exec (db, "COMMIT;", error);
