@@ -642,6 +642,20 @@ aether_cli_db_main (AetherCliContext  *ctx,
 
 /* ---- bench store ------------------------------------------------------- */
 
+static void
+remove_bench_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
 static gint64
 bytes_written_by_process (void)
 {
@@ -857,17 +871,7 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   root = json_builder_get_root (builder);
   aether_cli_print_json (root);
 
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_bench_dir (dir);
 
   return AETHER_CLI_EXIT_OK;
 }
@@ -1054,36 +1058,12 @@ aether_cli_bench_reprice (AetherCliContext  *ctx,
   aether_cli_print_json (root);
 
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_bench_dir (dir);
 
   return AETHER_CLI_EXIT_OK;
 }
 
 /* ---- bench rollup ------------------------------------------------------ */
-
-static void
-remove_bench_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
 
 static AetherTariff *
 bench_tariff (GError **error)
@@ -1106,14 +1086,7 @@ typedef struct
   guint64 samples;
 } RollupFigure;
 
-static double
-process_cpu_s (void)
-{
-  struct rusage usage;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 /* @n_series power series sampled every @step_s for @span_s, ingested a day
  * at a time, then maintained once with everything kept: the roll-up alone
@@ -1153,13 +1126,13 @@ bench_rollup_shape (const char    *dir,
     }
 
   {
-    double cpu = process_cpu_s ();
+    double cpu = aether_cli_cpu_seconds (NULL);
 
     if (!aether_store_maintain (store, (t0 + span_s + 60) * G_USEC_PER_SEC, &stats, error))
       return FALSE;
     /* Maintenance runs on this thread alone: on a shared machine the
      * process's CPU time is the steadier figure. */
-    figure->buckets_per_cpu_s = stats.rolled[AETHER_TIER_1M] / MAX (process_cpu_s () - cpu, 1e-9);
+    figure->buckets_per_cpu_s = stats.rolled[AETHER_TIER_1M] / MAX (aether_cli_cpu_seconds (NULL) - cpu, 1e-9);
   }
 
   figure->buckets = stats.rolled[AETHER_TIER_1M];
@@ -1269,11 +1242,11 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
           if (!aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error))
             return aether_cli_fail (error);
           start = g_get_monotonic_time ();
-          cpu = process_cpu_s ();
+          cpu = aether_cli_cpu_seconds (NULL);
           if (!aether_store_maintain (store, (from + 7 * 86400) * G_USEC_PER_SEC, &stats, &error))
             return aether_cli_fail (error);
           ns = (g_get_monotonic_time () - start) * 1000.0 / MAX (stats.samples_rolled, 1);
-          cpu_ns = (process_cpu_s () - cpu) * 1e9 / MAX (stats.samples_rolled, 1);
+          cpu_ns = (aether_cli_cpu_seconds (NULL) - cpu) * 1e9 / MAX (stats.samples_rolled, 1);
           /* The steadier figure on a shared machine. */
           if (w == 0)
             first_ns = cpu_ns;
@@ -1369,7 +1342,7 @@ run_child_ingest (const char  *db,
       return FALSE;
     }
   *seconds = seconds_since (start);
-  *cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  *cpu_seconds = aether_cli_cpu_seconds (&usage);
   *peak_mib = usage.ru_maxrss / 1024.0;   /* KiB on Linux */
   return TRUE;
 }
