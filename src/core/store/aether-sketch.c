@@ -422,3 +422,84 @@ aether_sketch_deserialize (const guint8 *data,
 
   return g_steal_pointer (&self);
 }
+
+/* Walks a blob's buckets: checks it whole when @into is NULL, else adds them
+ * to @into (a blob already checked). */
+static gboolean
+walk_store_blob (Store          *into,
+                 const guint8  **p,
+                 const guint8   *end,
+                 guint64        *total)
+{
+  guint64 n;
+  gint64 index = 0;
+
+  if (!get_varint (p, end, &n) || n > 100000)
+    return FALSE;
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint64 delta, count;
+
+      if (!get_varint (p, end, &delta) || !get_varint (p, end, &count) || count > G_MAXUINT32)
+        return FALSE;
+      index += unzigzag (delta);
+      if (index < -100000 || index > 100000)
+        return FALSE;
+      if (into != NULL && count != 0)
+        store_add (into, (int)index, (guint32)count);
+      *total += count;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+walk_blob (AetherSketch *into,
+           const guint8 *data,
+           gsize         length)
+{
+  const guint8 *p = data;
+  const guint8 *end = data + length;
+  guint64 zero = 0, total = 0;
+
+  if (length < 1 || *p++ != BLOB_VERSION)
+    return FALSE;
+  if (!get_varint (&p, end, &zero) ||
+      !walk_store_blob (into ? &into->positive : NULL, &p, end, &total) ||
+      !walk_store_blob (into ? &into->negative : NULL, &p, end, &total) ||
+      p != end)
+    return FALSE;
+
+  if (into != NULL)
+    {
+      into->zero_count += zero;
+      into->count += total + zero;
+    }
+  return TRUE;
+}
+
+/**
+ * aether_sketch_merge_blob:
+ * @self: a sketch
+ * @data: a blob from aether_sketch_serialize()
+ * @length: its length
+ *
+ * aether_sketch_merge() of aether_sketch_deserialize (@data), without
+ * building that sketch: the same counts, no allocation. A blob that is not
+ * a sketch is not merged at all.
+ *
+ * Returns: %TRUE if @data was a sketch and is merged
+ */
+gboolean
+aether_sketch_merge_blob (AetherSketch *self,
+                          const guint8 *data,
+                          gsize         length)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* Checked whole first, so a bad blob leaves @self as it was. */
+  if (!walk_blob (NULL, data, length))
+    return FALSE;
+  return walk_blob (self, data, length);
+}

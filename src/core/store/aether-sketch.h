@@ -31,6 +31,9 @@ void          aether_sketch_serialize_into (const AetherSketch *self,
                                           GByteArray         *out);
 AetherSketch *aether_sketch_deserialize  (const guint8       *data,
                                           gsize               length);
+gboolean      aether_sketch_merge_blob   (AetherSketch       *self,
+                                          const guint8       *data,
+                                          gsize               length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherSketch, aether_sketch_free)
 

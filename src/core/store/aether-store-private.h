@@ -172,6 +172,9 @@ void      _aether_acc_add_value        (Acc           *acc,
                                         double         v);
 void      _aether_acc_merge            (Acc           *acc,
                                         const Acc     *other);
+void      _aether_acc_merge_row        (Acc           *acc,
+                                        sqlite3_stmt  *stmt,
+                                        int            first_col);
 void      _aether_acc_from_row         (Acc           *acc,
                                         sqlite3_stmt  *stmt,
                                         int            first_col);

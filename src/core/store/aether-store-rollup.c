@@ -866,11 +866,7 @@ roll_up_tier (const AetherMaintainCtx *self,
   while ((rc = keyed_scan_step (&scan)) == SQLITE_ROW)
     {
       gint64 sid = sqlite3_column_int64 (stmt, 0);
-      Acc row;
-      gint64 bucket;
-
-      _aether_acc_from_row (&row, stmt, 1);
-      bucket = _aether_bucket_in (self->tz, tier, row.start);
+      gint64 bucket = _aether_bucket_in (self->tz, tier, sqlite3_column_int64 (stmt, 1));
 
       if (sid != current_series || bucket != current.start)
         {
@@ -884,8 +880,8 @@ roll_up_tier (const AetherMaintainCtx *self,
           current_series = sid;
         }
 
-      _aether_acc_merge (&current, &row);
-      _aether_acc_clear (&row);
+      /* Straight from the row: no bucket (and sketch) of its own first. */
+      _aether_acc_merge_row (&current, stmt, 1);
     }
 
   if (rc != SQLITE_DONE)
