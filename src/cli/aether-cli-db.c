@@ -656,6 +656,22 @@ remove_bench_dir (const char *dir)
   g_rmdir (dir);
 }
 
+/* Ends a benchmark: its JSON printed, its folder removed. */
+static int
+bench_finish (JsonBuilder *builder,
+              const char  *dir)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+  if (dir != NULL)
+    remove_bench_dir (dir);
+  return AETHER_CLI_EXIT_OK;
+}
+
+
 static gint64
 bytes_written_by_process (void)
 {
@@ -724,7 +740,6 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   const gint64 t0 = G_GINT64_CONSTANT (1704067200) * G_USEC_PER_SEC;   /* 2024-01-01 */
   double bulk_rate, rollup_rate, maintain_rate, live_bytes_per_sample;
   double query_cold_ms, query_warm_ms;
@@ -866,14 +881,7 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   add_string (builder, "rollup_samples_per_s", ">= 5000000");
   add_string (builder, "year_of_minutes_to_1000_points_warm_ms", "<= 10");
   json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  aether_cli_print_json (root);
-
-  remove_bench_dir (dir);
-
-  return AETHER_CLI_EXIT_OK;
+  return bench_finish (builder, dir);
 }
 
 /* ---- bench reprice ----------------------------------------------------- */
@@ -1183,7 +1191,6 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *shape_1s = NULL;
   g_autofree char *shape_60s = NULL;
   RollupFigure at_1s, at_60s;
@@ -1272,12 +1279,7 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
   add_string (builder, "at_1s.samples_per_s", ">= 5000000");
   add_string (builder, "growth.last_week_over_first_cpu", "about 1 (constant per sample)");
   json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  aether_cli_print_json (root);
-  remove_bench_dir (dir);
-  return AETHER_CLI_EXIT_OK;
+  return bench_finish (builder, dir);
 }
 
 /* ---- bench ingest ------------------------------------------------------ */
@@ -1363,7 +1365,6 @@ aether_cli_bench_ingest (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   guint sizes[2];
 
   if (!parse_options (&argc, &argv, NULL, _("db ingest of a CSV: samples per second and peak memory; prints JSON."),
@@ -1409,10 +1410,5 @@ aether_cli_bench_ingest (AetherCliContext  *ctx,
   add_string (builder, "samples_per_s", ">= 1000000");
   add_string (builder, "peak_rss_mib", "the same for both sizes");
   json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  aether_cli_print_json (root);
-  remove_bench_dir (dir);
-  return AETHER_CLI_EXIT_OK;
+  return bench_finish (builder, dir);
 }

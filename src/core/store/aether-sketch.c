@@ -365,64 +365,6 @@ aether_sketch_serialize_into (const AetherSketch *self,
   store_serialize (&self->negative, out);
 }
 
-static gboolean
-store_deserialize (Store          *store,
-                   const guint8  **p,
-                   const guint8   *end,
-                   guint64        *total)
-{
-  guint64 n;
-  gint64 index = 0;
-
-  if (!get_varint (p, end, &n) || n > 100000)
-    return FALSE;
-
-  for (guint64 i = 0; i < n; i++)
-    {
-      guint64 delta, count;
-
-      if (!get_varint (p, end, &delta) || !get_varint (p, end, &count) || count > G_MAXUINT32)
-        return FALSE;
-      index += unzigzag (delta);
-      if (index < -100000 || index > 100000)
-        return FALSE;
-      store_add (store, (int)index, (guint32)count);
-      *total += count;
-    }
-
-  return TRUE;
-}
-
-/**
- * aether_sketch_deserialize:
- * @data: a blob from aether_sketch_serialize()
- * @length: its length
- *
- * Returns: (transfer full) (nullable): the sketch, or %NULL if @data is not one
- */
-AetherSketch *
-aether_sketch_deserialize (const guint8 *data,
-                           gsize         length)
-{
-  g_autoptr(AetherSketch) self = aether_sketch_new ();
-  const guint8 *p = data;
-  const guint8 *end = data + length;
-  guint64 total = 0;
-
-  if (length < 1 || *p++ != BLOB_VERSION)
-    return NULL;
-
-  if (!get_varint (&p, end, &self->zero_count) ||
-      !store_deserialize (&self->positive, &p, end, &total) ||
-      !store_deserialize (&self->negative, &p, end, &total) ||
-      p != end)
-    return NULL;
-
-  self->count = total + self->zero_count;
-
-  return g_steal_pointer (&self);
-}
-
 /* Walks a blob's buckets: checks it whole when @into is NULL, else adds them
  * to @into (a blob already checked). */
 static gboolean
@@ -477,6 +419,25 @@ walk_blob (AetherSketch *into,
       into->count += total + zero;
     }
   return TRUE;
+}
+
+/**
+ * aether_sketch_deserialize:
+ * @data: a blob from aether_sketch_serialize()
+ * @length: its length
+ *
+ * Returns: (transfer full) (nullable): the sketch, or %NULL if @data is not one
+ */
+AetherSketch *
+aether_sketch_deserialize (const guint8 *data,
+                           gsize         length)
+{
+  g_autoptr(AetherSketch) self = aether_sketch_new ();
+
+  if (!walk_blob (self, data, length))
+    return NULL;
+
+  return g_steal_pointer (&self);
 }
 
 /**
