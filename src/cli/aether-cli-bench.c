@@ -19,6 +19,8 @@
 
 static const AetherCliCommand bench_commands[] = {
   { "store",  aether_cli_bench_store,  N_("Ingest, rollup, query and size figures of the storage engine") },
+  { "rollup", aether_cli_bench_rollup, N_("Rollup speed at 1 s and 60 s sampling, and as history grows from a week to a year") },
+  { "ingest", aether_cli_bench_ingest, N_("db ingest of a CSV: samples per second and peak memory for two file sizes") },
   { "reprice", aether_cli_bench_reprice, N_("Time to re-price a year of stored history after a tariff edit") },
   { "tariff", aether_cli_bench_tariff, N_("Time to price a year of 1-minute intervals") },
   { "collect", aether_cli_bench_collect, N_("CPU and memory of the collector polling simulated devices") },

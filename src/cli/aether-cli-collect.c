@@ -79,16 +79,6 @@ quit_loop (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 static long
 peak_rss_kib (void)
 {
@@ -202,7 +192,7 @@ aether_cli_bench_collect (AetherCliContext  *ctx,
     }
 
   loop = g_main_loop_new (NULL, FALSE);
-  cpu_start = cpu_seconds ();
+  cpu_start = aether_cli_cpu_seconds (NULL);
   wall_start = g_get_monotonic_time () / 1e6;
   aether_collector_start (collector);
   g_timeout_add_seconds (duration_s, quit_loop, loop);
@@ -212,7 +202,7 @@ aether_cli_bench_collect (AetherCliContext  *ctx,
       !aether_store_writer_close (writer, &error))
     return aether_cli_fail (error);
 
-  cpu_used = cpu_seconds () - cpu_start;
+  cpu_used = aether_cli_cpu_seconds (NULL) - cpu_start;
   if ((stats = aether_store_stats (store, &error)) == NULL)
     return aether_cli_fail (error);
   stored = json_object_get_int_member (json_object_get_object_member (

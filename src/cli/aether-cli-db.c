@@ -16,9 +16,12 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "aether-cli-private.h"
 
@@ -68,6 +71,50 @@ require_time (const char  *option,
   return TRUE;
 }
 
+/* Rows per chunk: the file is read and inserted this many at a time
+ * inside one transaction, so memory does not grow with its size. */
+#define INGEST_CHUNK 65536
+
+/* Reading and parsing the next chunk on a thread while this one is
+ * inserted: the two take about as long each. Two chunks go round between
+ * the queues. */
+typedef struct
+{
+  GArray *readings;   /* borrowing the reader's strings */
+  GArray *lines;
+  GError *error;
+  gboolean ok;
+} IngestChunk;
+
+typedef struct
+{
+  AetherCsvReader *reader;
+  GAsyncQueue     *empty;   /* IngestChunk to fill, or &stop */
+  GAsyncQueue     *full;    /* IngestChunk filled (empty at the end, or failed) */
+} IngestPipe;
+
+static int stop_reading;
+
+static gpointer
+read_chunks (gpointer data)
+{
+  IngestPipe *pipe = data;
+
+  for (;;)
+    {
+      IngestChunk *chunk = g_async_queue_pop (pipe->empty);
+
+      if (chunk == (gpointer)&stop_reading)
+        break;
+      chunk->ok = aether_csv_reader_read (pipe->reader, chunk->readings, chunk->lines, INGEST_CHUNK, &chunk->error);
+      g_async_queue_push (pipe->full, chunk);
+      if (!chunk->ok || chunk->readings->len == 0)
+        break;
+    }
+
+  return NULL;
+}
+
 static int
 db_ingest (AetherCliContext  *ctx,
            int                argc,
@@ -75,11 +122,19 @@ db_ingest (AetherCliContext  *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
-  g_autoptr(GArray) readings = NULL;
+  g_autoptr(AetherCsvReader) reader = NULL;
+  g_autoptr(GAsyncQueue) empty = g_async_queue_new ();
+  g_autoptr(GAsyncQueue) full = g_async_queue_new ();
+  IngestChunk chunks[2];
+  IngestPipe pipe;
+  GThread *thread;
+  AetherStoreIngest *ingest = NULL;
+  AetherIngestStats stats;
 
   if (!parse_options (&argc, &argv, "FILE.csv",
                       _("Store readings from a CSV file of timestamp,device_id,metric_type,value,unit. "
-                        "A file with a bad row is refused whole."), NULL, &error))
+                        "A file with a bad row is refused whole; a row that repeats a stored reading "
+                        "(the same device, metric and time) is skipped and named."), NULL, &error))
     return aether_cli_fail (error);
 
   if (argc != 2)
@@ -88,12 +143,83 @@ db_ingest (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
-  if (!(readings = aether_readings_load_csv (argv[1], &error)) ||
+  if (!(reader = aether_csv_reader_open (argv[1], &error)) ||
       !(store = open_store (ctx, &error)) ||
-      !aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error))
+      !(ingest = aether_store_ingest_begin (store, &error)))
     return aether_cli_fail (error);
 
-  printf (_("Stored %u readings from %s\n"), readings->len, argv[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (chunks); i++)
+    {
+      chunks[i].readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+      chunks[i].lines = g_array_new (FALSE, FALSE, sizeof (guint));
+      chunks[i].error = NULL;
+      g_async_queue_push (empty, &chunks[i]);
+    }
+  pipe = (IngestPipe) { reader, empty, full };
+  thread = g_thread_new ("aether-csv", read_chunks, &pipe);
+
+  /* One transaction, a chunk at a time: a bad row at line N rolls back
+   * everything before it too. */
+  for (;;)
+    {
+      IngestChunk *chunk = g_async_queue_pop (full);
+
+      if (!chunk->ok)
+        {
+          g_propagate_error (&error, g_steal_pointer (&chunk->error));
+          break;
+        }
+      if (chunk->readings->len == 0)
+        break;
+      if (!aether_store_ingest_add (ingest, (AetherReading *)(gpointer)chunk->readings->data, chunk->readings->len,
+                                    (const guint *)(gpointer)chunk->lines->data, &error))
+        {
+          /* The store names a bad row's line; the file goes in front. */
+          if (g_error_matches (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA))
+            g_prefix_error (&error, "%s:", argv[1]);
+          break;
+        }
+      g_async_queue_push (empty, chunk);
+    }
+
+  /* The thread may be waiting for a chunk to fill. */
+  g_async_queue_push (empty, &stop_reading);
+  g_thread_join (thread);
+  for (guint i = 0; i < G_N_ELEMENTS (chunks); i++)
+    {
+      g_array_unref (chunks[i].readings);
+      g_array_unref (chunks[i].lines);
+      g_clear_error (&chunks[i].error);
+    }
+
+  if (error != NULL)
+    {
+      aether_store_ingest_abort (ingest);
+      return aether_cli_fail (error);
+    }
+  if (!aether_store_ingest_commit (ingest, &stats, &error))
+    return aether_cli_fail (error);
+
+  printf (g_dngettext (GETTEXT_PACKAGE, "Stored %" G_GUINT64_FORMAT " reading from %s\n",
+                       "Stored %" G_GUINT64_FORMAT " readings from %s\n", stats.stored),
+          stats.stored, argv[1]);
+  if (stats.duplicates > 0)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+      guint named = (guint)MIN (stats.duplicates, AETHER_INGEST_N_LINES);
+
+      for (guint i = 0; i < named; i++)
+        g_string_append_printf (where, "%s%u", i ? ", " : "", stats.duplicate_lines[i]);
+      if (stats.duplicates > named)
+        g_string_append (where, ", …");
+      printf (g_dngettext (GETTEXT_PACKAGE,
+                           "Skipped %" G_GUINT64_FORMAT " row that repeats a stored reading "
+                           "(the same device, metric and time; the first is kept): line %s\n",
+                           "Skipped %" G_GUINT64_FORMAT " rows that repeat a stored reading "
+                           "(the same device, metric and time; the first is kept): lines %s\n",
+                           stats.duplicates),
+              stats.duplicates, where->str);
+    }
   return AETHER_CLI_EXIT_OK;
 }
 
@@ -177,6 +303,9 @@ db_maintain (AetherCliContext  *ctx,
     add_int (builder, aether_tier_to_string (t), (gint64)stats.rolled[t]);
   json_builder_end_object (builder);
   add_int (builder, "rows_deleted", (gint64)stats.deleted);
+  /* Hours rolled one transaction each, and runs of empty hours skipped. */
+  add_int (builder, "hour_slices_rolled", (gint64)stats.raw_slices);
+  add_int (builder, "empty_runs_skipped", (gint64)stats.skipped_slices);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -514,6 +643,36 @@ aether_cli_db_main (AetherCliContext  *ctx,
 
 /* ---- bench store ------------------------------------------------------- */
 
+static void
+remove_bench_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* Ends a benchmark: its JSON printed, its folder removed. */
+static int
+bench_finish (JsonBuilder *builder,
+              const char  *dir)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+  if (dir != NULL)
+    remove_bench_dir (dir);
+  return AETHER_CLI_EXIT_OK;
+}
+
+
 static gint64
 bytes_written_by_process (void)
 {
@@ -582,7 +741,6 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   const gint64 t0 = G_GINT64_CONSTANT (1704067200) * G_USEC_PER_SEC;   /* 2024-01-01 */
   double bulk_rate, rollup_rate, maintain_rate, live_bytes_per_sample;
   double query_cold_ms, query_warm_ms;
@@ -724,24 +882,7 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   add_string (builder, "rollup_samples_per_s", ">= 5000000");
   add_string (builder, "year_of_minutes_to_1000_points_warm_ms", "<= 10");
   json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  aether_cli_print_json (root);
-
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
-
-  return AETHER_CLI_EXIT_OK;
+  return bench_finish (builder, dir);
 }
 
 /* ---- bench reprice ----------------------------------------------------- */
@@ -951,17 +1092,349 @@ aether_cli_bench_reprice (AetherCliContext  *ctx,
   aether_cli_print_json (root);
 
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-    g_rmdir (dir);
-  }
+  remove_bench_dir (dir);
 
   return AETHER_CLI_EXIT_OK;
+}
+
+/* ---- bench rollup ------------------------------------------------------ */
+
+static AetherTariff *
+bench_tariff (GError **error)
+{
+  g_autoptr(JsonNode) schedule = aether_sim_demo_rate_schedule ();
+  g_autoptr(AetherRateSchedule) parsed = aether_rate_schedule_new_from_json (schedule, error);
+  g_autoptr(AetherTariff) tariff = aether_tariff_new ();
+
+  if (parsed == NULL || !aether_tariff_add_schedule (tariff, parsed, error))
+    return NULL;
+  return g_steal_pointer (&tariff);
+}
+
+typedef struct
+{
+  double buckets_per_s;
+  double samples_per_s;
+  double buckets_per_cpu_s;
+  guint64 buckets;
+  guint64 samples;
+} RollupFigure;
+
+
+
+/* @n_series power series sampled every @step_s for @span_s, ingested a day
+ * at a time, then maintained once with everything kept: the roll-up alone
+ * (all tiers, energy priced with the demo tariff per minute). */
+static gboolean
+bench_rollup_shape (const char    *dir,
+                    const char    *name,
+                    guint          n_series,
+                    gint64         step_s,
+                    gint64         span_s,
+                    RollupFigure  *figure,
+                    GError       **error)
+{
+  const gint64 t0 = G_GINT64_CONSTANT (1704067200);   /* 2024-01-01 */
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(AetherClock) clock = aether_clock_new_manual ((t0 + span_s) * G_USEC_PER_SEC);
+  g_autoptr(AetherStore) store = aether_store_open (path, clock, error);
+  g_autoptr(AetherTariff) tariff = bench_tariff (error);
+  AetherRetention keep_all;
+  AetherMaintainStats stats;
+
+  if (store == NULL || tariff == NULL)
+    return FALSE;
+  aether_retention_init_defaults (&keep_all);
+  for (guint t = 0; t < AETHER_N_TIERS; t++)
+    keep_all.samples_s[t] = keep_all.energy_s[t] = 0;
+  aether_store_set_retention (store, &keep_all);
+  aether_store_set_pricer (store, AETHER_PRICER (tariff));
+
+  for (gint64 day = 0; day < span_s; day += 86400)
+    {
+      guint steps = (guint)(MIN (86400, span_s - day) / step_s);
+      g_autoptr(GArray) readings = make_readings (n_series, steps, (t0 + day) * G_USEC_PER_SEC, step_s * G_USEC_PER_SEC);
+
+      if (!aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, error))
+        return FALSE;
+    }
+
+  {
+    double cpu = aether_cli_cpu_seconds (NULL);
+
+    if (!aether_store_maintain (store, (t0 + span_s + 60) * G_USEC_PER_SEC, &stats, error))
+      return FALSE;
+    /* Maintenance runs on this thread alone: on a shared machine the
+     * process's CPU time is the steadier figure. */
+    figure->buckets_per_cpu_s = stats.rolled[AETHER_TIER_1M] / MAX (aether_cli_cpu_seconds (NULL) - cpu, 1e-9);
+  }
+
+  figure->buckets = stats.rolled[AETHER_TIER_1M];
+  figure->samples = stats.samples_rolled;
+  figure->buckets_per_s = stats.rolled[AETHER_TIER_1M] / MAX (stats.rollup_us / 1e6, 1e-9);
+  figure->samples_per_s = stats.samples_rolled / MAX (stats.rollup_us / 1e6, 1e-9);
+  return TRUE;
+}
+
+static void
+add_rollup_figure (JsonBuilder        *builder,
+                   const char         *name,
+                   const char         *shape,
+                   const RollupFigure *figure)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  add_string (builder, "data", shape);
+  add_int (builder, "samples", (gint64)figure->samples);
+  add_int (builder, "one_minute_buckets", (gint64)figure->buckets);
+  add_double (builder, "one_minute_buckets_per_s", figure->buckets_per_s);
+  add_double (builder, "samples_per_s", figure->samples_per_s);
+  add_double (builder, "one_minute_buckets_per_cpu_s", figure->buckets_per_cpu_s);
+  add_double (builder, "samples_per_cpu_s", figure->buckets_per_cpu_s * figure->samples / MAX (figure->buckets, 1));
+  json_builder_end_object (builder);
+}
+
+/* Rollup speed by sampling rate (bound by samples at 1 s, by buckets at
+ * 60 s), and a growth run: a week of data at a time, maintained with the
+ * default retention as the service does, printing what a sample costs as
+ * the history grows from a week to a year. */
+int
+aether_cli_bench_rollup (AetherCliContext  *ctx,
+                         int                argc,
+                         char             **argv)
+{
+  int n_series = 20;
+  int hours_1s = 24;
+  int days_60s = 30;
+  int weeks = 52;
+  const GOptionEntry entries[] = {
+    { "series", 0, 0, G_OPTION_ARG_INT, &n_series, N_("Power series (default 20)"), "N" },
+    { "hours-1s", 0, 0, G_OPTION_ARG_INT, &hours_1s, N_("Hours of 1 s data (default 24)"), "N" },
+    { "days-60s", 0, 0, G_OPTION_ARG_INT, &days_60s, N_("Days of 60 s data (default 30)"), "N" },
+    { "weeks", 0, 0, G_OPTION_ARG_INT, &weeks, N_("Weeks of 60 s data in the growth run (default 52; 0 skips it)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *shape_1s = NULL;
+  g_autofree char *shape_60s = NULL;
+  RollupFigure at_1s, at_60s;
+
+  if (!parse_options (&argc, &argv, NULL, _("Rollup speed at 1 s and 60 s sampling, and as history grows; prints JSON."),
+                      entries, &error))
+    return aether_cli_fail (error);
+  if (n_series < 1 || hours_1s < 1 || days_60s < 1 || weeks < 0)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                           _("--series, --hours-1s and --days-60s must be positive"));
+      return aether_cli_fail (error);
+    }
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)) ||
+      !bench_rollup_shape (dir, "1s.db", (guint)n_series, 1, (gint64)hours_1s * 3600, &at_1s, &error) ||
+      !bench_rollup_shape (dir, "60s.db", (guint)n_series, 60, (gint64)days_60s * 86400, &at_60s, &error))
+    return aether_cli_fail (error);
+
+  shape_1s = g_strdup_printf ("%d power series at 1 s for %d h", n_series, hours_1s);
+  shape_60s = g_strdup_printf ("%d power series at 60 s for %d days", n_series, days_60s);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "benchmark", "rollup");
+  add_string (builder, "note", "everything kept (rollup alone), energy priced per minute with the demo tariff");
+  add_rollup_figure (builder, "at_1s", shape_1s, &at_1s);
+  add_rollup_figure (builder, "at_60s", shape_60s, &at_60s);
+
+  if (weeks > 0)
+    {
+      const gint64 t0 = G_GINT64_CONSTANT (1704067200);
+      g_autofree char *path = g_build_filename (dir, "growth.db", NULL);
+      g_autoptr(AetherClock) clock = aether_clock_new_manual (t0 * G_USEC_PER_SEC);
+      g_autoptr(AetherStore) store = aether_store_open (path, clock, &error);
+      g_autoptr(AetherTariff) tariff = bench_tariff (&error);
+      g_autofree char *shape = g_strdup_printf ("%d power series at 60 s, a week ingested and maintained at a time, "
+                                                "default retention", n_series);
+      double first_ns = 0, last_ns = 0;
+
+      if (store == NULL || tariff == NULL)
+        return aether_cli_fail (error);
+      aether_store_set_pricer (store, AETHER_PRICER (tariff));
+
+      json_builder_set_member_name (builder, "growth");
+      json_builder_begin_object (builder);
+      add_string (builder, "data", shape);
+      json_builder_set_member_name (builder, "weeks");
+      json_builder_begin_array (builder);
+      for (int w = 0; w < weeks; w++)
+        {
+          gint64 from = t0 + (gint64)w * 7 * 86400;
+          g_autoptr(GArray) readings = make_readings ((guint)n_series, 7 * 1440, from * G_USEC_PER_SEC, 60 * G_USEC_PER_SEC);
+          AetherMaintainStats stats;
+          gint64 start;
+          double ns, cpu, cpu_ns;
+
+          if (!aether_store_ingest (store, (AetherReading *)(gpointer)readings->data, readings->len, &error))
+            return aether_cli_fail (error);
+          start = g_get_monotonic_time ();
+          cpu = aether_cli_cpu_seconds (NULL);
+          if (!aether_store_maintain (store, (from + 7 * 86400) * G_USEC_PER_SEC, &stats, &error))
+            return aether_cli_fail (error);
+          ns = (g_get_monotonic_time () - start) * 1000.0 / MAX (stats.samples_rolled, 1);
+          cpu_ns = (aether_cli_cpu_seconds (NULL) - cpu) * 1e9 / MAX (stats.samples_rolled, 1);
+          /* The steadier figure on a shared machine. */
+          if (w == 0)
+            first_ns = cpu_ns;
+          last_ns = cpu_ns;
+          if (w == 0 || w == 3 || w == 12 || w == 25 || w == weeks - 1)
+            {
+              json_builder_begin_object (builder);
+              add_int (builder, "week", w + 1);
+              add_double (builder, "maintain_ns_per_sample", ns);
+              add_double (builder, "maintain_cpu_ns_per_sample", cpu_ns);
+              add_double (builder, "rollup_ns_per_sample", stats.rollup_us * 1000.0 / MAX (stats.samples_rolled, 1));
+              json_builder_end_object (builder);
+            }
+        }
+      json_builder_end_array (builder);
+      add_double (builder, "last_week_over_first_cpu", last_ns / MAX (first_ns, 1e-9));
+      json_builder_end_object (builder);
+    }
+
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_object (builder);
+  add_string (builder, "at_60s.one_minute_buckets_per_s", ">= 500000");
+  add_string (builder, "at_1s.samples_per_s", ">= 5000000");
+  add_string (builder, "growth.last_week_over_first_cpu", "about 1 (constant per sample)");
+  json_builder_end_object (builder);
+  return bench_finish (builder, dir);
+}
+
+/* ---- bench ingest ------------------------------------------------------ */
+
+/* A CSV as the seed writes readings: ISO 8601 in UTC, 20 devices every
+ * 10 s, power in W. */
+static gboolean
+write_bench_csv (const char  *path,
+                 guint        rows,
+                 GError     **error)
+{
+  const gint64 t0 = G_GINT64_CONSTANT (1704067200);
+  FILE *f = fopen (path, "we");
+
+  if (f == NULL)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO, "%s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  fputs ("timestamp,device_id,metric_type,value,unit\n", f);
+  for (guint i = 0; i < rows; i++)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t0 + (gint64)(i / 20) * 10);
+      g_autofree char *iso = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+
+      fprintf (f, "%s,device-%02u,power,%.1f,W\n", iso, i % 20, 100.0 + 50.0 * sin (i / 600.0 + i % 20) + (i % 7));
+    }
+  if (fclose (f) != 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO, "%s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* `db ingest` of @csv into a new @db in a child process (this executable):
+ * its wall time and peak resident memory (the child's own). */
+static gboolean
+run_child_ingest (const char  *db,
+                  const char  *csv,
+                  double      *seconds,
+                  double      *cpu_seconds,
+                  double      *peak_mib,
+                  GError     **error)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", error);
+  const char *argv[] = { self_exe, "--db", db, "db", "ingest", csv, NULL };
+  struct rusage usage;
+  GPid pid;
+  int status = 0;
+  gint64 start;
+
+  if (self_exe == NULL)
+    return FALSE;
+  start = g_get_monotonic_time ();
+  if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                      NULL, NULL, &pid, error))
+    return FALSE;
+  if (wait4 (pid, &status, 0, &usage) < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_FAILED, "db ingest of %s failed", csv);
+      return FALSE;
+    }
+  *seconds = seconds_since (start);
+  *cpu_seconds = aether_cli_cpu_seconds (&usage);
+  *peak_mib = usage.ru_maxrss / 1024.0;   /* KiB on Linux */
+  return TRUE;
+}
+
+/* `db ingest` end to end (parse, sort, insert, commit) of two CSV files,
+ * one four times the other: the rate, and a peak memory that must not grow
+ * with the file. */
+int
+aether_cli_bench_ingest (AetherCliContext  *ctx,
+                         int                argc,
+                         char             **argv)
+{
+  int rows = 2000000;
+  const GOptionEntry entries[] = {
+    { "rows", 0, 0, G_OPTION_ARG_INT, &rows, N_("Rows of the larger file (default 2,000,000; the smaller has a quarter)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint sizes[2];
+
+  if (!parse_options (&argc, &argv, NULL, _("db ingest of a CSV: samples per second and peak memory; prints JSON."),
+                      entries, &error))
+    return aether_cli_fail (error);
+  if (rows < 4)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--rows must be at least 4"));
+      return aether_cli_fail (error);
+    }
+  sizes[0] = (guint)rows / 4;
+  sizes[1] = (guint)rows;
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)))
+    return aether_cli_fail (error);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "benchmark", "ingest");
+  add_string (builder, "data", "CSV of ISO 8601 timestamps, 20 devices every 10 s, power in W");
+  json_builder_set_member_name (builder, "runs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *csv = g_strdup_printf ("%s/%u.csv", dir, sizes[i]);
+      g_autofree char *db = g_strdup_printf ("%s/%u.db", dir, sizes[i]);
+      double seconds, cpu_seconds, peak_mib;
+      GStatBuf st;
+
+      if (!write_bench_csv (csv, sizes[i], &error) ||
+          !run_child_ingest (db, csv, &seconds, &cpu_seconds, &peak_mib, &error))
+        return aether_cli_fail (error);
+      json_builder_begin_object (builder);
+      add_int (builder, "rows", sizes[i]);
+      add_double (builder, "file_mib", g_stat (csv, &st) == 0 ? st.st_size / 1048576.0 : NAN);
+      add_double (builder, "samples_per_s", sizes[i] / seconds);
+      /* The machine may be shared: per second of the child's own CPU too. */
+      add_double (builder, "samples_per_cpu_s", sizes[i] / cpu_seconds);
+      add_double (builder, "peak_rss_mib", peak_mib);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_object (builder);
+  add_string (builder, "samples_per_s", ">= 1000000");
+  add_string (builder, "peak_rss_mib", "the same for both sizes");
+  json_builder_end_object (builder);
+  return bench_finish (builder, dir);
 }

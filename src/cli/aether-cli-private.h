@@ -51,6 +51,9 @@ char *aether_cli_default_db_path   (void);
 /* Command groups, one file each. */
 int   aether_cli_db_main           (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_rates_main        (AetherCliContext *ctx, int argc, char **argv);
+struct rusage;
+double aether_cli_cpu_seconds     (const struct rusage *usage);
+
 int   aether_cli_bench_main        (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_devices_main      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_demo_main         (AetherCliContext *ctx, int argc, char **argv);
@@ -65,5 +68,7 @@ int   aether_cli_bench_reprice     (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_bench_tariff      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_open        (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_rollup      (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_ingest      (AetherCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

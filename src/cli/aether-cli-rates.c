@@ -610,6 +610,17 @@ aether_cli_bench_tariff (AetherCliContext  *ctx,
   const gint64 t0 = G_GINT64_CONSTANT (1704067200);   /* 2024-01-01 UTC */
   double best = G_MAXDOUBLE;
   double kwh = 0;
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  /* --help prints help instead of running the benchmark. */
+  g_option_context_set_summary (context, _("Time to price a year of 1-minute intervals; prints JSON."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (argc > 1)
+    {
+      g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Unexpected argument “%s”"), argv[1]);
+      return aether_cli_fail (error);
+    }
 
   if (!(schedule = aether_rate_schedule_new_from_json (node, &error)) ||
       !aether_tariff_add_schedule (tariff, schedule, &error))

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "aether-cli-private.h"
 
@@ -138,4 +139,26 @@ aether_cli_default_db_path (void)
     return g_strdup (env);
 
   return g_build_filename (g_get_user_data_dir (), "aetherlens", "aetherlens.db", NULL);
+}
+
+/**
+ * aether_cli_cpu_seconds:
+ * @usage: (nullable): a child's usage from wait4(), or %NULL for this
+ *   process's own
+ *
+ * Returns: user and system CPU seconds, what benchmarks report beside wall
+ *   time on a shared machine
+ */
+double
+aether_cli_cpu_seconds (const struct rusage *usage)
+{
+  struct rusage self;
+
+  if (usage == NULL)
+    {
+      getrusage (RUSAGE_SELF, &self);
+      usage = &self;
+    }
+  return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec / 1e6 +
+         usage->ru_stime.tv_sec + usage->ru_stime.tv_usec / 1e6;
 }

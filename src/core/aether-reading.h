@@ -45,4 +45,19 @@ GArray    *aether_readings_parse_csv        (const char     *contents,
 GArray    *aether_readings_load_csv         (const char     *path,
                                              GError        **error);
 
+/* Streaming, for files of any size (`db ingest`). */
+typedef struct _AetherCsvReader AetherCsvReader;
+
+AetherCsvReader *aether_csv_reader_open     (const char       *path,
+                                             GError          **error);
+gboolean   aether_csv_reader_read           (AetherCsvReader  *self,
+                                             GArray           *readings,
+                                             GArray           *lines,
+                                             guint             max,
+                                             GError          **error);
+const char *aether_csv_reader_get_name      (AetherCsvReader  *self);
+void       aether_csv_reader_free           (AetherCsvReader  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherCsvReader, aether_csv_reader_free)
+
 G_END_DECLS

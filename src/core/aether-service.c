@@ -9,9 +9,9 @@
  * store with its writer thread, the hot tier, the plugin engine, the
  * collector fed from the device registry, and the alert engine wired to the
  * collector's readings, with its actions (notification, automation,
- * webhook) carried out and recorded. Maintenance (rollups, retention) and
- * device status are saved once a minute on the clock. Stopping flushes
- * everything read. */
+ * webhook) carried out and recorded. Device status is saved and
+ * maintenance (rollups, retention) asked of the writer thread once a minute
+ * on the clock. Stopping flushes everything read. */
 
 #define G_LOG_DOMAIN "aether-service"
 
@@ -52,6 +52,7 @@ struct _AetherService
   AetherNotifier     *notifier;
   AetherWebhook      *webhook;
   AetherTariff       *tariff;
+  AetherTariff       *maintain_tariff;   /* the same versions, for the writer thread's maintenance */
   GHashTable         *configs;     /* device id → JsonObject configuration */
   AetherServiceWatch *watch;       /* changes other processes make */
   AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
@@ -106,6 +107,7 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->webhook);
   g_clear_object (&self->tariff);
+  g_clear_object (&self->maintain_tariff);
   g_clear_object (&self->store);
   g_clear_pointer (&self->collector_lock, aether_store_lock_release);
   g_clear_error (&self->store_error);
@@ -838,8 +840,14 @@ aether_service_reload_tariff (AetherService  *self,
     return 0;
 
   g_clear_object (&self->tariff);
+  g_clear_object (&self->maintain_tariff);
   if (n > 0)
-    self->tariff = g_object_ref (tariff);
+    {
+      self->tariff = g_object_ref (tariff);
+      /* Maintenance prices on the writer thread, with a tariff of its own:
+       * pricers keep lookup caches and are not shared between threads. */
+      self->maintain_tariff = aether_rates_load_tariff (self->store, NULL, NULL);
+    }
   aether_store_set_pricer (self->store, n > 0 ? AETHER_PRICER (tariff) : NULL);
   aether_hot_tier_set_pricer (self->hot, n > 0 ? AETHER_PRICER (tariff) : NULL);
 
@@ -1097,23 +1105,21 @@ static gboolean
 housekeeping (gpointer user_data)
 {
   AetherService *self = user_data;
-  g_autoptr(GError) error = NULL;
 
   save_statuses (self);
   update_rate_period (self);
   update_costs (self);
-  /* What the writer holds (at most a commit interval of readings) goes in
-   * first: maintenance then never rolls a minute whose readings are still
-   * on their way. A manual clock runs far ahead of the writer's commits,
-   * and late rows re-rolled after retention cut their neighbours would
-   * otherwise leave partial minutes. */
-  if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
-    g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
-  g_clear_error (&error);
   check_store_file (self);
-  if (!aether_store_maintain (self->store, aether_clock_now_us (self->clock), NULL, &error))
-    g_warning ("Maintenance failed (it will be tried again): %s", error->message);
-  g_clear_error (&error);
+  /* Maintenance runs on the writer thread's connection, in slices between
+   * its commits: the main loop (a window, the collector's polls) never
+   * waits for it, and stopping waits for one transaction at most. What
+   * the writer holds (at most a commit interval of readings) is committed
+   * first, so a minute is never rolled while its readings are on their
+   * way (a manual clock runs far ahead of the writer's commits, and late
+   * rows re-rolled after retention cut their neighbours would otherwise
+   * leave partial minutes). */
+  aether_store_writer_maintain (self->writer, self->store, aether_clock_now_us (self->clock),
+                                self->maintain_tariff ? AETHER_PRICER (self->maintain_tariff) : NULL);
   /* Jobs left by a crash, by `rates add` or by a failed run. */
   start_repricing (self, FALSE);
   aether_alert_engine_prune_history (self->alerts, 90);

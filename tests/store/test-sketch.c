@@ -132,6 +132,45 @@ test_serialization_round_trips_compactly (void)
   g_assert_null (aether_sketch_deserialize (garbage, 0));
 }
 
+/* Merging a stored blob directly gives the bytes merging its
+ * deserialized sketch gives; a blob that is not a sketch changes nothing. */
+static void
+test_merge_blob_equals_merge (void)
+{
+  g_autoptr(AetherSketch) a = aether_sketch_new ();
+  g_autoptr(AetherSketch) b = aether_sketch_new ();
+  g_autoptr(AetherSketch) via_sketch = NULL;
+  g_autoptr(AetherSketch) via_blob = NULL;
+  g_autoptr(AetherSketch) parsed = NULL;
+  g_autoptr(GBytes) blob_b = NULL;
+  g_autoptr(GBytes) want = NULL;
+  g_autoptr(GBytes) got = NULL;
+  const guint8 garbage[] = { 1, 5, 200 };
+
+  for (int i = 0; i < 500; i++)
+    {
+      aether_sketch_add (a, 100 + (i % 37) * 3.5);
+      aether_sketch_add (b, (i % 3 == 0) ? 0 : (i % 5 == 0 ? -40.0 - i : 2000.0 + i * 7));
+    }
+  blob_b = aether_sketch_serialize (b);
+  via_sketch = aether_sketch_copy (a);
+  via_blob = aether_sketch_copy (a);
+
+  parsed = aether_sketch_deserialize (g_bytes_get_data (blob_b, NULL), g_bytes_get_size (blob_b));
+  aether_sketch_merge (via_sketch, parsed);
+  g_assert_true (aether_sketch_merge_blob (via_blob, g_bytes_get_data (blob_b, NULL), g_bytes_get_size (blob_b)));
+
+  want = aether_sketch_serialize (via_sketch);
+  got = aether_sketch_serialize (via_blob);
+  g_assert_true (g_bytes_equal (want, got));
+  g_assert_cmpuint (aether_sketch_get_count (via_blob), ==, 1000);
+
+  g_assert_false (aether_sketch_merge_blob (via_blob, garbage, sizeof garbage));
+  g_clear_pointer (&got, g_bytes_unref);
+  got = aether_sketch_serialize (via_blob);
+  g_assert_true (g_bytes_equal (want, got));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -142,6 +181,7 @@ main (int   argc,
   g_test_add_func ("/store/sketch/merge-equals-union", test_merge_equals_union);
   g_test_add_func ("/store/sketch/zero-and-negative-values", test_zero_and_negative_values);
   g_test_add_func ("/store/sketch/serialization-round-trips-compactly", test_serialization_round_trips_compactly);
+  g_test_add_func ("/store/sketch/merge-blob-equals-merge", test_merge_blob_equals_merge);
 
   return g_test_run ();
 }

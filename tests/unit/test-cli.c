@@ -64,6 +64,23 @@ test_help_lists_commands (void)
   g_assert_nonnull (strstr (out, "  bench "));
 }
 
+/* Every benchmark prints its help for --help instead of running. */
+static void
+test_bench_help_does_not_run (void)
+{
+  static const char * const benches[] = { "store", "reprice", "tariff", "collect" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli ((const char *[]) { "bench", benches[i], "--help", NULL }, &out, &err), ==, 0);
+      g_assert_nonnull (strstr (out, "Usage:"));
+      g_assert_null (strstr (out, "\"benchmark\""));
+    }
+}
+
 static void
 test_unknown_command_is_a_usage_error (void)
 {
@@ -103,6 +120,7 @@ main (int   argc,
   g_test_add_func ("/cli/version-without-display", test_version_without_display);
   g_test_add_func ("/cli/help-lists-commands", test_help_lists_commands);
   g_test_add_func ("/cli/unknown-command-is-usage-error", test_unknown_command_is_a_usage_error);
+  g_test_add_func ("/cli/bench-help-does-not-run", test_bench_help_does_not_run);
   g_test_add_func ("/cli/unknown-option-is-usage-error", test_unknown_option_is_a_usage_error);
   g_test_add_func ("/cli/no-command-prints-usage", test_no_command_prints_usage);
 

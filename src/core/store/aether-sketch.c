@@ -336,23 +336,42 @@ GBytes *
 aether_sketch_serialize (const AetherSketch *self)
 {
   GByteArray *out = g_byte_array_sized_new (16);
-  guint8 version = BLOB_VERSION;
 
   g_return_val_if_fail (self != NULL, NULL);
+
+  aether_sketch_serialize_into (self, out);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/**
+ * aether_sketch_serialize_into:
+ * @self: a sketch
+ * @out: where to append the blob aether_sketch_serialize() returns
+ *
+ * For a caller writing many sketches through one buffer.
+ */
+void
+aether_sketch_serialize_into (const AetherSketch *self,
+                              GByteArray         *out)
+{
+  guint8 version = BLOB_VERSION;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
 
   g_byte_array_append (out, &version, 1);
   put_varint (out, self->zero_count);
   store_serialize (&self->positive, out);
   store_serialize (&self->negative, out);
-
-  return g_byte_array_free_to_bytes (out);
 }
 
+/* Walks a blob's buckets: checks it whole when @into is NULL, else adds them
+ * to @into (a blob already checked). */
 static gboolean
-store_deserialize (Store          *store,
-                   const guint8  **p,
-                   const guint8   *end,
-                   guint64        *total)
+walk_store_blob (Store          *into,
+                 const guint8  **p,
+                 const guint8   *end,
+                 guint64        *total)
 {
   guint64 n;
   gint64 index = 0;
@@ -369,10 +388,36 @@ store_deserialize (Store          *store,
       index += unzigzag (delta);
       if (index < -100000 || index > 100000)
         return FALSE;
-      store_add (store, (int)index, (guint32)count);
+      if (into != NULL && count != 0)
+        store_add (into, (int)index, (guint32)count);
       *total += count;
     }
 
+  return TRUE;
+}
+
+static gboolean
+walk_blob (AetherSketch *into,
+           const guint8 *data,
+           gsize         length)
+{
+  const guint8 *p = data;
+  const guint8 *end = data + length;
+  guint64 zero = 0, total = 0;
+
+  if (length < 1 || *p++ != BLOB_VERSION)
+    return FALSE;
+  if (!get_varint (&p, end, &zero) ||
+      !walk_store_blob (into ? &into->positive : NULL, &p, end, &total) ||
+      !walk_store_blob (into ? &into->negative : NULL, &p, end, &total) ||
+      p != end)
+    return FALSE;
+
+  if (into != NULL)
+    {
+      into->zero_count += zero;
+      into->count += total + zero;
+    }
   return TRUE;
 }
 
@@ -388,20 +433,34 @@ aether_sketch_deserialize (const guint8 *data,
                            gsize         length)
 {
   g_autoptr(AetherSketch) self = aether_sketch_new ();
-  const guint8 *p = data;
-  const guint8 *end = data + length;
-  guint64 total = 0;
 
-  if (length < 1 || *p++ != BLOB_VERSION)
+  if (!walk_blob (self, data, length))
     return NULL;
-
-  if (!get_varint (&p, end, &self->zero_count) ||
-      !store_deserialize (&self->positive, &p, end, &total) ||
-      !store_deserialize (&self->negative, &p, end, &total) ||
-      p != end)
-    return NULL;
-
-  self->count = total + self->zero_count;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * aether_sketch_merge_blob:
+ * @self: a sketch
+ * @data: a blob from aether_sketch_serialize()
+ * @length: its length
+ *
+ * aether_sketch_merge() of aether_sketch_deserialize (@data), without
+ * building that sketch: the same counts, no allocation. A blob that is not
+ * a sketch is not merged at all.
+ *
+ * Returns: %TRUE if @data was a sketch and is merged
+ */
+gboolean
+aether_sketch_merge_blob (AetherSketch *self,
+                          const guint8 *data,
+                          gsize         length)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* Checked whole first, so a bad blob leaves @self as it was. */
+  if (!walk_blob (NULL, data, length))
+    return FALSE;
+  return walk_blob (self, data, length);
 }

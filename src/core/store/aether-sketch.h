@@ -27,7 +27,12 @@ guint64       aether_sketch_get_count    (const AetherSketch *self);
 double        aether_sketch_quantile     (const AetherSketch *self,
                                           double              q);
 GBytes       *aether_sketch_serialize    (const AetherSketch *self);
+void          aether_sketch_serialize_into (const AetherSketch *self,
+                                          GByteArray         *out);
 AetherSketch *aether_sketch_deserialize  (const guint8       *data,
+                                          gsize               length);
+gboolean      aether_sketch_merge_blob   (AetherSketch       *self,
+                                          const guint8       *data,
                                           gsize               length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherSketch, aether_sketch_free)

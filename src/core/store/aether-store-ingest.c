@@ -76,17 +76,6 @@ _aether_store_ensure_series (sqlite3     *db,
   return id;
 }
 
-static int
-compare_reading_time (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      user_data)
-{
-  gint64 ta = (*(const AetherReading * const *)a)->timestamp_us;
-  gint64 tb = (*(const AetherReading * const *)b)->timestamp_us;
-
-  return (ta > tb) - (ta < tb);
-}
-
 /* The time of the sample of @series_id just before @before_ms (within the
  * hour the rollup looks back), or @before_ms without one. */
 static gint64
@@ -154,6 +143,265 @@ rewind_watermarks (sqlite3     *db,
   return TRUE;
 }
 
+/* ---- The insert path ----------------------------------------------------- */
+
+/* What a reading's (device, metric, unit) resolves to, cached per insert
+ * run: most rows repeat a handful of series, and the lookup, the unit
+ * table and the connection's series cache would otherwise be asked for
+ * every row. */
+typedef struct
+{
+  gint64      series;
+  double      factor;
+  const char *device_id;     /* in the same allocation, after the struct */
+  const char *metric_type;
+  const char *unit;
+} SeriesUnit;
+
+/* A few recent (device, metric, unit) triples, found by the device
+ * string's address and checked by content. */
+#define RECENT_SLOTS 64
+
+typedef struct
+{
+  const char       *device_id;
+  const char       *metric_type;
+  const char       *unit;
+  const SeriesUnit *su;
+} Recent;
+
+typedef struct
+{
+  sqlite3      *db;
+  GHashTable   *series_cache;
+  Recent        recent[RECENT_SLOTS];
+  GTimeZone    *tz;
+  sqlite3_stmt *insert;
+  gboolean      keep_stored;   /* a row that repeats a stored one is skipped, not replaced */
+  gboolean      skip_unknown_units;
+  gint64        rolled_ms;     /* the 1-minute watermark when the run began */
+  GHashTable   *late;          /* series id → its oldest late reading (ms) */
+  GHashTable   *resolved;      /* "device\x1fmetric\x1funit" → SeriesUnit */
+  guint64       stored;
+  guint64       duplicates;
+  guint         duplicate_lines[AETHER_INGEST_N_LINES];
+} Inserter;
+
+static void
+inserter_clear (Inserter *ins)
+{
+  g_clear_pointer (&ins->insert, sqlite3_finalize);
+  g_clear_pointer (&ins->late, g_hash_table_unref);
+  g_clear_pointer (&ins->resolved, g_hash_table_unref);
+}
+
+static gboolean
+inserter_init (Inserter    *ins,
+               sqlite3     *db,
+               GHashTable  *series_cache,
+               GTimeZone   *tz,
+               gboolean     keep_stored,
+               gboolean     skip_unknown_units,
+               GError     **error)
+{
+  gint64 wm;
+  int rc;
+
+  memset (ins, 0, sizeof *ins);
+  ins->db = db;
+  ins->series_cache = series_cache;
+  ins->tz = tz;
+  ins->keep_stored = keep_stored;
+  ins->skip_unknown_units = skip_unknown_units;
+  ins->rolled_ms = G_MININT64;
+  if (_aether_get_watermark (db, AETHER_TIER_1M, &wm))
+    ins->rolled_ms = wm * 1000;
+  ins->late = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  ins->resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  rc = sqlite3_prepare_v2 (db, keep_stored
+                               ? "INSERT INTO samples (ts, series_id, value) VALUES (?, ?, ?)"
+                                 " ON CONFLICT (ts, series_id) DO NOTHING"
+                               : "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
+                           -1, &ins->insert, NULL);
+  if (rc != SQLITE_OK)
+    {
+      inserter_clear (ins);
+      return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+    }
+
+  return TRUE;
+}
+
+/* Returns NULL for an unknown unit (with @error set unless the run skips
+ * them) or a failure to create the series. */
+static const SeriesUnit *
+inserter_resolve (Inserter             *ins,
+                  const AetherReading  *r,
+                  guint                 line,
+                  GError              **error)
+{
+  char stack_key[256];
+  gsize ld = strlen (r->device_id), lm = strlen (r->metric_type), lu = strlen (r->unit);
+  gsize len = ld + lm + lu + 3;
+  g_autofree char *heap_key = len > sizeof stack_key ? g_malloc (len) : NULL;
+  char *key = heap_key ? heap_key : stack_key;
+  SeriesUnit *found;
+  const char *unit = NULL;
+  double factor = 1;
+  gint64 series;
+  Recent *recent = &ins->recent[((guintptr)r->device_id >> 4) % RECENT_SLOTS];
+
+  if (recent->su != NULL &&
+      strcmp (recent->device_id, r->device_id) == 0 &&
+      strcmp (recent->metric_type, r->metric_type) == 0 &&
+      strcmp (recent->unit, r->unit) == 0)
+    return recent->su;
+
+  memcpy (key, r->device_id, ld);
+  key[ld] = '\x1f';
+  memcpy (key + ld + 1, r->metric_type, lm);
+  key[ld + 1 + lm] = '\x1f';
+  memcpy (key + ld + lm + 2, r->unit, lu + 1);
+
+  if ((found = g_hash_table_lookup (ins->resolved, key)))
+    goto remember;
+
+  if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
+    {
+      if (ins->skip_unknown_units)
+        g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
+      else if (line > 0)
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                     "%u: “%s” is not a unit of %s (device %s)", line, r->unit, r->metric_type, r->device_id);
+      else
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                     "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
+      return NULL;
+    }
+
+  series = _aether_store_ensure_series (ins->db, ins->series_cache, r->device_id, r->metric_type, unit, error);
+  if (series < 0)
+    return NULL;
+
+  /* One allocation: the struct, then its three strings. */
+  found = g_malloc (sizeof (SeriesUnit) + len);
+  {
+    char *strings = (char *)(found + 1);
+
+    memcpy (strings, key, len);
+    strings[ld] = strings[ld + 1 + lm] = '\0';
+    found->device_id = strings;
+    found->metric_type = strings + ld + 1;
+    found->unit = strings + ld + lm + 2;
+  }
+  found->series = series;
+  found->factor = factor;
+  g_hash_table_insert (ins->resolved, g_strdup (key), found);
+
+remember:
+  recent->device_id = found->device_id;
+  recent->metric_type = found->metric_type;
+  recent->unit = found->unit;
+  recent->su = found;
+  return found;
+}
+
+/* The duplicates named are the first in the file: the smallest lines,
+ * whatever order time put them in. */
+static void
+keep_first_lines (Inserter *ins,
+                  guint     line)
+{
+  guint n = (guint)MIN (ins->duplicates, AETHER_INGEST_N_LINES);
+  guint at = n;
+
+  while (at > 0 && ins->duplicate_lines[at - 1] > line)
+    at--;
+  if (at >= AETHER_INGEST_N_LINES)
+    return;
+  memmove (&ins->duplicate_lines[at + 1], &ins->duplicate_lines[at],
+           (MIN (n, AETHER_INGEST_N_LINES - 1) - at) * sizeof (guint));
+  ins->duplicate_lines[at] = line;
+}
+
+/* @readings in time order; @lines (nullable) their lines in the file. */
+static gboolean
+inserter_add (Inserter              *ins,
+              const AetherReading  **readings,
+              guint                  n_readings,
+              const guint           *lines,
+              GError               **error)
+{
+  for (guint k = 0; k < n_readings; k++)
+    {
+      const AetherReading *r = readings[k];
+      const SeriesUnit *su;
+      gint64 ts_ms = r->timestamp_us / 1000;
+      GError *local_error = NULL;
+      int rc;
+
+      if (!(su = inserter_resolve (ins, r, lines ? lines[k] : 0, &local_error)))
+        {
+          if (local_error == NULL && ins->skip_unknown_units)
+            continue;
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+
+      /* After the conversion: 1e306 kW is a finite number of kW and an
+       * infinite number of W. */
+      if (!isfinite (r->value * su->factor))
+        {
+          /* The writer's batch is kept until it is written: one such value
+           * must not hold up the rest. */
+          if (ins->skip_unknown_units)
+            {
+              g_message ("Dropping a %s reading of %s that is not a finite number", r->metric_type, r->device_id);
+              continue;
+            }
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "A %s reading of %s, %g %s, is not a finite number of %s", r->metric_type, r->device_id,
+                       r->value, r->unit, su->unit);
+          return FALSE;
+        }
+
+      sqlite3_bind_int64 (ins->insert, 1, ts_ms);
+      sqlite3_bind_int64 (ins->insert, 2, su->series);
+      sqlite3_bind_double (ins->insert, 3, r->value * su->factor);
+      rc = sqlite3_step (ins->insert);
+      sqlite3_reset (ins->insert);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (ins->db, rc, "Could not store readings", error);
+
+      /* A row that repeats a stored reading (or one earlier in the same
+       * file) changed nothing: it is not counted as stored. */
+      if (ins->keep_stored && sqlite3_changes (ins->db) == 0)
+        {
+          if (lines != NULL)
+            keep_first_lines (ins, lines[k]);
+          ins->duplicates++;
+          continue;
+        }
+      ins->stored++;
+
+      /* The oldest late reading of each series, so the rewind can find the
+       * sample before it. */
+      if (ts_ms < ins->rolled_ms)
+        {
+          gint64 *oldest = g_hash_table_lookup (ins->late, &su->series);
+
+          if (oldest == NULL)
+            g_hash_table_insert (ins->late, g_memdup2 (&su->series, sizeof su->series),
+                                 g_memdup2 (&ts_ms, sizeof ts_ms));
+          else
+            *oldest = MIN (*oldest, ts_ms);
+        }
+    }
+
+  return TRUE;
+}
+
 /**
  * _aether_store_insert_readings:
  * @db: a connection inside a write transaction
@@ -168,7 +416,8 @@ rewind_watermarks (sqlite3     *db,
  * The one way readings enter the raw tier, for aether_store_ingest() and
  * the writer thread alike, so that a late live reading and a backfill are
  * rolled up the same way: readings older than the 1-minute watermark move
- * the watermarks back (rewind_watermarks()).
+ * the watermarks back (rewind_watermarks()). The writer's readings replace
+ * a stored one of the same instant.
  *
  * Returns: %TRUE if stored; on failure the caller rolls back
  */
@@ -181,93 +430,192 @@ _aether_store_insert_readings (sqlite3              *db,
                                gboolean              skip_unknown_units,
                                GError              **error)
 {
-  g_autoptr(GHashTable) late = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  sqlite3_stmt *insert = NULL;
-  gint64 rolled_ms = G_MININT64;
-  gint64 wm;
-  int rc;
+  Inserter ins;
+  gboolean ok;
 
-  if (_aether_get_watermark (db, AETHER_TIER_1M, &wm))
-    rolled_ms = wm * 1000;
+  if (!inserter_init (&ins, db, series_cache, tz, FALSE, skip_unknown_units, error))
+    return FALSE;
+  ok = inserter_add (&ins, readings, n_readings, NULL, error) &&
+       rewind_watermarks (db, tz, ins.late, error);
+  inserter_clear (&ins);
+  return ok;
+}
 
-  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO samples (ts, series_id, value) VALUES (?, ?, ?)",
-                           -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not store readings", error);
+/* ---- Ingest: one transaction, fed in chunks ------------------------------ */
 
-  for (guint k = 0; k < n_readings; k++)
+struct _AetherStoreIngest
+{
+  AetherStore *store;
+  Inserter     ins;
+};
+
+/**
+ * aether_store_ingest_begin:
+ * @self: a store
+ * @error: a location for a #GError
+ *
+ * Starts an ingest: one write transaction that aether_store_ingest_add()
+ * feeds a chunk at a time (a file of any size in bounded memory) and
+ * aether_store_ingest_commit() ends, so a file is stored whole or not at
+ * all. A row that repeats a stored reading (the same device, metric and
+ * time, stored before or earlier in the same ingest) is skipped and
+ * counted as a duplicate; the first one stays.
+ *
+ * Returns: (transfer full): the ingest, or %NULL
+ */
+AetherStoreIngest *
+aether_store_ingest_begin (AetherStore  *self,
+                           GError      **error)
+{
+  AetherStoreIngest *ingest;
+  sqlite3 *db;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
+
+  db = _aether_store_get_db (self);
+  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+    return NULL;
+
+  ingest = g_new0 (AetherStoreIngest, 1);
+  ingest->store = g_object_ref (self);
+  if (!inserter_init (&ingest->ins, db, _aether_store_get_series_cache (self),
+                      _aether_store_get_time_zone (self), TRUE, FALSE, error))
     {
-      const AetherReading *r = readings[k];
-      const char *unit = NULL;
-      double factor = 1;
-      gint64 series;
-      gint64 ts_ms = r->timestamp_us / 1000;
-
-      if (!_aether_normalize_unit (r->metric_type, r->unit, &factor, &unit))
-        {
-          if (skip_unknown_units)
-            {
-              g_warning ("Dropping a %s reading of %s in unknown unit “%s”", r->metric_type, r->device_id, r->unit);
-              continue;
-            }
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "“%s” is not a unit of %s (device %s)", r->unit, r->metric_type, r->device_id);
-          sqlite3_finalize (insert);
-          return FALSE;
-        }
-
-      /* After the conversion: 1e306 kW is a finite number of kW and an
-       * infinite number of W. */
-      if (!isfinite (r->value * factor))
-        {
-          /* The writer's batch is kept until it is written: one such value
-           * must not hold up the rest. */
-          if (skip_unknown_units)
-            {
-              g_message ("Dropping a %s reading of %s that is not a finite number", r->metric_type, r->device_id);
-              continue;
-            }
-          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                       "A %s reading of %s, %g %s, is not a finite number of %s", r->metric_type, r->device_id,
-                       r->value, r->unit, unit);
-          sqlite3_finalize (insert);
-          return FALSE;
-        }
-
-      series = _aether_store_ensure_series (db, series_cache, r->device_id, r->metric_type, unit, error);
-      if (series < 0)
-        {
-          sqlite3_finalize (insert);
-          return FALSE;
-        }
-
-      sqlite3_bind_int64 (insert, 1, ts_ms);
-      sqlite3_bind_int64 (insert, 2, series);
-      sqlite3_bind_double (insert, 3, r->value * factor);
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        {
-          sqlite3_finalize (insert);
-          return _aether_sqlite_fail (db, rc, "Could not store readings", error);
-        }
-
-      /* The oldest late reading of each series, so the rewind can find the
-       * sample before it. */
-      if (ts_ms < rolled_ms)
-        {
-          gint64 *oldest = g_hash_table_lookup (late, &series);
-
-          if (oldest == NULL)
-            g_hash_table_insert (late, g_memdup2 (&series, sizeof series), g_memdup2 (&ts_ms, sizeof ts_ms));
-          else
-            *oldest = MIN (*oldest, ts_ms);
-        }
+      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      g_object_unref (ingest->store);
+      g_free (ingest);
+      return NULL;
     }
 
-  sqlite3_finalize (insert);
+  return ingest;
+}
 
-  return rewind_watermarks (db, tz, late, error);
+typedef struct
+{
+  const AetherReading *reading;
+  guint                line;
+} Ordered;
+
+static int
+compare_ordered_time (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  gint64 ta = ((const Ordered *)a)->reading->timestamp_us;
+  gint64 tb = ((const Ordered *)b)->reading->timestamp_us;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/**
+ * aether_store_ingest_add:
+ * @ingest: an ingest
+ * @readings: (array length=n_readings): the next readings
+ * @n_readings: how many
+ * @lines: (array length=n_readings) (nullable): each reading's line in the
+ *   file, for errors and the duplicates' report
+ * @error: a location for a #GError
+ *
+ * On failure call aether_store_ingest_abort(): nothing is stored.
+ *
+ * Returns: %TRUE if added
+ */
+gboolean
+aether_store_ingest_add (AetherStoreIngest    *ingest,
+                         const AetherReading  *readings,
+                         guint                 n_readings,
+                         const guint          *lines,
+                         GError              **error)
+{
+  g_autofree Ordered *order = NULL;
+  g_autofree const AetherReading **sorted = NULL;
+  g_autofree guint *sorted_lines = NULL;
+
+  g_return_val_if_fail (ingest != NULL, FALSE);
+  g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
+
+  if (n_readings == 0)
+    return TRUE;
+
+  /* Time order keeps the raw tier append-only; the sort is stable, so of
+   * two rows for one instant the earlier line is the one stored. */
+  order = g_new (Ordered, n_readings);
+  for (guint i = 0; i < n_readings; i++)
+    order[i] = (Ordered) { &readings[i], lines ? lines[i] : 0 };
+  g_qsort_with_data (order, n_readings, sizeof (Ordered), compare_ordered_time, NULL);
+
+  sorted = g_new (const AetherReading *, n_readings);
+  sorted_lines = lines ? g_new (guint, n_readings) : NULL;
+  for (guint i = 0; i < n_readings; i++)
+    {
+      sorted[i] = order[i].reading;
+      if (sorted_lines)
+        sorted_lines[i] = order[i].line;
+    }
+
+  return inserter_add (&ingest->ins, sorted, n_readings, sorted_lines, error);
+}
+
+static void
+ingest_free (AetherStoreIngest *ingest)
+{
+  inserter_clear (&ingest->ins);
+  g_object_unref (ingest->store);
+  g_free (ingest);
+}
+
+/**
+ * aether_store_ingest_abort:
+ * @ingest: (transfer full): an ingest
+ *
+ * Rolls everything added back.
+ */
+void
+aether_store_ingest_abort (AetherStoreIngest *ingest)
+{
+  if (ingest == NULL)
+    return;
+
+  _aether_sqlite_exec (ingest->ins.db, "ROLLBACK;", NULL);
+  /* A series created in the rolled-back transaction must not stay cached. */
+  g_hash_table_remove_all (_aether_store_get_series_cache (ingest->store));
+  ingest_free (ingest);
+}
+
+/**
+ * aether_store_ingest_commit:
+ * @ingest: (transfer full): an ingest
+ * @stats: (out caller-allocates) (optional): what was stored and skipped
+ * @error: a location for a #GError
+ *
+ * Moves the watermarks back for readings older than what maintenance has
+ * rolled up, then commits; on failure everything is rolled back.
+ *
+ * Returns: %TRUE if everything added is stored
+ */
+gboolean
+aether_store_ingest_commit (AetherStoreIngest  *ingest,
+                            AetherIngestStats  *stats,
+                            GError            **error)
+{
+  g_return_val_if_fail (ingest != NULL, FALSE);
+
+  if (!rewind_watermarks (ingest->ins.db, ingest->ins.tz, ingest->ins.late, error) ||
+      !_aether_sqlite_exec (ingest->ins.db, "COMMIT;", error))
+    {
+      aether_store_ingest_abort (ingest);
+      return FALSE;
+    }
+
+  if (stats != NULL)
+    {
+      memset (stats, 0, sizeof *stats);
+      stats->stored = ingest->ins.stored;
+      stats->duplicates = ingest->ins.duplicates;
+      memcpy (stats->duplicate_lines, ingest->ins.duplicate_lines, sizeof stats->duplicate_lines);
+    }
+  ingest_free (ingest);
+  return TRUE;
 }
 
 /**
@@ -278,7 +626,8 @@ _aether_store_insert_readings (sqlite3              *db,
  * @error: a location for a #GError
  *
  * Stores every reading in one transaction, or none: an unknown unit or a
- * full disk leaves the database as it was.
+ * full disk leaves the database as it was. A reading that repeats a stored
+ * one is skipped (aether_store_ingest_begin()).
  *
  * Returns: %TRUE if all were stored
  */
@@ -288,32 +637,17 @@ aether_store_ingest (AetherStore          *self,
                      guint                 n_readings,
                      GError              **error)
 {
-  sqlite3 *db;
-  g_autofree const AetherReading **order = NULL;
+  AetherStoreIngest *ingest;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
   g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
 
-  db = _aether_store_get_db (self);
-
-  /* Time order keeps the raw tier append-only. */
-  order = g_new (const AetherReading *, MAX (n_readings, 1));
-  for (guint i = 0; i < n_readings; i++)
-    order[i] = &readings[i];
-  g_qsort_with_data (order, n_readings, sizeof (const AetherReading *), compare_reading_time, NULL);
-
-  if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
+  if (!(ingest = aether_store_ingest_begin (self, error)))
     return FALSE;
-
-  if (!_aether_store_insert_readings (db, _aether_store_get_series_cache (self), _aether_store_get_time_zone (self),
-                                      order, n_readings, FALSE, error) ||
-      !_aether_sqlite_exec (db, "COMMIT;", error))
+  if (!aether_store_ingest_add (ingest, readings, n_readings, NULL, error))
     {
-      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-      /* A series created in the rolled-back transaction must not stay cached. */
-      g_hash_table_remove_all (_aether_store_get_series_cache (self));
+      aether_store_ingest_abort (ingest);
       return FALSE;
     }
-
-  return TRUE;
+  return aether_store_ingest_commit (ingest, NULL, error);
 }

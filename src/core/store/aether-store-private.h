@@ -140,7 +140,7 @@ void      _aether_store_restrict_mode    (const char  *path);
  * given back, in short steps (aether-store.c). Maintenance gives back up to
  * 256 MiB a run, so a run on the main loop stays short. */
 #define AETHER_VACUUM_PAGES_PER_MAINTAIN (256 * 1024)
-gboolean  _aether_store_incremental_vacuum (AetherStore  *self,
+gboolean  _aether_store_incremental_vacuum (sqlite3      *db,
                                             gint64        max_pages,
                                             GError      **error);
 
@@ -196,9 +196,33 @@ void      _aether_acc_add_value        (Acc           *acc,
                                         double         v);
 void      _aether_acc_merge            (Acc           *acc,
                                         const Acc     *other);
+void      _aether_acc_merge_row        (Acc           *acc,
+                                        sqlite3_stmt  *stmt,
+                                        int            first_col);
 void      _aether_acc_from_row         (Acc           *acc,
                                         sqlite3_stmt  *stmt,
                                         int            first_col);
+
+/* ---- Maintenance (aether-store-rollup.c) ---------------------------------- */
+
+/* What maintenance runs on: the store's connection (aether_store_maintain())
+ * or the writer thread's (the service's, in slices). */
+typedef struct
+{
+  sqlite3               *db;
+  GTimeZone             *tz;
+  const AetherRetention *retention;
+  AetherPricer          *pricer;      /* nullable; used on this thread only */
+  const gint            *stop;        /* nullable: stop between transactions when set */
+  gint64                 deadline_us; /* 0, or stop between transactions after this monotonic time */
+  GHashTable            *stmts;       /* the run's statements (set by _aether_maintain()) */
+} AetherMaintainCtx;
+
+gboolean  _aether_maintain             (const AetherMaintainCtx *self,
+                                        gint64                   now_us,
+                                        AetherMaintainStats     *stats,
+                                        gboolean                *finished,
+                                        GError                 **error);
 
 /* One write of the registry: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK
  * when @ok is FALSE or the commit fails (aether-store.c). */

@@ -30,15 +30,51 @@
 #include "aether-store-private.h"
 
 #define CHUNK_S         3600
+/* A transaction of the 1-minute step ends after this many samples, hour
+ * chunks or microseconds, whichever comes first: few commits (each one
+ * writes and may checkpoint the WAL) yet short locks. */
+#define TX_SAMPLES      200000
+#define TX_CHUNKS       168
+#define TX_US           (100 * 1000)
+
+/* ---- Statements ---------------------------------------------------------- */
+
+/* Statements a maintenance run uses again and again (every chunk, every
+ * series), prepared once per run. @sql must be a string literal: the
+ * cache is keyed by its address. Reset before it is handed out. */
+static sqlite3_stmt *
+cached_stmt (const AetherMaintainCtx  *self,
+             const char               *sql,
+             GError                  **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _aether_sqlite_fail (self->db, rc, "Could not roll up", error);
+      return NULL;
+    }
+  g_hash_table_insert (self->stmts, (gpointer)sql, stmt);
+  return stmt;
+}
 
 /* ---- Buckets in the database ------------------------------------------ */
 
 static int
 bind_acc (sqlite3_stmt *stmt,
           gint64        series_id,
-          const Acc    *acc)
+          const Acc    *acc,
+          GByteArray   *blob)
 {
-  g_autoptr(GBytes) blob = acc->sketch ? aether_sketch_serialize (acc->sketch) : NULL;
   int rc;
 
   sqlite3_bind_int64 (stmt, 1, series_id);
@@ -49,8 +85,13 @@ bind_acc (sqlite3_stmt *stmt,
   sqlite3_bind_double (stmt, 6, acc->max);
   sqlite3_bind_double (stmt, 7, acc->first);
   sqlite3_bind_double (stmt, 8, acc->last);
-  if (blob != NULL)
-    sqlite3_bind_blob (stmt, 9, g_bytes_get_data (blob, NULL), (int)g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (acc->sketch != NULL)
+    {
+      /* One buffer for every bucket: no allocation per row. */
+      g_byte_array_set_size (blob, 0);
+      aether_sketch_serialize_into (acc->sketch, blob);
+      sqlite3_bind_blob (stmt, 9, blob->data, (int)blob->len, SQLITE_STATIC);
+    }
   else
     sqlite3_bind_null (stmt, 9);
 
@@ -61,10 +102,66 @@ bind_acc (sqlite3_stmt *stmt,
 
 /* ---- The 1-minute step: raw → 1m, and energy ---------------------------- */
 
+/* A chunk is at most an hour, starting on a minute: its 1-minute buckets
+ * are an array, not a table. */
+#define CHUNK_MINUTES (CHUNK_S / 60)
+
+/* A device's minute. @device is the device's one string in the run (every
+ * series of a device points at it), so keys compare by address. */
+typedef struct
+{
+  const char *device;
+  gint64      minute;    /* seconds */
+  double      wh;        /* imported */
+  double      exported_wh;
+} MinuteSlot;
+
+static guint
+minute_slot_hash (gconstpointer key)
+{
+  const MinuteSlot *m = key;
+
+  return g_direct_hash (m->device) ^ (guint)((guint64)m->minute * G_GUINT64_CONSTANT (2654435761));
+}
+
+static gboolean
+minute_slot_equal (gconstpointer a,
+                   gconstpointer b)
+{
+  const MinuteSlot *x = a, *y = b;
+
+  return x->device == y->device && x->minute == y->minute;
+}
+
+/* A set of MinuteSlot, each its own key and value. */
+static GHashTable *
+minute_table_new (void)
+{
+  return g_hash_table_new_full (minute_slot_hash, minute_slot_equal, g_free, NULL);
+}
+
+static MinuteSlot *
+minute_table_get (GHashTable *table,
+                  const char *device,
+                  gint64      minute,
+                  gboolean    create)
+{
+  MinuteSlot probe = { device, minute, 0, 0 };
+  MinuteSlot *slot = g_hash_table_lookup (table, &probe);
+
+  if (slot == NULL && create)
+    {
+      slot = g_memdup2 (&probe, sizeof probe);
+      g_hash_table_add (table, slot);
+    }
+  return slot;
+}
+
 typedef struct
 {
   gint64   series_id;
   char    *device_id;
+  const char *device;             /* the device's one string in the run */
   char    *metric;
   gboolean energy_from_counter;   /* this is the device's energy series */
   gboolean energy_from_power;     /* this is a power series: energy where no counter says */
@@ -73,10 +170,8 @@ typedef struct
   gint64   prev_ms;
   double   prev_value;
   AetherEnergyCadence cadence;    /* the one gap rule's view of this series */
-  GHashTable *buckets;            /* minute start → Acc* */
-  /* The minute being filled, to skip lookups on the hot path */
-  Acc     *cur_acc;
-  gint64   cur_minute;
+  Acc      minutes[CHUNK_MINUTES];  /* the chunk's buckets, by minute from its start */
+  guint64  used;                  /* which of them have samples */
   gint64   e_minute;
   double   e_wh;
   double   e_exported_wh;
@@ -91,42 +186,11 @@ series_work_free (gpointer data)
 {
   SeriesWork *work = data;
 
+  for (guint m = 0; m < CHUNK_MINUTES; m++)
+    _aether_acc_clear (&work->minutes[m]);
   g_free (work->device_id);
   g_free (work->metric);
-  g_hash_table_unref (work->buckets);
   g_free (work);
-}
-
-static void
-acc_free (gpointer data)
-{
-  _aether_acc_clear (data);
-  g_free (data);
-}
-
-typedef struct
-{
-  double energy_wh;
-} EnergyAcc;
-
-/* A minute's slot is two doubles: imported Wh, exported Wh. */
-static void
-add_energy (GHashTable *energy,
-            const char *device_id,
-            gint64      minute,
-            double      wh,
-            double      exported_wh)
-{
-  g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, device_id, minute);
-  double *slot = g_hash_table_lookup (energy, key);
-
-  if (slot == NULL)
-    {
-      slot = g_new0 (double, 2);
-      g_hash_table_insert (energy, g_steal_pointer (&key), slot);
-    }
-  slot[0] += wh;
-  slot[1] += exported_wh;
 }
 
 /* Energy piles up in the series' current minute and goes to the table of
@@ -136,7 +200,12 @@ flush_series_energy (GHashTable *energy,
                      SeriesWork *work)
 {
   if (work->e_pending)
-    add_energy (energy, work->device_id, work->e_minute, work->e_wh, work->e_exported_wh);
+    {
+      MinuteSlot *slot = minute_table_get (energy, work->device, work->e_minute, TRUE);
+
+      slot->wh += work->e_wh;
+      slot->exported_wh += work->e_exported_wh;
+    }
   work->e_pending = FALSE;
   work->e_wh = 0;
   work->e_exported_wh = 0;
@@ -193,9 +262,8 @@ load_series (sqlite3  *db,
              GError  **error)
 {
   g_autoptr(GHashTable) series = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, series_work_free);
+  g_autoptr(GHashTable) devices = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *stmt = NULL;
-  GHashTableIter iter;
-  gpointer value;
   int rc = sqlite3_prepare_v2 (db, "SELECT series_id, device_id, metric_type FROM series", -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
@@ -208,19 +276,18 @@ load_series (sqlite3  *db,
       work->series_id = sqlite3_column_int64 (stmt, 0);
       work->device_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
       work->metric = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-      work->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, acc_free);
+      work->energy_from_counter = g_str_equal (work->metric, "energy");
+      work->energy_from_power = g_str_equal (work->metric, "power");
+      /* The first series of a device lends its string to the others; they
+       * all live as long as the table. */
+      if (!(work->device = g_hash_table_lookup (devices, work->device_id)))
+        {
+          work->device = work->device_id;
+          g_hash_table_insert (devices, work->device_id, work->device_id);
+        }
       g_hash_table_insert (series, &work->series_id, work);
     }
   sqlite3_finalize (stmt);
-
-  g_hash_table_iter_init (&iter, series);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      SeriesWork *work = value;
-
-      work->energy_from_counter = g_str_equal (work->metric, "energy");
-      work->energy_from_power = g_str_equal (work->metric, "power");
-    }
 
   return g_steal_pointer (&series);
 }
@@ -228,14 +295,14 @@ load_series (sqlite3  *db,
 /* The sample of @work just before @before_ms, so a chunk's first segment
  * has its left end. */
 static void
-load_previous_sample (sqlite3    *db,
-                      SeriesWork *work,
-                      gint64      before_ms)
+load_previous_sample (const AetherMaintainCtx *self,
+                      SeriesWork              *work,
+                      gint64                   before_ms)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = cached_stmt (self, "SELECT ts, value FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
+                                          " ORDER BY ts DESC LIMIT 1", NULL);
 
-  if (sqlite3_prepare_v2 (db, "SELECT ts, value FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
-                              " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt == NULL)
     return;
   sqlite3_bind_int64 (stmt, 1, work->series_id);
   sqlite3_bind_int64 (stmt, 2, before_ms);
@@ -248,7 +315,7 @@ load_previous_sample (sqlite3    *db,
       work->prev_ms = sqlite3_column_int64 (stmt, 0);
       work->prev_value = sqlite3_column_double (stmt, 1);
     }
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
 }
 
 /* Marks the minutes a counter reading accounts for, so that power
@@ -267,7 +334,7 @@ cover_minutes (GHashTable *covered,
   /* Readings a few seconds apart cover the same minute again and again. */
   first = MAX (from_ms / 60000, work->covered_minute + 1);
   for (gint64 minute = first; minute <= (to_ms - 1) / 60000; minute++)
-    g_hash_table_add (covered, g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, work->device_id, minute * 60));
+    minute_table_get (covered, work->device, minute * 60, TRUE);
   work->covered_minute = MAX (work->covered_minute, (to_ms - 1) / 60000);
 }
 
@@ -306,6 +373,19 @@ energy_step (GHashTable *energy,
   work->prev_value = value;
 }
 
+static int
+compare_minute_slots (gconstpointer a,
+                      gconstpointer b)
+{
+  const MinuteSlot *x = *(const MinuteSlot * const *)a;
+  const MinuteSlot *y = *(const MinuteSlot * const *)b;
+  int c = x->device == y->device ? 0 : strcmp (x->device, y->device);
+
+  if (c != 0)
+    return c;
+  return (x->minute > y->minute) - (x->minute < y->minute);
+}
+
 /* Minutes before @add_before already hold energy from the previous chunk:
  * the segment that straddles a chunk edge adds to them instead, unless
  * @carry_counted says the minute got it already (a re-roll after the
@@ -315,9 +395,12 @@ energy_step (GHashTable *energy,
  * (retention took it since the minute was first rolled up, and a late
  * reading moved the watermark back): the energy of the segment into that
  * minute cannot be worked out again, so a stored figure that is larger is
- * the more complete one and is kept. */
+ * the more complete one and is kept.
+ *
+ * Rows go in key order, so the table grows at the end of each device's
+ * range instead of at random places. */
 static gboolean
-write_energy (AetherStore  *self,
+write_energy (const AetherMaintainCtx *self,
               sqlite3      *db,
               GHashTable   *energy,
               GHashTable   *orphans,
@@ -325,49 +408,49 @@ write_energy (AetherStore  *self,
               gboolean      carry_counted,
               GError      **error)
 {
-  AetherPricer *pricer = _aether_store_get_pricer (self);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *add = NULL;
-  sqlite3_stmt *keep = NULL;
+  AetherPricer *pricer = self->pricer;
+  sqlite3_stmt *stmt, *add, *keep;
+  g_autofree MinuteSlot **slots = NULL;
   GHashTableIter iter;
-  gpointer key, value;
-  int rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg,"
-                                   " exported_wh) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
+  gpointer key;
+  guint n = 0;
+  int rc;
 
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
-                                 " energy_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?3 ELSE energy_wh END,"
-                                 " exported_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?6 ELSE exported_wh END,"
-                                 " cost = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?4 ELSE cost END,"
-                                 " co2_kg = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?5 ELSE co2_kg END",
-                             -1, &keep, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
+  if (!(stmt = cached_stmt (self, "INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg,"
+                                  " exported_wh) VALUES (?, ?, ?, ?, ?, ?)", error)) ||
+      !(keep = cached_stmt (self, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
+                                  " energy_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?3 ELSE energy_wh END,"
+                                  " exported_wh = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?6 ELSE exported_wh END,"
+                                  " cost = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?4 ELSE cost END,"
+                                  " co2_kg = CASE WHEN ?3 + ?6 > energy_wh + exported_wh THEN ?5 ELSE co2_kg END",
+                            error)) ||
+      !(add = cached_stmt (self, "INSERT INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg, exported_wh)"
                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device_id, bucket) DO UPDATE SET"
                                  " energy_wh = energy_wh + ?3, exported_wh = exported_wh + ?6,"
                                  " cost = CASE WHEN ?4 IS NULL THEN cost"
                                  " ELSE COALESCE(cost, 0) + ?4 END,"
                                  " co2_kg = CASE WHEN ?5 IS NULL THEN co2_kg ELSE COALESCE(co2_kg, 0) + ?5 END",
-                             -1, &add, NULL);
-
-  if (rc != SQLITE_OK)
+                           error)))
     {
-      sqlite3_finalize (stmt);
-      sqlite3_finalize (add);
-      return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+      g_prefix_error (error, "Could not store energy: ");
+      return FALSE;
     }
 
+  slots = g_new (MinuteSlot *, g_hash_table_size (energy) + 1);
   g_hash_table_iter_init (&iter, energy);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    slots[n++] = key;
+  qsort (slots, n, sizeof (MinuteSlot *), compare_minute_slots);
+
+  for (guint i = 0; i < n; i++)
     {
-      const char *sep = strchr (key, '\x1f');
-      g_autofree char *device = g_strndup (key, sep - (const char *)key);
-      gint64 minute = g_ascii_strtoll (sep + 1, NULL, 10);
-      double wh = ((double *)value)[0];
-      double exported_wh = ((double *)value)[1];
-      sqlite3_stmt *target = minute < add_before ? add : g_hash_table_contains (orphans, key) ? keep : stmt;
+      const MinuteSlot *slot = slots[i];
+      const char *device = slot->device;
+      gint64 minute = slot->minute;
+      double wh = slot->wh;
+      double exported_wh = slot->exported_wh;
+      sqlite3_stmt *target = minute < add_before ? add : g_hash_table_contains (orphans, slot) ? keep : stmt;
 
       if (minute < add_before && carry_counted)
         continue;
@@ -379,7 +462,7 @@ write_energy (AetherStore  *self,
           continue;
         }
 
-      sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (target, 1, device, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (target, 2, minute);
       sqlite3_bind_double (target, 3, wh);
       sqlite3_bind_double (target, 6, exported_wh);
@@ -411,22 +494,14 @@ write_energy (AetherStore  *self,
       rc = sqlite3_step (target);
       sqlite3_reset (target);
       if (rc != SQLITE_DONE)
-        {
-          sqlite3_finalize (stmt);
-          sqlite3_finalize (add);
-          sqlite3_finalize (keep);
-          return _aether_sqlite_fail (db, rc, "Could not store energy", error);
-        }
+        return _aether_sqlite_fail (db, rc, "Could not store energy", error);
     }
 
-  sqlite3_finalize (stmt);
-  sqlite3_finalize (add);
-  sqlite3_finalize (keep);
   return TRUE;
 }
 
 static gboolean
-roll_raw_chunk (AetherStore          *self,
+roll_raw_chunk (const AetherMaintainCtx *self,
                 sqlite3              *db,
                 GHashTable           *series,
                 gint64                from_s,
@@ -435,30 +510,35 @@ roll_raw_chunk (AetherStore          *self,
                 AetherMaintainStats  *stats,
                 GError              **error)
 {
-  g_autoptr(GHashTable) energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) power_energy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) energy = minute_table_new ();
+  g_autoptr(GHashTable) power_energy = minute_table_new ();
+  g_autoptr(GHashTable) covered = minute_table_new ();
   g_autoptr(GPtrArray) by_id = NULL;
+  g_autoptr(GByteArray) blob = g_byte_array_sized_new (64);
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
   GHashTableIter iter;
   gpointer value;
   int rc;
 
+  g_return_val_if_fail (from_s % 60 == 0 && to_s - from_s <= CHUNK_S, FALSE);
+
   g_hash_table_iter_init (&iter, series);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SeriesWork *work = value;
 
-      g_hash_table_remove_all (work->buckets);
+      work->used = 0;
       work->have_prev = FALSE;
-      work->cur_acc = NULL;
       work->e_pending = FALSE;
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
       work->have_orphan = FALSE;
+      /* Each chunk learns the sampling interval afresh (as when its series
+       * were loaded for it alone): the gap rule sees what it always saw. */
+      memset (&work->cadence, 0, sizeof work->cadence);
       if (work->energy_from_counter || work->energy_from_power)
-        load_previous_sample (db, work, from_s * 1000);
+        load_previous_sample (self, work, from_s * 1000);
     }
 
   /* Series ids are small and dense: index them directly on the hot path. */
@@ -475,10 +555,8 @@ roll_raw_chunk (AetherStore          *self,
       by_id->pdata[((SeriesWork *)value)->series_id] = value;
   }
 
-  rc = sqlite3_prepare_v2 (db, "SELECT ts, series_id, value FROM samples WHERE ts >= ? AND ts < ?",
-                           -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not read samples", error);
+  if (!(stmt = cached_stmt (self, "SELECT ts, series_id, value FROM samples WHERE ts >= ? AND ts < ?", error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, from_s * 1000);
   sqlite3_bind_int64 (stmt, 2, to_s * 1000);
 
@@ -489,24 +567,18 @@ roll_raw_chunk (AetherStore          *self,
       double v = sqlite3_column_double (stmt, 2);
       SeriesWork *work = sid >= 0 && sid < by_id->len ? g_ptr_array_index (by_id, sid) : NULL;
       gint64 minute = (ts / 60000) * 60;
+      guint m = (guint)((minute - from_s) / 60);
       Acc *acc;
 
       if (work == NULL || !isfinite (v))
         continue;
 
-      if (work->cur_acc != NULL && work->cur_minute == minute)
-        acc = work->cur_acc;
-      else
+      acc = &work->minutes[m];
+      if (!(work->used & (G_GUINT64_CONSTANT (1) << m)))
         {
-          acc = g_hash_table_lookup (work->buckets, &minute);
-          if (acc == NULL)
-            {
-              acc = g_new0 (Acc, 1);
-              acc->start = minute;
-              g_hash_table_insert (work->buckets, g_memdup2 (&minute, sizeof minute), acc);
-            }
-          work->cur_acc = acc;
-          work->cur_minute = minute;
+          memset (acc, 0, sizeof *acc);
+          acc->start = minute;
+          work->used |= G_GUINT64_CONSTANT (1) << m;
         }
       _aether_acc_add_value (acc, v);
       stats->samples_rolled++;
@@ -521,7 +593,7 @@ roll_raw_chunk (AetherStore          *self,
       else if (work->energy_from_power)
         energy_step (power_energy, NULL, work, ts, v);
     }
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _aether_sqlite_fail (db, rc, "Could not read samples", error);
 
@@ -536,41 +608,40 @@ roll_raw_chunk (AetherStore          *self,
     gpointer key;
 
     g_hash_table_iter_init (&iter, power_energy);
-    while (g_hash_table_iter_next (&iter, &key, &value))
+    while (g_hash_table_iter_next (&iter, &key, NULL))
       if (!g_hash_table_contains (covered, key) && !g_hash_table_contains (energy, key))
         {
           g_hash_table_iter_steal (&iter);
-          g_hash_table_insert (energy, key, value);
+          g_hash_table_add (energy, key);
         }
   }
 
-  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
-                               " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL);
-  if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
+  if (!(insert = cached_stmt (self, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
+                                    " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error)))
+    return FALSE;
 
-  g_hash_table_iter_init (&iter, series);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* In key order: series by series, minute by minute. */
+  for (guint id = 0; id < by_id->len; id++)
     {
-      SeriesWork *work = value;
-      GHashTableIter b;
-      gpointer acc;
+      SeriesWork *work = g_ptr_array_index (by_id, id);
 
-      g_hash_table_iter_init (&b, work->buckets);
-      while (g_hash_table_iter_next (&b, NULL, &acc))
+      if (work == NULL || work->used == 0)
+        continue;
+      for (guint m = 0; m < CHUNK_MINUTES; m++)
         {
-          if ((rc = bind_acc (insert, work->series_id, acc)) != SQLITE_DONE)
-            {
-              sqlite3_finalize (insert);
-              return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
-            }
+          if (!(work->used & (G_GUINT64_CONSTANT (1) << m)))
+            continue;
+          rc = bind_acc (insert, work->series_id, &work->minutes[m], blob);
+          _aether_acc_clear (&work->minutes[m]);
+          if (rc != SQLITE_DONE)
+            return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
           stats->rolled[AETHER_TIER_1M]++;
         }
+      work->used = 0;
     }
-  sqlite3_finalize (insert);
 
   {
-    g_autoptr(GHashTable) orphans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) orphans = minute_table_new ();
 
     g_hash_table_iter_init (&iter, series);
     while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -578,7 +649,7 @@ roll_raw_chunk (AetherStore          *self,
         SeriesWork *work = value;
 
         if (work->have_orphan)
-          g_hash_table_add (orphans, g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, work->device_id, work->orphan_minute));
+          minute_table_get (orphans, work->device, work->orphan_minute, TRUE);
       }
 
     return write_energy (self, db, energy, orphans, from_s, carry_counted, error);
@@ -587,8 +658,172 @@ roll_raw_chunk (AetherStore          *self,
 
 /* ---- Coarser steps: merge buckets of the tier below -------------------- */
 
+/* A statement of `key = ?1 AND bucket >= ?2 AND bucket < ?3` stepped for
+ * each key in turn: rows come in key order, then bucket order, as one
+ * `ORDER BY key, bucket` scan would give them, each key a range of the
+ * primary key. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  GArray       *ids;      /* gint64, or */
+  GPtrArray    *texts;    /* char * */
+  guint         next;
+  gboolean      bound;
+  gint64        from;
+  gint64        to;
+} KeyedScan;
+
+static void
+keyed_scan_init_ids (KeyedScan    *scan,
+                     sqlite3_stmt *stmt,
+                     GArray       *ids,
+                     gint64        from,
+                     gint64        to)
+{
+  *scan = (KeyedScan) { stmt, ids, NULL, 0, FALSE, from, to };
+}
+
+static void
+keyed_scan_init_texts (KeyedScan    *scan,
+                       sqlite3_stmt *stmt,
+                       GPtrArray    *texts,
+                       gint64        from,
+                       gint64        to)
+{
+  *scan = (KeyedScan) { stmt, NULL, texts, 0, FALSE, from, to };
+}
+
+static int
+keyed_scan_step (KeyedScan *scan)
+{
+  for (;;)
+    {
+      guint n = scan->ids ? scan->ids->len : scan->texts->len;
+
+      if (scan->bound)
+        {
+          int rc = sqlite3_step (scan->stmt);
+
+          if (rc != SQLITE_DONE)
+            return rc;
+          sqlite3_reset (scan->stmt);
+          scan->bound = FALSE;
+        }
+      if (scan->next >= n)
+        return SQLITE_DONE;
+      if (scan->ids)
+        sqlite3_bind_int64 (scan->stmt, 1, g_array_index (scan->ids, gint64, scan->next));
+      else
+        sqlite3_bind_text (scan->stmt, 1, g_ptr_array_index (scan->texts, scan->next), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (scan->stmt, 2, scan->from);
+      sqlite3_bind_int64 (scan->stmt, 3, scan->to);
+      scan->next++;
+      scan->bound = TRUE;
+    }
+}
+
+/* Series ids in order; every row of a rollup tier belongs to one. */
+static GArray *
+load_series_ids (sqlite3  *db,
+                 GError  **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT series_id FROM series ORDER BY series_id", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+
+  return g_steal_pointer (&ids);
+}
+
+/* Devices in (binary) order; energy is only ever stored for a device
+ * with a series. */
+static GPtrArray *
+load_energy_devices (sqlite3  *db,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT DISTINCT device_id FROM series ORDER BY device_id", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (devices, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read series", error), NULL;
+
+  return g_steal_pointer (&devices);
+}
+
+/* The earliest bucket at or after @from in @table, key by key (each a
+ * seek), or G_MAXINT64. */
+static gint64
+first_bucket_from (sqlite3     *db,
+                   const char  *table,
+                   GArray      *ids,
+                   GPtrArray   *texts,
+                   gint64       from)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT bucket FROM %s WHERE %s = ?1 AND bucket >= ?2 ORDER BY bucket LIMIT 1",
+                                          table, ids ? "series_id" : "device_id");
+  sqlite3_stmt *stmt = NULL;
+  gint64 first = G_MAXINT64;
+  guint n = ids ? ids->len : texts->len;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return G_MININT64;   /* no skipping: walk */
+  for (guint i = 0; i < n; i++)
+    {
+      if (ids)
+        sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      else
+        sqlite3_bind_text (stmt, 1, g_ptr_array_index (texts, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, from);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        first = MIN (first, sqlite3_column_int64 (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  return first;
+}
+
+/* The earliest bucket of @tier's rollups or energy at or after @from: the
+ * coarser tier skips the empty time before it instead of walking it a
+ * chunk at a time (a reading from 1970 left a week-by-week walk to now). */
+static gint64
+next_bucket_below (sqlite3    *db,
+                   AetherTier  tier,
+                   gint64      from,
+                   gboolean    with_energy)
+{
+  g_autoptr(GArray) ids = load_series_ids (db, NULL);
+  g_autoptr(GPtrArray) devices = with_energy ? load_energy_devices (db, NULL) : NULL;
+  gint64 first;
+
+  if (ids == NULL || (with_energy && devices == NULL))
+    return G_MININT64;
+  first = first_bucket_from (db, _aether_rollup_tables[tier], ids, NULL, from);
+  if (with_energy)
+    first = MIN (first, first_bucket_from (db, _aether_energy_tables[tier], NULL, devices, from));
+
+  return first;
+}
+
 static gboolean
-roll_up_tier (AetherStore          *self,
+roll_up_tier (const AetherMaintainCtx *self,
               sqlite3              *db,
               AetherTier            tier,
               gint64                from_s,
@@ -596,15 +831,24 @@ roll_up_tier (AetherStore          *self,
               AetherMaintainStats  *stats,
               GError              **error)
 {
+  /* Series by series and device by device, each a range of the primary
+   * key: a scan of the whole tier below for every chunk would make a
+   * chunk cost grow with the history kept. */
   g_autofree char *select = g_strdup_printf ("SELECT series_id, bucket, count, sum, min, max, first, last, sketch"
-                                             " FROM %s WHERE bucket >= ? AND bucket < ? ORDER BY series_id, bucket",
+                                             " FROM %s WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3"
+                                             " ORDER BY bucket",
                                              _aether_rollup_tables[tier - 1]);
   g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
                                                  " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                                  _aether_rollup_tables[tier]);
   g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg, exported_wh FROM %s"
-                                                    " WHERE bucket >= ? AND bucket < ? ORDER BY device_id, bucket",
+                                                    " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
+                                                    " ORDER BY bucket",
                                                     _aether_energy_tables[tier - 1]);
+  g_autoptr(GArray) series_ids = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GByteArray) blob = g_byte_array_sized_new (64);
+  KeyedScan scan = { 0 };
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
   Acc current = { 0 };
@@ -620,21 +864,22 @@ roll_up_tier (AetherStore          *self,
       return _aether_sqlite_fail (db, rc, "Could not roll up", error);
     }
 
-  sqlite3_bind_int64 (stmt, 1, from_s);
-  sqlite3_bind_int64 (stmt, 2, to_s);
+  if (!(series_ids = load_series_ids (db, error)))
+    {
+      sqlite3_finalize (stmt);
+      sqlite3_finalize (insert);
+      return FALSE;
+    }
+  keyed_scan_init_ids (&scan, stmt, series_ids, from_s, to_s);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = keyed_scan_step (&scan)) == SQLITE_ROW)
     {
       gint64 sid = sqlite3_column_int64 (stmt, 0);
-      Acc row;
-      gint64 bucket;
-
-      _aether_acc_from_row (&row, stmt, 1);
-      bucket = _aether_bucket_of (self, tier, row.start);
+      gint64 bucket = _aether_bucket_in (self->tz, tier, sqlite3_column_int64 (stmt, 1));
 
       if (sid != current_series || bucket != current.start)
         {
-          if (current.count > 0 && bind_acc (insert, current_series, &current) != SQLITE_DONE)
+          if (current.count > 0 && bind_acc (insert, current_series, &current, blob) != SQLITE_DONE)
             goto fail;
           if (current.count > 0)
             stats->rolled[tier]++;
@@ -644,15 +889,15 @@ roll_up_tier (AetherStore          *self,
           current_series = sid;
         }
 
-      _aether_acc_merge (&current, &row);
-      _aether_acc_clear (&row);
+      /* Straight from the row: no bucket (and sketch) of its own first. */
+      _aether_acc_merge_row (&current, stmt, 1);
     }
 
   if (rc != SQLITE_DONE)
     goto fail;
   if (current.count > 0)
     {
-      if (bind_acc (insert, current_series, &current) != SQLITE_DONE)
+      if (bind_acc (insert, current_series, &current, blob) != SQLITE_DONE)
         goto fail;
       stats->rolled[tier]++;
     }
@@ -682,14 +927,19 @@ roll_up_tier (AetherStore          *self,
         sqlite3_finalize (stmt);
         return _aether_sqlite_fail (db, rc, "Could not roll up energy", error);
       }
-    sqlite3_bind_int64 (stmt, 1, from_s);
-    sqlite3_bind_int64 (stmt, 2, to_s);
+    if (!(devices = load_energy_devices (db, error)))
+      {
+        sqlite3_finalize (stmt);
+        sqlite3_finalize (insert);
+        return FALSE;
+      }
+    keyed_scan_init_texts (&scan, stmt, devices, from_s, to_s);
 
     for (;;)
       {
-        gboolean more = (rc = sqlite3_step (stmt)) == SQLITE_ROW;
+        gboolean more = (rc = keyed_scan_step (&scan)) == SQLITE_ROW;
         const char *row_device = more ? (const char *)sqlite3_column_text (stmt, 0) : NULL;
-        gint64 row_bucket = more ? _aether_bucket_of (self, tier, sqlite3_column_int64 (stmt, 1)) : 0;
+        gint64 row_bucket = more ? _aether_bucket_in (self->tz, tier, sqlite3_column_int64 (stmt, 1)) : 0;
 
         if (device != NULL && (!more || !g_str_equal (row_device, device) || row_bucket != bucket))
           {
@@ -791,41 +1041,65 @@ oldest_sample_s (sqlite3 *db)
   return ts;
 }
 
+/* Deletes rows of @table with @column before @before: one range when the
+ * table's key starts with @column, else key by key (@ids or @texts, the
+ * first column of its primary key) so that a cut costs what it deletes,
+ * not a scan of everything the tier keeps. */
 static gboolean
 delete_before (sqlite3     *db,
                const char  *table,
                const char  *column,
+               GArray      *ids,
+               GPtrArray   *texts,
                gint64       before,
                guint64     *deleted,
                GError     **error)
 {
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s < ?", table, column);
+  g_autofree char *sql = ids || texts
+    ? g_strdup_printf ("DELETE FROM %s WHERE %s = ?2 AND %s < ?1", table, ids ? "series_id" : "device_id", column)
+    : g_strdup_printf ("DELETE FROM %s WHERE %s < ?1", table, column);
   sqlite3_stmt *stmt = NULL;
+  guint n = ids ? ids->len : texts ? texts->len : 1;
   int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
-  sqlite3_bind_int64 (stmt, 1, before);
-  rc = sqlite3_step (stmt);
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, before);
+      if (ids)
+        sqlite3_bind_int64 (stmt, 2, g_array_index (ids, gint64, i));
+      else if (texts)
+        sqlite3_bind_text (stmt, 2, g_ptr_array_index (texts, i), -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (stmt);
+          return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
+        }
+      *deleted += (guint64)sqlite3_changes (db);
+    }
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _aether_sqlite_fail (db, rc, "Could not apply retention", error);
-  *deleted += (guint64)sqlite3_changes (db);
   return TRUE;
 }
 
 static gboolean
-apply_retention (AetherStore          *self,
+apply_retention (const AetherMaintainCtx *self,
                  sqlite3              *db,
                  gint64                now_s,
                  AetherMaintainStats  *stats,
                  GError              **error)
 {
-  const AetherRetention *r = _aether_store_get_retention (self);
+  const AetherRetention *r = self->retention;
   gint64 wm[AETHER_N_TIERS] = { 0 };
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
 
   if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
+  if (!(ids = load_series_ids (db, error)) || !(devices = load_energy_devices (db, error)))
+    goto fail;
 
   /* Under the lock: the writer may have moved them back for a late reading. */
   for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
@@ -842,11 +1116,12 @@ apply_retention (AetherStore          *self,
            * on the next tier's bucket edges so tiers stitch cleanly. */
           cutoff = now_s - r->samples_s[t];
           if (t + 1 < AETHER_N_TIERS)
-            cutoff = MIN (_aether_bucket_of (self, t + 1, cutoff), wm[t + 1]);
+            cutoff = MIN (_aether_bucket_in (self->tz, t + 1, cutoff), wm[t + 1]);
           /* A tier never rolled up (its watermark unset) keeps everything
            * below it: nothing to cut (and no cutoff to scale to ms). */
           if (cutoff > G_MININT64 / 4 &&
               !delete_before (db, _aether_rollup_tables[t], t == AETHER_TIER_RAW ? "ts" : "bucket",
+                              t == AETHER_TIER_RAW ? NULL : ids, NULL,
                               t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
             goto fail;
         }
@@ -855,18 +1130,18 @@ apply_retention (AetherStore          *self,
         {
           cutoff = now_s - r->energy_s[t];
           if (t + 1 < AETHER_N_TIERS)
-            cutoff = MIN (_aether_bucket_of (self, t + 1, cutoff), wm[t + 1]);
-          if (!delete_before (db, _aether_energy_tables[t], "bucket", cutoff, &stats->deleted, error))
+            cutoff = MIN (_aether_bucket_in (self->tz, t + 1, cutoff), wm[t + 1]);
+          if (!delete_before (db, _aether_energy_tables[t], "bucket", NULL, devices, cutoff, &stats->deleted, error))
             goto fail;
         }
     }
 
   if ((r->cost_records_s > 0 &&
-       !delete_before (db, "cost_records", "period_end", now_s - r->cost_records_s, &stats->deleted, error)) ||
+       !delete_before (db, "cost_records", "period_end", NULL, NULL, now_s - r->cost_records_s, &stats->deleted, error)) ||
       (r->device_status_s > 0 &&
-       !delete_before (db, "device_status_log", "ts", (now_s - r->device_status_s) * 1000, &stats->deleted, error)) ||
+       !delete_before (db, "device_status_log", "ts", NULL, NULL, (now_s - r->device_status_s) * 1000, &stats->deleted, error)) ||
       (r->alerts_s > 0 &&
-       !delete_before (db, "alert_history", "time", (now_s - r->alerts_s) * 1000, &stats->deleted, error)))
+       !delete_before (db, "alert_history", "time", NULL, NULL, (now_s - r->alerts_s) * 1000, &stats->deleted, error)))
     goto fail;
 
   return _aether_sqlite_exec (db, "COMMIT;", error);
@@ -876,87 +1151,162 @@ fail:
   return FALSE;
 }
 
+static gboolean
+should_stop (const AetherMaintainCtx *self)
+{
+  return (self->stop != NULL && g_atomic_int_get (self->stop)) ||
+         (self->deadline_us > 0 && g_get_monotonic_time () >= self->deadline_us);
+}
+
+/* The time of the first raw sample at or after @from_s, or -1. */
+static gint64
+next_sample_ms (sqlite3 *db,
+                gint64   from_s)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 ts = -1;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE ts >= ? ORDER BY ts LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, from_s * 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        ts = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  return ts;
+}
+
 /**
- * aether_store_maintain:
- * @self: a store
- * @now_us: the time to maintain as of (usually the clock's)
- * @stats: (out caller-allocates) (optional): what was done
+ * _aether_maintain:
+ * @self: what to maintain: a connection, the daily tier's zone, retention
+ *   and the pricer, and when to stop
+ * @now_us: the time to maintain as of
+ * @stats: (out caller-allocates): what was done
+ * @finished: (out) (optional): %FALSE when it stopped early (@self's stop
+ *   flag or deadline, checked between transactions): call again to go on
  * @error: a location for a #GError
  *
- * Rolls every complete bucket up and applies retention. Safe to run again
- * and to interrupt: each step commits with its progress.
+ * aether_store_maintain() on any connection: the store's, or the writer
+ * thread's, which runs the service's maintenance in slices so that neither
+ * the main loop nor a SIGTERM waits for it. Every transaction moves its
+ * watermark, so a slice that stops leaves nothing half done.
  *
- * Returns: %TRUE on success
+ * Returns: %TRUE unless a step failed
  */
 gboolean
-aether_store_maintain (AetherStore          *self,
-                       gint64                now_us,
-                       AetherMaintainStats  *stats,
-                       GError              **error)
+_aether_maintain (const AetherMaintainCtx  *self,
+                  gint64                    now_us,
+                  AetherMaintainStats      *stats,
+                  gboolean                 *finished,
+                  GError                  **error)
 {
-  AetherMaintainStats local_stats = { 0 };
   g_autoptr(GHashTable) series = NULL;
-  sqlite3 *db;
+  g_autoptr(GHashTable) stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                       (GDestroyNotify)sqlite3_finalize);
+  AetherMaintainCtx run = *self;
+  sqlite3 *db = self->db;
   gint64 now_s = now_us / G_USEC_PER_SEC;
   gint64 wm;
   gint64 end;
   gint64 started;
   gboolean ok;
 
-  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
-
-  if (stats == NULL)
-    stats = &local_stats;
   memset (stats, 0, sizeof *stats);
+  if (finished != NULL)
+    *finished = FALSE;
+  /* The rest of the run sees its statement cache. */
+  run.stmts = stmts;
+  self = &run;
 
-  db = _aether_store_get_db (self);
   started = g_get_monotonic_time ();
-  if (!(series = load_series (db, error)))
-    return FALSE;
 
   /* raw → 1 minute, an hour of samples per transaction */
   if (!_aether_get_watermark (db, AETHER_TIER_1M, &wm))
     {
       gint64 oldest = oldest_sample_s (db);
 
-      wm = oldest >= 0 ? _aether_bucket_of (self, AETHER_TIER_1H, oldest) : _aether_bucket_of (self, AETHER_TIER_1H, now_s);
+      wm = oldest >= 0 ? _aether_bucket_in (self->tz, AETHER_TIER_1H, oldest) : _aether_bucket_in (self->tz, AETHER_TIER_1H, now_s);
     }
-  end = _aether_bucket_of (self, AETHER_TIER_1M, now_s);
+  end = _aether_bucket_in (self->tz, AETHER_TIER_1M, now_s);
 
   while (wm < end)
     {
-      gint64 chunk_end;
-      gint64 carry = 0;
+      guint64 samples_before = stats->samples_rolled;
+      gint64 tx_started = g_get_monotonic_time ();
+      guint n_chunks = 0;
 
+      if (should_stop (self))
+        return TRUE;
       if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
         return FALSE;
-      /* The writer thread may have moved the watermark back for a late
-       * reading since the last chunk: read it again under the lock. */
-      _aether_get_watermark (db, AETHER_TIER_1M, &wm);
-      _aether_get_state (db, CARRY_COUNTED_KEY, &carry);
-      chunk_end = MIN (end, wm + CHUNK_S);
-      if (wm >= end)
-        {
-          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-          break;
-        }
-      /* And it may have added series since they were read: their samples
-       * would be skipped while the watermark moves past them. */
+      /* Series may have been added since the last transaction: their
+       * samples would be skipped while the watermark moves past them. */
       g_clear_pointer (&series, g_hash_table_unref);
       if (!(series = load_series (db, error)))
         {
           _aether_sqlite_exec (db, "ROLLBACK;", NULL);
           return FALSE;
         }
-      if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, stats, error) ||
-          !_aether_set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
-          (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)) ||
-          !_aether_sqlite_exec (db, "COMMIT;", error))
+
+      /* Hour chunks, as many as fit a transaction's budget: each is rolled
+       * exactly as on its own (its own look back, its own cadence) and
+       * moves the watermark, and one commit writes them all. */
+      for (;;)
         {
-          _aether_sqlite_exec (db, "ROLLBACK;", NULL);
-          return FALSE;
+          gint64 chunk_end;
+          gint64 carry = 0;
+          gint64 next_ms;
+          gint64 skip_to = G_MININT64;
+
+          /* The writer thread may have moved the watermark back for a late
+           * reading since the last transaction: read it under the lock. */
+          _aether_get_watermark (db, AETHER_TIER_1M, &wm);
+          _aether_get_state (db, CARRY_COUNTED_KEY, &carry);
+          if (wm >= end)
+            break;
+
+          /* Hours with no sample are skipped, not walked one by one: a
+           * chunk without samples writes nothing, and the first chunk with
+           * some looks back an hour for the sample before it, which lies in
+           * the skipped time and so is not there either. The result is the
+           * walk's, in one step. */
+          next_ms = next_sample_ms (db, wm);
+          if (next_ms < 0 || next_ms >= end * 1000)
+            skip_to = end;
+          else if (next_ms >= (wm + CHUNK_S) * 1000)
+            skip_to = wm + ((next_ms / 1000 - wm) / CHUNK_S) * CHUNK_S;
+          if (skip_to != G_MININT64)
+            {
+              if (!_aether_set_watermark (db, AETHER_TIER_1M, skip_to, error) ||
+                  (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
+                goto raw_fail;
+              stats->skipped_slices++;
+              wm = skip_to;
+              continue;
+            }
+
+          chunk_end = MIN (end, wm + CHUNK_S);
+          if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, stats, error) ||
+              !_aether_set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
+              (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
+            goto raw_fail;
+          stats->raw_slices++;
+          wm = chunk_end;
+          n_chunks++;
+
+          if (stats->samples_rolled - samples_before >= TX_SAMPLES || n_chunks >= TX_CHUNKS ||
+              g_get_monotonic_time () - tx_started >= TX_US || should_stop (self))
+            break;
         }
-      wm = chunk_end;
+
+      if (!_aether_sqlite_exec (db, "COMMIT;", error))
+        goto raw_fail;
+      continue;
+
+    raw_fail:
+      _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+      return FALSE;
     }
 
   if (!_aether_get_watermark (db, AETHER_TIER_1M, &wm))
@@ -971,40 +1321,53 @@ aether_store_maintain (AetherStore          *self,
 
       if (!_aether_get_watermark (db, tier - 1, &below))
         break;
-      end = _aether_bucket_of (self, tier, below);
-      if (!_aether_get_watermark (db, tier, &from))
-        from = _aether_bucket_of (self, tier, MIN (below, wm) - 86400 * 400 > 0 ? 0 : 0);
+      end = _aether_bucket_in (self->tz, tier, below);
 
       /* The first run starts where the tier below starts. */
-      if (from == 0)
+      if (!_aether_get_watermark (db, tier, &from))
         {
-          g_autofree char *sql = g_strdup_printf ("SELECT MIN(bucket) FROM %s", _aether_rollup_tables[tier - 1]);
-          sqlite3_stmt *stmt = NULL;
+          gint64 first = next_bucket_below (db, tier - 1, G_MININT64 / 2, FALSE);
 
-          from = end;
-          if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-              sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-            from = _aether_bucket_of (self, tier, sqlite3_column_int64 (stmt, 0));
-          sqlite3_finalize (stmt);
+          from = first == G_MAXINT64 || first == G_MININT64 ? end : _aether_bucket_in (self->tz, tier, first);
         }
 
       while (from < end)
         {
           gint64 to;
+          gint64 next;
 
+          if (should_stop (self))
+            return TRUE;
           if (!_aether_sqlite_exec (db, "BEGIN IMMEDIATE;", error))
             return FALSE;
           /* Both watermarks again, under the lock: a late reading may have
            * moved them back since they were read. */
           if (_aether_get_watermark (db, tier - 1, &below))
-            end = MIN (end, _aether_bucket_of (self, tier, below));
+            end = MIN (end, _aether_bucket_in (self->tz, tier, below));
           _aether_get_watermark (db, tier, &from);
           if (from >= end)
             {
               _aether_sqlite_exec (db, "ROLLBACK;", NULL);
               break;
             }
-          to = MIN (end, _aether_bucket_of (self, tier, from + chunk));
+          /* Empty time (no bucket, no energy below) is skipped: rolling it
+           * up writes nothing. */
+          next = next_bucket_below (db, tier - 1, from, TRUE);
+          if (next != G_MININT64 && next >= end)
+            from = end;
+          else if (next != G_MININT64 && next > from)
+            from = MAX (from, _aether_bucket_in (self->tz, tier, next));
+          if (from >= end)
+            {
+              if (!_aether_set_watermark (db, tier, end, error) ||
+                  !_aether_sqlite_exec (db, "COMMIT;", error))
+                {
+                  _aether_sqlite_exec (db, "ROLLBACK;", NULL);
+                  return FALSE;
+                }
+              break;
+            }
+          to = MIN (end, _aether_bucket_in (self->tz, tier, from + chunk));
           if (to <= from)
             to = end;
           if (!roll_up_tier (self, db, tier, from, to, stats, error) ||
@@ -1025,8 +1388,44 @@ aether_store_maintain (AetherStore          *self,
     }
 
   stats->rollup_us = g_get_monotonic_time () - started;
+  if (should_stop (self))
+    return TRUE;
   started = g_get_monotonic_time ();
-  ok = apply_retention (self, db, now_s, stats, error) && _aether_store_incremental_vacuum (self, AETHER_VACUUM_PAGES_PER_MAINTAIN, error);
+  ok = apply_retention (self, db, now_s, stats, error) && _aether_store_incremental_vacuum (db, AETHER_VACUUM_PAGES_PER_MAINTAIN, error);
   stats->retention_us = g_get_monotonic_time () - started;
+  if (ok && finished != NULL)
+    *finished = TRUE;
   return ok;
+}
+
+/**
+ * aether_store_maintain:
+ * @self: a store
+ * @now_us: the time to maintain as of (usually the clock's)
+ * @stats: (out caller-allocates) (optional): what was done
+ * @error: a location for a #GError
+ *
+ * Rolls every complete bucket up and applies retention. Safe to run again
+ * and to interrupt: each step commits with its progress. Time without
+ * readings is skipped, not walked: its cost is that of the readings.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aether_store_maintain (AetherStore          *self,
+                       gint64                now_us,
+                       AetherMaintainStats  *stats,
+                       GError              **error)
+{
+  AetherMaintainStats local_stats = { 0 };
+  AetherMaintainCtx ctx = { 0 };
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+
+  ctx.db = _aether_store_get_db (self);
+  ctx.tz = _aether_store_get_time_zone (self);
+  ctx.retention = _aether_store_get_retention (self);
+  ctx.pricer = _aether_store_get_pricer (self);
+
+  return _aether_maintain (&ctx, now_us, stats ? stats : &local_stats, NULL, error);
 }

@@ -138,6 +138,38 @@ _aether_acc_merge (Acc       *acc,
     aether_sketch_merge (acc->sketch, other->sketch);
 }
 
+/* _aether_acc_merge() of the row _aether_acc_from_row() would read, without
+ * building it: the same result, no allocation per row. */
+void
+_aether_acc_merge_row (Acc          *acc,
+                       sqlite3_stmt *stmt,
+                       int           first_col)
+{
+  guint64 count = (guint64)sqlite3_column_int64 (stmt, first_col + 1);
+  double min = sqlite3_column_double (stmt, first_col + 3);
+  double max = sqlite3_column_double (stmt, first_col + 4);
+  const void *blob;
+
+  if (count == 0)
+    return;
+
+  if (acc->count == 0)
+    {
+      acc->min = min;
+      acc->max = max;
+      acc->first = sqlite3_column_double (stmt, first_col + 5);
+      acc->sketch = aether_sketch_new ();
+    }
+  acc->min = MIN (acc->min, min);
+  acc->max = MAX (acc->max, max);
+  acc->last = sqlite3_column_double (stmt, first_col + 6);
+  acc->sum += sqlite3_column_double (stmt, first_col + 2);
+  acc->count += count;
+  blob = sqlite3_column_blob (stmt, first_col + 7);
+  if (blob != NULL)
+    aether_sketch_merge_blob (acc->sketch, blob, sqlite3_column_bytes (stmt, first_col + 7));
+}
+
 void
 _aether_acc_from_row (Acc          *acc,
                       sqlite3_stmt *stmt,

@@ -32,7 +32,16 @@ typedef enum
   ITEM_READING,
   ITEM_FLUSH,
   ITEM_STOP,
+  ITEM_MAINTAIN,
 } ItemKind;
+
+/* Maintenance asked of the thread: run in slices between commits. */
+typedef struct
+{
+  gint64           now_us;
+  AetherPricer    *pricer;      /* the thread's own; nullable */
+  AetherRetention  retention;
+} Maintenance;
 
 typedef struct
 {
@@ -43,6 +52,8 @@ typedef struct
   GCond         *cond;
   gboolean      *done;
   GError       **error;
+  /* For maintenance */
+  Maintenance   *maintenance;
 } Item;
 
 struct _AetherStoreWriter
@@ -60,6 +71,8 @@ struct _AetherStoreWriter
   guint         max_batch;
   gssize        n_written;   /* atomic */
   gssize        n_commits;   /* atomic */
+  gssize        n_maintained; /* atomic: maintenance runs finished */
+  gint          stopping;    /* atomic: close() was called */
   gboolean      closed;
 };
 
@@ -69,10 +82,51 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AetherStoreWriter, aether_store_writer, G_TYPE_OB
                                G_IMPLEMENT_INTERFACE (AETHER_TYPE_READING_SINK, sink_iface_init))
 
 static void
+maintenance_free (Maintenance *m)
+{
+  g_clear_object (&m->pricer);
+  g_free (m);
+}
+
+static void
 item_free (Item *item)
 {
   aether_reading_clear (&item->reading);
+  g_clear_pointer (&item->maintenance, maintenance_free);
   g_free (item);
+}
+
+/* A slice of maintenance: about this long, then readings are committed
+ * again, so a long roll-up (a backfill, a first run over old history)
+ * neither holds readings back nor keeps close() waiting. */
+#define MAINTAIN_SLICE_US (200 * 1000)
+
+/* Returns TRUE when @m is done (or failed, and is left for the next). */
+static gboolean
+maintain_slice (AetherStoreWriter *self,
+                Maintenance       *m)
+{
+  g_autoptr(GError) error = NULL;
+  AetherMaintainStats stats;
+  AetherMaintainCtx ctx = {
+    .db = self->db,
+    .tz = self->tz,
+    .retention = &m->retention,
+    .pricer = m->pricer,
+    .stop = &self->stopping,
+    .deadline_us = g_get_monotonic_time () + MAINTAIN_SLICE_US,
+  };
+  gboolean finished = FALSE;
+
+  if (!_aether_maintain (&ctx, m->now_us, &stats, &finished, &error))
+    {
+      g_warning ("Maintenance failed (it will be tried again): %s", error->message);
+      return TRUE;
+    }
+  if (finished)
+    g_atomic_pointer_add (&self->n_maintained, 1);
+
+  return finished;
 }
 
 /* Writes @batch in one transaction; on failure everything stays in @batch.
@@ -129,10 +183,12 @@ writer_thread (gpointer data)
   AetherStoreWriter *self = data;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)item_free);
   gint64 next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+  Maintenance *pending = NULL;
 
   for (;;)
     {
-      gint64 wait = MAX (0, next_commit - g_get_monotonic_time ());
+      /* With maintenance to do, look at the queue and go on with it. */
+      gint64 wait = pending ? 0 : MAX (0, next_commit - g_get_monotonic_time ());
       Item *item = g_async_queue_timeout_pop (self->queue, (guint64)wait);
       g_autoptr(GError) error = NULL;
 
@@ -141,15 +197,28 @@ writer_thread (gpointer data)
           g_ptr_array_add (batch, item);
           /* The batch owns it now. */
           item = NULL;
-          if (batch->len < self->max_batch)
+          if (batch->len < self->max_batch && g_get_monotonic_time () < next_commit)
             continue;
         }
 
-      if (!write_batch (self, batch, &error))
-        g_warning ("Readings kept in memory, not yet stored: %s", error->message);
-      next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+      /* Readings pushed before a request are committed before it is
+       * answered, and before maintenance rolls their minutes up. */
+      if (item != NULL || batch->len >= self->max_batch || g_get_monotonic_time () >= next_commit)
+        {
+          if (!write_batch (self, batch, &error))
+            g_warning ("Readings kept in memory, not yet stored: %s", error->message);
+          next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+        }
 
-      if (item != NULL && item->kind != ITEM_READING)
+      if (item != NULL && item->kind == ITEM_MAINTAIN)
+        {
+          /* A later request covers an earlier one. */
+          g_clear_pointer (&pending, maintenance_free);
+          pending = g_steal_pointer (&item->maintenance);
+          item_free (item);
+          item = NULL;
+        }
+      else if (item != NULL)
         {
           ItemKind kind = item->kind;
 
@@ -157,8 +226,14 @@ writer_thread (gpointer data)
           if (kind == ITEM_STOP)
             break;
         }
+
+      if (pending != NULL && !g_atomic_int_get (&self->stopping) && maintain_slice (self, pending))
+        g_clear_pointer (&pending, maintenance_free);
     }
 
+  /* Maintenance not finished is resumed by the next run: every step
+   * committed its progress. */
+  g_clear_pointer (&pending, maintenance_free);
   return NULL;
 }
 
@@ -355,6 +430,8 @@ aether_store_writer_close (AetherStoreWriter  *self,
   if (self->closed)
     return TRUE;
 
+  /* Maintenance under way stops at its next transaction. */
+  g_atomic_int_set (&self->stopping, 1);
   ok = send_and_wait (self, ITEM_STOP, error);
   g_thread_join (self->thread);
   self->thread = NULL;
@@ -371,6 +448,55 @@ aether_store_writer_get_n_written (AetherStoreWriter *self)
   g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), 0);
 
   return (guint64)g_atomic_pointer_get (&self->n_written);
+}
+
+/**
+ * aether_store_writer_maintain:
+ * @self: a writer
+ * @store: the store whose retention to apply
+ * @now_us: maintain as of this time
+ * @pricer: (nullable) (transfer none): prices new energy; the thread keeps
+ *   a reference and must be the only one using it (pricers cache lookups)
+ *
+ * Asks the writer thread to run maintenance (aether_store_maintain()) on
+ * its own connection, after committing the readings pushed before, in
+ * slices between its commits, so the main loop never waits for it and
+ * close() waits at most for one transaction of it. A request made while
+ * one is under way replaces it.
+ */
+void
+aether_store_writer_maintain (AetherStoreWriter *self,
+                              AetherStore       *store,
+                              gint64             now_us,
+                              AetherPricer      *pricer)
+{
+  Item *item;
+
+  g_return_if_fail (AETHER_IS_STORE_WRITER (self));
+  g_return_if_fail (AETHER_IS_STORE (store));
+  g_return_if_fail (!self->closed);
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_MAINTAIN;
+  item->maintenance = g_new0 (Maintenance, 1);
+  item->maintenance->now_us = now_us;
+  item->maintenance->pricer = pricer ? g_object_ref (pricer) : NULL;
+  item->maintenance->retention = *_aether_store_get_retention (store);
+  g_async_queue_push (self->queue, item);
+}
+
+/**
+ * aether_store_writer_get_n_maintained:
+ * @self: a writer
+ *
+ * Returns: how many maintenance runs the thread finished
+ */
+guint64
+aether_store_writer_get_n_maintained (AetherStoreWriter *self)
+{
+  g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), 0);
+
+  return (guint64)g_atomic_pointer_get (&self->n_maintained);
 }
 
 guint64

@@ -25,6 +25,11 @@ void               aether_store_writer_set_time_zone  (AetherStoreWriter  *self,
                                                        GTimeZone          *tz);
 guint64            aether_store_writer_get_n_written  (AetherStoreWriter  *self);
 guint64            aether_store_writer_get_n_commits  (AetherStoreWriter  *self);
+void               aether_store_writer_maintain       (AetherStoreWriter  *self,
+                                                       AetherStore        *store,
+                                                       gint64              now_us,
+                                                       AetherPricer       *pricer);
+guint64            aether_store_writer_get_n_maintained (AetherStoreWriter *self);
 gboolean           aether_store_writer_close          (AetherStoreWriter  *self,
                                                        GError            **error);
 

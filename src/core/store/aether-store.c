@@ -1094,7 +1094,7 @@ _aether_store_open_reader (const char   *path,
 #define VACUUM_STEP_PAGES 2048
 
 gboolean
-_aether_store_incremental_vacuum (AetherStore  *self,
+_aether_store_incremental_vacuum (sqlite3      *db,
                                   gint64        max_pages,
                                   GError      **error)
 {
@@ -1104,7 +1104,7 @@ _aether_store_incremental_vacuum (AetherStore  *self,
   gint64 mode = 0;
 
   /* A file the migration could not compact yet keeps its free pages. */
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA auto_vacuum", -1, &stmt, NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2 (db, "PRAGMA auto_vacuum", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     mode = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -1117,7 +1117,7 @@ _aether_store_incremental_vacuum (AetherStore  *self,
       gint64 step;
       g_autofree char *sql = NULL;
 
-      if (sqlite3_prepare_v2 (self->db, "PRAGMA freelist_count", -1, &stmt, NULL) == SQLITE_OK &&
+      if (sqlite3_prepare_v2 (db, "PRAGMA freelist_count", -1, &stmt, NULL) == SQLITE_OK &&
           sqlite3_step (stmt) == SQLITE_ROW)
         free_pages = sqlite3_column_int64 (stmt, 0);
       sqlite3_finalize (stmt);
@@ -1127,7 +1127,7 @@ _aether_store_incremental_vacuum (AetherStore  *self,
 
       step = MIN (MIN (free_pages, VACUUM_STEP_PAGES), max_pages - given_back);
       sql = g_strdup_printf ("PRAGMA incremental_vacuum(%" G_GINT64_FORMAT ");", step);
-      if (!_aether_sqlite_exec (self->db, sql, error))
+      if (!_aether_sqlite_exec (db, sql, error))
         return FALSE;
       given_back += step;
     }

@@ -110,6 +110,8 @@ void aether_energy_total_free (AetherEnergyTotal *total);
  * @samples_rolled: raw samples summarised into 1-minute buckets
  * @rollup_us: time spent rolling up (all tiers, energy included)
  * @retention_us: time spent deleting what retention no longer keeps
+ * @raw_slices: hour slices of raw samples rolled up (one transaction each)
+ * @skipped_slices: runs of hours without a sample skipped in one step
  */
 typedef struct
 {
@@ -118,7 +120,27 @@ typedef struct
   guint64 samples_rolled;
   gint64  rollup_us;
   gint64  retention_us;
+  guint64 raw_slices;
+  guint64 skipped_slices;
 } AetherMaintainStats;
+
+/**
+ * AetherIngestStats:
+ * @stored: readings stored
+ * @duplicates: rows skipped because they repeat a stored reading (the same
+ *   device, metric and time, stored before or earlier in the same ingest)
+ * @duplicate_lines: the lines of the first such rows (0 past @duplicates)
+ */
+#define AETHER_INGEST_N_LINES 5
+
+typedef struct
+{
+  guint64 stored;
+  guint64 duplicates;
+  guint   duplicate_lines[AETHER_INGEST_N_LINES];
+} AetherIngestStats;
+
+typedef struct _AetherStoreIngest AetherStoreIngest;
 
 #define AETHER_STORE_SCHEMA_VERSION 7
 
@@ -228,6 +250,17 @@ gboolean     aether_store_ingest               (AetherStore          *self,
                                                 const AetherReading  *readings,
                                                 guint                 n_readings,
                                                 GError              **error);
+AetherStoreIngest *aether_store_ingest_begin   (AetherStore          *self,
+                                                GError              **error);
+gboolean     aether_store_ingest_add           (AetherStoreIngest    *ingest,
+                                                const AetherReading  *readings,
+                                                guint                 n_readings,
+                                                const guint          *lines,
+                                                GError              **error);
+gboolean     aether_store_ingest_commit        (AetherStoreIngest    *ingest,
+                                                AetherIngestStats    *stats,
+                                                GError              **error);
+void         aether_store_ingest_abort         (AetherStoreIngest    *ingest);
 gboolean     aether_store_maintain             (AetherStore          *self,
                                                 gint64                now_us,
                                                 AetherMaintainStats  *stats,
