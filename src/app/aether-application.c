@@ -182,6 +182,14 @@ aether_application_activate (GApplication *app)
 }
 
 static void
+apply_user_theme (AetherService *service)
+{
+  g_autoptr(AetherUser) user = aether_service_dup_user (service);
+
+  aether_preferences_apply_theme (aether_user_get_theme (user));
+}
+
+static void
 aether_application_startup (GApplication *app)
 {
   AetherApplication *self = AETHER_APPLICATION (app);
@@ -202,6 +210,18 @@ aether_application_startup (GApplication *app)
       if (error != NULL)
         g_warning ("%s", error->message);
       aether_service_start (self->service);
+      /* The person's colour scheme, now and whenever it changes. */
+      apply_user_theme (self->service);
+      g_signal_connect (self->service, "user-changed", G_CALLBACK (apply_user_theme), NULL);
+    }
+
+  /* Started at login (`--gapplication-service`, Preferences' Start at
+   * Login): no window, collecting until the person opens one. */
+  if ((g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) &&
+      g_settings_get_boolean (self->settings, "run-in-background") && !self->held_for_background)
+    {
+      self->held_for_background = TRUE;
+      g_application_hold (app);
     }
 }
 

@@ -17,6 +17,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AetherPreferencesWindow, aether_preferences_window, AETHER, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-AetherPreferencesWindow *aether_preferences_window_new (AetherApplication *application);
+AetherPreferencesWindow *aether_preferences_window_new               (AetherApplication       *application);
+AetherPreferencesWindow *aether_preferences_window_new_for_service   (GtkApplication          *application,
+                                                                      AetherService           *service);
+void                     aether_preferences_window_restore           (AetherPreferencesWindow *self,
+                                                                      const char              *backup_path);
+void                     aether_preferences_window_set_backup_folder (AetherPreferencesWindow *self,
+                                                                      const char              *folder);
+void                     aether_preferences_apply_theme              (const char              *theme);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "aether-devices.h"
+#include "aether-secrets.h"
 #include "aether-service-private.h"
 
 /**
@@ -82,5 +83,95 @@ aether_service_update_device (AetherService  *self,
   if (!aether_devices_update (aether_service_get_store (self), device, error))
     return FALSE;
   _aether_service_reload_changed (self);
+  /* A device whose secret changed was forgotten: collected again now. */
+  if (aether_collector_get_status (aether_service_get_collector (self),
+                                   json_object_get_string_member (json_node_get_object (device), "device_id")) == NULL)
+    aether_service_load (self, NULL);
   return TRUE;
+}
+
+/**
+ * aether_service_set_device_secret:
+ * @self: a service
+ * @device: a stored device, to be given to aether_service_update_device()
+ *   next; changed in place
+ * @key: the `plugin_config` key of the secret (`password`)
+ * @secret: the new value
+ * @keyring_error: (nullable): set when there is no keyring (the secret
+ *   then stays in the record, as when the device was added)
+ *
+ * Puts a device's new password in the keyring under its id and lists the
+ * key under `plugin_config.keyring`, so the record never holds it. The
+ * service reads it anew from the keyring when the device is updated.
+ */
+void
+aether_service_set_device_secret (AetherService  *self,
+                                  JsonNode       *device,
+                                  const char     *key,
+                                  const char     *secret,
+                                  GError        **keyring_error)
+{
+  JsonObject *object, *config, *plugin_config;
+  const char *id;
+  JsonArray *keyring;
+  gboolean listed = FALSE;
+
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+  g_return_if_fail (device != NULL && JSON_NODE_HOLDS_OBJECT (device));
+  g_return_if_fail (key != NULL && secret != NULL);
+
+  object = json_node_get_object (device);
+  id = json_object_get_string_member (object, "device_id");
+  if (!json_object_has_member (object, "configuration"))
+    json_object_set_object_member (object, "configuration", json_object_new ());
+  config = json_object_get_object_member (object, "configuration");
+  if (!json_object_has_member (config, "plugin_config"))
+    json_object_set_object_member (config, "plugin_config", json_object_new ());
+  plugin_config = json_object_get_object_member (config, "plugin_config");
+
+  if (!aether_secrets_store (id, key, secret, keyring_error))
+    {
+      json_object_set_string_member (plugin_config, key, secret);
+      return;
+    }
+
+  if (json_object_has_member (plugin_config, key))
+    json_object_remove_member (plugin_config, key);
+  if (!json_object_has_member (plugin_config, "keyring"))
+    json_object_set_array_member (plugin_config, "keyring", json_array_new ());
+  keyring = json_object_get_array_member (plugin_config, "keyring");
+  for (guint i = 0; i < json_array_get_length (keyring); i++)
+    listed |= g_strcmp0 (json_array_get_string_element (keyring, i), key) == 0;
+  if (!listed)
+    json_array_add_string_element (keyring, key);
+
+  /* The record may not change (the key was listed already): the device
+   * is collected anew with the keyring's value on the next update. */
+  _aether_service_forget_device (self, id);
+}
+
+/**
+ * aether_service_delete_device_history:
+ * @self: a service
+ * @device_id: a device removed with aether_service_remove_device()
+ * @error: a location for a #GError
+ *
+ * Deletes every reading, energy and cost figure and status of a removed
+ * device, because the person asked to. Call it only once the removal can
+ * no longer be undone; a device back in the registry keeps its history
+ * (%AETHER_ERROR_EXISTS).
+ *
+ * Returns: %TRUE if the history is gone
+ */
+gboolean
+aether_service_delete_device_history (AetherService  *self,
+                                      const char     *device_id,
+                                      GError        **error)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  /* Readings of it still on their way are stored first, then deleted. */
+  _aether_service_flush (self);
+  return aether_store_delete_device_history (aether_service_get_store (self), device_id, error);
 }

@@ -43,4 +43,14 @@ void                _aether_service_forget_device      (AetherService      *self
                                                         const char         *device_id);
 void                _aether_service_update_rate_period (AetherService      *self);
 
+AetherUser         *_aether_service_peek_user          (AetherService      *self);
+AetherUser         *_aether_service_get_cached_user    (AetherService      *self);
+void                _aether_service_set_user           (AetherService      *self,
+                                                        AetherUser         *user);
+void                _aether_service_apply_user         (AetherService      *self,
+                                                        AetherUser         *user);
+void                _aether_service_flush              (AetherService      *self);
+void                _aether_service_backup_if_due      (AetherService      *self,
+                                                        gint64              now_us);
+
 G_END_DECLS

@@ -55,6 +55,7 @@ struct _AetherService
   GHashTable         *configs;     /* device id → JsonObject configuration */
   AetherServiceWatch *watch;       /* changes other processes make */
   AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
+  AetherUser         *user;        /* the person's preferences, read once */
 
   guint               housekeeping_id;
 
@@ -108,6 +109,7 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->collector_lock, aether_store_lock_release);
   g_clear_error (&self->store_error);
+  g_clear_object (&self->user);
   g_clear_pointer (&self->configs, g_hash_table_unref);
 
   G_OBJECT_CLASS (aether_service_parent_class)->dispose (object);
@@ -187,6 +189,14 @@ aether_service_class_init (AetherServiceClass *klass)
    */
   g_signal_new ("store-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * AetherService::user-changed:
+   *
+   * The person's preferences changed (aether-service-user.c).
+   */
+  g_signal_new ("user-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
   object_class->get_property = aether_service_get_property;
 
   /**
@@ -291,7 +301,7 @@ on_alert_fired (AetherAlertEngine *alerts,
   if (!aether_store_put_alert (self->store, rule_json, &error))
     g_warning ("Could not save alert %s: %s", event->alert_id, error->message);
 
-  if (self->notifier != NULL)
+  if (self->notifier != NULL && aether_user_get_notification (_aether_service_peek_user (self), "push"))
     aether_notifier_notify (self->notifier, event);
   else
     g_message ("Alert “%s”: %s", event->title, event->body);
@@ -306,6 +316,12 @@ on_alert_fired (AetherAlertEngine *alerts,
 
       if (action->type != AETHER_ALERT_ACTION_WEBHOOK)
         continue;
+      /* The person turned webhooks off in Preferences. */
+      if (!aether_user_get_notification (_aether_service_peek_user (self), "webhook"))
+        {
+          record_history (self, event->alert_id, "action", _("Webhook not called: webhooks are off in Preferences"));
+          continue;
+        }
 
       when = aether_format_timestamp (aether_clock_now_us (self->clock));
       builder = json_builder_new ();
@@ -482,6 +498,36 @@ aether_service_new (const char   *db_path,
   return g_steal_pointer (&self);
 }
 
+AetherUser *
+_aether_service_peek_user (AetherService *self)
+{
+  if (self->user == NULL)
+    g_object_unref (aether_service_dup_user (self));
+  return self->user;
+}
+
+AetherUser *
+_aether_service_get_cached_user (AetherService *self)
+{
+  return self->user;
+}
+
+void
+_aether_service_set_user (AetherService *self,
+                          AetherUser    *user)
+{
+  g_set_object (&self->user, user);
+}
+
+void
+_aether_service_flush (AetherService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
+    g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
+}
+
 /**
  * aether_service_get_store:
  * @self: a service
@@ -606,7 +652,7 @@ aether_service_forget_device_secrets (AetherService *self,
  * @self: a service
  *
  * Returns: (nullable): the currency of the rate schedule in force now, as
- *   an ISO 4217 code, or %NULL without one
+ *   an ISO 4217 code; without one, the person's (Preferences), or %NULL
  */
 const char *
 aether_service_get_currency (AetherService *self)
@@ -616,7 +662,10 @@ aether_service_get_currency (AetherService *self)
   g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
 
   schedule = self->tariff ? aether_tariff_schedule_at (self->tariff, aether_clock_now_s (self->clock)) : NULL;
-  return schedule ? aether_rate_schedule_get_currency (schedule) : NULL;
+  if (schedule != NULL)
+    return aether_rate_schedule_get_currency (schedule);
+  /* No tariff: the person's currency (the system's unless they chose). */
+  return aether_user_get_currency (_aether_service_peek_user (self));
 }
 
 /**
@@ -842,6 +891,10 @@ aether_service_load (AetherService  *self,
       !(rules = aether_store_list_alerts (self->store, error)))
     return 0;
 
+  /* The person's retention (and everything read from their record). */
+  g_clear_object (&self->user);
+  g_object_unref (aether_service_dup_user (self));
+
   for (guint i = 0; i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
@@ -1064,6 +1117,7 @@ housekeeping (gpointer user_data)
   /* Jobs left by a crash, by `rates add` or by a failed run. */
   start_repricing (self, FALSE);
   aether_alert_engine_prune_history (self->alerts, 90);
+  _aether_service_backup_if_due (self, aether_clock_now_us (self->clock));
 
   return G_SOURCE_CONTINUE;
 }

@@ -14,6 +14,7 @@
 #include "alerts/aether-notifier.h"
 #include "collect/aether-collector.h"
 #include "collect/aether-plugin-engine.h"
+#include "model/aether-user.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store.h"
 #include "tariff/aether-tariff.h"
@@ -46,6 +47,14 @@ char               *aether_service_add_devices         (AetherService       *sel
 gboolean            aether_service_update_device       (AetherService       *self,
                                                         JsonNode            *device,
                                                         GError             **error);
+void                aether_service_set_device_secret   (AetherService       *self,
+                                                        JsonNode            *device,
+                                                        const char          *key,
+                                                        const char          *secret,
+                                                        GError             **keyring_error);
+gboolean            aether_service_delete_device_history (AetherService     *self,
+                                                          const char        *device_id,
+                                                          GError           **error);
 char               *aether_service_add_alert           (AetherService       *self,
                                                         JsonNode            *rule,
                                                         GError             **error);
@@ -54,6 +63,16 @@ gboolean            aether_service_update_alert        (AetherService       *sel
                                                         GError             **error);
 JsonNode           *aether_service_remove_alert        (AetherService       *self,
                                                         const char          *alert_id,
+                                                        GError             **error);
+void                aether_service_test_webhook_async  (AetherService       *self,
+                                                        const char          *url,
+                                                        const char          *alert_id,
+                                                        const char          *name,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            aether_service_test_webhook_finish (AetherService       *self,
+                                                        GAsyncResult        *result,
                                                         GError             **error);
 void                aether_service_forget_device_secrets (AetherService     *self,
                                                           const char        *device_id);
@@ -83,6 +102,25 @@ const char         *aether_service_get_feed_error      (AetherService       *sel
                                                         const char          *rate_id);
 JsonNode           *aether_service_remove_rate_schedule (AetherService      *self,
                                                         const char          *rate_id,
+                                                        GError             **error);
+AetherUser         *aether_service_dup_user            (AetherService       *self);
+gboolean            aether_service_update_user         (AetherService       *self,
+                                                        AetherUser          *user,
+                                                        GError             **error);
+GTimeZone          *aether_service_dup_time_zone       (AetherService       *self);
+char               *aether_service_dup_backup_folder   (AetherService       *self);
+GPtrArray          *aether_service_list_backups        (AetherService       *self);
+void                aether_service_backup_async        (AetherService       *self,
+                                                        const char          *folder,
+                                                        guint                keep,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+char               *aether_service_backup_finish       (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+gboolean            aether_service_restore             (AetherService       *self,
+                                                        const char          *backup_path,
                                                         GError             **error);
 double              aether_service_get_reprice_progress (AetherService      *self);
 gboolean            aether_service_lock_collector      (AetherService       *self,

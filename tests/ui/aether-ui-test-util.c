@@ -94,3 +94,227 @@ aether_ui_test_save_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Saved %s", path);
 }
+
+/**
+ * aether_ui_test_find_type:
+ * @root: where to look
+ * @type: a widget type
+ *
+ * Returns: (transfer none) (nullable): the first widget of @type, depth first
+ */
+GtkWidget *
+aether_ui_test_find_type (GtkWidget *root,
+                          GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aether_ui_test_find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_where (GtkWidget  *root,
+            gboolean  (*match) (GtkWidget *widget, const char *text),
+            const char *text)
+{
+  if (match (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_where (child, match, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget  *widget,
+               const char *title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_error (GtkWidget  *widget,
+          const char *unused)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error");
+}
+
+/**
+ * aether_ui_test_find_row:
+ * @root: where to look
+ * @title: a row's title as written, mnemonic included ("_Name")
+ *
+ * Returns: (transfer none) (nullable): the first preferences row with it
+ */
+GtkWidget *
+aether_ui_test_find_row (GtkWidget  *root,
+                         const char *title)
+{
+  return find_where (root, is_row_titled, title);
+}
+
+/**
+ * aether_ui_test_find_button:
+ * @root: where to look
+ * @label: a button's label, mnemonic included ("C_reate")
+ *
+ * Returns: (transfer none) (nullable): the first button with it
+ */
+GtkWidget *
+aether_ui_test_find_button (GtkWidget  *root,
+                            const char *label)
+{
+  return find_where (root, is_button_labelled, label);
+}
+
+/**
+ * aether_ui_test_find_error:
+ * @root: where to look
+ *
+ * Returns: (transfer none) (nullable): the first label styled as an error
+ */
+GtkWidget *
+aether_ui_test_find_error (GtkWidget *root)
+{
+  return find_where (root, is_error, NULL);
+}
+
+static GtkWidget *
+row (GtkWidget  *root,
+     const char *title)
+{
+  GtkWidget *found = aether_ui_test_find_row (root, title);
+
+  if (found == NULL)
+    g_error ("No row “%s”", title);
+  return found;
+}
+
+/**
+ * aether_ui_test_set_text:
+ * @root: where the row is
+ * @title: an entry row's title
+ * @text: what to type
+ */
+void
+aether_ui_test_set_text (GtkWidget  *root,
+                         const char *title,
+                         const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row (root, title)), text);
+}
+
+/**
+ * aether_ui_test_choose:
+ * @root: where the row is
+ * @title: a combo row's title, or that of a row with a drop-down
+ * @item: the item to choose, as shown
+ */
+void
+aether_ui_test_choose (GtkWidget  *root,
+                       const char *title,
+                       const char *item)
+{
+  GtkWidget *found = row (root, title);
+  GtkDropDown *dropdown = ADW_IS_COMBO_ROW (found) ? NULL
+                          : GTK_DROP_DOWN (aether_ui_test_find_type (found, GTK_TYPE_DROP_DOWN));
+  GListModel *model = dropdown ? gtk_drop_down_get_model (dropdown) : adw_combo_row_get_model (ADW_COMBO_ROW (found));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), item))
+      {
+        if (dropdown != NULL)
+          gtk_drop_down_set_selected (dropdown, i);
+        else
+          adw_combo_row_set_selected (ADW_COMBO_ROW (found), i);
+        return;
+      }
+  g_error ("“%s” has no item “%s”", title, item);
+}
+
+/**
+ * aether_ui_test_set_switch:
+ * @root: where the row is
+ * @title: the title of a row with a switch
+ * @on: the switch's new state
+ */
+void
+aether_ui_test_set_switch (GtkWidget  *root,
+                           const char *title,
+                           gboolean    on)
+{
+  gtk_switch_set_active (GTK_SWITCH (aether_ui_test_find_type (row (root, title), GTK_TYPE_SWITCH)), on);
+}
+
+/**
+ * aether_ui_test_enable:
+ * @root: where the row is
+ * @title: an expander row's title
+ * @on: whether its enable switch is on
+ */
+void
+aether_ui_test_enable (GtkWidget  *root,
+                       const char *title,
+                       gboolean    on)
+{
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row (root, title)), on);
+}
+
+/**
+ * aether_ui_test_click:
+ * @root: where the button is
+ * @label: its label
+ *
+ * Clicks it, failing (with the form's error, if it shows one) when it
+ * cannot be clicked.
+ */
+void
+aether_ui_test_click (GtkWidget  *root,
+                      const char *label)
+{
+  GtkWidget *button = aether_ui_test_find_button (root, label);
+  GtkWidget *error;
+
+  if (button == NULL)
+    g_error ("No button “%s”", label);
+  if (!gtk_widget_is_sensitive (button))
+    {
+      error = aether_ui_test_find_error (root);
+      g_error ("“%s” cannot be clicked: %s", label, error ? gtk_label_get_text (GTK_LABEL (error)) : "");
+    }
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/**
+ * aether_ui_test_scroll_to_end:
+ * @root: a window or page with a scrolled window
+ *
+ * Scrolls its first scrolled window to the end and lets it draw.
+ */
+void
+aether_ui_test_scroll_to_end (GtkWidget *root)
+{
+  GtkWidget *scrolled = aether_ui_test_find_type (root, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  aether_ui_test_wait_for_frames (gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW) ? gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW) : root);
+}

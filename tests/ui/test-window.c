@@ -133,6 +133,9 @@ test_window_has_five_pages_in_order (void)
       g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
       GtkWidget *child = adw_view_stack_page_get_child (page);
 
+      /* A page wider than 360 px scrolls sideways inside the shell. */
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        child = find_descendant (child, AETHER_TYPE_HISTORY_PAGE);
       g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, expected_pages[i][0]);
       g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, expected_pages[i][1]);
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
@@ -1012,14 +1015,15 @@ test_alerts_page_makes_and_removes_an_alert (void)
   create = find_by_text (GTK_WIDGET (alert_window), GTK_TYPE_BUTTON, "label", "C_reate");
   g_assert_false (gtk_widget_get_sensitive (create));
 
-  target = ADW_COMBO_ROW (find_descendant (GTK_WIDGET (alert_window), ADW_TYPE_COMBO_ROW));
+  target = ADW_COMBO_ROW (find_by_text (GTK_WIDGET (alert_window), ADW_TYPE_COMBO_ROW, "title", "_Watch"));
   targets = adw_combo_row_get_model (target);
   for (guint i = 0; i < g_list_model_get_n_items (targets); i++)
     if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (targets), i), "Living Room TV"))
       adw_combo_row_set_selected (target, i);
-  set_row_text (GTK_WIDGET (alert_window), "_Power Above (W)", "150");
+  set_row_text (GTK_WIDGET (alert_window), "Limit (W)", "150");
   set_row_text (GTK_WIDGET (alert_window), "For at Least (_Minutes)", "2");
-  gtk_switch_set_active (GTK_SWITCH (find_descendant (GTK_WIDGET (alert_window), GTK_TYPE_SWITCH)), TRUE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (find_by_text (GTK_WIDGET (alert_window), ADW_TYPE_EXPANDER_ROW,
+                                                                         "title", "Switch the Device")), TRUE);
   g_assert_true (gtk_widget_get_sensitive (create));
   aether_ui_test_wait_for_frames (GTK_WIDGET (alert_window));
   aether_ui_test_save_screenshot (GTK_WIDGET (alert_window), "new-alert");

@@ -17,8 +17,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AetherAlertWindow, aether_alert_window, AETHER, ALERT_WINDOW, AdwWindow)
 
-AetherAlertWindow *aether_alert_window_new (GtkWindow     *parent,
-                                            AetherService *service,
-                                            const char    *device_id);
+AetherAlertWindow *aether_alert_window_new          (GtkWindow         *parent,
+                                                     AetherService     *service,
+                                                     const char        *device_id);
+AetherAlertWindow *aether_alert_window_new_for_rule (GtkWindow         *parent,
+                                                     AetherService     *service,
+                                                     const char        *alert_id);
+JsonNode          *aether_alert_window_build_rule   (AetherAlertWindow *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aether-alert-history.h"
 #include "aether-alert-window.h"
 #include "aether-alerts-page.h"
 #include "aether-format.h"
@@ -40,6 +41,7 @@ struct _AetherAlertsPage
   gulong               cleared_handler;
   gulong               state_handler;
   gulong               rules_handler;
+  gulong               user_handler;
 };
 
 G_DEFINE_FINAL_TYPE (AetherAlertsPage, aether_alerts_page, ADW_TYPE_BIN)
@@ -144,17 +146,18 @@ describe (AetherAlertsPage *self,
 
 /* "14:30:00" today, with the date another day, in the user's locale. */
 static char *
-format_until (gint64 until_us)
+format_until (AetherAlertsPage *self,
+              gint64            until_us)
 {
-  g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (until_us / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GTimeZone) tz = aether_service_dup_time_zone (self->service);
+  g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (until_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) until_local = g_date_time_to_timezone (until, tz);
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
   int y1, m1, d1, y2, m2, d2;
 
-  g_date_time_get_ymd (until, &y1, &m1, &d1);
+  g_date_time_get_ymd (until_local, &y1, &m1, &d1);
   g_date_time_get_ymd (now, &y2, &m2, &d2);
-  if (y1 == y2 && m1 == m2 && d1 == d2)
-    return g_date_time_format (until, "%X");
-  return g_date_time_format (until, "%x %X");
+  return aether_alert_format_time (self->service, until_us, !(y1 == y2 && m1 == m2 && d1 == d2));
 }
 
 static void
@@ -175,9 +178,8 @@ on_enabled_set (GtkSwitch        *toggle,
                 AetherAlertsPage *self)
 {
   JsonNode *json = g_object_get_data (G_OBJECT (toggle), "json");
-  g_autofree char *text = json_to_string (json, FALSE);
   /* A deep copy: the row's rule changes only once the change is stored. */
-  g_autoptr(JsonNode) changed = json_from_string (text, NULL);
+  g_autoptr(JsonNode) changed = aether_json_node_copy (json);
   g_autoptr(GError) error = NULL;
 
   json_object_set_boolean_member (json_node_get_object (changed), "enabled", enabled);
@@ -252,6 +254,59 @@ on_remove_clicked (GtkButton        *button,
   aether_alerts_page_remove_alert (self, id);
 }
 
+static void
+on_saved (AetherAlertWindow *window,
+          const char        *name,
+          AetherAlertsPage  *self)
+{
+  /* Translators: an alert's name */
+  g_autofree char *title = g_strdup_printf (_("“%s” saved"), name);
+
+  aether_alerts_page_reload (self);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (title));
+}
+
+static void on_created (AetherAlertWindow *window,
+                        const char        *name,
+                        AetherAlertsPage  *self);
+
+/**
+ * aether_alerts_page_edit_alert:
+ * @self: the page
+ * @alert_id: a stored rule
+ *
+ * Opens the rule in the editor, as clicking its row does.
+ *
+ * Returns: (transfer none) (nullable): the editor it opened
+ */
+AetherAlertWindow *
+aether_alerts_page_edit_alert (AetherAlertsPage *self,
+                               const char       *alert_id)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AetherAlertWindow *window;
+
+  g_return_val_if_fail (AETHER_IS_ALERTS_PAGE (self), NULL);
+
+  if (self->service == NULL ||
+      !(window = aether_alert_window_new_for_rule (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->service, alert_id)))
+    return NULL;
+  g_signal_connect_object (window, "saved", G_CALLBACK (on_saved), self, 0);
+  /* A duplicate is created from the same window. */
+  g_signal_connect_object (window, "created", G_CALLBACK (on_created), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+on_row_activated (AdwActionRow     *row,
+                  AetherAlertsPage *self)
+{
+  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (row), "alert-id"));
+
+  aether_alerts_page_edit_alert (self, id);
+}
+
 static GtkWidget *
 rule_row (AetherAlertsPage *self,
           JsonNode         *json)
@@ -291,7 +346,7 @@ rule_row (AetherAlertsPage *self,
 
     if (until > 0)
       {
-        g_autofree char *when = format_until (until);
+        g_autofree char *when = format_until (self, until);
         /* Translators: a time of day, or a date and a time */
         g_autofree char *text = g_strdup_printf (_("Snoozed until %s"), when);
         GtkWidget *badge = gtk_label_new (text);
@@ -319,48 +374,12 @@ rule_row (AetherAlertsPage *self,
   g_object_set_data_full (G_OBJECT (remove), "alert-id", g_strdup (aether_alert_rule_get_id (rule)), g_free);
   g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-  return row;
-}
 
-static GtkWidget *
-history_row (AetherAlertsPage *self,
-             JsonObject       *entry)
-{
-  GtkWidget *row = adw_action_row_new ();
-  const char *alert_id = json_object_get_string_member_with_default (entry, "alert_id", "");
-  const char *kind = json_object_get_string_member_with_default (entry, "kind", "");
-  const char *detail = json_object_get_string_member_with_default (entry, "detail", NULL);
-  AetherAlertRule *rule = aether_alert_engine_get_rule (aether_service_get_alert_engine (self->service), alert_id);
-  const char *name = rule ? aether_alert_rule_get_name (rule) : alert_id;
-  const char *time = json_object_get_string_member_with_default (entry, "time", NULL);
-  g_autofree char *title = NULL;
-  g_autofree char *when = NULL;
-  gint64 time_us = 0;
-
-  if (g_str_equal (kind, "fired"))
-    /* Translators: an alert's name */
-    title = g_strdup_printf (_("%s went off"), name);
-  else if (g_str_equal (kind, "cleared"))
-    title = g_strdup_printf (_("%s is over"), name);
-  else
-    title = g_strdup_printf (_("%s acted"), name);
-
-  if (time != NULL && aether_parse_timestamp (time, &time_us, NULL))
-    {
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
-
-      /* The date and time as the user's locale writes them. */
-      when = g_date_time_format (local, "%x %X");
-    }
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (when != NULL || detail != NULL)
-    {
-      g_autofree char *subtitle = g_strdup_printf ("%s%s%s", when ? when : "", when && detail ? " · " : "", detail ? detail : "");
-
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-    }
+  /* The row opens the rule in the editor. */
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "alert-id", g_strdup (aether_alert_rule_get_id (rule)), g_free);
+  g_signal_connect (row, "activated", G_CALLBACK (on_row_activated), self);
   return row;
 }
 
@@ -405,7 +424,7 @@ aether_alerts_page_reload (AetherAlertsPage *self)
 
       for (guint i = json_array_get_length (entries); i > 0 && shown < HISTORY_ROWS; i--, shown++)
         {
-          GtkWidget *row = history_row (self, json_array_get_object_element (entries, i - 1));
+          GtkWidget *row = aether_alert_history_row_new (self->service, json_array_get_object_element (entries, i - 1), TRUE);
 
           adw_preferences_group_add (self->history_group, row);
           g_ptr_array_add (self->rows, row);
@@ -479,6 +498,7 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->rules_handler, self->service);
+      g_clear_signal_handler (&self->user_handler, self->service);
     }
   g_set_object (&self->service, service);
   if (service != NULL)
@@ -492,6 +512,9 @@ aether_alerts_page_set_service (AetherAlertsPage *self,
                                                      G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->rules_handler = g_signal_connect_object (service, "alerts-changed",
                                                      G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+      /* Times follow the person's time zone and date format. */
+      self->user_handler = g_signal_connect_object (service, "user-changed",
+                                                    G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
     }
   aether_alerts_page_reload (self);
 }
@@ -526,6 +549,7 @@ aether_alerts_page_dispose (GObject *object)
       g_clear_signal_handler (&self->cleared_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->state_handler, aether_service_get_alert_engine (self->service));
       g_clear_signal_handler (&self->rules_handler, self->service);
+      g_clear_signal_handler (&self->user_handler, self->service);
     }
   g_clear_object (&self->service);
 

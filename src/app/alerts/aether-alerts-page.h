@@ -22,6 +22,8 @@ void               aether_alerts_page_set_service   (AetherAlertsPage *self,
                                                      AetherService    *service);
 void               aether_alerts_page_reload        (AetherAlertsPage *self);
 AetherAlertWindow *aether_alerts_page_new_alert     (AetherAlertsPage *self);
+AetherAlertWindow *aether_alerts_page_edit_alert    (AetherAlertsPage *self,
+                                                     const char       *alert_id);
 void               aether_alerts_page_remove_alert  (AetherAlertsPage *self,
                                                      const char       *alert_id);
 guint              aether_alerts_page_get_n_alerts  (AetherAlertsPage *self);

@@ -5,9 +5,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* One device: its name and room, which the person may change, and what
- * probing found (maker, model, firmware, address, plugin) to read. Saving
- * writes the registry record back with only those two fields changed. */
+/* One device's settings: its name, room, floor and tags; how it is reached
+ * (address, how often it is read, a new password, which goes to the
+ * keyring through the service); what probing found, to read; and removal,
+ * keeping or deleting its history. Saving writes the registry record back
+ * through the service with only those fields changed. Removing is asked
+ * here and done by the Devices page (::remove-requested), whose toast
+ * offers Undo; history is deleted only once that toast is gone. */
 
 #define G_LOG_DOMAIN "aether-device-window"
 
@@ -23,8 +27,15 @@ struct _AetherDeviceWindow
 
   /* Template widgets */
   GtkButton           *save_button;
+  GtkLabel            *error_label;
   AdwEntryRow         *name_row;
   AdwEntryRow         *room_row;
+  AdwEntryRow         *floor_row;
+  AdwEntryRow         *tags_row;
+  AdwPreferencesGroup *connection_group;
+  AdwEntryRow         *address_row;
+  AdwEntryRow         *interval_row;
+  AdwEntryRow         *password_row;
   AdwPreferencesGroup *about_group;
 
   /* Owned */
@@ -36,17 +47,55 @@ G_DEFINE_FINAL_TYPE (AetherDeviceWindow, aether_device_window, ADW_TYPE_WINDOW)
 
 enum {
   SAVED,
+  REMOVE_REQUESTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+static gboolean
+parse_whole (const char *text,
+             gint64      min,
+             gint64      max,
+             gint64     *value)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  char *end = NULL;
+
+  *value = g_ascii_strtoll (copy, &end, 10);
+  return *copy != '\0' && end != copy && *end == '\0' && *value >= min && *value <= max;
+}
+
+/* What is wrong with the form, or NULL. */
+static char *
+validate (AetherDeviceWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *floor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->floor_row))));
+  g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
+  const char *interval = gtk_editable_get_text (GTK_EDITABLE (self->interval_row));
+  gint64 value;
+
+  if (*name == '\0')
+    return g_strdup (_("The device needs a name."));
+  if (*floor != '\0' && !parse_whole (floor, -100, 1000, &value))
+    /* Translators: what was typed */
+    return g_strdup_printf (_("The floor “%s” is not a whole number."), floor);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->address_row)) && *address == '\0')
+    return g_strdup (_("The device needs an address to be read."));
+  if (*interval != '\0' && !parse_whole (interval, 1, 86400, &value))
+    return g_strdup_printf (_("“%s” is not a number of seconds from 1 to 86400."), interval);
+  return NULL;
+}
+
 static void
 update_sensitivity (AetherDeviceWindow *self)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *problem = validate (self);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), *name != '\0');
+  gtk_label_set_text (self->error_label, problem ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), problem != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), problem == NULL);
 }
 
 /* "Living Room" → "living_room": rooms are keys in the registry. */
@@ -69,23 +118,85 @@ room_key (const char *text)
 }
 
 static void
+move_siblings (AetherDeviceWindow *self,
+               const char         *plugin,
+               const char         *old_address,
+               const char         *address)
+{
+  const char *id = json_object_get_string_member (json_node_get_object (self->device), "device_id");
+  g_autoptr(GPtrArray) devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      JsonObject *other = json_node_get_object (g_ptr_array_index (devices, i));
+      JsonObject *config = json_object_has_member (other, "configuration")
+                           ? json_object_get_object_member (other, "configuration") : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (config == NULL || g_strcmp0 (json_object_get_string_member (other, "device_id"), id) == 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (config, "plugin", NULL), plugin) != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (config, "ip_address", NULL), old_address) != 0)
+        continue;
+      json_object_set_string_member (config, "ip_address", address);
+      if (!aether_service_update_device (self->service, g_ptr_array_index (devices, i), &error))
+        g_message ("%s stays at %s: %s", json_object_get_string_member (other, "device_id"), old_address, error->message);
+    }
+}
+
+static void
 on_save_clicked (AetherDeviceWindow *self)
 {
   JsonObject *device = json_node_get_object (self->device);
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   g_autofree char *room = room_key (gtk_editable_get_text (GTK_EDITABLE (self->room_row)));
+  g_autofree char *floor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->floor_row))));
+  g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
+  g_auto(GStrv) tags = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (self->tags_row)), ",", -1);
+  const char *interval = gtk_editable_get_text (GTK_EDITABLE (self->interval_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   g_autoptr(GError) error = NULL;
-  JsonObject *location;
+  g_autoptr(GError) keyring_error = NULL;
+  JsonObject *location, *metadata, *config, *plugin_config;
+  JsonArray *tag_array = json_array_new ();
+  g_autofree char *old_address = NULL;
+  g_autofree char *problem = NULL;
+  gint64 value;
+
+  if ((problem = validate (self)) != NULL)
+    return;
 
   json_object_set_string_member (device, "name", name);
-  if (!json_object_has_member (device, "location") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (device, "location")))
-    json_object_set_object_member (device, "location", json_object_new ());
-  location = json_object_get_object_member (device, "location");
+  location = aether_json_ensure_object (device, "location");
   if (*room != '\0')
     json_object_set_string_member (location, "room", room);
   else if (json_object_has_member (location, "room"))
     json_object_remove_member (location, "room");
+  if (*floor != '\0' && parse_whole (floor, -100, 1000, &value))
+    json_object_set_int_member (location, "floor", value);
+  else if (json_object_has_member (location, "floor"))
+    json_object_remove_member (location, "floor");
+
+  metadata = aether_json_ensure_object (device, "metadata");
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      g_strstrip (tags[i]);
+      if (*tags[i] != '\0')
+        json_array_add_string_element (tag_array, tags[i]);
+    }
+  json_object_set_array_member (metadata, "tags", tag_array);
+
+  config = aether_json_ensure_object (device, "configuration");
+  old_address = g_strdup (json_object_get_string_member_with_default (config, "ip_address", NULL));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->address_row)))
+    json_object_set_string_member (config, "ip_address", address);
+  plugin_config = aether_json_ensure_object (config, "plugin_config");
+  if (parse_whole (interval, 1, 86400, &value))
+    json_object_set_int_member (plugin_config, "polling_interval", value);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->password_row)) && *password != '\0')
+    aether_service_set_device_secret (self->service, self->device, "password", password, &keyring_error);
+  if (keyring_error != NULL)
+    g_message ("No keyring for the password of %s (it stays in the database): %s",
+               json_object_get_string_member (device, "device_id"), keyring_error->message);
 
   if (!aether_service_update_device (self->service, self->device, &error))
     {
@@ -96,8 +207,59 @@ on_save_clicked (AetherDeviceWindow *self)
       return;
     }
 
+  /* The other channels of a multi-channel device (one registry device
+   * each) are at the same address: they move with it. */
+  if (old_address != NULL && gtk_widget_get_visible (GTK_WIDGET (self->address_row)) &&
+      !g_str_equal (old_address, address))
+    move_siblings (self, json_object_get_string_member_with_default (config, "plugin", NULL), old_address, address);
+
   g_signal_emit (self, signals[SAVED], 0);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+close_idle (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_remove_response (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    AetherDeviceWindow *self)
+{
+  g_autofree char *id = NULL;
+
+  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "delete") != 0)
+    return;
+  id = g_strdup (json_object_get_string_member (json_node_get_object (self->device), "device_id"));
+  g_signal_emit (self, signals[REMOVE_REQUESTED], 0, id, g_str_equal (response, "delete"));
+  /* After the dialog, which belongs to this window, has closed. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, close_idle, g_object_ref (self), g_object_unref);
+}
+
+static void
+on_remove_clicked (AetherDeviceWindow *self)
+{
+  const char *name = json_object_get_string_member_with_default (json_node_get_object (self->device), "name", "");
+  /* Translators: a device's name */
+  g_autofree char *heading = g_strdup_printf (_("Remove “%s”?"), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                              _("It stops being read. Its history can stay for the totals and "
+                                                "charts of the days it was used, or be deleted. Either can be "
+                                                "undone for a few seconds."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("Remove and _Delete History"),
+                                    "keep", _("_Remove, Keep History"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -157,10 +319,57 @@ aether_device_window_new (GtkWindow     *parent,
       gtk_editable_set_text (GTK_EDITABLE (self->room_row), room);
     }
 
+  /* Floor, tags, the connection. */
+  if (location && json_object_has_member (location, "floor"))
+    {
+      g_autofree char *floor = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (location, "floor"));
+
+      gtk_editable_set_text (GTK_EDITABLE (self->floor_row), floor);
+    }
+  {
+    JsonObject *metadata = json_object_has_member (device, "metadata") ? json_object_get_object_member (device, "metadata") : NULL;
+    JsonArray *tags = metadata && json_object_has_member (metadata, "tags") ? json_object_get_array_member (metadata, "tags") : NULL;
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", json_array_get_string_element (tags, i));
+    gtk_editable_set_text (GTK_EDITABLE (self->tags_row), text->str);
+  }
+  {
+    JsonObject *plugin_config = config && json_object_has_member (config, "plugin_config")
+                                ? json_object_get_object_member (config, "plugin_config") : NULL;
+    const char *plugin = config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL;
+    AetherDeviceProvider *provider = plugin ? aether_plugin_engine_get_provider (aether_service_get_plugin_engine (service),
+                                                                                plugin, NULL) : NULL;
+    const AetherConfigField *fields = provider ? aether_device_provider_get_config_fields (provider) : NULL;
+    gboolean has_address = config && json_object_has_member (config, "ip_address");
+    gboolean has_password = plugin_config && (json_object_has_member (plugin_config, "password") ||
+                                              json_object_has_member (plugin_config, "keyring"));
+    g_autofree char *interval = NULL;
+
+    for (guint i = 0; fields != NULL && fields[i].key != NULL; i++)
+      {
+        has_address |= g_str_equal (fields[i].key, "ip_address");
+        has_password |= g_str_equal (fields[i].key, "password");
+        if (g_str_equal (fields[i].key, "polling_interval") && fields[i].default_value)
+          interval = g_strdup (fields[i].default_value);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->address_row), has_address);
+    gtk_widget_set_visible (GTK_WIDGET (self->password_row), has_password);
+    if (has_address)
+      gtk_editable_set_text (GTK_EDITABLE (self->address_row),
+                             json_object_get_string_member_with_default (config, "ip_address", ""));
+    if (plugin_config && json_object_has_member (plugin_config, "polling_interval"))
+      {
+        g_free (interval);
+        interval = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (plugin_config, "polling_interval"));
+      }
+    gtk_editable_set_text (GTK_EDITABLE (self->interval_row), interval ? interval : "10");
+  }
+
   add_fact (self, _("Maker"), json_object_get_string_member_with_default (device, "manufacturer", NULL));
   add_fact (self, _("Model"), json_object_get_string_member_with_default (device, "model", NULL));
   add_fact (self, _("Firmware"), config ? json_object_get_string_member_with_default (config, "firmware_version", NULL) : NULL);
-  add_fact (self, _("Address"), config ? json_object_get_string_member_with_default (config, "ip_address", NULL) : NULL);
   add_fact (self, _("Hardware Address"), config ? json_object_get_string_member_with_default (config, "mac_address", NULL) : NULL);
   add_fact (self, _("Plugin"), config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL);
   add_fact (self, _("Identifier"), device_id);
@@ -196,12 +405,31 @@ aether_device_window_class_init (AetherDeviceWindowClass *klass)
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                  G_TYPE_NONE, 0);
 
+  /**
+   * AetherDeviceWindow::remove-requested:
+   * @self: the window
+   * @device_id: the device
+   * @delete_history: whether the person chose to delete its history too
+   *
+   * The person confirmed removing the device; the window closes.
+   */
+  signals[REMOVE_REQUESTED] = g_signal_new ("remove-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/devices/aether-device-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, room_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, floor_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, connection_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, address_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, AetherDeviceWindow, about_group);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
   gtk_widget_class_bind_template_callback (widget_class, update_sensitivity);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -40,6 +40,7 @@ struct _AetherDevicesPage
 
   gulong                status_handler;
   gulong                reading_handler;
+  AdwToast            *removal_toast;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (AetherDevicesPage, aether_devices_page, ADW_TYPE_BIN)
@@ -412,11 +413,17 @@ on_removal_toast_dismissed (AdwToast          *toast,
 {
   JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
 
+  const char *device_id;
+  g_autoptr(GError) error = NULL;
+
   if (self->service == NULL || device == NULL || g_object_get_data (G_OBJECT (toast), "undone"))
     return;
-  aether_service_forget_device_secrets (self->service,
-                                        json_object_get_string_member_with_default (json_node_get_object (device),
-                                                                                    "device_id", ""));
+  device_id = json_object_get_string_member_with_default (json_node_get_object (device), "device_id", "");
+  aether_service_forget_device_secrets (self->service, device_id);
+  /* Deleted only now, when Undo is gone: never what was put back. */
+  if (g_object_get_data (G_OBJECT (toast), "delete-history") &&
+      !aether_service_delete_device_history (self->service, device_id, &error))
+    g_warning ("The history of %s was kept: %s", device_id, error->message);
 }
 
 /**
@@ -430,6 +437,24 @@ on_removal_toast_dismissed (AdwToast          *toast,
 void
 aether_devices_page_remove_device (AetherDevicesPage *self,
                                    const char        *device_id)
+{
+  aether_devices_page_remove_device_full (self, device_id, FALSE);
+}
+
+/**
+ * aether_devices_page_remove_device_full:
+ * @self: the page
+ * @device_id: the device to remove
+ * @delete_history: whether its history goes too
+ *
+ * Removes a device, offering to undo it. With @delete_history its
+ * readings, energy and costs are deleted once the toast is gone without
+ * Undo, never before.
+ */
+void
+aether_devices_page_remove_device_full (AetherDevicesPage *self,
+                                        const char        *device_id,
+                                        gboolean           delete_history)
 {
   g_autoptr(JsonNode) device = NULL;
   g_autoptr(GError) error = NULL;
@@ -450,14 +475,32 @@ aether_devices_page_remove_device (AetherDevicesPage *self,
     aether_devices_page_reload (self);
 
   /* Translators: a device's name */
-  title = g_strdup_printf (_("“%s” removed; its history stays"),
+  title = g_strdup_printf (delete_history ? _("“%s” removed; its history will be deleted")
+                                          : _("“%s” removed; its history stays"),
                            json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
   toast = adw_toast_new (title);
+  if (delete_history)
+    g_object_set_data (G_OBJECT (toast), "delete-history", GINT_TO_POINTER (TRUE));
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "device", g_steal_pointer (&device), (GDestroyNotify)json_node_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_device), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_removal_toast_dismissed), self, 0);
+  g_set_weak_pointer (&self->removal_toast, toast);
   adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+/**
+ * aether_devices_page_get_removal_toast:
+ * @self: the page
+ *
+ * Returns: (transfer none) (nullable): the toast of the last removal,
+ *   while it is shown
+ */
+AdwToast *
+aether_devices_page_get_removal_toast (AetherDevicesPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DEVICES_PAGE (self), NULL);
+  return self->removal_toast;
 }
 
 static void
@@ -487,6 +530,7 @@ aether_devices_page_edit_device (AetherDevicesPage *self,
       !(window = aether_device_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->service, device_id)))
     return NULL;
   g_signal_connect_object (window, "saved", G_CALLBACK (on_device_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "remove-requested", G_CALLBACK (aether_devices_page_remove_device_full), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
@@ -520,6 +564,7 @@ aether_devices_page_dispose (GObject *object)
 {
   AetherDevicesPage *self = (AetherDevicesPage *)object;
 
+  g_clear_weak_pointer (&self->removal_toast);
   if (self->service != NULL)
     {
       g_clear_signal_handler (&self->status_handler, aether_service_get_collector (self->service));

@@ -26,7 +26,12 @@ guint aether_devices_page_get_n_rows   (AetherDevicesPage *self);
 AetherAddDeviceWindow *aether_devices_page_add_device (AetherDevicesPage *self);
 void  aether_devices_page_remove_device (AetherDevicesPage *self,
                                          const char        *device_id);
+void                aether_devices_page_remove_device_full (AetherDevicesPage *self,
+                                                            const char        *device_id,
+                                                            gboolean           delete_history);
 AetherDeviceWindow *aether_devices_page_edit_device (AetherDevicesPage *self,
                                                      const char        *device_id);
+
+AdwToast           *aether_devices_page_get_removal_toast (AetherDevicesPage *self);
 
 G_END_DECLS

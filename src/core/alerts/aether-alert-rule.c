@@ -586,6 +586,38 @@ aether_alert_rule_get_action (AetherAlertRule *self,
 }
 
 /**
+ * aether_alert_rule_get_active_hours:
+ * @self: a rule
+ * @start_minute: (out): the minute of the day the schedule starts
+ * @end_minute: (out): the minute it ends (1440, the end of the day; less
+ *   than @start_minute when it crosses midnight)
+ */
+void
+aether_alert_rule_get_active_hours (AetherAlertRule *self,
+                                    guint           *start_minute,
+                                    guint           *end_minute)
+{
+  g_return_if_fail (self != NULL);
+
+  *start_minute = self->active_start;
+  *end_minute = self->active_end;
+}
+
+/**
+ * aether_alert_rule_get_active_days:
+ * @self: a rule
+ *
+ * Returns: the days the schedule covers, Monday = bit 0 … Sunday = bit 6
+ */
+guint8
+aether_alert_rule_get_active_days (AetherAlertRule *self)
+{
+  g_return_val_if_fail (self != NULL, 0x7f);
+
+  return self->active_days;
+}
+
+/**
  * aether_alert_rule_is_active_at:
  * @self: a rule
  * @local_time: a time in the user's time zone

@@ -90,6 +90,10 @@ guint                    aether_alert_rule_get_cooldown        (AetherAlertRule 
 guint                    aether_alert_rule_get_n_actions       (AetherAlertRule  *self);
 const AetherAlertAction *aether_alert_rule_get_action          (AetherAlertRule  *self,
                                                                 guint             index);
+void                     aether_alert_rule_get_active_hours    (AetherAlertRule  *self,
+                                                                guint            *start_minute,
+                                                                guint            *end_minute);
+guint8                   aether_alert_rule_get_active_days     (AetherAlertRule  *self);
 gboolean                 aether_alert_rule_is_active_at        (AetherAlertRule  *self,
                                                                 GDateTime        *local_time);
 guint                    aether_alert_rule_get_trigger_count   (AetherAlertRule  *self);

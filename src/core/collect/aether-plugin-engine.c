@@ -55,6 +55,7 @@ aether_plugin_info_free (AetherPluginInfo *info)
   g_free (info->module_name);
   g_free (info->name);
   g_free (info->description);
+  g_free (info->version);
   g_free (info->error);
   g_free (info);
 }
@@ -302,6 +303,7 @@ aether_plugin_engine_list (AetherPluginEngine *self)
       info->module_name = g_strdup (module);
       info->name = g_strdup (peas_plugin_info_get_name (pinfo));
       info->description = g_strdup (peas_plugin_info_get_description (pinfo));
+      info->version = g_strdup (peas_plugin_info_get_version (pinfo));
       info->builtin = peas_plugin_info_is_builtin (pinfo) ||
                       g_str_has_prefix (peas_plugin_info_get_module_dir (pinfo), "resource://");
       info->enabled = !g_hash_table_contains (self->disabled, module);

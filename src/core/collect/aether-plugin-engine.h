@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * @module_name: the plugin's name as devices refer to it (`shelly`, `simulator`)
  * @name: a name for people
  * @description: (nullable): what it supports
+ * @version: (nullable): its version, from its `.plugin` file
  * @builtin: whether it ships with AetherLens
  * @enabled: whether the user lets it load
  * @loaded: whether it is loaded now
@@ -30,6 +31,7 @@ typedef struct
   char     *module_name;
   char     *name;
   char     *description;
+  char     *version;
   gboolean  builtin;
   gboolean  enabled;
   gboolean  loaded;

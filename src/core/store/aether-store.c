@@ -1009,6 +1009,21 @@ aether_store_set_time_zone (AetherStore *self,
   self->tz = g_time_zone_ref (tz);
 }
 
+/**
+ * aether_store_get_retention:
+ * @self: a store
+ * @retention: (out): how long each tier is kept, as maintenance applies it
+ */
+void
+aether_store_get_retention (AetherStore     *self,
+                            AetherRetention *retention)
+{
+  g_return_if_fail (AETHER_IS_STORE (self));
+  g_return_if_fail (retention != NULL);
+
+  *retention = self->retention;
+}
+
 GTimeZone *
 _aether_store_get_time_zone (AetherStore *self)
 {

@@ -143,6 +143,8 @@ void         aether_store_set_pricer           (AetherStore          *self,
                                                 AetherPricer         *pricer);
 void         aether_store_set_retention        (AetherStore          *self,
                                                 const AetherRetention *retention);
+void         aether_store_get_retention        (AetherStore          *self,
+                                                AetherRetention      *retention);
 void         aether_store_set_time_zone        (AetherStore          *self,
                                                 GTimeZone            *tz);
 
@@ -156,6 +158,9 @@ JsonNode    *aether_store_get_device           (AetherStore          *self,
 GPtrArray   *aether_store_list_devices         (AetherStore          *self,
                                                 GError              **error);
 gboolean     aether_store_remove_device        (AetherStore          *self,
+                                                const char           *device_id,
+                                                GError              **error);
+gboolean     aether_store_delete_device_history (AetherStore         *self,
                                                 const char           *device_id,
                                                 GError              **error);
 gboolean     aether_store_set_device_status    (AetherStore          *self,
