@@ -160,7 +160,7 @@ on_body (GObject      *object,
   GError *error = NULL;
   gsize read = 0;
   g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) parse_error = NULL;
   AnswerFunc answer = g_object_get_data (G_OBJECT (task), "answer");
 
@@ -177,14 +177,14 @@ on_body (GObject      *object,
 
   g_clear_object (&c->connection);
   text = decrypt (c->body, c->body_len);
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!(root = aether_json_parse (text, -1, AETHER_JSON_MAX_DEPTH, &parse_error)) || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s sent something that is not a Kasa answer (%s)",
                                c->name, parse_error ? parse_error->message : "not an object");
       return;
     }
 
-  answer (g_steal_pointer (&task), json_node_get_object (json_parser_get_root (parser)));
+  answer (g_steal_pointer (&task), json_node_get_object (root));
 }
 
 static void
@@ -308,12 +308,12 @@ check_err (GTask      *task,
            JsonObject *reply)
 {
   Call *c = g_task_get_task_data (task);
-  gint64 err = json_object_get_int_member_with_default (reply, "err_code", 0);
+  gint64 err = aether_json_get_int_or (reply, "err_code", 0);
 
   if (err != 0)
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_FAILED, "%s refused the request (error %" G_GINT64_FORMAT ": %s)",
-                               c->name, err, json_object_get_string_member_with_default (reply, "err_msg", "no reason given"));
+                               c->name, err, aether_json_get_string_or (reply, "err_msg", "no reason given"));
       return FALSE;
     }
   return TRUE;
@@ -322,7 +322,7 @@ check_err (GTask      *task,
 static gboolean
 has_meter (JsonObject *sysinfo)
 {
-  const char *feature = json_object_get_string_member_with_default (sysinfo, "feature", "");
+  const char *feature = aether_json_get_string_or (sysinfo, "feature", "");
 
   return strstr (feature, "ENE") != NULL;
 }
@@ -344,14 +344,14 @@ answer_probe (GTask      *task,
       return;
     }
 
-  model = json_object_get_string_member_with_default (sysinfo, "model", "Kasa");
+  model = aether_json_get_string_or (sysinfo, "model", "Kasa");
   id = aether_device_identity_new ();
   id->manufacturer = g_strdup ("TP-Link");
   id->model = g_strdup (model);
-  id->firmware_version = g_strdup (json_object_get_string_member_with_default (sysinfo, "sw_ver", NULL));
-  id->mac_address = g_strdup (json_object_get_string_member_with_default (sysinfo, "mac",
-                                json_object_get_string_member_with_default (sysinfo, "mic_mac", NULL)));
-  id->suggested_name = g_strdup (json_object_get_string_member_with_default (sysinfo, "alias", model));
+  id->firmware_version = g_strdup (aether_json_get_string_or (sysinfo, "sw_ver", NULL));
+  id->mac_address = g_strdup (aether_json_get_string_or (sysinfo, "mac",
+                                aether_json_get_string_or (sysinfo, "mic_mac", NULL)));
+  id->suggested_name = g_strdup (aether_json_get_string_or (sysinfo, "alias", model));
   id->suggested_type = g_strdup (json_object_has_member (sysinfo, "children") ? "power_strip" : "smart_plug");
   if (has_meter (sysinfo))
     {
@@ -364,7 +364,7 @@ answer_probe (GTask      *task,
   g_strfreev (id->capabilities);
   id->capabilities = g_strdupv ((char **)caps->pdata);
   if (json_object_has_member (sysinfo, "children"))
-    id->n_channels = json_array_get_length (json_object_get_array_member (sysinfo, "children"));
+    id->n_channels = (aether_json_get_array (sysinfo, "children") ? json_array_get_length (aether_json_get_array (sysinfo, "children")) : 0);
 
   g_task_return_pointer (task, id, (GDestroyNotify)aether_device_identity_free);
   g_object_unref (task);
@@ -506,17 +506,17 @@ answer_sysinfo_then (GTask      *task,
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_UNSUPPORTED,
                                "%s (%s) has no energy meter; it can be switched, not measured", c->name,
-                               json_object_get_string_member_with_default (sysinfo, "model", "Kasa"));
+                               aether_json_get_string_or (sysinfo, "model", "Kasa"));
       g_object_unref (task);
       return;
     }
 
   if (json_object_has_member (sysinfo, "children"))
     {
-      JsonArray *children = json_object_get_array_member (sysinfo, "children");
-      JsonObject *child = c->channel < json_array_get_length (children) ? json_array_get_object_element (children, c->channel) : NULL;
-      const char *id = child ? json_object_get_string_member_with_default (child, "id", NULL) : NULL;
-      const char *device_id = json_object_get_string_member_with_default (sysinfo, "deviceId", "");
+      JsonArray *children = aether_json_get_array (sysinfo, "children");
+      JsonObject *child = aether_json_array_get_object (children, c->channel);
+      const char *id = child ? aether_json_get_string_or (child, "id", NULL) : NULL;
+      const char *device_id = aether_json_get_string_or (sysinfo, "deviceId", "");
 
       if (id == NULL)
         {
@@ -558,8 +558,8 @@ begin (KasaProvider        *self,
        gpointer             tag)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  JsonObject *pc = json_object_has_member (config, "plugin_config") ? json_object_get_object_member (config, "plugin_config") : NULL;
-  const char *host = json_object_get_string_member_with_default (config, "ip_address", NULL);
+  JsonObject *pc = aether_json_get_object (config, "plugin_config");
+  const char *host = aether_json_get_string_or (config, "ip_address", NULL);
   Call *c;
 
   g_task_set_source_tag (task, tag);
@@ -574,7 +574,7 @@ begin (KasaProvider        *self,
   c = g_new0 (Call, 1);
   c->host = g_strdup (host);
   c->name = g_strdup_printf ("The Kasa plug at %s", host);
-  c->timeout = pc ? (guint)json_object_get_int_member_with_default (pc, "timeout_seconds", 5) : 5;
+  c->timeout = pc ? (guint)aether_json_get_int_or (pc, "timeout_seconds", 5) : 5;
   c->step = step;
   c->channel = channel;
   c->on = on;
@@ -602,8 +602,8 @@ static void
 kasa_poll_async (AetherDeviceProvider *provider, JsonObject *config, GCancellable *cancellable,
                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  JsonObject *pc = json_object_has_member (config, "plugin_config") ? json_object_get_object_member (config, "plugin_config") : NULL;
-  guint channel = pc ? (guint)json_object_get_int_member_with_default (pc, "channel", 0) : 0;
+  JsonObject *pc = aether_json_get_object (config, "plugin_config");
+  guint channel = pc ? (guint)aether_json_get_int_or (pc, "channel", 0) : 0;
 
   begin (KASA_PROVIDER (provider), config, 1, channel, FALSE, cancellable, callback, user_data, kasa_poll_async);
 }
@@ -694,7 +694,7 @@ on_discovery_answer (GSocket      *socket,
     return G_SOURCE_CONTINUE;
 
   text = decrypt (buffer, (gsize)n);
-  answer = json_from_string (text, NULL);
+  answer = aether_json_parse (text, -1, AETHER_JSON_MAX_DEPTH, NULL);
   /* Anything else on the port, or a plug that is not a plug, is no answer. */
   if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
       !(sysinfo = member_object (json_node_get_object (answer), "system", "get_sysinfo")))
@@ -710,8 +710,8 @@ on_discovery_answer (GSocket      *socket,
   json_object_set_string_member (config, "plugin", "kasa");
   json_object_set_string_member (config, "ip_address", address);
   json_object_set_string_member (config, "discovered_name",
-                                 json_object_get_string_member_with_default (sysinfo, "alias",
-                                   json_object_get_string_member_with_default (sysinfo, "model", "Kasa")));
+                                 aether_json_get_string_or (sysinfo, "alias",
+                                   aether_json_get_string_or (sysinfo, "model", "Kasa")));
   json_object_set_object_member (config, "plugin_config", json_object_new ());
   g_ptr_array_add (d->found, config);
   return G_SOURCE_CONTINUE;

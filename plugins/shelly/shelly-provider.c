@@ -100,9 +100,8 @@ call_new (ShellyProvider  *self,
           JsonObject      *config,
           GError         **error)
 {
-  JsonObject *pc = json_object_has_member (config, "plugin_config")
-                   ? json_object_get_object_member (config, "plugin_config") : NULL;
-  const char *host = json_object_get_string_member_with_default (config, "ip_address", NULL);
+  JsonObject *pc = aether_json_get_object (config, "plugin_config");
+  const char *host = aether_json_get_string_or (config, "ip_address", NULL);
   Call *c;
 
   if (host == NULL || *host == '\0')
@@ -116,11 +115,11 @@ call_new (ShellyProvider  *self,
   c->self = g_object_ref (self);
   c->host = g_strdup (host);
   c->name = g_strdup_printf ("The Shelly at %s", host);
-  c->timeout = pc ? (guint)json_object_get_int_member_with_default (pc, "timeout_seconds", 5) : 5;
+  c->timeout = pc ? (guint)aether_json_get_int_or (pc, "timeout_seconds", 5) : 5;
   if (pc != NULL)
     {
-      c->username = g_strdup (json_object_get_string_member_with_default (pc, "username", "admin"));
-      c->password = g_strdup (json_object_get_string_member_with_default (pc, "password", NULL));
+      c->username = g_strdup (aether_json_get_string_or (pc, "username", "admin"));
+      c->password = g_strdup (aether_json_get_string_or (pc, "password", NULL));
     }
   c->gen = GPOINTER_TO_INT (g_hash_table_lookup (self->generations, host));
   return c;
@@ -136,15 +135,6 @@ get (Call                *c,
 
   aether_http_get_json_async (url, c->name, c->password ? c->username : NULL, c->password, c->timeout,
                               g_task_get_cancellable (task), callback, task);
-}
-
-static JsonObject *
-object_member (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
 /* A number a device sent, or an error naming the field. Absent is fine. */
@@ -234,13 +224,13 @@ parse_gen1 (Call        *c,
             GError     **error)
 {
   g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (AetherSample));
-  JsonArray *meters = json_object_has_member (status, "meters") ? json_object_get_array_member (status, "meters") : NULL;
-  JsonArray *emeters = json_object_has_member (status, "emeters") ? json_object_get_array_member (status, "emeters") : NULL;
-  JsonArray *relays = json_object_has_member (status, "relays") ? json_object_get_array_member (status, "relays") : NULL;
+  JsonArray *meters = aether_json_get_array (status, "meters");
+  JsonArray *emeters = aether_json_get_array (status, "emeters");
+  JsonArray *relays = aether_json_get_array (status, "relays");
 
   for (guint i = 0; meters != NULL && i < json_array_get_length (meters); i++)
     {
-      JsonObject *m = json_array_get_object_element (meters, i);
+      JsonObject *m = aether_json_array_get_object (meters, i);
 
       /* meters[].total is in watt-minutes. */
       if (!add (c, samples, m, "power", AETHER_METRIC_POWER, i, 1, error) ||
@@ -250,7 +240,7 @@ parse_gen1 (Call        *c,
 
   for (guint i = 0; emeters != NULL && i < json_array_get_length (emeters); i++)
     {
-      JsonObject *m = json_array_get_object_element (emeters, i);
+      JsonObject *m = aether_json_array_get_object (emeters, i);
 
       if (!add (c, samples, m, "power", AETHER_METRIC_POWER, i, 1, error) ||
           !add (c, samples, m, "voltage", AETHER_METRIC_VOLTAGE, i, 1, error) ||
@@ -268,7 +258,7 @@ parse_gen1 (Call        *c,
 
   /* relays[n] is what /relay/n switches. */
   for (guint i = 0; relays != NULL && i < json_array_get_length (relays); i++)
-    if (!add_relay (c, samples, json_array_get_object_element (relays, i), "ison", i, error))
+    if (!add_relay (c, samples, aether_json_array_get_object (relays, i), "ison", i, error))
       return NULL;
 
   return g_steal_pointer (&samples);
@@ -287,7 +277,7 @@ parse_gen2 (Call        *c,
   for (GList *l = keys; l; l = l->next)
     {
       const char *key = l->data;
-      JsonObject *o = object_member (status, key);
+      JsonObject *o = aether_json_get_object (status, key);
       const char *colon = strchr (key, ':');
       guint n = colon ? (guint)g_ascii_strtoull (colon + 1, NULL, 10) : 0;
 
@@ -306,8 +296,8 @@ parse_gen2 (Call        *c,
               !add (c, samples, o, "current", AETHER_METRIC_CURRENT, n, 1, error) ||
               !add (c, samples, o, "pf", AETHER_METRIC_POWER_FACTOR, n, 1, error) ||
               !add (c, samples, o, "freq", AETHER_METRIC_FREQUENCY, n, 1, error) ||
-              !add (c, samples, object_member (o, "aenergy"), "total", AETHER_METRIC_ENERGY, n, 1, error) ||
-              !add (c, samples, object_member (o, "temperature"), "tC", AETHER_METRIC_TEMPERATURE, n, 1, error))
+              !add (c, samples, aether_json_get_object (o, "aenergy"), "total", AETHER_METRIC_ENERGY, n, 1, error) ||
+              !add (c, samples, aether_json_get_object (o, "temperature"), "tC", AETHER_METRIC_TEMPERATURE, n, 1, error))
             return NULL;
         }
       else if (g_str_has_prefix (key, "em1:"))
@@ -443,7 +433,7 @@ continue_call (GTask *task)
 static int
 generation_of (JsonObject *shelly)
 {
-  return json_object_has_member (shelly, "gen") ? (int)json_object_get_int_member (shelly, "gen") : 1;
+  return (int)CLAMP (aether_json_get_int_or (shelly, "gen", 1), 0, 100);
 }
 
 /* What the status of a Plus or Pro device says of it, since its /shelly
@@ -463,7 +453,7 @@ describe_gen2 (JsonObject           *status,
     {
       const char *key = l->data;
       const char *colon = strchr (key, ':');
-      JsonObject *o = object_member (status, key);
+      JsonObject *o = aether_json_get_object (status, key);
       guint index = colon ? (guint)g_ascii_strtoull (colon + 1, NULL, 10) : 0;
 
       if (o == NULL || colon == NULL)
@@ -562,29 +552,29 @@ on_identity (GObject      *object,
   /* Probe: identity only. */
   id = aether_device_identity_new ();
   id->manufacturer = g_strdup ("Shelly");
-  id->model = g_strdup (json_object_get_string_member_with_default (shelly, c->gen >= 2 ? "model" : "type", "Shelly"));
-  id->firmware_version = g_strdup (json_object_get_string_member_with_default (shelly, c->gen >= 2 ? "ver" : "fw", NULL));
-  mac = json_object_get_string_member_with_default (shelly, "mac", NULL);
+  id->model = g_strdup (aether_json_get_string_or (shelly, c->gen >= 2 ? "model" : "type", "Shelly"));
+  id->firmware_version = g_strdup (aether_json_get_string_or (shelly, c->gen >= 2 ? "ver" : "fw", NULL));
+  mac = aether_json_get_string_or (shelly, "mac", NULL);
   if (mac != NULL && strlen (mac) == 12)
     id->mac_address = g_strdup_printf ("%.2s:%.2s:%.2s:%.2s:%.2s:%.2s", mac, mac + 2, mac + 4, mac + 6, mac + 8, mac + 10);
   else
     id->mac_address = g_strdup (mac);
-  id->suggested_name = g_strdup (json_object_get_string_member_with_default (shelly, "name", id->model));
+  id->suggested_name = g_strdup (aether_json_get_string_or (shelly, "name", id->model));
   id->suggested_type = g_strdup (json_object_has_member (shelly, "num_emeters") ||
                                  g_strrstr (id->model ? id->model : "", "EM") ? "energy_meter" : "smart_plug");
 
   caps = g_ptr_array_new ();
   g_ptr_array_add (caps, (gpointer)"power_monitoring");
   g_ptr_array_add (caps, (gpointer)"energy_metering");
-  if (json_object_get_int_member_with_default (shelly, "num_outputs", c->gen >= 2 ? 1 : 0) > 0)
+  if (aether_json_get_int_or (shelly, "num_outputs", c->gen >= 2 ? 1 : 0) > 0)
     g_ptr_array_add (caps, (gpointer)"on_off_control");
   g_ptr_array_add (caps, NULL);
   g_strfreev (id->capabilities);
   id->capabilities = g_strdupv ((char **)caps->pdata);
-  id->n_channels = (guint)MAX (1, MAX (json_object_get_int_member_with_default (shelly, "num_meters", 1),
-                                       json_object_get_int_member_with_default (shelly, "num_emeters", 1)));
+  id->n_channels = (guint)MAX (1, MAX (aether_json_get_int_or (shelly, "num_meters", 1),
+                                       aether_json_get_int_or (shelly, "num_emeters", 1)));
 
-  if (json_object_get_boolean_member_with_default (shelly, c->gen >= 2 ? "auth_en" : "auth", FALSE) &&
+  if (aether_json_get_boolean_or (shelly, c->gen >= 2 ? "auth_en" : "auth", FALSE) &&
       (c->password == NULL || *c->password == '\0'))
     {
       aether_device_identity_free (id);

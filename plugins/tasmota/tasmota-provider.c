@@ -89,9 +89,8 @@ static Target *
 target_from_config (JsonObject  *config,
                     GError     **error)
 {
-  JsonObject *pc = json_object_has_member (config, "plugin_config")
-                   ? json_object_get_object_member (config, "plugin_config") : NULL;
-  const char *host = json_object_get_string_member_with_default (config, "ip_address", NULL);
+  JsonObject *pc = aether_json_get_object (config, "plugin_config");
+  const char *host = aether_json_get_string_or (config, "ip_address", NULL);
   Target *t;
 
   if (host == NULL || *host == '\0')
@@ -104,11 +103,11 @@ target_from_config (JsonObject  *config,
   t = g_new0 (Target, 1);
   t->host = g_strdup (host);
   t->name = g_strdup_printf ("The Tasmota at %s", host);
-  t->timeout = pc ? (guint)json_object_get_int_member_with_default (pc, "timeout_seconds", 5) : 5;
+  t->timeout = pc ? (guint)aether_json_get_int_or (pc, "timeout_seconds", 5) : 5;
   if (pc != NULL)
     {
-      t->username = g_strdup (json_object_get_string_member_with_default (pc, "username", NULL));
-      t->password = g_strdup (json_object_get_string_member_with_default (pc, "password", NULL));
+      t->username = g_strdup (aether_json_get_string_or (pc, "username", NULL));
+      t->password = g_strdup (aether_json_get_string_or (pc, "password", NULL));
     }
   return t;
 }
@@ -147,7 +146,7 @@ check_warning (Target      *t,
     }
 
   object = json_node_get_object (root);
-  warning = json_object_get_string_member_with_default (object, "WARNING", NULL);
+  warning = aether_json_get_string_or (object, "WARNING", NULL);
   if (warning != NULL)
     {
       if (strstr (warning, "user=") != NULL)
@@ -177,15 +176,6 @@ call_free (gpointer data)
   target_free (call->target);
   g_clear_pointer (&call->samples, g_array_unref);
   g_free (call);
-}
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
 /* A reading's number, refusing strings, "NaN" and the like. */
@@ -257,7 +247,7 @@ parse_energy (Target      *t,
               JsonObject  *sns,
               GError     **error)
 {
-  JsonObject *energy = member_object (sns, "ENERGY");
+  JsonObject *energy = aether_json_get_object (sns, "ENERGY");
   g_autoptr(GArray) samples = g_array_new (FALSE, TRUE, sizeof (AetherSample));
 
   if (energy == NULL)
@@ -300,11 +290,11 @@ on_probe_answer (GObject      *object,
     }
 
   o = json_node_get_object (root);
-  status = member_object (o, "Status");
-  fwr = member_object (o, "StatusFWR");
-  net = member_object (o, "StatusNET");
-  sns = member_object (o, "StatusSNS");
-  energy = member_object (sns, "ENERGY");
+  status = aether_json_get_object (o, "Status");
+  fwr = aether_json_get_object (o, "StatusFWR");
+  net = aether_json_get_object (o, "StatusNET");
+  sns = aether_json_get_object (o, "StatusSNS");
+  energy = aether_json_get_object (sns, "ENERGY");
 
   if (status == NULL && fwr == NULL)
     {
@@ -315,10 +305,10 @@ on_probe_answer (GObject      *object,
 
   id = aether_device_identity_new ();
   id->manufacturer = g_strdup ("Tasmota");
-  id->model = g_strdup (status ? json_object_get_string_member_with_default (status, "DeviceName", "Tasmota device")
+  id->model = g_strdup (status ? aether_json_get_string_or (status, "DeviceName", "Tasmota device")
                                : "Tasmota device");
-  id->firmware_version = g_strdup (fwr ? json_object_get_string_member_with_default (fwr, "Version", NULL) : NULL);
-  id->mac_address = g_strdup (net ? json_object_get_string_member_with_default (net, "Mac", NULL) : NULL);
+  id->firmware_version = g_strdup (fwr ? aether_json_get_string_or (fwr, "Version", NULL) : NULL);
+  id->mac_address = g_strdup (net ? aether_json_get_string_or (net, "Mac", NULL) : NULL);
   id->suggested_name = g_strdup (id->model);
   id->suggested_type = g_strdup (energy ? "smart_plug" : "switch");
 
@@ -452,7 +442,7 @@ on_poll_state_answer (GObject      *object,
     }
 
   o = json_node_get_object (root);
-  sts = member_object (o, "StatusSTS");
+  sts = aether_json_get_object (o, "StatusSTS");
   add_relays (call->target, sts ? sts : o, call->samples);
 
   g_task_return_pointer (task, g_steal_pointer (&call->samples), (GDestroyNotify)g_array_unref);
@@ -481,7 +471,7 @@ on_poll_answer (GObject      *object,
 
   o = json_node_get_object (root);
   /* Status 8 wraps the sensors in StatusSNS; the MQTT SENSOR form does not. */
-  sns = member_object (o, "StatusSNS");
+  sns = aether_json_get_object (o, "StatusSNS");
   if (sns == NULL && json_object_has_member (o, "ENERGY"))
     sns = o;
 
@@ -542,7 +532,7 @@ on_switch_answer (GObject      *object,
   members = json_object_get_members (o);
   for (GList *l = members; l; l = l->next)
     if (g_str_has_prefix (l->data, "POWER"))
-      state = json_object_get_string_member_with_default (o, l->data, NULL);
+      state = aether_json_get_string_or (o, l->data, NULL);
   g_list_free (members);
 
   if (g_strcmp0 (state, call->on ? "ON" : "OFF") != 0)

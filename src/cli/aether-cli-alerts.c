@@ -81,7 +81,7 @@ alerts_add (AetherCliContext  *ctx,
             char             **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autofree char *added = NULL;
   g_autoptr(AetherAlertRule) rule = NULL;
@@ -92,15 +92,12 @@ alerts_add (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
-  if (!json_parser_load_from_file (parser, argv[1], &error))
-    {
-      g_prefix_error (&error, "%s: ", argv[1]);
-      return aether_cli_fail (error);
-    }
+  if (!(root = aether_json_parse_file (argv[1], AETHER_JSON_MAX_DEPTH, &error)))
+    return aether_cli_fail (error);
 
-  if (!(rule = aether_alert_rule_new_from_json (json_parser_get_root (parser), &error)) ||
+  if (!(rule = aether_alert_rule_new_from_json (root, &error)) ||
       !(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !(added = aether_alerts_add (store, json_parser_get_root (parser), &error)))
+      !(added = aether_alerts_add (store, root, &error)))
     return aether_cli_fail (error);
 
   printf (_("Added alert “%s” (%s)\n"), aether_alert_rule_get_name (rule), aether_alert_rule_get_id (rule));

@@ -26,28 +26,19 @@ static const char *
 member (JsonObject *object,
         const char *name)
 {
-  return object ? json_object_get_string_member_with_default (object, name, "") : "";
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return aether_json_get_string_or (object, name, "");
 }
 
 static void
 print_device_row (JsonObject *device)
 {
-  JsonObject *status = object_member (device, "status");
-  JsonObject *config = object_member (device, "configuration");
+  JsonObject *status = aether_json_get_object (device, "status");
+  JsonObject *config = aether_json_get_object (device, "configuration");
   gboolean online = status && json_object_get_boolean_member_with_default (status, "online", FALSE);
 
   printf ("%-24s %-22s %-14s %-12s %-10s %s\n",
           member (device, "device_id"), member (device, "name"), member (device, "type"),
-          member (object_member (device, "location"), "room"), member (config, "plugin"),
+          member (aether_json_get_object (device, "location"), "room"), member (config, "plugin"),
           online ? _("online") : _("offline"));
 }
 
@@ -78,7 +69,7 @@ devices_list (AetherCliContext  *ctx,
       g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
       for (guint i = 0; i < devices->len; i++)
-        json_array_add_element (array, json_node_copy (g_ptr_array_index (devices, i)));
+        json_array_add_element (array, aether_secrets_redact_device (g_ptr_array_index (devices, i)));
       json_node_set_array (root, array);
       aether_cli_print_json (root);
       return AETHER_CLI_EXIT_OK;
@@ -130,18 +121,29 @@ devices_show (AetherCliContext  *ctx,
 
   if (as_json)
     {
-      aether_cli_print_json (device);
+      g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
+
+      aether_cli_print_json (shown);
       return AETHER_CLI_EXIT_OK;
     }
 
   object = json_node_get_object (device);
-  status = object_member (object, "status");
+  status = aether_json_get_object (object, "status");
   printf ("%-14s %s\n", _("ID"), member (object, "device_id"));
   printf ("%-14s %s\n", _("Name"), member (object, "name"));
   printf ("%-14s %s\n", _("Type"), member (object, "type"));
   printf ("%-14s %s %s\n", _("Model"), member (object, "manufacturer"), member (object, "model"));
-  printf ("%-14s %s\n", _("Room"), member (object_member (object, "location"), "room"));
-  printf ("%-14s %s\n", _("Plugin"), member (object_member (object, "configuration"), "plugin"));
+  printf ("%-14s %s\n", _("Room"), member (aether_json_get_object (object, "location"), "room"));
+  printf ("%-14s %s\n", _("Plugin"), member (aether_json_get_object (object, "configuration"), "plugin"));
+  {
+    g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
+    JsonObject *pc = aether_json_get_object (aether_json_get_object (json_node_get_object (shown), "configuration"), "plugin_config");
+    const char *password = pc ? aether_json_get_string (pc, "password") : NULL;
+
+    /* Never the password itself: where it is kept. */
+    if (password != NULL && *password != '\0')
+      printf ("%-14s %s\n", _("Password"), password);
+  }
   if (status != NULL)
     {
       printf ("%-14s %s\n", _("Status"),
@@ -171,11 +173,20 @@ wait_for (GAsyncResult **result)
 }
 
 static JsonNode *
-parse_config_value (const char *text)
+parse_config_value (const AetherConfigField *fields,
+                    const char              *key,
+                    const char              *text)
 {
-  JsonNode *node = json_from_string (text, NULL);
+  gboolean as_text = FALSE;
+  JsonNode *node;
+
+  /* A password or a name of digits is still text. */
+  for (guint i = 0; fields != NULL && fields[i].key != NULL; i++)
+    if (g_str_equal (fields[i].key, key))
+      as_text = fields[i].type != AETHER_CONFIG_FIELD_INT && fields[i].type != AETHER_CONFIG_FIELD_BOOLEAN;
 
   /* Numbers and booleans as JSON; anything else is a string. */
+  node = as_text ? NULL : aether_json_parse (text, -1, 1, NULL);
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     return node;
   g_clear_pointer (&node, json_node_unref);
@@ -227,6 +238,11 @@ devices_add (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
+  plugins = aether_plugin_engine_new (NULL);
+  aether_plugin_engine_load_all (plugins);
+  if (!(provider = aether_plugin_engine_get_provider (plugins, plugin, &error)))
+    return aether_cli_fail (error);
+
   json_object_set_string_member (configuration, "plugin", plugin);
   for (guint i = 0; configs && configs[i]; i++)
     {
@@ -243,13 +259,14 @@ devices_add (AetherCliContext  *ctx,
       if (g_str_equal (key, "ip_address") || g_str_equal (key, "mac_address"))
         json_object_set_string_member (configuration, key, eq + 1);
       else
-        json_object_set_member (plugin_config, key, parse_config_value (eq + 1));
+        json_object_set_member (plugin_config, key,
+                                parse_config_value (aether_device_provider_get_config_fields (provider), key, eq + 1));
     }
   json_object_set_object_member (configuration, "plugin_config", json_object_ref (plugin_config));
 
-  plugins = aether_plugin_engine_new (NULL);
-  aether_plugin_engine_load_all (plugins);
-  if (!(provider = aether_plugin_engine_get_provider (plugins, plugin, &error)))
+  /* Settings a device could never be polled with are refused before it is
+   * asked anything, naming the setting. */
+  if (!aether_device_config_check (configuration, aether_device_provider_get_config_fields (provider), &error))
     return aether_cli_fail (error);
 
   /* Ask the device first: a wrong address is caught now, not in the log. */
@@ -440,7 +457,7 @@ registered_as (GPtrArray  *devices,
   for (guint i = 0; devices && i < devices->len; i++)
     {
       JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonObject *config = object_member (device, "configuration");
+      JsonObject *config = aether_json_get_object (device, "configuration");
 
       if (g_strcmp0 (member (config, "plugin"), plugin) == 0 && g_strcmp0 (member (config, "ip_address"), address) == 0)
         return member (device, "device_id");

@@ -58,7 +58,7 @@ rates_validate (AetherCliContext  *ctx,
                 char             **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) problems = NULL;
 
   if (argc != 2)
@@ -67,13 +67,10 @@ rates_validate (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
-  if (!json_parser_load_from_file (parser, argv[1], &error))
-    {
-      g_prefix_error (&error, "%s: ", argv[1]);
-      return aether_cli_fail (error);
-    }
+  if (!(root = aether_json_parse_file (argv[1], AETHER_JSON_MAX_DEPTH, &error)))
+    return aether_cli_fail (error);
 
-  problems = aether_rate_schedule_validate_json (json_parser_get_root (parser));
+  problems = aether_rate_schedule_validate_json (root);
   for (guint i = 0; i < problems->len; i++)
     printf ("%s\n", (const char *)g_ptr_array_index (problems, i));
 
@@ -136,19 +133,14 @@ static AetherTariff *
 load_tariff (const char  *path,
              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(AetherTariff) tariff = aether_tariff_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
 
-  if (!json_parser_load_from_file (parser, path, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
+  if (!(root = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
+    return NULL;
 
   /* One schedule, or a list of its versions. */
-  root = json_parser_get_root (parser);
   if (JSON_NODE_HOLDS_ARRAY (root))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (root)); i++)
       g_ptr_array_add (nodes, json_array_get_element (json_node_get_array (root), i));
@@ -345,7 +337,7 @@ rates_add (AetherCliContext  *ctx,
            char             **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autofree char *id = NULL;
   gint64 now_us = aether_clock_now_us (ctx->clock);
@@ -356,13 +348,10 @@ rates_add (AetherCliContext  *ctx,
       return aether_cli_fail (error);
     }
 
-  if (!json_parser_load_from_file (parser, argv[1], &error))
-    {
-      g_prefix_error (&error, "%s: ", argv[1]);
-      return aether_cli_fail (error);
-    }
+  if (!(root = aether_json_parse_file (argv[1], AETHER_JSON_MAX_DEPTH, &error)))
+    return aether_cli_fail (error);
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
-      !(id = aether_rates_add_schedule (store, json_parser_get_root (parser), now_us, FALSE, &error)))
+      !(id = aether_rates_add_schedule (store, root, now_us, FALSE, &error)))
     return aether_cli_fail (error);
 
   printf (_("Added rate schedule %s; stored costs in its dates will be re-priced by “collect”\n"), id);

@@ -109,13 +109,16 @@ aether_cli_fail (const GError *error)
 void
 aether_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = aether_json_to_string (node, TRUE, &error);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
+  /* Only a value JSON cannot hold gets here; it is said, not printed as
+   * text no JSON reader takes. */
+  if (text == NULL)
+    {
+      g_printerr ("aetherlens-cli: %s\n", error->message);
+      return;
+    }
   fputs (text, stdout);
   fputc ('\n', stdout);
 }

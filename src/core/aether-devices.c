@@ -23,9 +23,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "aether-devices.h"
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-secrets.h"
 #include "store/aether-store-private.h"
 
@@ -81,6 +83,92 @@ all_free (AetherStore  *store,
   return TRUE;
 }
 
+/* Ids key every series ("device\x1fmetric"), so a control character in
+ * one could make two devices share a series; names are shown everywhere. */
+static gboolean
+check_text (const char  *text,
+            const char  *what,
+            gsize        max_bytes,
+            GError     **error)
+{
+  if (text == NULL || *text == '\0')
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("The device’s %s is empty"), what);
+      return FALSE;
+    }
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("The device’s %s is not UTF-8 text"), what);
+      return FALSE;
+    }
+  if (strlen (text) > max_bytes)
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                   _("The device’s %s is longer than %" G_GSIZE_FORMAT " bytes"), what, max_bytes);
+      return FALSE;
+    }
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      {
+        g_autofree char *escaped = g_strescape (text, NULL);
+
+        g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                     _("The device’s %s “%s” has a control character (U+%04X) at byte %d; use letters, digits and"
+                       " punctuation"), what, escaped, g_utf8_get_char (p), (int)(p - text) + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * aether_devices_check:
+ * @device: a registry record (the seed's Device)
+ * @fields: (nullable): its plugin's settings, to check each by its type
+ * @error: a location for a #GError
+ *
+ * The one check of a record before it is stored, for adding and changing
+ * alike: an id and a name without control characters, and a configuration
+ * aether_device_config_check() accepts (intervals of 1 s to a day,
+ * whole-number settings that are whole numbers a plugin can hold).
+ *
+ * Returns: %FALSE with %AETHER_ERROR_INVALID_ARGUMENT naming what is wrong
+ */
+gboolean
+aether_devices_check (JsonNode                 *device,
+                      const AetherConfigField  *fields,
+                      GError                  **error)
+{
+  JsonObject *object;
+  JsonNode *configuration;
+
+  g_return_val_if_fail (device != NULL, FALSE);
+
+  if (!JSON_NODE_HOLDS_OBJECT (device))
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("A device must be a JSON object"));
+      return FALSE;
+    }
+  object = json_node_get_object (device);
+
+  if (!check_text (aether_json_get_string (object, "device_id"), _("id"), 128, error) ||
+      !check_text (aether_json_get_string (object, "name"), _("name"), 256, error))
+    return FALSE;
+
+  configuration = json_object_get_member (object, "configuration");
+  if (configuration != NULL && !JSON_NODE_HOLDS_OBJECT (configuration))
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                           _("The device’s configuration must be an object"));
+      return FALSE;
+    }
+  if (configuration != NULL && !aether_device_config_check (json_node_get_object (configuration), fields, error))
+    {
+      g_prefix_error (error, _("Device “%s”: "), aether_json_get_string (object, "device_id"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * aether_devices_add:
  * @store: a store
@@ -120,6 +208,10 @@ aether_devices_add (AetherStore              *store,
   g_return_val_if_fail (AETHER_IS_STORE (store), NULL);
   g_return_val_if_fail (records != NULL && records->len > 0, NULL);
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    if (!aether_devices_check (g_ptr_array_index (records, i), secret_fields, error))
+      return NULL;
 
   for (guint i = 0; i < records->len; i++)
     if (!g_str_has_prefix (record_id (g_ptr_array_index (records, i)), id))
@@ -211,6 +303,8 @@ aether_devices_update (AetherStore  *store,
       g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("The device has no device_id"));
       return FALSE;
     }
+  if (!aether_devices_check (device, NULL, error))
+    return FALSE;
 
   if (!_aether_store_begin_write (store, error))
     return FALSE;

@@ -24,6 +24,9 @@ char     *aether_devices_add    (AetherStore              *store,
 gboolean  aether_devices_update (AetherStore              *store,
                                  JsonNode                 *device,
                                  GError                  **error);
+gboolean  aether_devices_check  (JsonNode                 *device,
+                                 const AetherConfigField  *fields,
+                                 GError                  **error);
 JsonNode *aether_devices_remove (AetherStore              *store,
                                  const char               *device_id,
                                  GError                  **error);

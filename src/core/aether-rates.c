@@ -29,6 +29,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-rates.h"
 #include "store/aether-store-private.h"
 #include "tariff/aether-rate-schedule.h"
@@ -284,7 +285,7 @@ update_in_transaction (AetherStore         *store,
 
   if (!(before = stored_text (store, id, error)))
     return FALSE;
-  old_node = json_from_string (before, NULL);
+  old_node = aether_json_parse_stored (before, NULL);
   old = old_node ? aether_rate_schedule_new_from_json (old_node, NULL) : NULL;
 
   /* The other versions are not touched, so they must still fit around it. */
@@ -485,7 +486,7 @@ aether_rates_remove_schedule (AetherStore  *store,
   if (!_aether_store_begin_write (store, error))
     return NULL;
   ok = (text = stored_text (store, rate_id, error)) != NULL &&
-       (node = json_from_string (text, error)) != NULL &&
+       (node = aether_json_parse_stored (text, error)) != NULL &&
        aether_store_remove_rate_schedule (store, rate_id, error);
   if (ok && (parsed = aether_rate_schedule_new_from_json (node, NULL)) != NULL)
     ok = queue_reprice (store, parsed, now_us, error);

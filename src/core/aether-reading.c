@@ -21,6 +21,7 @@
 
 #include "aether-error.h"
 #include "aether-reading.h"
+#include "aether-units.h"
 
 void
 aether_reading_clear (AetherReading *reading)
@@ -243,6 +244,21 @@ aether_readings_parse_csv (const char  *contents,
                        "%s:%u: value “%s” is not a finite number", name, line_no, fields[3]);
           return NULL;
         }
+
+      /* Finite after conversion too; an unknown unit is left to the caller
+       * (the store says which, `rates cost` skips the metric). */
+      {
+        double converted, factor;
+        const char *canonical;
+
+        if (aether_normalize_unit (fields[2], fields[4], &factor, &canonical) &&
+            !aether_convert_value (fields[2], fields[4], reading.value, &converted, &local_error))
+          {
+            g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                         "%s:%u: value “%s”: %s", name, line_no, fields[3], local_error->message);
+            return NULL;
+          }
+      }
 
       reading.device_id = g_strdup (fields[1]);
       reading.metric_type = g_strdup (fields[2]);

@@ -23,8 +23,10 @@
 #include "config.h"
 
 #include <libsecret/secret.h>
+#include <string.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-secrets.h"
 
 #define TIMEOUT_MS 5000
@@ -287,8 +289,7 @@ aether_secrets_reveal_config (const char *device_id,
                               JsonObject *configuration)
 {
   g_autoptr(JsonNode) wrapper = json_node_init_object (json_node_alloc (), configuration);
-  g_autofree char *text = json_to_string (wrapper, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
+  g_autoptr(JsonNode) copy = aether_json_deep_copy (wrapper);
   JsonObject *config = json_node_get_object (copy);
   JsonNode *plugin_node = json_object_get_member (config, "plugin_config");
   JsonObject *plugin_config = plugin_node && JSON_NODE_HOLDS_OBJECT (plugin_node) ? json_node_get_object (plugin_node) : NULL;
@@ -319,4 +320,67 @@ void
 aether_secrets_shutdown (void)
 {
   secret_service_disconnect ();
+}
+
+/* Keys that hold a secret whatever the plugin calls its field. */
+static gboolean
+is_secret_key (const char *key)
+{
+  static const char * const words[] = { "password", "passwd", "secret", "token", "api_key", "apikey" };
+  g_autofree char *lower = g_ascii_strdown (key, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strstr (lower, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * aether_secrets_redact_device:
+ * @device: a registry record (the seed's Device)
+ *
+ * The record as it may be shown or printed: a secret still in the record
+ * (there was no keyring) reads "(stored in the database)", one in the
+ * keyring "(stored in the keyring)". The record itself is not changed.
+ *
+ * Returns: (transfer full): a copy fit for output
+ */
+JsonNode *
+aether_secrets_redact_device (JsonNode *device)
+{
+  JsonNode *copy;
+  JsonObject *plugin_config;
+  JsonArray *keyring;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+
+  g_return_val_if_fail (device != NULL, NULL);
+
+  copy = aether_json_deep_copy (device);
+  plugin_config = JSON_NODE_HOLDS_OBJECT (copy)
+                  ? aether_json_get_object (aether_json_get_object (json_node_get_object (copy), "configuration"),
+                                            "plugin_config")
+                  : NULL;
+  if (plugin_config == NULL)
+    return copy;
+
+  json_object_iter_init (&iter, plugin_config);
+  while (json_object_iter_next (&iter, &key, &value))
+    if (is_secret_key (key) && !JSON_NODE_HOLDS_NULL (value))
+      g_ptr_array_add (hidden, (gpointer)key);
+  for (guint i = 0; i < hidden->len; i++)
+    json_object_set_string_member (plugin_config, g_ptr_array_index (hidden, i), "(stored in the database)");
+
+  keyring = aether_json_get_array (plugin_config, "keyring");
+  for (guint i = 0; keyring != NULL && i < json_array_get_length (keyring); i++)
+    {
+      JsonNode *element = json_array_get_element (keyring, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+          !json_object_has_member (plugin_config, json_node_get_string (element)))
+        json_object_set_string_member (plugin_config, json_node_get_string (element), "(stored in the keyring)");
+    }
+  return copy;
 }

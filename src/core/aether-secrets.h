@@ -28,6 +28,8 @@ gboolean  aether_secrets_protect_device (JsonNode                 *device,
 JsonObject *aether_secrets_reveal_config (const char              *device_id,
                                           JsonObject              *configuration);
 
+JsonNode   *aether_secrets_redact_device (JsonNode                *device);
+
 void        aether_secrets_shutdown      (void);
 
 G_END_DECLS

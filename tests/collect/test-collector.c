@@ -442,7 +442,7 @@ test_bad_configuration_is_refused (Fixture       *f,
   g_assert_false (aether_collector_add_device (f->collector, "x", f->provider, config, &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==,
-                   "Device “x”: plugin_config.polling_interval must be between 0 and 86400 seconds, not -5");
+                   "Device “x”: plugin_config.polling_interval must be between 1 and 86400 seconds, not -5");
 
   add_device (f, "dup", sim_config ("tv", 0, 10, NULL));
   g_clear_error (&error);

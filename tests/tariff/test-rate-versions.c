@@ -375,7 +375,7 @@ test_update_refuses_unknown_or_overlapping (Fixture       *f,
 
   /* A price that is no price is refused with the problem named. */
   json_object_set_string_member (json_node_get_object (older), "expiry_date", "2026-11-30");
-  json_object_set_double_member (period (older, 1), "rate", -1);
+  json_object_set_string_member (period (older, 1), "rate", "cheap");
   g_assert_false (aether_rates_update_schedule (f->store, older, NOW_US, &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_SCHEDULE);
   g_assert_nonnull (strstr (error->message, "off_peak"));

@@ -130,8 +130,8 @@ test_validation_names_what_is_wrong (void)
   static const struct { const char *periods; const char *extra; const char *problem; } cases[] = {
     { "{\"name\": \"peak\", \"rate\": 0.4, \"days\": [\"all\"], \"hours\": \"25:00-26:00\"}", "",
       "Rate “peak”: hours “25:00-26:00” are not a time of day (write HH:MM-HH:MM, 00:00 to 23:59)" },
-    { "{\"name\": \"peak\", \"rate\": -0.4, \"days\": [\"all\"], \"hours\": \"00:00-23:59\"}", "",
-      "Rate “peak”: the rate -0.4 is negative" },
+    { "{\"name\": \"peak\", \"rate\": \"cheap\", \"days\": [\"all\"], \"hours\": \"00:00-23:59\"}", "",
+      "Rate “peak”: the rate per kWh is missing or not a number" },
     { "{\"name\": \"peak\", \"rate\": 0.4, \"days\": [\"funday\"], \"hours\": \"00:00-23:59\"}", "",
       "Rate “peak”: “funday” is not a day (monday … sunday, all, weekdays, weekends)" },
     { "{\"name\": \"a\", \"rate\": 0.4, \"days\": [\"all\"], \"hours\": \"00:00-23:59\"}", ", \"expiry_date\": \"2023-12-31\"",

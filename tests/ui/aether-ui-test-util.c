@@ -318,3 +318,27 @@ aether_ui_test_scroll_to_end (GtkWidget *root)
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   aether_ui_test_wait_for_frames (gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW) ? gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW) : root);
 }
+
+/**
+ * aether_ui_test_find_named:
+ * @widget: where to start
+ * @name: a widget name (gtk_widget_set_name())
+ *
+ * Returns: (transfer none) (nullable): the first widget in @widget's tree,
+ *   itself included, with that name
+ */
+GtkWidget *
+aether_ui_test_find_named (GtkWidget  *widget,
+                           const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aether_ui_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 void aether_ui_test_wait_for_frames  (GtkWidget  *window);
 void aether_ui_test_save_screenshot  (GtkWidget  *widget,
                                       const char *name);
+GtkWidget *aether_ui_test_find_named (GtkWidget  *widget,
+                                      const char *name);
 
 /* Finding and driving widgets as a person does: by what they say. */
 GtkWidget *aether_ui_test_find_type      (GtkWidget  *root,

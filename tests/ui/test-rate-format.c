@@ -102,6 +102,40 @@ test_urdb_daily_tiers (void)
     }
 }
 
+/* What a person types into a price: a decimal point or comma, a minus,
+ * and a refusal that says why for anything else. */
+static void
+test_parse_price (void)
+{
+  static const struct { const char *text; double value; } good[] = {
+    { "0.12", 0.12 }, { "0,12", 0.12 }, { " -0,05 ", -0.05 }, { "−0.05", -0.05 }, { "12", 12 }, { "0,125", 0.125 },
+  };
+  static const struct { const char *text; const char *why; } bad[] = {
+    { "", "A number is needed" },
+    { "0.1x", "“0.1x” is not a number" },
+    { "1,234.5", "“1,234.5” is not a number: write it without thousands separators" },
+    { "1,234", "“1,234” could be a thousand or a decimal: write 1234 or 1.234" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double value = 0;
+
+      g_assert_true (aether_parse_price (good[i].text, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (value, ==, good[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double value = 0;
+
+      g_assert_false (aether_parse_price (bad[i].text, &value, &error));
+      g_assert_cmpstr (error->message, ==, bad[i].why);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/rates/format/single-rate", test_single_rate);
   g_test_add_func ("/rates/format/tiers-without-a-rate-show-each-tier", test_tiers_without_a_rate_show_each_tier);
   g_test_add_func ("/rates/format/urdb-daily-tiers", test_urdb_daily_tiers);
+  g_test_add_func ("/rates/format/parse-price-with-point-or-comma", test_parse_price);
 
   return g_test_run ();
 }

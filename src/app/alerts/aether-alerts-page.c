@@ -179,7 +179,7 @@ on_enabled_set (GtkSwitch        *toggle,
 {
   JsonNode *json = g_object_get_data (G_OBJECT (toggle), "json");
   /* A deep copy: the row's rule changes only once the change is stored. */
-  g_autoptr(JsonNode) changed = aether_json_node_copy (json);
+  g_autoptr(JsonNode) changed = aether_json_deep_copy (json);
   g_autoptr(GError) error = NULL;
 
   json_object_set_boolean_member (json_node_get_object (changed), "enabled", enabled);

@@ -227,6 +227,10 @@ read_configuration (AetherAddDeviceWindow  *self,
         json_object_set_string_member (plugin_config, field->key, text);
     }
 
+  /* The same check adding it will make, before the device is asked. */
+  if (!aether_device_config_check (configuration, current_fields (self), error))
+    return NULL;
+
   return g_steal_pointer (&configuration);
 }
 

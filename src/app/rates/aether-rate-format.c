@@ -15,6 +15,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gio/gio.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
 
 #include "aether-format.h"
 #include "aether-rate-format.h"
@@ -100,4 +104,71 @@ aether_format_period_price (JsonObject *period,
         g_string_append_printf (text, tier_per_line ? "\n%s" : _(", %s"), piece);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * aether_parse_price:
+ * @text: what a person typed
+ * @value: (out): the number
+ * @error: a location for a #GError saying what is wrong with @text
+ *
+ * Reads a price or a quantity as people write them: "0.12", "-0.05", and
+ * "0,12" with a decimal comma (in any locale: a lone comma can only be a
+ * decimal point, unless it is followed by exactly three digits where the
+ * locale writes a decimal point, "1,234", which is refused as
+ * ambiguous). Thousands separators are not accepted in either form.
+ *
+ * Returns: %TRUE if @text is a number
+ */
+gboolean
+aether_parse_price (const char  *text,
+                    double      *value,
+                    GError     **error)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text ? text : ""));
+  const char *point = localeconv ()->decimal_point;
+  char *comma, *end = NULL;
+
+  if (copy[0] == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("A number is needed"));
+      return FALSE;
+    }
+
+  /* U+2212 MINUS SIGN, as some keyboards and copied bills have it. */
+  if (g_str_has_prefix (copy, "−"))
+    {
+      char *ascii = g_strconcat ("-", copy + strlen ("−"), NULL);
+
+      g_free (copy);
+      copy = ascii;
+    }
+
+  comma = strchr (copy, ',');
+  if (comma != NULL)
+    {
+      gsize digits = strspn (comma + 1, "0123456789");
+
+      if (strchr (comma + 1, ',') != NULL || strchr (copy, '.') != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("“%s” is not a number: write it without thousands separators"), copy);
+          return FALSE;
+        }
+      if (g_strcmp0 (point, ",") != 0 && digits == 3 && comma[4] == '\0' && strspn (copy, "-0") != (gsize)(comma - copy))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("“%s” could be a thousand or a decimal: write 1234 or 1.234"), copy);
+          return FALSE;
+        }
+      *comma = '.';
+    }
+
+  *value = g_ascii_strtod (copy, &end);
+  if (end == copy || *end != '\0' || !isfinite (*value))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s” is not a number"), text);
+      return FALSE;
+    }
+  return TRUE;
 }

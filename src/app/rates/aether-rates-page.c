@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "aether-format.h"
+#include "aether-rate-editor.h"
 #include "aether-rate-format.h"
 #include "aether-rates-page.h"
 #include "aether-week-grid.h"
@@ -40,6 +41,7 @@ struct _AetherRatesPage
   /* Owned */
   AetherService   *service;
   GPtrArray       *groups;       /* owned by content */
+  GPtrArray       *listed;       /* the versions shown, JsonNode */
   GtkNativeDialog *chooser;
   GtkWidget       *reprice_bar;  /* owned by content */
 };
@@ -52,34 +54,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
 
 /* "monday, tuesday, …, friday" → "Weekdays"; otherwise the list as words. */
 static char *
@@ -155,14 +129,14 @@ period_row (AetherWeekGrid *grid,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *dot_area = gtk_drawing_area_new ();
   Dot *dot = g_new0 (Dot, 1);
-  const char *name = string_member (period, "name");
+  const char *name = aether_json_get_string (period, "name");
   g_autofree char *title = aether_format_key (name);
-  g_autofree char *days = describe_days (array_member (period, "days"));
-  const char *hours = string_member (period, "hours");
+  g_autofree char *days = describe_days (aether_json_get_array (period, "days"));
+  const char *hours = aether_json_get_string (period, "hours");
   g_autofree char *subtitle = NULL;
   g_autofree char *price = aether_format_period_price (period, currency, tiers_daily, TRUE);
   GtkWidget *label = gtk_label_new (price);
-  JsonArray *tiers = array_member (period, "tiers");
+  JsonArray *tiers = aether_json_get_array (period, "tiers");
 
   if (season != NULL)
     {
@@ -244,35 +218,35 @@ schedule_group (AetherRatesPage *self,
   JsonObject *object = json_node_get_object (node);
   g_autoptr(AetherRateSchedule) schedule = aether_rate_schedule_new_from_json (node, NULL);
   GtkWidget *group = adw_preferences_group_new ();
-  const char *plan = string_member (object, "plan_name");
-  const char *provider = string_member (object, "provider");
-  const char *currency = string_member (object, "currency");
-  JsonObject *structure = object_member (object, "rate_structure");
-  JsonArray *seasons = array_member (structure, "seasons");
-  JsonObject *fixed = object_member (object, "fixed_charges");
-  JsonArray *taxes = array_member (object, "taxes");
+  const char *plan = aether_json_get_string (object, "plan_name");
+  const char *provider = aether_json_get_string (object, "provider");
+  const char *currency = aether_json_get_string (object, "currency");
+  JsonObject *structure = aether_json_get_object (object, "rate_structure");
+  JsonArray *seasons = aether_json_get_array (structure, "seasons");
+  JsonObject *fixed = aether_json_get_object (object, "fixed_charges");
+  JsonArray *taxes = aether_json_get_array (object, "taxes");
   GtkWidget *grid = aether_week_grid_new ();
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autoptr(GString) description = g_string_new (provider ? provider : "");
-  gboolean tiers_daily = g_strcmp0 (string_member (structure, "tier_basis"), "daily") == 0;
+  gboolean tiers_daily = g_strcmp0 (aether_json_get_string (structure, "tier_basis"), "daily") == 0;
 
   {
-    g_autofree char *escaped = g_markup_escape_text (plan ? plan : string_member (object, "rate_id"), -1);
+    g_autofree char *escaped = g_markup_escape_text (plan ? plan : aether_json_get_string (object, "rate_id"), -1);
 
     adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), escaped);
   }
-  if (string_member (object, "effective_date"))
+  if (aether_json_get_string (object, "effective_date"))
     {
       if (description->len > 0)
         g_string_append (description, " · ");
       /* Translators: the date a tariff starts, e.g. "since 2024-06-01" */
-      g_string_append_printf (description, _("since %s"), string_member (object, "effective_date"));
+      g_string_append_printf (description, _("since %s"), aether_json_get_string (object, "effective_date"));
     }
-  if (string_member (object, "expiry_date"))
+  if (aether_json_get_string (object, "expiry_date"))
     /* Translators: the date a tariff ends */
-    g_string_append_printf (description, _(", until %s"), string_member (object, "expiry_date"));
+    g_string_append_printf (description, _(", until %s"), aether_json_get_string (object, "expiry_date"));
   {
     /* The description is markup; a provider may well be “Power & Light”. */
     g_autofree char *escaped = g_markup_escape_text (description->str, -1);
@@ -287,7 +261,7 @@ schedule_group (AetherRatesPage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Remove this tariff version"), -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "rates.remove");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", string_member (object, "rate_id"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", aether_json_get_string (object, "rate_id"));
   gtk_box_append (GTK_BOX (header), remove);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), header);
   g_object_set_data (G_OBJECT (group), "header-box", header);
@@ -295,16 +269,16 @@ schedule_group (AetherRatesPage *self,
   /* Colours in the order the schedule lists its periods. */
   for (guint s = 0; seasons != NULL && s < json_array_get_length (seasons); s++)
     {
-      JsonArray *periods = array_member (json_array_get_object_element (seasons, s), "periods");
+      JsonArray *periods = aether_json_get_array (json_array_get_object_element (seasons, s), "periods");
 
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-        aether_week_grid_add_period (AETHER_WEEK_GRID (grid), string_member (json_array_get_object_element (periods, p), "name"));
+        aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_json_get_string (json_array_get_object_element (periods, p), "name"));
     }
   {
-    JsonArray *periods = array_member (structure, "periods");
+    JsonArray *periods = aether_json_get_array (structure, "periods");
 
     for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
-      aether_week_grid_add_period (AETHER_WEEK_GRID (grid), string_member (json_array_get_object_element (periods, p), "name"));
+      aether_week_grid_add_period (AETHER_WEEK_GRID (grid), aether_json_get_string (json_array_get_object_element (periods, p), "name"));
   }
 
   /* This week, as the engine prices it. */
@@ -330,12 +304,12 @@ schedule_group (AetherRatesPage *self,
     for (guint s = 0; s < json_array_get_length (seasons); s++)
       {
         JsonObject *season = json_array_get_object_element (seasons, s);
-        JsonArray *periods = array_member (season, "periods");
+        JsonArray *periods = aether_json_get_array (season, "periods");
 
         for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
           {
             JsonObject *period = json_array_get_object_element (periods, p);
-            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, string_member (season, "name"), currency,
+            GtkWidget *row = period_row (AETHER_WEEK_GRID (grid), period, aether_json_get_string (season, "name"), currency,
                                          tiers_daily);
 
             make_editable (self, row, node, period);
@@ -344,7 +318,7 @@ schedule_group (AetherRatesPage *self,
       }
   else
     {
-      JsonArray *periods = array_member (structure, "periods");
+      JsonArray *periods = aether_json_get_array (structure, "periods");
 
       for (guint p = 0; periods != NULL && p < json_array_get_length (periods); p++)
         {
@@ -381,7 +355,7 @@ schedule_group (AetherRatesPage *self,
     {
       JsonObject *tax = json_array_get_object_element (taxes, i);
       g_autofree char *value = g_strdup_printf ("%g %%", json_object_get_double_member_with_default (tax, "percent", 0));
-      g_autofree char *name = aether_format_key (string_member (tax, "name") ? string_member (tax, "name") : _("Tax"));
+      g_autofree char *name = aether_format_key (aether_json_get_string (tax, "name") ? aether_json_get_string (tax, "name") : _("Tax"));
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), charge_row (name, value));
     }
@@ -416,6 +390,7 @@ aether_rates_page_set_price (AetherRatesPage  *self,
   g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), FALSE);
   g_return_val_if_fail (self->service != NULL, FALSE);
 
+  /* A negative price (a dynamic tariff's) is written in the rate editor. */
   if (!(price >= 0 && price < 100))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("%g is not a price per kWh"), price);
@@ -465,10 +440,10 @@ edit_price (AdwActionRow    *row,
   JsonNode *schedule = g_object_get_data (G_OBJECT (row), "schedule");
   JsonObject *period = g_object_get_data (G_OBJECT (row), "period");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = aether_format_key (string_member (period, "name"));
+  g_autofree char *name = aether_format_key (aether_json_get_string (period, "name"));
   g_autofree char *heading = g_strdup_printf (_("Price of %s"), name);
   g_autofree char *current = g_strdup_printf ("%g", json_object_get_double_member_with_default (period, "rate", 0));
-  const char *currency = string_member (json_node_get_object (schedule), "currency");
+  const char *currency = aether_json_get_string (json_node_get_object (schedule), "currency");
   g_autofree char *body = g_strdup_printf (_("In %s per kWh. Costs already stored in this tariff’s dates are priced again."),
                                            currency ? currency : _("the tariff’s currency"));
   GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
@@ -516,6 +491,8 @@ aether_rates_page_reload (AetherRatesPage *self)
       return;
     }
 
+  g_clear_pointer (&self->listed, g_ptr_array_unref);
+  self->listed = g_ptr_array_ref (schedules);
   for (guint i = 0; i < schedules->len; i++)
     {
       GtkWidget *group = schedule_group (self, g_ptr_array_index (schedules, i));
@@ -576,7 +553,7 @@ undo_apply (AetherRatesPage  *self,
     for (guint i = 0; i < undo->before->len; i++)
       {
         JsonNode *node = g_ptr_array_index (undo->before, i);
-        const char *id = string_member (json_node_get_object (node), "rate_id");
+        const char *id = aether_json_get_string (json_node_get_object (node), "rate_id");
         g_autofree char *was = json_to_string (node, FALSE);
         g_autofree char *now = aether_rates_get_stored_json (store, id, NULL);
         g_autofree char *again = NULL;
@@ -646,7 +623,7 @@ aether_rates_page_remove_schedule (AetherRatesPage  *self,
 
   {
     JsonObject *object = json_node_get_object (removed);
-    const char *plan = string_member (object, "plan_name");
+    const char *plan = aether_json_get_string (object, "plan_name");
 
     /* Translators: a tariff version was removed, e.g. “Time-of-Use” removed */
     title = g_strdup_printf (_("“%s” removed"), plan ? plan : rate_id);
@@ -689,29 +666,29 @@ read_tariff_file (GFile       *file,
                   char       **message,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_basename (file);
   JsonObject *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!(parsed = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
     {
       g_prefix_error (error, _("%s is not a tariff: "), name);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, _("%s is not a tariff: it holds no JSON object"), name);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
 
   /* Our own format. */
   if (json_object_has_member (root, "rate_structure") || json_object_has_member (root, "rate_id"))
     {
-      *message = g_strdup_printf (_("Imported “%s”"), string_member (root, "plan_name") ? string_member (root, "plan_name")
-                                                                                       : string_member (root, "rate_id"));
-      return json_node_copy (json_parser_get_root (parser));
+      *message = g_strdup_printf (_("Imported “%s”"), aether_json_get_string (root, "plan_name") ? aether_json_get_string (root, "plan_name")
+                                                                                       : aether_json_get_string (root, "rate_id"));
+      return g_steal_pointer (&parsed);
     }
 
   /* A Utility Rate Database record, response or REopt scenario. */
@@ -730,7 +707,7 @@ read_tariff_file (GFile       *file,
 
         for (guint i = 0; i < MIN (schedules->len, 5); i++)
           g_string_append_printf (plans, "\n• %s",
-                                  string_member (json_node_get_object (g_ptr_array_index (schedules, i)), "plan_name"));
+                                  aether_json_get_string (json_node_get_object (g_ptr_array_index (schedules, i)), "plan_name"));
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
                      ngettext ("%s holds %u rate plan; AetherLens needs exactly one: the one your utility bills you on.%s",
                                "%s holds %u rate plans; AetherLens needs exactly one: the one your utility bills you on. "
@@ -741,8 +718,8 @@ read_tariff_file (GFile       *file,
 
     imported = json_node_get_object (g_ptr_array_index (schedules, 0));
     text = g_string_new (NULL);
-    g_string_append_printf (text, _("Imported “%s” of %s"), string_member (imported, "plan_name"),
-                            string_member (imported, "provider"));
+    g_string_append_printf (text, _("Imported “%s” of %s"), aether_json_get_string (imported, "plan_name"),
+                            aether_json_get_string (imported, "provider"));
     for (guint i = 0; i < notes->len; i++)
       g_string_append_printf (text, "\n• %s", (char *)g_ptr_array_index (notes, i));
     *message = g_string_free (g_steal_pointer (&text), FALSE);
@@ -978,6 +955,108 @@ sample_action (GtkWidget  *widget,
     adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Using the sample tariff: replace it with yours any time")));
 }
 
+static void
+on_editor_delete (AetherRateEditor *editor,
+                  const char       *rate_id,
+                  AetherRatesPage  *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->service != NULL && !aether_rates_page_remove_schedule (self, rate_id, &error))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+}
+
+/* Another version opens in a window of its own: the one open keeps
+ * whatever was typed in it. */
+static void
+on_editor_open_version (AetherRateEditor *editor,
+                        const char       *rate_id,
+                        AetherRatesPage  *self)
+{
+  aether_rates_page_open_editor (self, "edit", rate_id);
+}
+
+/**
+ * aether_rates_page_open_editor:
+ * @self: the page
+ * @how: "blank", "sample", "duplicate" or "edit"
+ * @rate_id: (nullable): the stored version to duplicate or edit
+ *
+ * Opens the rate editor as the page's buttons do: for a new tariff (blank,
+ * from the sample, or a copy of a stored one, from today) or on a stored
+ * version.
+ *
+ * Returns: (transfer none) (nullable): the editor's window
+ */
+AetherRateEditor *
+aether_rates_page_open_editor (AetherRatesPage *self,
+                               const char      *how,
+                               const char      *rate_id)
+{
+  g_autoptr(JsonNode) schedule = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean stored = g_strcmp0 (how, "edit") == 0;
+  AetherRateEditor *editor;
+
+  g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), NULL);
+
+  if (self->service == NULL)
+    return NULL;
+  if (g_strcmp0 (how, "sample") == 0)
+    schedule = aether_sim_demo_rate_schedule ();
+  else if (rate_id != NULL && (stored || g_strcmp0 (how, "duplicate") == 0))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = aether_rates_get_stored_json (aether_service_get_store (self->service), rate_id, &error);
+
+      if (text == NULL || !(schedule = json_from_string (text, &error)))
+        {
+          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error ? error->message : _("That version is gone")));
+          return NULL;
+        }
+      if (!stored)
+        {
+          JsonObject *object = json_node_get_object (schedule);
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+          /* Translators: the plan name of a duplicated tariff */
+          g_autofree char *plan = g_strdup_printf (_("%s (copy)"), aether_json_get_string (object, "plan_name")
+                                                                  ? aether_json_get_string (object, "plan_name") : rate_id);
+
+          json_object_set_string_member (object, "plan_name", plan);
+          json_object_set_string_member (object, "effective_date", today);
+          json_object_remove_member (object, "expiry_date");
+        }
+    }
+
+  editor = aether_rate_editor_new (self->service, schedule, stored);
+  if (GTK_IS_WINDOW (root))
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (root));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (editor), TRUE);
+    }
+  g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete), self, 0);
+  g_signal_connect_object (editor, "open-version", G_CALLBACK (on_editor_open_version), self, 0);
+  if (self->listed != NULL)
+    aether_rate_editor_set_versions (editor, self->listed, stored ? rate_id : NULL);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
+}
+
+static void
+editor_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  const char *arg = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action_name, "rates.new"))
+    aether_rates_page_open_editor (AETHER_RATES_PAGE (widget), arg, NULL);
+  else
+    aether_rates_page_open_editor (AETHER_RATES_PAGE (widget), g_str_equal (action_name, "rates.edit") ? "edit" : "duplicate",
+                                   arg);
+}
+
 /* Whoever wrote the tariff (this page, an undo), every page learns it. */
 static void
 on_tariff_changed (AetherRatesPage *self)
@@ -1068,6 +1147,7 @@ static void
 aether_rates_page_finalize (GObject *object)
 {
   g_clear_pointer (&AETHER_RATES_PAGE (object)->groups, g_ptr_array_unref);
+  g_clear_pointer (&AETHER_RATES_PAGE (object)->listed, g_ptr_array_unref);
 
   G_OBJECT_CLASS (aether_rates_page_parent_class)->finalize (object);
 }
@@ -1099,6 +1179,9 @@ aether_rates_page_class_init (AetherRatesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "rates.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "rates.sample", NULL, sample_action);
   gtk_widget_class_install_action (widget_class, "rates.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "rates.new", "s", editor_action);
+  gtk_widget_class_install_action (widget_class, "rates.edit", "s", editor_action);
+  gtk_widget_class_install_action (widget_class, "rates.duplicate", "s", editor_action);
 }
 
 static void

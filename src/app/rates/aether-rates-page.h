@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "aether-core.h"
+#include "aether-rate-editor.h"
 #include "aether-week-grid.h"
 
 G_BEGIN_DECLS
@@ -39,5 +40,8 @@ gboolean        aether_rates_page_set_price        (AetherRatesPage  *self,
 guint           aether_rates_page_get_n_schedules  (AetherRatesPage  *self);
 AetherWeekGrid *aether_rates_page_get_week_grid    (AetherRatesPage  *self,
                                                     guint             index);
+AetherRateEditor *aether_rates_page_open_editor (AetherRatesPage  *self,
+                                                const char       *how,
+                                                const char       *rate_id);
 
 G_END_DECLS

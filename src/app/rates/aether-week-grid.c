@@ -38,6 +38,18 @@ static const char * const palette[] = {
   "#3584e4", "#33d17a", "#f6d32d", "#ff7800", "#e01b24", "#9141ac", "#986a44",
 };
 
+/**
+ * aether_week_grid_get_palette_color:
+ * @index: a period's position
+ * @color: (out): its colour, the same the week grid gives it
+ */
+void
+aether_week_grid_get_palette_color (guint    index,
+                                    GdkRGBA *color)
+{
+  gdk_rgba_parse (color, palette[index % G_N_ELEMENTS (palette)]);
+}
+
 void
 aether_week_grid_get_period_color (AetherWeekGrid *self,
                                    const char     *period,
@@ -52,38 +64,36 @@ aether_week_grid_get_period_color (AetherWeekGrid *self,
       gdk_rgba_parse (color, "#deddda");
       return;
     }
-  gdk_rgba_parse (color, palette[index % G_N_ELEMENTS (palette)]);
+  aether_week_grid_get_palette_color (index, color);
 }
 
-static void
-aether_week_grid_snapshot (GtkWidget   *widget,
-                           GtkSnapshot *snapshot)
+/**
+ * aether_week_grid_append_labels:
+ * @widget: a week drawn as 7 rows of 24 hours
+ * @snapshot: its snapshot
+ * @label_width: the width left of the hours for the day names
+ * @header_height: the height above the days for the hours
+ * @cell_w: an hour's width
+ * @cell_h: a day's height
+ *
+ * Draws the day names down the side and every sixth hour along the top,
+ * as both week grids (the page's and the editor's) label them.
+ */
+void
+aether_week_grid_append_labels (GtkWidget   *widget,
+                                GtkSnapshot *snapshot,
+                                int          label_width,
+                                int          header_height,
+                                double       cell_w,
+                                double       cell_h)
 {
-  AetherWeekGrid *self = AETHER_WEEK_GRID (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  double cell_w = (double)(width - LABEL_WIDTH) / 24;
-  double cell_h = (double)(height - HEADER_HEIGHT) / 7;
   /* Monday first, as ISO weeks are. */
   const char *days[7] = { C_("weekday", "Mon"), C_("weekday", "Tue"), C_("weekday", "Wed"), C_("weekday", "Thu"),
                           C_("weekday", "Fri"), C_("weekday", "Sat"), C_("weekday", "Sun") };
+  int width = gtk_widget_get_width (widget);
   GdkRGBA fg;
 
-  if (cell_w <= 0 || cell_h <= 0)
-    return;
-
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-
-  for (guint d = 0; d < 7; d++)
-    for (guint h = 0; h < 24; h++)
-      {
-        GdkRGBA color;
-
-        aether_week_grid_get_period_color (self, self->cells[d][h], &color);
-        gtk_snapshot_append_color (snapshot, &color,
-                                   &GRAPHENE_RECT_INIT (LABEL_WIDTH + h * cell_w + 1, HEADER_HEIGHT + d * cell_h + 1,
-                                                        cell_w - 2, cell_h - 2));
-      }
 
   /* Day names down the side, hours along the top. */
   for (guint d = 0; d < 7; d++)
@@ -93,7 +103,7 @@ aether_week_grid_snapshot (GtkWidget   *widget,
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, HEADER_HEIGHT + d * cell_h + (cell_h - lh) / 2));
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, header_height + d * cell_h + (cell_h - lh) / 2));
       gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.7f });
       gtk_snapshot_restore (snapshot);
       g_object_unref (layout);
@@ -106,11 +116,38 @@ aether_week_grid_snapshot (GtkWidget   *widget,
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CLAMP (LABEL_WIDTH + h * cell_w - lw / 2.0, 0, width - lw), 0));
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CLAMP (label_width + h * cell_w - lw / 2.0, 0, width - lw), 0));
       gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.7f });
       gtk_snapshot_restore (snapshot);
       g_object_unref (layout);
     }
+}
+
+static void
+aether_week_grid_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  AetherWeekGrid *self = AETHER_WEEK_GRID (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  double cell_w = (double)(width - LABEL_WIDTH) / 24;
+  double cell_h = (double)(height - HEADER_HEIGHT) / 7;
+
+  if (cell_w <= 0 || cell_h <= 0)
+    return;
+
+  for (guint d = 0; d < 7; d++)
+    for (guint h = 0; h < 24; h++)
+      {
+        GdkRGBA color;
+
+        aether_week_grid_get_period_color (self, self->cells[d][h], &color);
+        gtk_snapshot_append_color (snapshot, &color,
+                                   &GRAPHENE_RECT_INIT (LABEL_WIDTH + h * cell_w + 1, HEADER_HEIGHT + d * cell_h + 1,
+                                                        cell_w - 2, cell_h - 2));
+      }
+
+  aether_week_grid_append_labels (widget, snapshot, LABEL_WIDTH, HEADER_HEIGHT, cell_w, cell_h);
 }
 
 static void

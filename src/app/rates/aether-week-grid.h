@@ -29,5 +29,13 @@ const char *aether_week_grid_get_period        (AetherWeekGrid     *self,
 void        aether_week_grid_get_period_color  (AetherWeekGrid     *self,
                                                 const char         *period,
                                                 GdkRGBA            *color);
+void        aether_week_grid_get_palette_color (guint               index,
+                                                GdkRGBA            *color);
+void        aether_week_grid_append_labels     (GtkWidget          *widget,
+                                                GtkSnapshot        *snapshot,
+                                                int                 label_width,
+                                                int                 header_height,
+                                                double              cell_w,
+                                                double              cell_h);
 
 G_END_DECLS

@@ -28,6 +28,7 @@
 
 #include "aether-alert-rule.h"
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-reading.h"
 #include "aether-webhook.h"
 
@@ -146,18 +147,6 @@ get_number (JsonObject  *object,
   return TRUE;
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gboolean
 parse_hhmm (const char *text,
             guint      *minutes)
@@ -177,7 +166,7 @@ parse_schedule (AetherAlertRule  *self,
                 JsonObject       *schedule,
                 GError          **error)
 {
-  const char *hours = schedule ? get_string (schedule, "active_hours") : NULL;
+  const char *hours = schedule ? aether_json_get_string (schedule, "active_hours") : NULL;
   JsonArray *days = NULL;
 
   self->active_start = 0;
@@ -260,16 +249,16 @@ parse_actions (AetherAlertRule  *self,
         }
 
       object = json_node_get_object (node);
-      type = get_string (object, "type");
+      type = aether_json_get_string (object, "type");
 
       if (g_strcmp0 (type, "notification") == 0)
         {
           action.type = AETHER_ALERT_ACTION_NOTIFICATION;
-          action.message = g_strdup (get_string (object, "message"));
+          action.message = g_strdup (aether_json_get_string (object, "message"));
         }
       else if (g_strcmp0 (type, "automation") == 0)
         {
-          const char *what = get_string (object, "action");
+          const char *what = aether_json_get_string (object, "action");
 
           action.type = AETHER_ALERT_ACTION_AUTOMATION;
           if (g_strcmp0 (what, "turn_off") == 0)
@@ -288,8 +277,8 @@ parse_actions (AetherAlertRule  *self,
       else if (g_strcmp0 (type, "webhook") == 0)
         {
           action.type = AETHER_ALERT_ACTION_WEBHOOK;
-          action.url = g_strdup (get_string (object, "url"));
-          action.message = g_strdup (get_string (object, "message"));
+          action.url = g_strdup (aether_json_get_string (object, "url"));
+          action.message = g_strdup (aether_json_get_string (object, "message"));
           if (action.url == NULL)
             {
               g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
@@ -324,10 +313,10 @@ parse_conditions (AetherAlertRule  *self,
                   JsonObject       *conditions,
                   GError          **error)
 {
-  const char *type = get_string (conditions, "type");
-  const char *op = get_string (conditions, "operator");
-  const char *device = get_string (conditions, "device_id");
-  const char *room = get_string (conditions, "room");
+  const char *type = aether_json_get_string (conditions, "type");
+  const char *op = aether_json_get_string (conditions, "operator");
+  const char *device = aether_json_get_string (conditions, "device_id");
+  const char *room = aether_json_get_string (conditions, "room");
   double number = 0;
   int index;
 
@@ -353,7 +342,7 @@ parse_conditions (AetherAlertRule  *self,
   else
     self->scope = AETHER_ALERT_SCOPE_HOME;
 
-  self->metric = g_strdup (get_string (conditions, "metric") ? get_string (conditions, "metric") : "power");
+  self->metric = g_strdup (aether_json_get_string (conditions, "metric") ? aether_json_get_string (conditions, "metric") : "power");
 
   self->op = AETHER_ALERT_OPERATOR_GREATER_THAN;
   if (op != NULL)
@@ -414,7 +403,7 @@ parse_conditions (AetherAlertRule  *self,
 
   if (self->type == AETHER_ALERT_CONDITION_RATE_PERIOD)
     {
-      if (!(self->period = g_strdup (get_string (conditions, "period"))))
+      if (!(self->period = g_strdup (aether_json_get_string (conditions, "period"))))
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                        "Alert “%s”: a rate_period alert needs conditions.period (e.g. peak)", self->name);
@@ -422,7 +411,7 @@ parse_conditions (AetherAlertRule  *self,
         }
     }
 
-  self->cost_scope = g_strdup (get_string (conditions, "cost_scope") ? get_string (conditions, "cost_scope") : "today");
+  self->cost_scope = g_strdup (aether_json_get_string (conditions, "cost_scope") ? aether_json_get_string (conditions, "cost_scope") : "today");
   if (self->type == AETHER_ALERT_CONDITION_COST &&
       !g_str_equal (self->cost_scope, "today") && !g_str_equal (self->cost_scope, "projected_bill"))
     {
@@ -474,14 +463,14 @@ aether_alert_rule_new_from_json (JsonNode  *node,
   self = g_atomic_rc_box_new0 (AetherAlertRule);
   self->json = json_object_ref (object);
 
-  if (!(self->id = g_strdup (get_string (object, "alert_id"))) || self->id[0] == '\0')
+  if (!(self->id = g_strdup (aether_json_get_string (object, "alert_id"))) || self->id[0] == '\0')
     {
       g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                            "An alert needs an alert_id");
       return NULL;
     }
 
-  self->name = g_strdup (get_string (object, "name") ? get_string (object, "name") : self->id);
+  self->name = g_strdup (aether_json_get_string (object, "name") ? aether_json_get_string (object, "name") : self->id);
   self->enabled = json_object_get_boolean_member_with_default (object, "enabled", TRUE);
 
   if ((member = json_object_get_member (object, "conditions")) && JSON_NODE_HOLDS_OBJECT (member))
@@ -519,17 +508,17 @@ aether_alert_rule_new_from_data (const char  *data,
                                  gssize       length,
                                  GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = aether_json_parse (data, length, AETHER_JSON_MAX_DEPTH, &local_error);
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (root == NULL)
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
                    "The alert is not valid JSON: %s", local_error->message);
       return NULL;
     }
 
-  return aether_alert_rule_new_from_json (json_parser_get_root (parser), error);
+  return aether_alert_rule_new_from_json (root, error);
 }
 
 /**

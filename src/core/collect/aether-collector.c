@@ -324,30 +324,9 @@ config_get_seconds (JsonObject  *plugin_config,
                     gint64       fallback_s,
                     GError     **error)
 {
-  JsonNode *node;
-  double value;
+  gint64 us;
 
-  if (plugin_config == NULL || !(node = json_object_get_member (plugin_config, key)))
-    return fallback_s * G_USEC_PER_SEC;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 &&
-       json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                   "plugin_config.%s must be a number of seconds", key);
-      return -1;
-    }
-
-  value = json_node_get_double (node);
-  if (!(value > 0 && value <= 86400))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                   "plugin_config.%s must be between 0 and 86400 seconds, not %g", key, value);
-      return -1;
-    }
-
-  return (gint64)llround (value * G_USEC_PER_SEC);
+  return aether_device_config_get_seconds (plugin_config, key, fallback_s, &us, error) ? us : -1;
 }
 
 /**

@@ -20,6 +20,7 @@
 
 #include "aether-device-provider.h"
 #include "aether-error.h"
+#include "aether-json.h"
 
 #define DEFAULT_TIMEOUT_S   5
 /* A probe is a few requests (what the device is, then its channels). */
@@ -148,6 +149,190 @@ aether_device_identity_has_capability (const AetherDeviceIdentity *self,
          g_strv_contains ((const char * const *)self->capabilities, capability);
 }
 
+/* How a setting's value is described in an error. */
+static const char *
+describe_kind (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "a list";
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return "text";
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return "true or false";
+  return "a number";
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) &&
+         (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_DOUBLE);
+}
+
+/**
+ * aether_device_config_get_seconds:
+ * @plugin_config: (nullable): a device's `plugin_config`
+ * @key: `polling_interval` or `timeout_seconds`
+ * @fallback_s: the value when @key is not set
+ * @us: (out): the value in microseconds
+ * @error: a location for a #GError
+ *
+ * The one rule for a device's intervals: a number of seconds from 1 to a
+ * day. Adding and changing a device
+ * refuse anything else, the collector reads it the same way.
+ *
+ * Returns: %FALSE with %AETHER_ERROR_INVALID_ARGUMENT naming @key
+ */
+gboolean
+aether_device_config_get_seconds (JsonObject  *plugin_config,
+                                  const char  *key,
+                                  double       fallback_s,
+                                  gint64      *us,
+                                  GError     **error)
+{
+  /* Plugins read whole seconds: a timeout of 0.5 would be none at all. */
+  double least = 1;
+  JsonNode *node = plugin_config ? json_object_get_member (plugin_config, key) : NULL;
+  double value = fallback_s;
+
+  if (node != NULL)
+    {
+      if (!is_number (node))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       "plugin_config.%s must be a number of seconds, not %s", key, describe_kind (node));
+          return FALSE;
+        }
+      value = json_node_get_double (node);
+      if (!(value >= least && value <= 86400))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       "plugin_config.%s must be between %g and 86400 seconds, not %g", key, least, value);
+          return FALSE;
+        }
+    }
+
+  *us = (gint64)llround (value * G_USEC_PER_SEC);
+  return TRUE;
+}
+
+/* Whole numbers a plugin reads with json_object_get_int_member(): beyond
+ * ±2^31 they are no seed, instance or channel, and a double past 2^63 is
+ * undefined behaviour to convert. */
+#define CONFIG_INT_LIMIT 2147483647.0
+
+/**
+ * aether_device_config_check:
+ * @configuration: the seed's Device `configuration`
+ * @fields: (nullable) (array zero-terminated=1): the plugin's settings,
+ *   to check each against its type; %NULL for the checks every plugin shares
+ * @error: a location for a #GError
+ *
+ * Checks a device's configuration before anything is probed or stored:
+ * `plugin_config` is an object, the intervals follow
+ * aether_device_config_get_seconds(), every whole-number setting of the
+ * plugin is a whole number a plugin can hold, a yes/no setting is true or
+ * false, a text setting is text, and no number anywhere in it is past what
+ * a setting can be.
+ *
+ * Returns: %FALSE with %AETHER_ERROR_INVALID_ARGUMENT naming the setting
+ */
+gboolean
+aether_device_config_check (JsonObject               *configuration,
+                            const AetherConfigField  *fields,
+                            GError                  **error)
+{
+  JsonNode *pc_node;
+  JsonObject *plugin_config;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *node;
+  gint64 us;
+
+  g_return_val_if_fail (configuration != NULL, FALSE);
+
+  pc_node = json_object_get_member (configuration, "plugin_config");
+  if (pc_node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (pc_node))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                   "plugin_config must be an object, not %s", describe_kind (pc_node));
+      return FALSE;
+    }
+  plugin_config = json_node_get_object (pc_node);
+
+  if (!aether_device_config_get_seconds (plugin_config, "polling_interval", 10, &us, error) ||
+      !aether_device_config_get_seconds (plugin_config, "timeout_seconds", 5, &us, error))
+    return FALSE;
+
+  json_object_iter_init (&iter, plugin_config);
+  while (json_object_iter_next (&iter, &key, &node))
+    {
+      const AetherConfigField *field = NULL;
+      gboolean whole = g_str_equal (key, "channel") || g_str_equal (key, "instance");
+
+      for (guint i = 0; fields != NULL && fields[i].key != NULL; i++)
+        if (g_str_equal (fields[i].key, key))
+          field = &fields[i];
+
+      if (g_str_equal (key, "polling_interval") || g_str_equal (key, "timeout_seconds"))
+        continue;
+
+      if (field != NULL && field->type == AETHER_CONFIG_FIELD_BOOLEAN &&
+          !(JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       "plugin_config.%s must be true or false, not %s", key, describe_kind (node));
+          return FALSE;
+        }
+      if (field != NULL && field->type != AETHER_CONFIG_FIELD_INT && field->type != AETHER_CONFIG_FIELD_BOOLEAN &&
+          !(JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       "plugin_config.%s must be text, not %s", key, describe_kind (node));
+          return FALSE;
+        }
+
+      if ((field != NULL && field->type == AETHER_CONFIG_FIELD_INT) || whole)
+        {
+          double value;
+
+          if (!is_number (node))
+            {
+              g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                           "plugin_config.%s must be a whole number, not %s", key, describe_kind (node));
+              return FALSE;
+            }
+          value = json_node_get_double (node);
+          if (!(fabs (value) <= CONFIG_INT_LIMIT) || value != floor (value) ||
+              (g_str_equal (key, "channel") && value < 0))
+            {
+              g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                           "plugin_config.%s must be a whole number from %s to 2147483647, not %g", key,
+                           g_str_equal (key, "channel") ? "0" : "-2147483647", value);
+              return FALSE;
+            }
+          continue;
+        }
+
+      /* A setting no plugin declares is kept as it is, but a number past
+       * any whole number a plugin could read is no setting. */
+      if (is_number (node) && !(fabs (json_node_get_double (node)) <= 9007199254740992.0))
+        {
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                       "plugin_config.%s is %g, too large for a setting", key, json_node_get_double (node));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /**
  * aether_device_id_from_name:
  * @name: a device's name for people
@@ -163,15 +348,6 @@ aether_device_id_from_name (const char *name)
   for (const char *p = lower; *p; p++)
     g_string_append_c (id, g_ascii_isalnum (*p) ? *p : '-');
   return g_string_free (id, FALSE);
-}
-
-/* json_node_copy() shares objects; a channel needs a configuration of its own. */
-static JsonNode *
-deep_copy (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  return json_from_string (text, NULL);
 }
 
 static void
@@ -283,7 +459,7 @@ aether_device_identity_to_devices (const AetherDeviceIdentity *identity,
       (plugin_config != NULL && JSON_NODE_HOLDS_OBJECT (plugin_config) &&
        json_object_has_member (json_node_get_object (plugin_config), "channel")))
     {
-      g_autoptr(JsonNode) copy = deep_copy (template);
+      g_autoptr(JsonNode) copy = aether_json_deep_copy (template);
 
       set_identity_fields (json_node_get_object (copy), identity);
       g_ptr_array_add (devices, build_device (id, name, room, identity, json_node_get_object (copy)));
@@ -292,7 +468,7 @@ aether_device_identity_to_devices (const AetherDeviceIdentity *identity,
 
   for (guint channel = 0; channel < identity->n_channels; channel++)
     {
-      g_autoptr(JsonNode) copy = deep_copy (template);
+      g_autoptr(JsonNode) copy = aether_json_deep_copy (template);
       JsonObject *config = json_node_get_object (copy);
       g_autofree char *channel_id = g_strdup_printf ("%s-%u", id, channel + 1);
       g_autofree char *channel_name = g_strdup_printf ("%s %u", name, channel + 1);

@@ -144,6 +144,14 @@ gboolean              aether_device_identity_has_capability  (const AetherDevice
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherDeviceIdentity, aether_device_identity_free)
 
 char                 *aether_device_id_from_name             (const char                 *name);
+gboolean              aether_device_config_check             (JsonObject                 *configuration,
+                                                              const AetherConfigField    *fields,
+                                                              GError                    **error);
+gboolean              aether_device_config_get_seconds       (JsonObject                 *plugin_config,
+                                                              const char                 *key,
+                                                              double                      fallback_s,
+                                                              gint64                     *us,
+                                                              GError                    **error);
 GPtrArray            *aether_device_identity_to_devices      (const AetherDeviceIdentity *identity,
                                                               const char                 *id,
                                                               const char                 *name,

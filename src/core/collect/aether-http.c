@@ -24,6 +24,7 @@
 
 #include "aether-error.h"
 #include "aether-http.h"
+#include "aether-json.h"
 
 typedef struct
 {
@@ -169,8 +170,8 @@ on_read (GObject      *object,
   Request *r = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
 
   if (chunk == NULL)
     {
@@ -192,17 +193,16 @@ on_read (GObject      *object,
       return;
     }
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *)r->body->data, r->body->len, &parse_error) ||
-      json_parser_get_root (parser) == NULL)
+  /* Bounded: a reply nested a megabyte deep is this device's error, not
+   * the collector's stack overflowing. */
+  if (!(root = aether_json_parse ((const char *)r->body->data, r->body->len, AETHER_JSON_MAX_DEPTH, &parse_error)))
     {
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
-                               "%s sent something that is not JSON (%s)", r->device_name,
-                               parse_error ? parse_error->message : "empty");
+                               "%s sent something that is not JSON (%s)", r->device_name, parse_error->message);
       return;
     }
 
-  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)), (GDestroyNotify)json_node_unref);
+  g_task_return_pointer (task, root, (GDestroyNotify)json_node_unref);
 }
 
 static void
@@ -332,8 +332,11 @@ aether_http_get_json_async (const char          *url,
 
   if (r->message == NULL)
     {
+      /* Without its query: Tasmota's carries the password. */
+      g_autofree char *shown = g_strndup (url, strcspn (url, "?"));
+
       g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
-                               "“%s” is not an address AetherLens can ask", url);
+                               "“%s” is not an address AetherLens can ask", shown);
       return;
     }
 

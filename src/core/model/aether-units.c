@@ -12,6 +12,9 @@
 
 #include "config.h"
 
+#include <math.h>
+
+#include "aether-error.h"
 #include "aether-units.h"
 
 /**
@@ -58,5 +61,48 @@ aether_normalize_unit (const char  *metric_type,
   /* Metrics we do not convert keep their unit. */
   *factor = 1;
   *canonical = unit;
+  return TRUE;
+}
+
+/**
+ * aether_convert_value:
+ * @metric_type: the metric (`power`, `energy`, …)
+ * @unit: the unit @value is in
+ * @value: the value
+ * @converted: (out): @value in the unit it is stored in
+ * @error: a location for a #GError
+ *
+ * Converts a reading to the unit it is stored in and checks the result,
+ * not only the input: 1e306 kW is a finite number of kW and an infinite
+ * number of W.
+ *
+ * Returns: %FALSE with %AETHER_ERROR_INVALID_DATA when @unit is not a unit
+ *   of @metric_type or the converted value is not a finite number
+ */
+gboolean
+aether_convert_value (const char  *metric_type,
+                      const char  *unit,
+                      double       value,
+                      double      *converted,
+                      GError     **error)
+{
+  const char *canonical = NULL;
+  double factor = 1;
+
+  g_return_val_if_fail (metric_type != NULL && unit != NULL, FALSE);
+
+  if (!aether_normalize_unit (metric_type, unit, &factor, &canonical))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "“%s” is not a unit of %s", unit, metric_type);
+      return FALSE;
+    }
+
+  *converted = value * factor;
+  if (!isfinite (*converted))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                   "%s %s is not a finite number of %s", metric_type, unit, canonical);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -15,5 +15,10 @@ gboolean aether_normalize_unit (const char  *metric_type,
                                 const char  *unit,
                                 double      *factor,
                                 const char **canonical);
+gboolean aether_convert_value  (const char  *metric_type,
+                                const char  *unit,
+                                double       value,
+                                double      *converted,
+                                GError     **error);
 
 G_END_DECLS

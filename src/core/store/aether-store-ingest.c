@@ -216,6 +216,24 @@ _aether_store_insert_readings (sqlite3              *db,
           return FALSE;
         }
 
+      /* After the conversion: 1e306 kW is a finite number of kW and an
+       * infinite number of W. */
+      if (!isfinite (r->value * factor))
+        {
+          /* The writer's batch is kept until it is written: one such value
+           * must not hold up the rest. */
+          if (skip_unknown_units)
+            {
+              g_message ("Dropping a %s reading of %s that is not a finite number", r->metric_type, r->device_id);
+              continue;
+            }
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA,
+                       "A %s reading of %s, %g %s, is not a finite number of %s", r->metric_type, r->device_id,
+                       r->value, r->unit, unit);
+          sqlite3_finalize (insert);
+          return FALSE;
+        }
+
       series = _aether_store_ensure_series (db, series_cache, r->device_id, r->metric_type, unit, error);
       if (series < 0)
         {

@@ -19,20 +19,43 @@
 
 #include "aether-error.h"
 #include "aether-redact.h"
+#include "aether-json.h"
 #include "aether-store-private.h"
 
-static char *
-node_to_text (JsonNode *node)
+/* Everything written is read back first (aether_json_to_string()): a value
+ * JSON cannot hold is refused by name rather than stored as a row nothing
+ * reads, which would replace a good one. */
+static gboolean
+node_to_text (JsonNode    *node,
+              const char  *what,
+              char       **text,
+              GError     **error)
 {
-  return node ? json_to_string (node, FALSE) : NULL;
+  *text = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!(*text = aether_json_to_string (node, FALSE, error)))
+    {
+      g_prefix_error (error, "The %s was not stored: ", what);
+      return FALSE;
+    }
+  return TRUE;
 }
 
+/* A stored row that does not read (written by hand, or by an old version)
+ * is said, never silently dropped. */
 static JsonNode *
-text_to_node (const char *text)
+text_to_node (const char *text,
+              const char *what)
 {
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
   if (text == NULL)
     return NULL;
-  return json_from_string (text, NULL);
+  if (!(node = aether_json_parse_stored (text, &error)))
+    g_message ("A stored %s cannot be read and is left out: %s", what, error->message);
+  return node;
 }
 
 static gboolean
@@ -51,17 +74,6 @@ require_object (JsonNode    *node,
   return TRUE;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 require_strings (JsonObject         *object,
                  const char         *what,
@@ -70,7 +82,7 @@ require_strings (JsonObject         *object,
 {
   for (guint i = 0; members[i] != NULL; i++)
     {
-      const char *value = member_string (object, members[i]);
+      const char *value = aether_json_get_string (object, members[i]);
 
       if (value == NULL || value[0] == '\0')
         {
@@ -146,8 +158,11 @@ aether_store_put_device (AetherStore  *self,
     { "configuration", JSON_NODE_OBJECT }, { "metadata", JSON_NODE_OBJECT },
     { "status", JSON_NODE_OBJECT },
   };
+  static const char * const members[] = { "location", "capabilities", "configuration", "metadata", "status" };
   JsonObject *object;
   sqlite3_stmt *stmt = NULL;
+  char *texts[G_N_ELEMENTS (members)] = { NULL, };
+  gboolean ok = TRUE;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
@@ -160,6 +175,15 @@ aether_store_put_device (AetherStore  *self,
     if (!check_member_type (object, "device", nested[i].member, nested[i].type, error))
       return FALSE;
 
+  for (guint i = 0; ok && i < G_N_ELEMENTS (members); i++)
+    ok = node_to_text (json_object_get_member (object, members[i]), "device", &texts[i], error);
+  if (!ok)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+        g_free (texts[i]);
+      return FALSE;
+    }
+
   rc = sqlite3_prepare_v2 (self->db,
                            "INSERT INTO devices (device_id, name, type, manufacturer, model, location,"
                            " capabilities, configuration, metadata, status)"
@@ -171,23 +195,22 @@ aether_store_put_device (AetherStore  *self,
                            " metadata = ?9, status = ?10, updated_at = CURRENT_TIMESTAMP",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return _aether_sqlite_fail (self->db, rc, "Could not store the device", error);
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+        g_free (texts[i]);
+      return _aether_sqlite_fail (self->db, rc, "Could not store the device", error);
+    }
 
-  bind_text_or_null (stmt, 1, member_string (object, "device_id"));
-  bind_text_or_null (stmt, 2, member_string (object, "name"));
-  bind_text_or_null (stmt, 3, member_string (object, "type"));
-  bind_text_or_null (stmt, 4, member_string (object, "manufacturer"));
-  bind_text_or_null (stmt, 5, member_string (object, "model"));
-  {
-    static const char * const members[] = { "location", "capabilities", "configuration", "metadata", "status" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-      {
-        g_autofree char *text = node_to_text (json_object_get_member (object, members[i]));
-
-        bind_text_or_null (stmt, 6 + (int)i, text);
-      }
-  }
+  bind_text_or_null (stmt, 1, aether_json_get_string (object, "device_id"));
+  bind_text_or_null (stmt, 2, aether_json_get_string (object, "name"));
+  bind_text_or_null (stmt, 3, aether_json_get_string (object, "type"));
+  bind_text_or_null (stmt, 4, aether_json_get_string (object, "manufacturer"));
+  bind_text_or_null (stmt, 5, aether_json_get_string (object, "model"));
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      bind_text_or_null (stmt, 6 + (int)i, texts[i]);
+      g_free (texts[i]);
+    }
 
   return step_done (self->db, stmt, "Could not store the device", error);
 }
@@ -197,7 +220,7 @@ set_json_member (JsonObject *object,
                  const char *member,
                  const char *text)
 {
-  JsonNode *node = text_to_node (text);
+  JsonNode *node = text_to_node (text, member);
 
   if (node != NULL)
     json_object_set_member (object, member, node);
@@ -363,7 +386,8 @@ aether_store_set_device_status (AetherStore  *self,
   g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
 
   json_node_set_object (node, status);
-  text = json_to_string (node, FALSE);
+  if (!node_to_text (node, "device status", &text, error))
+    return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "UPDATE devices SET status = ?2, updated_at = CURRENT_TIMESTAMP"
                                      " WHERE device_id = ?1", -1, &stmt, NULL);
@@ -406,8 +430,9 @@ aether_store_put_user (AetherStore  *self,
       !check_member_type (object, "user", "api_tokens", JSON_NODE_ARRAY, error))
     return FALSE;
 
-  preferences = node_to_text (json_object_get_member (object, "preferences"));
-  tokens = node_to_text (json_object_get_member (object, "api_tokens"));
+  if (!node_to_text (json_object_get_member (object, "preferences"), "user", &preferences, error) ||
+      !node_to_text (json_object_get_member (object, "api_tokens"), "user", &tokens, error))
+    return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db,
                            "INSERT INTO users (user_id, username, email, role, preferences, api_tokens)"
@@ -418,10 +443,10 @@ aether_store_put_user (AetherStore  *self,
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (self->db, rc, "Could not store the user", error);
 
-  bind_text_or_null (stmt, 1, member_string (object, "user_id"));
-  bind_text_or_null (stmt, 2, member_string (object, "username"));
-  bind_text_or_null (stmt, 3, member_string (object, "email"));
-  bind_text_or_null (stmt, 4, member_string (object, "role"));
+  bind_text_or_null (stmt, 1, aether_json_get_string (object, "user_id"));
+  bind_text_or_null (stmt, 2, aether_json_get_string (object, "username"));
+  bind_text_or_null (stmt, 3, aether_json_get_string (object, "email"));
+  bind_text_or_null (stmt, 4, aether_json_get_string (object, "role"));
   bind_text_or_null (stmt, 5, preferences);
   bind_text_or_null (stmt, 6, tokens);
 
@@ -492,11 +517,15 @@ put_document (AetherStore  *self,
               JsonNode     *node,
               GError      **error)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = NULL;
   g_autofree char *message = g_strdup_printf ("Could not store the %s", what);
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  int rc;
 
+  if (!node_to_text (node, what, &text, error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return _aether_sqlite_fail (self->db, rc, message, error);
 
@@ -523,6 +552,7 @@ static GPtrArray *
 list_documents (AetherStore  *self,
                 const char   *sql,
                 const char   *bind,
+                const char   *what,
                 GError      **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
@@ -537,7 +567,7 @@ list_documents (AetherStore  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JsonNode *node = text_to_node ((const char *)sqlite3_column_text (stmt, 0));
+      JsonNode *node = text_to_node ((const char *)sqlite3_column_text (stmt, 0), what);
 
       if (node != NULL)
         g_ptr_array_add (list, node);
@@ -576,8 +606,8 @@ aether_store_put_rate_schedule (AetherStore  *self,
                        "INSERT INTO rate_schedules (rate_id, effective_date, expiry_date, json)"
                        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (rate_id) DO UPDATE SET"
                        " effective_date = ?2, expiry_date = ?3, json = ?4, updated_at = CURRENT_TIMESTAMP",
-                       "rate schedule", member_string (object, "rate_id"),
-                       member_string (object, "effective_date"), member_string (object, "expiry_date"),
+                       "rate schedule", aether_json_get_string (object, "rate_id"),
+                       aether_json_get_string (object, "effective_date"), aether_json_get_string (object, "expiry_date"),
                        0, 0, FALSE, schedule, error);
 }
 
@@ -594,7 +624,8 @@ aether_store_list_rate_schedules (AetherStore  *self,
 {
   g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
 
-  return list_documents (self, "SELECT json FROM rate_schedules ORDER BY effective_date, rate_id", NULL, error);
+  return list_documents (self, "SELECT json FROM rate_schedules ORDER BY effective_date, rate_id", NULL,
+                         "rate schedule", error);
 }
 
 /**
@@ -626,8 +657,8 @@ aether_store_put_cost_record (AetherStore  *self,
     period = json_object_get_object_member (object, "period");
   if (period != NULL)
     {
-      const char *s = member_string (period, "start");
-      const char *e = member_string (period, "end");
+      const char *s = aether_json_get_string (period, "start");
+      const char *e = aether_json_get_string (period, "end");
 
       if ((s && !aether_parse_timestamp (s, &start, error)) ||
           (e && !aether_parse_timestamp (e, &end, error)))
@@ -642,8 +673,8 @@ aether_store_put_cost_record (AetherStore  *self,
                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (calculation_id) DO UPDATE SET"
                        " device_id = ?2, period_start = ?3, period_end = ?4, json = ?5,"
                        " updated_at = CURRENT_TIMESTAMP",
-                       "cost record", member_string (object, "calculation_id"),
-                       member_string (object, "device_id"), NULL,
+                       "cost record", aether_json_get_string (object, "calculation_id"),
+                       aether_json_get_string (object, "device_id"), NULL,
                        start / G_USEC_PER_SEC, end / G_USEC_PER_SEC, TRUE, record, error);
 }
 
@@ -664,9 +695,9 @@ aether_store_list_cost_records (AetherStore  *self,
 
   if (device_id != NULL)
     return list_documents (self, "SELECT json FROM cost_records WHERE device_id = ? ORDER BY period_start",
-                           device_id, error);
+                           device_id, "cost record", error);
 
-  return list_documents (self, "SELECT json FROM cost_records ORDER BY period_start", NULL, error);
+  return list_documents (self, "SELECT json FROM cost_records ORDER BY period_start", NULL, "cost record", error);
 }
 
 /**
@@ -698,7 +729,7 @@ aether_store_put_alert (AetherStore  *self,
                        "INSERT INTO alerts (alert_id, enabled, json) VALUES (?1, ?2, ?4)"
                        " ON CONFLICT (alert_id) DO UPDATE SET enabled = ?2, json = ?4,"
                        " updated_at = CURRENT_TIMESTAMP",
-                       "alert", member_string (object, "alert_id"), enabled, NULL,
+                       "alert", aether_json_get_string (object, "alert_id"), enabled, NULL,
                        0, 0, FALSE, alert, error);
 }
 
@@ -708,7 +739,7 @@ aether_store_list_alerts (AetherStore  *self,
 {
   g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
 
-  return list_documents (self, "SELECT json FROM alerts ORDER BY alert_id", NULL, error);
+  return list_documents (self, "SELECT json FROM alerts ORDER BY alert_id", NULL, "alert", error);
 }
 
 gboolean

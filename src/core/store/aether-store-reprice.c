@@ -123,6 +123,53 @@ repricer_newest_before (Repricer *r,
   return newest;
 }
 
+/* Prices one stored day from its hour-of-day profile: the rule both
+ * re-pricing and the what-if of a schedule being edited use. The profile
+ * is of the import; a day's export is credited at the sell rate of its
+ * start (finer tiers price it minute by minute). @each, when given, is
+ * told every priced hour and the export. */
+static gboolean
+price_day_profile (AetherPricer         *pricer,
+                   const char           *device,
+                   gint64                bucket,
+                   gint64                width,
+                   const char           *profile_json,
+                   double                exported_wh,
+                   double               *cost,
+                   double               *co2,
+                   AetherHourPricedFunc  each,
+                   gpointer              each_data)
+{
+  g_autoptr(JsonNode) profile = profile_json ? json_from_string (profile_json, NULL) : NULL;
+  JsonArray *hours = profile && JSON_NODE_HOLDS_ARRAY (profile) ? json_node_get_array (profile) : NULL;
+  gboolean priced = TRUE;
+
+  *cost = 0;
+  *co2 = 0;
+  for (guint h = 0; hours != NULL && h < json_array_get_length (hours) && priced; h++)
+    {
+      AetherPrice price;
+      double kwh = json_array_get_double_element (hours, h) / 1000.0;
+
+      priced = aether_pricer_price_energy (pricer, device, bucket + h * 3600, bucket + (h + 1) * 3600, kwh, &price, NULL);
+      if (priced && each != NULL)
+        each (device, bucket + h * 3600, kwh, &price, each_data);
+      *cost += price.cost;
+      *co2 += price.co2_kg;
+    }
+  if (priced && exported_wh > 0)
+    {
+      AetherPrice price;
+
+      priced = aether_pricer_price_energy (pricer, device, bucket, bucket + width, -exported_wh / 1000.0, &price, NULL);
+      if (priced && each != NULL)
+        each (device, bucket, -exported_wh / 1000.0, &price, each_data);
+      *cost += price.cost;
+      *co2 += price.co2_kg;
+    }
+  return priced;
+}
+
 /* Prices every stored bucket of [from_s, to_s) again, in place, in every
  * tier: 1-minute, 5-minute and hourly buckets by their own energy (exact
  * when rate periods change on those edges, as tariffs do), days from their
@@ -155,33 +202,8 @@ repricer_range (Repricer  *r,
               gboolean priced = TRUE;
 
               if (tier == AETHER_TIER_1D)
-                {
-                  /* The hour-of-day profile replays any tariff against the day. */
-                  g_autoptr(JsonNode) profile = json_from_string ((const char *)sqlite3_column_text (stmt, 2), NULL);
-                  JsonArray *hours = profile && JSON_NODE_HOLDS_ARRAY (profile) ? json_node_get_array (profile) : NULL;
-
-                  for (guint h = 0; hours != NULL && h < json_array_get_length (hours) && priced; h++)
-                    {
-                      AetherPrice price;
-
-                      priced = aether_pricer_price_energy (r->pricer, device, bucket + h * 3600, bucket + (h + 1) * 3600,
-                                                           json_array_get_double_element (hours, h) / 1000.0, &price, NULL);
-                      cost += price.cost;
-                      co2 += price.co2_kg;
-                    }
-                  /* The profile is of the import; a day's export is
-                   * credited at the sell rate of its start (finer tiers
-                   * price it minute by minute). */
-                  if (priced && sqlite3_column_double (stmt, 3) > 0)
-                    {
-                      AetherPrice price;
-
-                      priced = aether_pricer_price_energy (r->pricer, device, bucket, bucket + width,
-                                                           -sqlite3_column_double (stmt, 3) / 1000.0, &price, NULL);
-                      cost += price.cost;
-                      co2 += price.co2_kg;
-                    }
-                }
+                priced = price_day_profile (r->pricer, device, bucket, width, (const char *)sqlite3_column_text (stmt, 2),
+                                            sqlite3_column_double (stmt, 3), &cost, &co2, NULL, NULL);
               else
                 {
                   AetherPrice price;
@@ -726,4 +748,75 @@ aether_store_reprice_jobs_finish (AetherStore   *self,
     *slices = ((RepriceTask *)g_task_get_task_data (G_TASK (result)))->slices;
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * aether_store_price_hour_profiles:
+ * @self: a store; on a worker thread, its own aether_store_open_reader()
+ * @pricer: the tariff to price with (a schedule being edited, say)
+ * @device_ids: (element-type utf8): the devices to price (the home rule's
+ *   members, so a meter and the plugs behind it are not counted twice)
+ * @from_s: the first local day to price (days starting before it are left out)
+ * @to_s: the end of the range (days starting at or after it are left out)
+ * @each: called for each priced hour and each day's export
+ * @each_data: data for @each
+ * @error: a location for a #GError
+ *
+ * Prices the stored days of the range from their hour-of-day profiles
+ * exactly as re-pricing does, without writing anything: what the range
+ * would have cost under @pricer. Hours @pricer has no schedule for are
+ * left out (and not reported).
+ *
+ * Returns: %TRUE unless the store could not be read
+ */
+gboolean
+aether_store_price_hour_profiles (AetherStore           *self,
+                                  AetherPricer          *pricer,
+                                  GPtrArray             *device_ids,
+                                  gint64                 from_s,
+                                  gint64                 to_s,
+                                  AetherHourPricedFunc   each,
+                                  gpointer               each_data,
+                                  GError               **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (AETHER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (AETHER_IS_PRICER (pricer), FALSE);
+  g_return_val_if_fail (device_ids != NULL, FALSE);
+  g_return_val_if_fail (each != NULL, FALSE);
+
+  db = _aether_store_get_db (self);
+  sql = g_strdup_printf ("SELECT bucket, hour_profile, exported_wh FROM %s"
+                         " WHERE device_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket",
+                         _aether_energy_tables[AETHER_TIER_1D]);
+  if ((rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL)) != SQLITE_OK)
+    return _aether_sqlite_fail (db, rc, "Could not read the stored days", error);
+
+  for (guint d = 0; d < device_ids->len; d++)
+    {
+      const char *device = g_ptr_array_index (device_ids, d);
+
+      sqlite3_bind_text (stmt, 1, device, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, from_s);
+      sqlite3_bind_int64 (stmt, 3, to_s);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          double cost, co2;
+
+          price_day_profile (pricer, device, sqlite3_column_int64 (stmt, 0), aether_tier_get_width_s (AETHER_TIER_1D),
+                             (const char *)sqlite3_column_text (stmt, 1), sqlite3_column_double (stmt, 2),
+                             &cost, &co2, each, each_data);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        break;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _aether_sqlite_fail (db, rc, "Could not read the stored days", error);
+  return TRUE;
 }

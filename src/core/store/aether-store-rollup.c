@@ -240,7 +240,9 @@ load_previous_sample (sqlite3    *db,
   sqlite3_bind_int64 (stmt, 1, work->series_id);
   sqlite3_bind_int64 (stmt, 2, before_ms);
   sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  /* A value that is not a number (stored before ingest refused them) is
+   * no sample: it must not stop every device's maintenance. */
+  if (sqlite3_step (stmt) == SQLITE_ROW && isfinite (sqlite3_column_double (stmt, 1)))
     {
       work->have_prev = TRUE;
       work->prev_ms = sqlite3_column_int64 (stmt, 0);
@@ -369,6 +371,13 @@ write_energy (AetherStore  *self,
 
       if (minute < add_before && carry_counted)
         continue;
+      /* Huge finite readings can still sum past a double; that minute is
+       * left out rather than the whole hour failing for every device. */
+      if (!isfinite (wh) || !isfinite (exported_wh))
+        {
+          g_message ("Energy of %s at %" G_GINT64_FORMAT " is not a finite number; left out", device, minute);
+          continue;
+        }
 
       sqlite3_bind_text (target, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (target, 2, minute);
@@ -482,7 +491,7 @@ roll_raw_chunk (AetherStore          *self,
       gint64 minute = (ts / 60000) * 60;
       Acc *acc;
 
-      if (work == NULL)
+      if (work == NULL || !isfinite (v))
         continue;
 
       if (work->cur_acc != NULL && work->cur_minute == minute)

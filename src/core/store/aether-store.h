@@ -267,6 +267,29 @@ gboolean     aether_store_reprice_jobs_finish  (AetherStore          *self,
                                                 guint                *slices,
                                                 GError              **error);
 
+/**
+ * AetherHourPricedFunc:
+ * @device_id: the device
+ * @start_s: the hour's start (a day's start for its export)
+ * @energy_kwh: its energy; negative for export
+ * @price: what it cost, and in which period
+ * @user_data: the data given with it
+ */
+typedef void (*AetherHourPricedFunc) (const char        *device_id,
+                                      gint64             start_s,
+                                      double             energy_kwh,
+                                      const AetherPrice *price,
+                                      gpointer           user_data);
+
+gboolean     aether_store_price_hour_profiles  (AetherStore          *self,
+                                                AetherPricer         *pricer,
+                                                GPtrArray            *device_ids,
+                                                gint64                from_s,
+                                                gint64                to_s,
+                                                AetherHourPricedFunc  each,
+                                                gpointer              each_data,
+                                                GError              **error);
+
 /* Queries */
 GArray      *aether_store_query                (AetherStore          *self,
                                                 const char           *device_id,

@@ -51,6 +51,7 @@
 
 #include "aether-error.h"
 #include "aether-reading.h"
+#include "aether-json.h"
 #include "aether-rate-schedule.h"
 
 #define MINUTES_PER_WEEK (7 * 1440)
@@ -232,35 +233,6 @@ get_number (JsonObject *object,
   return isfinite (*value);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static char *
 format_minute (int minute)
 {
@@ -401,9 +373,9 @@ parse_period (Parse      *p,
               int         spec[7])
 {
   AetherRatePeriod *period = g_new0 (AetherRatePeriod, 1);
-  const char *name = get_string (object, "name");
-  const char *hours = get_string (object, "hours");
-  JsonArray *tiers = get_array (object, "tiers");
+  const char *name = aether_json_get_string (object, "name");
+  const char *hours = aether_json_get_string (object, "hours");
+  JsonArray *tiers = aether_json_get_array (object, "tiers");
   double rate = 0;
 
   period->name = g_strdup (name ? name : "(unnamed)");
@@ -413,17 +385,15 @@ parse_period (Parse      *p,
   if (name == NULL)
     problem (p, "A rate period has no name");
 
+  /* A price may be negative: dynamic tariffs pay for use in a glut, and
+   * some charge for export then. */
   if (get_number (object, "rate", &rate))
-    {
-      if (rate < 0)
-        problem (p, "Rate “%s”: the rate %g is negative", period->name, rate);
-      period->rate = rate;
-    }
+    period->rate = rate;
   else if (tiers == NULL)
     problem (p, "Rate “%s”: the rate per kWh is missing or not a number", period->name);
 
-  if (get_number (object, "sell_rate", &period->sell_rate) && period->sell_rate < 0)
-    problem (p, "Rate “%s”: the sell rate %g is negative", period->name, period->sell_rate);
+  if (json_object_has_member (object, "sell_rate") && !get_number (object, "sell_rate", &period->sell_rate))
+    problem (p, "Rate “%s”: the sell rate is not a number", period->name);
 
   if (tiers != NULL)
     {
@@ -457,7 +427,7 @@ parse_period (Parse      *p,
   else
     parse_hours (p, period->name, hours, period->ranges);
 
-  parse_days (p, period, get_array (object, "days"), spec);
+  parse_days (p, period, aether_json_get_array (object, "days"), spec);
   for (guint d = 0; d < 7; d++)
     if (spec[d] >= 0)
       period->days |= 1 << d;
@@ -781,8 +751,8 @@ get_instant (JsonObject *object,
       *unix_s = (gint64)number;
       return TRUE;
     }
-  if (node == NULL || get_string (object, member) == NULL ||
-      !aether_parse_timestamp (get_string (object, member), &us, NULL))
+  if (node == NULL || aether_json_get_string (object, member) == NULL ||
+      !aether_parse_timestamp (aether_json_get_string (object, member), &us, NULL))
     return FALSE;
   *unix_s = us / G_USEC_PER_SEC;
   return TRUE;
@@ -874,8 +844,8 @@ check_feed (Parse      *p,
             const char *what)
 {
   static const char * const formats[] = { "octopus_agile", "nordpool", "entsoe", "uk_carbon_intensity", NULL };
-  const char *url = get_string (feed, "url");
-  const char *format = get_string (feed, "format");
+  const char *url = aether_json_get_string (feed, "url");
+  const char *format = aether_json_get_string (feed, "format");
   double minutes;
 
   if (url != NULL && !g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
@@ -919,13 +889,13 @@ parse (JsonNode  *node,
   self->seasons = g_ptr_array_new_with_free_func (season_free);
   self->demand_window = 15;
 
-  self->rate_id = g_strdup (get_string (object, "rate_id"));
+  self->rate_id = g_strdup (aether_json_get_string (object, "rate_id"));
   if (self->rate_id == NULL || self->rate_id[0] == '\0')
     problem (p, "The schedule has no rate_id");
 
-  self->currency = g_strdup (get_string (object, "currency") ? get_string (object, "currency") : "USD");
+  self->currency = g_strdup (aether_json_get_string (object, "currency") ? aether_json_get_string (object, "currency") : "USD");
 
-  tz_name = get_string (object, "time_zones");
+  tz_name = aether_json_get_string (object, "time_zones");
   if (tz_name != NULL)
     {
       self->tz = g_time_zone_new_identifier (tz_name);
@@ -938,8 +908,8 @@ parse (JsonNode  *node,
   else
     self->tz = g_time_zone_new_local ();
 
-  effective = get_string (object, "effective_date");
-  expiry = get_string (object, "expiry_date");
+  effective = aether_json_get_string (object, "effective_date");
+  expiry = aether_json_get_string (object, "expiry_date");
   self->effective_s = G_MININT64;
   self->expiry_s = G_MAXINT64;
   if (effective != NULL && !parse_date (effective, self->tz, FALSE, &self->effective_s))
@@ -949,16 +919,16 @@ parse (JsonNode  *node,
   if (effective != NULL && expiry != NULL && self->expiry_s <= self->effective_s)
     problem (p, "The expiry date %s comes before the effective date %s", expiry, effective);
 
-  structure = get_object (object, "rate_structure");
+  structure = aether_json_get_object (object, "rate_structure");
   if (structure == NULL)
     {
       problem (p, "The schedule has no rate_structure");
       return g_steal_pointer (&self);
     }
 
-  self->tiers_daily = g_strcmp0 (get_string (structure, "tier_basis"), "daily") == 0;
+  self->tiers_daily = g_strcmp0 (aether_json_get_string (structure, "tier_basis"), "daily") == 0;
 
-  seasons = get_array (structure, "seasons");
+  seasons = aether_json_get_array (structure, "seasons");
   if (seasons != NULL)
     {
       guint16 seen = 0;
@@ -966,7 +936,7 @@ parse (JsonNode  *node,
       for (guint i = 0; i < json_array_get_length (seasons); i++)
         {
           JsonObject *s = json_array_get_object_element (seasons, i);
-          const char *name = get_string (s, "name");
+          const char *name = aether_json_get_string (s, "name");
           guint16 months;
           g_autofree char *fallback = g_strdup_printf ("season %u", i + 1);
 
@@ -976,13 +946,13 @@ parse (JsonNode  *node,
             if ((months & seen) & (1 << m))
               problem (p, "%s is in more than one season", month_names[m]);
           seen |= months;
-          g_ptr_array_add (self->seasons, parse_season (p, name ? name : fallback, months, get_array (s, "periods")));
+          g_ptr_array_add (self->seasons, parse_season (p, name ? name : fallback, months, aether_json_get_array (s, "periods")));
         }
       for (guint m = 0; m < 12; m++)
         if (!(seen & (1 << m)))
           problem (p, "No season covers %s", month_names[m]);
     }
-  else if (g_strcmp0 (get_string (structure, "type"), "dynamic") == 0 && get_array (structure, "periods") == NULL)
+  else if (g_strcmp0 (aether_json_get_string (structure, "type"), "dynamic") == 0 && aether_json_get_array (structure, "periods") == NULL)
     {
       /* A dynamic tariff needs no periods of its own: one, all week. */
       g_autoptr(JsonNode) periods = json_from_string ("[{\"name\": \"dynamic\", \"rate\": 0, \"days\": [\"all\"],"
@@ -991,11 +961,11 @@ parse (JsonNode  *node,
       g_ptr_array_add (self->seasons, parse_season (p, NULL, 0xfff, json_node_get_array (periods)));
     }
   else
-    g_ptr_array_add (self->seasons, parse_season (p, NULL, 0xfff, get_array (structure, "periods")));
+    g_ptr_array_add (self->seasons, parse_season (p, NULL, 0xfff, aether_json_get_array (structure, "periods")));
 
-  if (g_strcmp0 (get_string (structure, "type"), "dynamic") == 0)
+  if (g_strcmp0 (aether_json_get_string (structure, "type"), "dynamic") == 0)
     {
-      JsonArray *prices = get_array (structure, "prices");
+      JsonArray *prices = aether_json_get_array (structure, "prices");
 
       self->prices = prices ? parse_slots (p, prices, "Prices", "rate", TRUE, TRUE)
                             : g_array_new (FALSE, FALSE, sizeof (Slot));
@@ -1009,12 +979,12 @@ parse (JsonNode  *node,
                        ((AetherRatePeriod *)g_ptr_array_index (season->periods, j))->name);
         }
     }
-  else if (get_array (structure, "prices") != NULL)
+  else if (aether_json_get_array (structure, "prices") != NULL)
     problem (p, "Prices per interval need rate_structure.type “dynamic”");
-  if (get_object (structure, "price_feed") != NULL)
-    check_feed (p, get_object (structure, "price_feed"), "price feed");
+  if (aether_json_get_object (structure, "price_feed") != NULL)
+    check_feed (p, aether_json_get_object (structure, "price_feed"), "price feed");
 
-  fixed = get_object (object, "fixed_charges");
+  fixed = aether_json_get_object (object, "fixed_charges");
   if (get_number (fixed, "monthly_service", &number))
     self->monthly_fixed = number;
   if (get_number (fixed, "daily_service", &number))
@@ -1024,10 +994,10 @@ parse (JsonNode  *node,
   if (self->monthly_fixed < 0 || self->daily_fixed < 0 || self->demand_rate < 0)
     problem (p, "Fixed and demand charges cannot be negative");
 
-  demand = get_object (object, "demand");
+  demand = aether_json_get_object (object, "demand");
   if (demand != NULL)
     {
-      JsonArray *periods = get_array (demand, "periods");
+      JsonArray *periods = aether_json_get_array (demand, "periods");
 
       if (get_number (demand, "rate_per_kw", &number))
         self->demand_rate = number;
@@ -1046,14 +1016,14 @@ parse (JsonNode  *node,
         }
     }
 
-  taxes = get_array (object, "taxes");
+  taxes = aether_json_get_array (object, "taxes");
   for (guint i = 0; taxes != NULL && i < json_array_get_length (taxes); i++)
     {
       JsonObject *t = json_array_get_object_element (taxes, i);
-      JsonArray *applies = get_array (t, "applies_to");
+      JsonArray *applies = aether_json_get_array (t, "applies_to");
       Tax tax = { 0 };
 
-      tax.name = g_strdup (get_string (t, "name") ? get_string (t, "name") : "tax");
+      tax.name = g_strdup (aether_json_get_string (t, "name") ? aether_json_get_string (t, "name") : "tax");
       if (!get_number (t, "percent", &tax.percent) || tax.percent < 0)
         problem (p, "Tax “%s”: its percent is missing or negative", tax.name);
       if (applies == NULL)
@@ -1090,10 +1060,10 @@ parse (JsonNode  *node,
   for (guint h = 0; h < 24; h++)
     if (self->carbon[h] < 0)
       problem (p, "The carbon intensity cannot be negative");
-  if (get_object (object, "carbon_feed") != NULL)
-    check_feed (p, get_object (object, "carbon_feed"), "carbon feed");
-  if (get_array (object, "carbon_intensity_feed") != NULL)
-    self->carbon_slots = parse_slots (p, get_array (object, "carbon_intensity_feed"), "Carbon intensities",
+  if (aether_json_get_object (object, "carbon_feed") != NULL)
+    check_feed (p, aether_json_get_object (object, "carbon_feed"), "carbon feed");
+  if (aether_json_get_array (object, "carbon_intensity_feed") != NULL)
+    self->carbon_slots = parse_slots (p, aether_json_get_array (object, "carbon_intensity_feed"), "Carbon intensities",
                                       "g_per_kwh", FALSE, FALSE);
 
   self->cycle_start_day = 1;
@@ -1162,16 +1132,12 @@ AetherRateSchedule *
 aether_rate_schedule_new_from_file (const char  *path,
                                     GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error);
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  if (root == NULL)
+    return NULL;
 
-  return aether_rate_schedule_new_from_json (json_parser_get_root (parser), error);
+  return aether_rate_schedule_new_from_json (root, error);
 }
 
 /**
@@ -1439,4 +1405,82 @@ aether_rate_schedule_local_date (AetherRateSchedule *self,
   local_time (self, unix_s, &minute, month, &hour);
   *year = self->cache_year;
   *day = self->cache_day;
+}
+
+/**
+ * aether_rate_schedule_get_n_seasons:
+ * @self: a schedule
+ *
+ * Returns: its seasons; 1 for a schedule without any (its periods are the
+ *   whole year's)
+ */
+guint
+aether_rate_schedule_get_n_seasons (AetherRateSchedule *self)
+{
+  return self->seasons->len;
+}
+
+/**
+ * aether_rate_schedule_get_season:
+ * @self: a schedule, valid or not (see aether_rate_schedule_parse_json())
+ * @index: which season
+ * @months: (out): bit m-1 set for each month m it covers
+ * @periods: (out) (transfer none) (element-type AetherRatePeriod): its
+ *   periods, in the order of its JSON periods
+ *
+ * What an editor shows of a season: the period each minute of the week
+ * belongs to, as pricing decides it (the more specific day list winning).
+ *
+ * Returns: (transfer none) (nullable): the season's name, %NULL for a
+ *   schedule without seasons
+ */
+const char *
+aether_rate_schedule_get_season (AetherRateSchedule  *self,
+                                 guint                index,
+                                 guint16             *months,
+                                 GPtrArray          **periods)
+{
+  Season *season = g_ptr_array_index (self->seasons, index);
+
+  *months = season->months;
+  *periods = season->periods;
+  return season->name;
+}
+
+/**
+ * aether_rate_schedule_get_season_week:
+ * @self: a schedule
+ * @index: which season
+ *
+ * Returns: (transfer none): 10,080 period indices, one per minute of the
+ *   week from Monday 00:00, 255 where no period applies
+ */
+const guint8 *
+aether_rate_schedule_get_season_week (AetherRateSchedule *self,
+                                      guint               index)
+{
+  return ((Season *)g_ptr_array_index (self->seasons, index))->week;
+}
+
+/**
+ * aether_rate_schedule_parse_json:
+ * @node: a rate schedule
+ * @problems: (out) (transfer full) (element-type utf8): what
+ *   aether_rate_schedule_validate_json() would say
+ *
+ * Reads as much of a schedule as can be read, for an editor to show a
+ * schedule that does not validate yet.
+ *
+ * Returns: (transfer full) (nullable): the schedule, %NULL when @node is
+ *   not an object
+ */
+AetherRateSchedule *
+aether_rate_schedule_parse_json (JsonNode   *node,
+                                 GPtrArray **problems)
+{
+  Parse p = { g_ptr_array_new_with_free_func (g_free) };
+  AetherRateSchedule *self = parse (node, &p);
+
+  *problems = p.problems;
+  return self;
 }

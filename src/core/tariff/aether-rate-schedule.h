@@ -105,6 +105,15 @@ void                aether_rate_schedule_get_tax            (AetherRateSchedule 
                                                              const char         **name,
                                                              double              *percent,
                                                              AetherTaxBase       *base);
+guint               aether_rate_schedule_get_n_seasons      (AetherRateSchedule  *self);
+const char         *aether_rate_schedule_get_season         (AetherRateSchedule  *self,
+                                                             guint                index,
+                                                             guint16             *months,
+                                                             GPtrArray          **periods);
+const guint8       *aether_rate_schedule_get_season_week    (AetherRateSchedule  *self,
+                                                             guint                index);
+AetherRateSchedule *aether_rate_schedule_parse_json         (JsonNode            *node,
+                                                             GPtrArray          **problems);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherRateSchedule, aether_rate_schedule_unref)
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "aether-error.h"
+#include "aether-json.h"
 #include "aether-urdb.h"
 
 static void
@@ -72,19 +73,25 @@ get_matrix (JsonObject *record,
             const char *member,
             int         m[12][24])
 {
-  JsonArray *rows = json_object_has_member (record, member) ? json_object_get_array_member (record, member) : NULL;
+  JsonArray *rows = aether_json_get_array (record, member);
 
   if (rows == NULL || json_array_get_length (rows) != 12)
     return FALSE;
 
   for (guint i = 0; i < 12; i++)
     {
-      JsonArray *row = json_array_get_array_element (rows, i);
+      JsonArray *row = aether_json_array_get_array (rows, i);
 
       if (row == NULL || json_array_get_length (row) != 24)
         return FALSE;
       for (guint h = 0; h < 24; h++)
-        m[i][h] = (int)json_array_get_int_element (row, h);
+        {
+          double period;
+
+          if (!aether_json_node_get_number (json_array_get_element (row, h), &period) || !(fabs (period) < 1e6))
+            return FALSE;
+          m[i][h] = (int)period;
+        }
     }
 
   return TRUE;
@@ -150,7 +157,7 @@ add_period (JsonBuilder *b,
             gboolean    *daily,
             GPtrArray   *notes)
 {
-  JsonArray *tiers = json_array_get_array_element (structure, index);
+  JsonArray *tiers = aether_json_array_get_array (structure, index);
   g_autofree char *name = g_strdup_printf ("period_%d", index + 1);
   double sell = 0;
 
@@ -165,7 +172,7 @@ add_period (JsonBuilder *b,
     }
   else if (json_array_get_length (tiers) == 1)
     {
-      JsonObject *t = json_array_get_object_element (tiers, 0);
+      JsonObject *t = aether_json_array_get_object (tiers, 0);
 
       json_builder_set_member_name (b, "rate");
       json_builder_add_double_value (b, price (t));
@@ -174,12 +181,12 @@ add_period (JsonBuilder *b,
   else
     {
       json_builder_set_member_name (b, "rate");
-      json_builder_add_double_value (b, price (json_array_get_object_element (tiers, 0)));
+      json_builder_add_double_value (b, price (aether_json_array_get_object (tiers, 0)));
       json_builder_set_member_name (b, "tiers");
       json_builder_begin_array (b);
       for (guint i = 0; i < json_array_get_length (tiers); i++)
         {
-          JsonObject *t = json_array_get_object_element (tiers, i);
+          JsonObject *t = aether_json_array_get_object (tiers, i);
           const char *unit = json_object_get_string_member_with_default (t, "unit", "kWh");
 
           json_builder_begin_object (b);
@@ -227,10 +234,8 @@ add_demand (JsonBuilder *b,
             int          weekend[12][24],
             GPtrArray   *notes)
 {
-  JsonArray *flat = json_object_has_member (record, "flatdemandstructure")
-                    ? json_object_get_array_member (record, "flatdemandstructure") : NULL;
-  JsonArray *tou = json_object_has_member (record, "demandratestructure")
-                   ? json_object_get_array_member (record, "demandratestructure") : NULL;
+  JsonArray *flat = aether_json_get_array (record, "flatdemandstructure");
+  JsonArray *tou = aether_json_get_array (record, "demandratestructure");
   int dwd[12][24], dwe[12][24];
   double rate = 0;
   gboolean mixed = FALSE;
@@ -243,8 +248,8 @@ add_demand (JsonBuilder *b,
 
       for (guint i = 0; i < json_array_get_length (flat); i++)
         {
-          JsonArray *tiers = json_array_get_array_element (flat, i);
-          JsonObject *t = tiers && json_array_get_length (tiers) ? json_array_get_object_element (tiers, 0) : NULL;
+          JsonArray *tiers = aether_json_array_get_array (flat, i);
+          JsonObject *t = tiers && json_array_get_length (tiers) ? aether_json_array_get_object (tiers, 0) : NULL;
           double r = t ? price (t) : 0;
 
           if (tiers && json_array_get_length (tiers) > 1)
@@ -267,8 +272,8 @@ add_demand (JsonBuilder *b,
 
       for (guint i = 0; i < json_array_get_length (tou); i++)
         {
-          JsonArray *tiers = json_array_get_array_element (tou, i);
-          JsonObject *t = tiers && json_array_get_length (tiers) ? json_array_get_object_element (tiers, 0) : NULL;
+          JsonArray *tiers = aether_json_array_get_array (tou, i);
+          JsonObject *t = tiers && json_array_get_length (tiers) ? aether_json_array_get_object (tiers, 0) : NULL;
           double r = t ? price (t) : 0;
 
           if (tiers && json_array_get_length (tiers) > 1)
@@ -286,8 +291,8 @@ add_demand (JsonBuilder *b,
 
             for (int k = 0; k < 2; k++)
               {
-                JsonArray *tiers = json_array_get_array_element (tou, pairs[k][0]);
-                JsonObject *t = tiers && json_array_get_length (tiers) ? json_array_get_object_element (tiers, 0) : NULL;
+                JsonArray *tiers = aether_json_array_get_array (tou, pairs[k][0]);
+                JsonObject *t = tiers && json_array_get_length (tiers) ? aether_json_array_get_object (tiers, 0) : NULL;
                 double r = t ? price (t) : 0;
 
                 if (r > 0)
@@ -372,8 +377,7 @@ aether_urdb_import_record (JsonObject  *record,
   g_autofree char *end = epoch_date (record, "enddate");
   const char *units;
 
-  structure = json_object_has_member (record, "energyratestructure")
-              ? json_object_get_array_member (record, "energyratestructure") : NULL;
+  structure = aether_json_get_array (record, "energyratestructure");
 
   if (structure == NULL || json_array_get_length (structure) == 0)
     {
@@ -583,29 +587,25 @@ aether_urdb_import_file (const char  *path,
                          GPtrArray   *notes,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autoptr(GPtrArray) schedules = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonArray *items = NULL;
   g_autoptr(JsonArray) single = NULL;
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  if (!(parsed = aether_json_parse_file (path, AETHER_JSON_MAX_DEPTH, error)))
+    return NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s is not a URDB response", path);
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
 
   if (json_object_has_member (root, "error"))
     {
-      JsonObject *e = json_object_get_object_member (root, "error");
+      JsonObject *e = aether_json_get_object (root, "error");
 
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_DATA, "%s is an OpenEI error response: %s", path,
                    e ? json_object_get_string_member_with_default (e, "message",
@@ -614,14 +614,14 @@ aether_urdb_import_file (const char  *path,
     }
 
   if (json_object_has_member (root, "items"))
-    items = json_object_get_array_member (root, "items");
+    items = aether_json_get_array (root, "items");
   else if (json_object_has_member (root, "ElectricTariff"))
     {
-      JsonObject *tariff = json_object_get_object_member (root, "ElectricTariff");
+      JsonObject *tariff = aether_json_get_object (root, "ElectricTariff");
 
       single = json_array_new ();
       if (tariff && json_object_has_member (tariff, "urdb_response"))
-        json_array_add_object_element (single, json_object_ref (json_object_get_object_member (tariff, "urdb_response")));
+        json_array_add_object_element (single, json_object_ref (aether_json_get_object (tariff, "urdb_response")));
       items = single;
     }
   else
@@ -633,7 +633,7 @@ aether_urdb_import_file (const char  *path,
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
-      JsonObject *record = json_array_get_object_element (items, i);
+      JsonObject *record = aether_json_array_get_object (items, i);
       g_autoptr(GError) item_error = NULL;
       JsonNode *schedule = aether_urdb_import_record (record, time_zone, notes, &item_error);
 
