@@ -48,6 +48,14 @@ static char *
 format_amount (double      amount,
                const char *currency)
 {
+  if (amount < 0)
+    {
+      g_autofree char *positive = format_amount (-amount, currency);
+
+      /* A minus sign, not a hyphen, before the currency: −$0.12807. */
+      return g_strconcat ("−", positive, NULL);
+    }
+
   g_autofree char *cents = aether_format_money (amount, currency);
   char digits[64];
   gsize n;
@@ -75,7 +83,9 @@ format_local_date (const char *iso)
   g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
 
   /* Translators: a day in a billing period, e.g. "1 January 2014" */
-  return dt ? g_date_time_format (dt, _("%e %B %Y")) : g_strdup (iso);
+  char *text = dt ? g_date_time_format (dt, _("%-d %B %Y")) : g_strdup (iso);
+
+  return g_strstrip (text);
 }
 
 static AdwActionRow *
