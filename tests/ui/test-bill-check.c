@@ -16,6 +16,7 @@
 #include "aether-ui-test-util.h"
 
 #include "rates/aether-bill-check-window.h"
+#include "rates/aether-rates-page.h"
 
 #define GB_DIR TEST_DATA_DIR "/greenbutton"
 
@@ -135,6 +136,49 @@ test_nine_day_bill (void)
   aether_test_remove_dir (dir);
 }
 
+/* The Rates page leads there: its Check Your Bill card opens the window. */
+static void
+test_rates_page_card (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-bill-card-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherService) service = aether_service_new (db, aether_clock_get_system (), &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *id = NULL;
+  AetherRatesPage *page;
+  GtkWidget *window, *row;
+  gboolean opened = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, GB_DIR "/flat-2013.json", &error));
+  id = aether_service_add_rate_schedule (service, json_parser_get_root (parser), FALSE, &error);
+  g_assert_no_error (error);
+
+  page = g_object_new (AETHER_TYPE_RATES_PAGE, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 900);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  aether_rates_page_set_service (page, service);
+  gtk_window_present (GTK_WINDOW (window));
+  aether_ui_test_wait_for_frames (window);
+
+  row = aether_ui_test_find_row (window, "Import a Green Button File…");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (row));
+  aether_ui_test_wait_for_frames (window);
+  for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
+    if (AETHER_IS_BILL_CHECK_WINDOW (l->data))
+      {
+        opened = TRUE;
+        gtk_window_destroy (l->data);
+      }
+  g_assert_true (opened);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  aether_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -143,6 +187,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add_func ("/ui/bill-check/nine-day-bill", test_nine_day_bill);
+  g_test_add_func ("/ui/bill-check/rates-page-card", test_rates_page_card);
 
   return g_test_run ();
 }
