@@ -26,6 +26,7 @@
 #include "aether-rate-editor.h"
 #include "aether-rate-format.h"
 #include "aether-rates-page.h"
+#include "aether-bill-check-window.h"
 #include "aether-week-grid.h"
 #include "aether-sim-home.h"
 
@@ -506,6 +507,25 @@ aether_rates_page_reload (AetherRatesPage *self)
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "rates.import");
           gtk_box_prepend (g_object_get_data (G_OBJECT (group), "header-box"), button);
         }
+      gtk_box_append (self->content, group);
+      g_ptr_array_add (self->groups, group);
+    }
+
+  /* The tariff checked against what the utility billed. */
+  if (schedules->len > 0)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Check Your Bill"));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("Compare the bills in your utility’s Green Button file with this tariff"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Import a Green Button File…"));
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "rates.check-bill");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       gtk_box_append (self->content, group);
       g_ptr_array_add (self->groups, group);
     }
@@ -1153,6 +1173,20 @@ aether_rates_page_finalize (GObject *object)
 }
 
 static void
+check_bill_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AetherRatesPage *self = AETHER_RATES_PAGE (widget);
+  AetherBillCheckWindow *window = aether_bill_check_window_new (self->service);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 aether_rates_page_class_init (AetherRatesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1177,6 +1211,7 @@ aether_rates_page_class_init (AetherRatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherRatesPage, content);
 
   gtk_widget_class_install_action (widget_class, "rates.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "rates.check-bill", NULL, check_bill_action);
   gtk_widget_class_install_action (widget_class, "rates.sample", NULL, sample_action);
   gtk_widget_class_install_action (widget_class, "rates.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "rates.new", "s", editor_action);
