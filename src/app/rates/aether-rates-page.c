@@ -1127,7 +1127,9 @@ aether_rates_page_get_n_schedules (AetherRatesPage *self)
 {
   g_return_val_if_fail (AETHER_IS_RATES_PAGE (self), 0);
 
-  return self->groups->len;
+  /* The versions shown, not the Check Your Bill card after them. */
+  return self->listed != NULL && gtk_stack_get_visible_child_name (self->stack) != NULL &&
+         g_str_equal (gtk_stack_get_visible_child_name (self->stack), "schedules") ? self->listed->len : 0;
 }
 
 /**
