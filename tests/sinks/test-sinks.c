@@ -922,6 +922,86 @@ test_wrong_password (Fixture       *f,
   g_assert_nonnull (strstr (status, "Not delivering: PostgreSQL at 127.0.0.1:"));
   g_assert_cmpint (record->queued, >, 0);
   g_assert_cmpint (record->delivered, ==, 0);
+
+  /* The same words from the CLI, and a failing exit status for scripts. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (aether_test_run_cli (f->db, &out, NULL, "sinks", "status", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "pg (postgres): Not delivering: PostgreSQL at 127.0.0.1:"));
+    g_assert_nonnull (strstr (out, "refused the password of user “aether”"));
+  }
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherSinkRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "influxdb", "--url", "http://127.0.0.1:9",
+                                        "--database", "energy", "--token", "user:pw", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "postgres", "--name", "tsdb",
+                                        "--conninfo", "host=127.0.0.1 port=9 dbname=energy user=aether password=pw",
+                                        NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "influxdb         influxdb  on   http://127.0.0.1:9 db=energy"));
+  g_assert_nonnull (strstr (out, "tsdb"));
+  /* The password left the conninfo. */
+  g_assert_null (strstr (out, "pw"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  store = aether_store_open (f->db, f->clock, &error);
+  g_assert_no_error (error);
+  record = aether_store_get_sink (store, "influxdb", &error);
+  g_assert_no_error (error);
+  /* In the keyring when there is one; the test keyring is not the CLI's. */
+  g_assert_true (json_object_has_member (record->config, "token") ||
+                 json_object_has_member (record->config, "keyring"));
+  g_clear_pointer (&record, aether_sink_record_free);
+
+  /* Wrong input says what is wrong. */
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "influxdb", "--url", "influx.lan",
+                                        "--database", "x", "--name", "bad", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--url “influx.lan” is not an http:// or https:// address"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "influxdb", "--url", "http://a",
+                                        "--org", "o", "--name", "bad", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "InfluxDB 2 needs both --org and --bucket"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "postgres", "--conninfo", "hots=x",
+                                        "--name", "bad", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "is not a PostgreSQL connection string: invalid connection option \"hots\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "add", "influxdb", "--url", "http://a",
+                                        "--database", "x", "--name", "tsdb", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "There is already a sink named “tsdb”"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "backfill", "tsdb", "--from", "yesterday", NULL),
+                   !=, 0);
+  g_assert_nonnull (strstr (err, "--from: "));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "remove", "influxdb", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "remove", "influxdb", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "There is no sink named “influxdb”"));
 }
 
 int
@@ -944,6 +1024,7 @@ main (int   argc,
               test_outbox_full_is_said, fixture_teardown);
   g_test_add ("/sinks/outbox/backfill-and-remove", Fixture, NULL, fixture_setup,
               test_outbox_backfill_and_remove, fixture_teardown);
+  g_test_add ("/sinks/cli/add-list-remove", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
   g_test_add ("/sinks/deliver/collector-run-reaches-both", Fixture, NULL, fixture_setup,
               test_deliver_collector_run, fixture_teardown);
   g_test_add ("/sinks/deliver/stopped-servers-catch-up", Fixture, NULL, fixture_setup,
