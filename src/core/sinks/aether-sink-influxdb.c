@@ -240,8 +240,8 @@ _aether_sink_influxdb_deliver (AetherSinkTarget  *target,
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
                        target->secret
-                       ? "InfluxDB at %s refused the token (HTTP %u): give the right one with “aetherlens-cli sinks add”"
-                       : "InfluxDB at %s wants a token (HTTP %u): add the sink again with --token",
+                       ? "InfluxDB at %s refused the token (HTTP %u): remove the sink and add it again with the right one"
+                       : "InfluxDB at %s wants a token (HTTP %u): remove the sink and add it again with --token",
                        base, status);
           return FALSE;
         }

@@ -78,15 +78,20 @@ connection_free (gpointer data)
   PQfinish (data);
 }
 
-/* libpq's messages end in a line break and may run to several lines. */
+/* libpq's messages end in a line break, may run to several lines and
+ * start with where they were connecting to, which the status says once
+ * already: the server's own words. */
 static char *
 first_line (const char *message)
 {
   g_autofree char *copy = g_strdup (message ? message : "");
   char *nl = strchr (copy, '\n');
+  const char *fatal;
 
   if (nl != NULL)
     *nl = '\0';
+  if ((fatal = strstr (copy, "FATAL:")) != NULL)
+    return g_strstrip (g_strdup (fatal + strlen ("FATAL:")));
   g_strstrip (copy);
   return g_steal_pointer (&copy);
 }
@@ -117,8 +122,12 @@ result_ok (PGconn      *conn,
     g_autofree char *message = first_line (PQresultErrorMessage (result));
     g_autofree char *at = where (conn);
 
-    g_set_error (error, AETHER_ERROR, PQstatus (conn) == CONNECTION_BAD ? AETHER_ERROR_UNREACHABLE : AETHER_ERROR_FAILED,
-                 "PostgreSQL at %s could not %s: %s", at, what, message);
+    if (PQstatus (conn) == CONNECTION_BAD)
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
+                   "PostgreSQL at %s went away: %s", at, message);
+    else
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_FAILED,
+                   "PostgreSQL at %s could not %s: %s", at, what, message);
   }
   return FALSE;
 }
@@ -199,8 +208,8 @@ connect_to (AetherSinkTarget  *target,
           strstr (message, "no password supplied") != NULL ||
           strstr (message, "password is required") != NULL)
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
-                     "PostgreSQL at %s refused the password of user “%s” (%s): give the right one with "
-                     "“aetherlens-cli sinks add postgres”", at, user ? user : "", message);
+                     "PostgreSQL at %s refused the password of user “%s” (%s): remove the sink and add "
+                     "it again with the right one", at, user ? user : "", message);
       else
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
                      "PostgreSQL at %s could not be reached: %s", at, message);
