@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -434,4 +435,242 @@ aether_cli_sinks_main (AetherCliContext  *ctx,
                        char             **argv)
 {
   return aether_cli_dispatch (ctx, "sinks", sinks_commands, argc, argv);
+}
+
+/* ---- bench sinks ----------------------------------------------------------- */
+
+static void
+remove_bench_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* @n readings of 100 series, a second apart, through the real writer into
+ * a new database at @path that has @n_sinks sinks (no deliverer runs):
+ * readings a second, per CPU-second too. */
+static gboolean
+bench_ingest (AetherCliContext  *ctx,
+              const char        *path,
+              guint              n_sinks,
+              guint              n,
+              double            *per_s,
+              double            *per_cpu_s,
+              GError           **error)
+{
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherStoreWriter) writer = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gint64 t0 = (aether_clock_now_us (ctx->clock) / G_USEC_PER_SEC - n / 100 - 60) * G_USEC_PER_SEC;
+  double wall, cpu;
+
+  if (!(store = aether_store_open (path, ctx->clock, error)))
+    return FALSE;
+  for (guint i = 0; i < n_sinks; i++)
+    {
+      g_autoptr(JsonObject) config = json_object_new ();
+      g_autofree char *name = g_strdup_printf ("bench-%u", i);
+
+      json_object_set_string_member (config, "url", "http://127.0.0.1:9");
+      json_object_set_string_member (config, "database", "bench");
+      if (!aether_store_add_sink (store, "influxdb", name, config, 0, 0, error))
+        return FALSE;
+    }
+  for (guint s = 0; s < 100; s++)
+    g_ptr_array_add (names, g_strdup_printf ("bench-%03u", s));
+  if (!(writer = aether_store_writer_new (path, 1000, 5000, error)))
+    return FALSE;
+
+  wall = g_get_monotonic_time () / 1e6;
+  cpu = aether_cli_cpu_seconds (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      AetherReading r = {
+        .timestamp_us = t0 + (gint64)(i / 100) * G_USEC_PER_SEC,
+        .device_id = g_ptr_array_index (names, i % 100),
+        .metric_type = (char *)"power",
+        .value = 100.0 + (i % 977) / 8.0,
+        .unit = (char *)"W",
+      };
+
+      aether_reading_sink_push (AETHER_READING_SINK (writer), &r);
+    }
+  if (!aether_store_writer_close (writer, error))
+    return FALSE;
+  wall = g_get_monotonic_time () / 1e6 - wall;
+  cpu = aether_cli_cpu_seconds (NULL) - cpu;
+  *per_s = n / MAX (wall, 1e-9);
+  *per_cpu_s = n / MAX (cpu, 1e-9);
+  return TRUE;
+}
+
+/* Readings a second the deliverer sends @kind from a full outbox. */
+static gboolean
+bench_deliver (AetherCliContext  *ctx,
+               const char        *dir,
+               const char        *kind,
+               JsonObject        *config,
+               const char        *secret,
+               guint              n,
+               double            *per_s,
+               GError           **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s/deliver-%s.db", dir, kind);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(AetherSinkDeliverer) deliverer = NULL;
+  double ignored, start;
+
+  /* The readings are queued first, with the sink in place. */
+  if (!(service = aether_service_new (path, ctx->clock, error)) ||
+      !aether_service_add_sink (service, kind, kind, config, secret, 0, NULL, error))
+    return FALSE;
+  g_clear_object (&service);
+  if (!bench_ingest (ctx, path, 0, n, &ignored, &ignored, error))
+    return FALSE;
+
+  {
+    g_autoptr(AetherStore) store = aether_store_open (path, ctx->clock, error);
+
+    if (store == NULL)
+      return FALSE;
+    start = g_get_monotonic_time () / 1e6;
+    if (!(deliverer = aether_sink_deliverer_new (path, 0, error)))
+      return FALSE;
+    for (;;)
+      {
+        g_autoptr(AetherSinkRecord) record = aether_store_get_sink (store, kind, error);
+
+        if (record == NULL)
+          return FALSE;
+        if (record->queued == 0)
+          break;
+        if (g_strcmp0 (record->state, "failing") == 0)
+          {
+            g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNREACHABLE, "%s: %s", kind, record->last_error);
+            return FALSE;
+          }
+        g_usleep (20 * 1000);
+      }
+    *per_s = n / MAX (g_get_monotonic_time () / 1e6 - start, 1e-9);
+  }
+  aether_sink_deliverer_stop (deliverer);
+  return TRUE;
+}
+
+int
+aether_cli_bench_sinks (AetherCliContext  *ctx,
+                        int                argc,
+                        char             **argv)
+{
+  int n = 200000;
+  g_autofree char *influx = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *password = NULL;
+  const GOptionEntry entries[] = {
+    { "readings", 0, 0, G_OPTION_ARG_INT, &n, N_("Readings per run (default: 200000)"), "N" },
+    { "influxdb", 0, 0, G_OPTION_ARG_STRING, &influx, N_("Deliver to this InfluxDB 1.x server"), "URL" },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database, N_("Its database (default: aetherlens_bench)"), "NAME" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Its token"), "TOKEN" },
+    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo, N_("Deliver to this PostgreSQL"), "CONNINFO" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("Its password"), "PASSWORD" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *dir = NULL;
+  double rate[3], cpu_rate[3];
+  int status = AETHER_CLI_EXIT_OK;
+
+  g_option_context_set_summary (context, _("How much an outbox slows the writer (no sink, one, two), and the "
+                                           "readings a second delivered to the servers given."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (n < 1000)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--readings must be at least 1000"));
+      return aether_cli_fail (error);
+    }
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-sinks-XXXXXX", &error)))
+    return aether_cli_fail (error);
+
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/ingest-%u.db", dir, k);
+
+      if (!bench_ingest (ctx, path, k, (guint)n, &rate[k], &cpu_rate[k], &error))
+        {
+          status = aether_cli_fail (error);
+          goto out;
+        }
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "benchmark");
+  json_builder_add_string_value (builder, "sinks");
+  json_builder_set_member_name (builder, "readings");
+  json_builder_add_int_value (builder, n);
+  for (guint k = 0; k < 3; k++)
+    {
+      static const char * const names[] = { "ingest_no_sink", "ingest_one_sink", "ingest_two_sinks" };
+
+      json_builder_set_member_name (builder, names[k]);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "readings_per_s");
+      json_builder_add_double_value (builder, rate[k]);
+      json_builder_set_member_name (builder, "readings_per_cpu_s");
+      json_builder_add_double_value (builder, cpu_rate[k]);
+      json_builder_set_member_name (builder, "cpu_cost_vs_no_sink");
+      json_builder_add_double_value (builder, cpu_rate[0] / cpu_rate[k]);
+      json_builder_end_object (builder);
+    }
+
+  if (influx != NULL)
+    {
+      g_autoptr(JsonObject) config = json_object_new ();
+      double per_s = 0;
+
+      json_object_set_string_member (config, "url", influx);
+      json_object_set_string_member (config, "database", database ? database : "aetherlens_bench");
+      if (!bench_deliver (ctx, dir, "influxdb", config, token, (guint)n, &per_s, &error))
+        {
+          status = aether_cli_fail (error);
+          goto out;
+        }
+      json_builder_set_member_name (builder, "influxdb_delivered_per_s");
+      json_builder_add_double_value (builder, per_s);
+    }
+  if (conninfo != NULL)
+    {
+      g_autoptr(JsonObject) config = json_object_new ();
+      double per_s = 0;
+
+      json_object_set_string_member (config, "conninfo", conninfo);
+      if (!bench_deliver (ctx, dir, "postgres", config, password, (guint)n, &per_s, &error))
+        {
+          status = aether_cli_fail (error);
+          goto out;
+        }
+      json_builder_set_member_name (builder, "postgres_delivered_per_s");
+      json_builder_add_double_value (builder, per_s);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+
+out:
+  remove_bench_dir (dir);
+  return status;
 }
