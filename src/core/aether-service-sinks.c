@@ -346,3 +346,26 @@ aether_service_retry_sinks (AetherService *self)
   if ((deliverer = aether_service_get_sink_deliverer (self)))
     aether_sink_deliverer_retry_now (deliverer);
 }
+
+/**
+ * aether_service_set_sink_enabled:
+ * @self: a service
+ * @name: a sink
+ * @enabled: whether readings are queued for it and delivered
+ * @error: a location for a #GError
+ *
+ * Returns: %TRUE if changed
+ */
+gboolean
+aether_service_set_sink_enabled (AetherService  *self,
+                                 const char     *name,
+                                 gboolean        enabled,
+                                 GError        **error)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
+
+  if (!aether_store_set_sink_enabled (aether_service_get_store (self), name, enabled, error))
+    return FALSE;
+  aether_service_retry_sinks (self);
+  return TRUE;
+}

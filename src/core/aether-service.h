@@ -160,6 +160,10 @@ gint64              aether_service_backfill_sink       (AetherService       *sel
                                                         gint64              *not_queued,
                                                         GError             **error);
 void                aether_service_retry_sinks         (AetherService       *self);
+gboolean            aether_service_set_sink_enabled    (AetherService       *self,
+                                                        const char          *name,
+                                                        gboolean             enabled,
+                                                        GError             **error);
 AetherSinkDeliverer *aether_service_get_sink_deliverer (AetherService       *self);
 
 G_END_DECLS
