@@ -32,11 +32,14 @@
 #include "aether-sim-home.h"
 #include "aether-test-keyring.h"
 #include "aether-test-util.h"
+#include "sinks/aether-sink-private.h"
+#include "store/aether-store-private.h"
 
 #define PG_BIN "/usr/lib/postgresql/15/bin"
 #define INFLUXD "/usr/bin/influxd"
 #define PG_USER "aether"
 #define PG_PASSWORD "s3cret-pg"
+#define INFLUX_TOKEN "admin:s3cret-influx"
 #define SEED 7
 
 /* Monday 2024-01-15 12:00:00 UTC */
@@ -171,20 +174,33 @@ influx_url (void)
   return g_strdup_printf ("http://127.0.0.1:%u", servers.influx_port);
 }
 
-/* GET @path_and_query from InfluxDB: the status, and the body. */
+/* @method @path_and_query on InfluxDB as its admin: the status, and the body. */
 static guint
-influx_get (const char  *path_and_query,
-            char       **body)
+influx_request (const char  *method,
+                const char  *path_and_query,
+                char       **body)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   g_autofree char *base = influx_url ();
   g_autofree char *url = g_strconcat (base, path_and_query, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autofree char *basic = g_base64_encode ((const guchar *)INFLUX_TOKEN, strlen (INFLUX_TOKEN));
+  g_autofree char *authorization = g_strconcat ("Basic ", basic, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
 
   if (body != NULL)
     *body = bytes ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : NULL;
   return bytes ? soup_message_get_status (msg) : 0;
+}
+
+static guint
+influx_get (const char  *path_and_query,
+            char       **body)
+{
+  return influx_request ("GET", path_and_query, body);
 }
 
 static gboolean
@@ -203,6 +219,7 @@ influx_start (void)
                           "[data]\n  dir = \"%s/influx/data\"\n  wal-dir = \"%s/influx/wal\"\n"
                           "  query-log-enabled = false\n"
                           "[http]\n  bind-address = \"127.0.0.1:%u\"\n  log-enabled = false\n"
+                          "  auth-enabled = true\n"
                           "  max-row-limit = 0\n"
                           "[monitor]\n  store-enabled = false\n"
                           "[continuous_queries]\n  enabled = false\n",
@@ -225,7 +242,14 @@ influx_start (void)
   for (guint i = 0; i < 600; i++)
     {
       if (influx_get ("/ping", NULL) == 204)
-        return TRUE;
+        {
+          /* The first user may be made without one; after a restart it is there. */
+          g_autofree char *q = g_uri_escape_string ("CREATE USER admin WITH PASSWORD 's3cret-influx' WITH ALL PRIVILEGES",
+                                                    NULL, FALSE);
+          g_autofree char *path = g_strconcat ("/query?q=", q, NULL);
+
+          return influx_request ("POST", path, NULL) == 200;
+        }
       while (g_main_context_iteration (NULL, FALSE))
         ;
       if (g_subprocess_get_identifier (servers.influxd) == NULL)
@@ -636,6 +660,155 @@ test_outbox_backfill_and_remove (Fixture       *f,
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
 }
 
+/* ---- InfluxDB's line protocol and its version 2 API ----------------------- */
+
+static void
+test_line_protocol (void)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)_aether_outbox_row_free);
+  AetherOutboxRow *row = g_new0 (AetherOutboxRow, 1);
+  g_autofree char *lines = NULL;
+
+  row->seq = 1;
+  row->ts_ms = 1705316400000;
+  row->value = 125.4;
+  row->device_id = g_strdup ("shelly-plug-office-01");
+  row->metric_type = g_strdup ("power");
+  row->unit = g_strdup ("W");
+  row->device_type = g_strdup ("smart_plug");
+  row->room = g_strdup ("office");
+  g_ptr_array_add (rows, row);
+
+  row = g_new0 (AetherOutboxRow, 1);
+  row->seq = 2;
+  row->ts_ms = -1500;
+  row->value = 1e-7;
+  row->device_id = g_strdup ("plug, a=b c\\");
+  row->metric_type = g_strdup ("energy");
+  row->unit = g_strdup ("Wh");
+  row->room = g_strdup ("living\nroom");
+  g_ptr_array_add (rows, row);
+
+  /* A row whose series is gone is not sent. */
+  row = g_new0 (AetherOutboxRow, 1);
+  row->seq = 3;
+  g_ptr_array_add (rows, row);
+
+  lines = _aether_sink_influxdb_lines (rows);
+  /* The seed's own example, then commas, equals signs and spaces escaped,
+   * a trailing backslash kept from escaping what follows, a line break
+   * made a space. */
+  g_assert_cmpstr (lines, ==,
+                   "device_metrics,device_id=shelly-plug-office-01,device_type=smart_plug,metric_type=power,"
+                   "room=office value=125.40000000000001,quality_score=1 1705316400000000000\n"
+                   "device_metrics,device_id=plug\\,\\ a\\=b\\ c\\ ,metric_type=energy,room=living\\ room"
+                   " value=9.9999999999999995e-08,quality_score=1 -1500000000\n");
+}
+
+typedef struct
+{
+  guint  n_requests;
+  char  *path;
+  char  *query;
+  char  *authorization;
+  char  *body;
+  guint  status;
+} FakeInflux2;
+
+static void
+on_fake_write (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  FakeInflux2 *fake = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+  fake->n_requests++;
+  g_free (fake->path);
+  fake->path = g_strdup (path);
+  g_free (fake->query);
+  fake->query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
+  g_free (fake->authorization);
+  fake->authorization = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                "Authorization"));
+  g_free (fake->body);
+  fake->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  soup_server_message_set_status (msg, fake->status, NULL);
+}
+
+static gboolean
+fake_took (gpointer data)
+{
+  FakeInflux2 *fake = data;
+
+  return fake->n_requests > 0;
+}
+
+/* Debian has no InfluxDB 2: a server of the test's own answers its write
+ * API the way InfluxDB 2 does, to check what is sent to it. */
+static void
+test_influxdb2_write_api (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(AetherSinkDeliverer) deliverer = NULL;
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(AetherSinkRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  FakeInflux2 fake = { .status = 204 };
+  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  soup_server_add_handler (server, "/api/v2/write", on_fake_write, &fake, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+
+  store = aether_store_open (f->db, f->clock, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (config, "url", url);
+  json_object_set_string_member (config, "org", "my home");
+  json_object_set_string_member (config, "bucket", "energy");
+  /* A token kept in the configuration, as without a keyring. */
+  json_object_set_string_member (config, "token", "tok-123");
+  g_assert_true (aether_store_add_sink (store, "influxdb", "v2", config, 0, NOON * 1000, &error));
+  write_readings (f, 3);
+
+  deliverer = aether_sink_deliverer_new (f->db, 0, &error);
+  g_assert_no_error (error);
+  while (!fake_took (&fake) || (record = aether_store_get_sink (store, "v2", NULL))->queued > 0)
+    {
+      g_clear_pointer (&record, aether_sink_record_free);
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  aether_sink_deliverer_stop (deliverer);
+
+  g_assert_cmpuint (fake.n_requests, ==, 1);
+  g_assert_cmpstr (fake.path, ==, "/api/v2/write");
+  g_assert_cmpstr (fake.query, ==, "org=my%20home&bucket=energy&precision=ns");
+  g_assert_cmpstr (fake.authorization, ==, "Token tok-123");
+  g_assert_cmpstr (fake.body, ==,
+                   "device_metrics,device_id=plug-1,metric_type=power value=100,quality_score=1 1705320000000000000\n"
+                   "device_metrics,device_id=plug-1,metric_type=power value=100.25,quality_score=1 1705320001000000000\n"
+                   "device_metrics,device_id=plug-1,metric_type=power value=100.5,quality_score=1 1705320002000000000\n");
+  g_assert_cmpint (record->delivered, ==, 3);
+  g_assert_cmpstr (record->state, ==, "ok");
+
+  g_free (fake.path);
+  g_free (fake.query);
+  g_free (fake.authorization);
+  g_free (fake.body);
+}
+
 /* ---- Delivery to real servers -------------------------------------------- */
 
 static AetherSinkRecord *
@@ -747,7 +920,7 @@ add_sinks (AetherService *service,
   pg_create_database (name);
   json_object_set_string_member (influx, "url", url);
   json_object_set_string_member (influx, "database", name);
-  g_assert_true (aether_service_add_sink (service, "influxdb", "influx", influx, NULL, 0, NULL, &error));
+  g_assert_true (aether_service_add_sink (service, "influxdb", "influx", influx, INFLUX_TOKEN, 0, NULL, &error));
   g_assert_no_error (error);
   json_object_set_string_member (pg, "conninfo", conninfo);
   g_assert_true (aether_service_add_sink (service, "postgres", "pg", pg, PG_PASSWORD, 0, &in_keyring, &error));
@@ -906,6 +1079,15 @@ test_wrong_password (Fixture       *f,
   json_object_set_string_member (config, "conninfo", conninfo);
   g_assert_true (aether_service_add_sink (service, "postgres", "pg", config, NULL, 0, NULL, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) influx = json_object_new ();
+    g_autofree char *url = influx_url ();
+
+    json_object_set_string_member (influx, "url", url);
+    json_object_set_string_member (influx, "database", "wrong");
+    g_assert_true (aether_service_add_sink (service, "influxdb", "influx", influx, "admin:wrong", 0, NULL, &error));
+    g_assert_no_error (error);
+  }
   record = sink (service, "pg");
   g_assert_null (strstr (aether_json_get_string_or (record->config, "conninfo", ""), "wrong"));
   g_clear_pointer (&record, aether_sink_record_free);
@@ -913,7 +1095,13 @@ test_wrong_password (Fixture       *f,
   aether_service_start (service);
   run_for (f, 5);
   wait_until (service, is_failing, (gpointer)"pg", "the sink to fail");
+  wait_until (service, is_failing, (gpointer)"influx", "the sink to fail");
   g_assert_true (aether_service_stop (service, &error));
+
+  record = sink (service, "influx");
+  g_test_message ("%s", record->last_error);
+  g_assert_nonnull (strstr (record->last_error, "refused the token (HTTP 401)"));
+  g_clear_pointer (&record, aether_sink_record_free);
 
   record = sink (service, "pg");
   status = aether_sink_record_describe_status (record);
@@ -930,6 +1118,7 @@ test_wrong_password (Fixture       *f,
     g_assert_cmpint (aether_test_run_cli (f->db, &out, NULL, "sinks", "status", NULL), ==, 1);
     g_assert_nonnull (strstr (out, "pg (postgres): Not delivering: PostgreSQL at 127.0.0.1:"));
     g_assert_nonnull (strstr (out, "refused the password of user “aether”"));
+    g_assert_nonnull (strstr (out, "influx (influxdb): Not delivering: InfluxDB at http://127.0.0.1:"));
   }
 }
 
@@ -1024,6 +1213,9 @@ main (int   argc,
               test_outbox_full_is_said, fixture_teardown);
   g_test_add ("/sinks/outbox/backfill-and-remove", Fixture, NULL, fixture_setup,
               test_outbox_backfill_and_remove, fixture_teardown);
+  g_test_add_func ("/sinks/influxdb/line-protocol", test_line_protocol);
+  g_test_add ("/sinks/influxdb/version-2-write-api", Fixture, NULL, fixture_setup, test_influxdb2_write_api,
+              fixture_teardown);
   g_test_add ("/sinks/cli/add-list-remove", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
   g_test_add ("/sinks/deliver/collector-run-reaches-both", Fixture, NULL, fixture_setup,
               test_deliver_collector_run, fixture_teardown);

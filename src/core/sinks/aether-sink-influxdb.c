@@ -11,7 +11,8 @@
  * readings that passed the collector's checks), nanosecond timestamps.
  * Version 1 is written at `/write?db=` (the database is created when the
  * server says it is missing), version 2 at `/api/v2/write?org=&bucket=`;
- * both take `Authorization: Token …` (on 1.x, `user:password`). InfluxDB
+ * version 2 takes `Authorization: Token …`, version 1 a `user:password`
+ * (Basic, which every 1.x knows) or a token. InfluxDB
  * keeps one point per series and time, so a batch sent twice is stored
  * once. */
 
@@ -43,11 +44,15 @@ append_tag (GString    *out,
   g_string_append_c (out, '=');
   for (const char *p = value; *p; p++)
     {
-      if (*p == ',' || *p == '=' || *p == ' ')
+      char c = (*p == '\n' || *p == '\r') ? ' ' : *p;
+
+      if (c == ',' || c == '=' || c == ' ')
         g_string_append_c (out, '\\');
-      g_string_append_c (out, (*p == '\n' || *p == '\r') ? ' ' : *p);
+      g_string_append_c (out, c);
     }
-  /* A value ending in a backslash would escape what follows. */
+  /* A value ending in a backslash would escape what follows: InfluxDB
+   * reads it as an escaped space (line protocol has no way to end a tag
+   * value with a backslash). */
   if (out->str[out->len - 1] == '\\')
     g_string_append_c (out, ' ');
 }
@@ -128,8 +133,17 @@ post (AetherSinkTarget  *target,
   soup_message_set_request_body_from_bytes (msg, "text/plain; charset=utf-8", request);
   if (target->secret != NULL)
     {
-      g_autofree char *value = g_strconcat ("Token ", target->secret, NULL);
+      g_autofree char *value = NULL;
 
+      /* InfluxDB 1.x before 1.8 knows only Basic for user:password. */
+      if (!aether_json_get_string_or (target->config, "org", NULL) && strchr (target->secret, ':') != NULL)
+        {
+          g_autofree char *encoded = g_base64_encode ((const guchar *)target->secret, strlen (target->secret));
+
+          value = g_strconcat ("Basic ", encoded, NULL);
+        }
+      else
+        value = g_strconcat ("Token ", target->secret, NULL);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
     }
 
