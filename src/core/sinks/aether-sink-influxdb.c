@@ -20,6 +20,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -152,7 +153,7 @@ post (AetherSinkTarget  *target,
       g_set_error (error, AETHER_ERROR,
                    g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
                    ? AETHER_ERROR_TIMED_OUT : AETHER_ERROR_UNREACHABLE,
-                   "InfluxDB at %s could not be reached: %s", base, local_error->message);
+                   _("InfluxDB at %s could not be reached: %s"), base, local_error->message);
       return FALSE;
     }
 
@@ -254,8 +255,8 @@ _aether_sink_influxdb_deliver (AetherSinkTarget  *target,
         {
           g_set_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
                        target->secret
-                       ? "InfluxDB at %s refused the token (HTTP %u): remove the sink and add it again with the right one"
-                       : "InfluxDB at %s wants a token (HTTP %u): remove the sink and add it again with --token",
+                       ? _("InfluxDB at %s refused the token (HTTP %u): remove the sink and add it again with the right one")
+                       : _("InfluxDB at %s wants a token (HTTP %u): remove the sink and add it again with --token"),
                        base, status);
           return FALSE;
         }
@@ -268,7 +269,7 @@ _aether_sink_influxdb_deliver (AetherSinkTarget  *target,
           continue;
         }
 
-      g_set_error (error, AETHER_ERROR, AETHER_ERROR_FAILED, "InfluxDB at %s answered HTTP %u: %s",
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_FAILED, _("InfluxDB at %s answered HTTP %u: %s"),
                    base, status, *answer ? answer : soup_status_get_phrase (status));
       return FALSE;
     }

@@ -24,6 +24,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <libpq-fe.h>
 #include <string.h>
 
@@ -124,7 +125,7 @@ result_ok (PGconn      *conn,
 
     if (PQstatus (conn) == CONNECTION_BAD)
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
-                   "PostgreSQL at %s went away: %s", at, message);
+                   _("PostgreSQL at %s went away: %s"), at, message);
     else
       g_set_error (error, AETHER_ERROR, AETHER_ERROR_FAILED,
                    "PostgreSQL at %s could not %s: %s", at, what, message);
@@ -208,11 +209,11 @@ connect_to (AetherSinkTarget  *target,
           strstr (message, "no password supplied") != NULL ||
           strstr (message, "password is required") != NULL)
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_AUTH_REQUIRED,
-                     "PostgreSQL at %s refused the password of user “%s” (%s): remove the sink and add "
-                     "it again with the right one", at, user ? user : "", message);
+                     _("PostgreSQL at %s refused the password of user “%s” (%s): remove the sink and add "
+                       "it again with the right one"), at, user ? user : "", message);
       else
         g_set_error (error, AETHER_ERROR, AETHER_ERROR_UNREACHABLE,
-                     "PostgreSQL at %s could not be reached: %s", at, message);
+                     _("PostgreSQL at %s could not be reached: %s"), at, message);
       PQfinish (conn);
       return NULL;
     }
