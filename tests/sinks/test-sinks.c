@@ -809,6 +809,46 @@ test_influxdb2_write_api (Fixture       *f,
   g_free (fake.body);
 }
 
+/* A server that takes the request and answers a byte at a time, never
+ * done: stopping the deliverer cuts the request short, and the sink is
+ * not said to be failing for it. */
+static void
+test_stop_cuts_a_request_short (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(AetherTestDripServer) drip = aether_test_drip_server_new ("HTTP/1.1 204 No Content\r\n", -1);
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherSinkDeliverer) deliverer = NULL;
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(AetherSinkRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", aether_test_drip_server_get_port (drip));
+  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  store = aether_store_open (f->db, f->clock, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (config, "url", url);
+  json_object_set_string_member (config, "database", "slow");
+  g_assert_true (aether_store_add_sink (store, "influxdb", "slow", config, 0, NOON * 1000, &error));
+  write_readings (f, 10);
+
+  deliverer = aether_sink_deliverer_new (f->db, 0, &error);
+  g_assert_no_error (error);
+  while (aether_test_drip_server_get_n_connections (drip) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  aether_sink_deliverer_stop (deliverer);
+
+  record = aether_store_get_sink (store, "slow", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (record->state, ==, "new");
+  g_assert_null (record->last_error);
+  g_assert_cmpint (record->queued, ==, 10);
+}
+
 /* ---- Delivery to real servers -------------------------------------------- */
 
 static AetherSinkRecord *
@@ -1216,6 +1256,8 @@ main (int   argc,
   g_test_add_func ("/sinks/influxdb/line-protocol", test_line_protocol);
   g_test_add ("/sinks/influxdb/version-2-write-api", Fixture, NULL, fixture_setup, test_influxdb2_write_api,
               fixture_teardown);
+  g_test_add ("/sinks/deliver/stop-cuts-a-request-short", Fixture, NULL, fixture_setup,
+              test_stop_cuts_a_request_short, fixture_teardown);
   g_test_add ("/sinks/cli/add-list-remove", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
   g_test_add ("/sinks/deliver/collector-run-reaches-both", Fixture, NULL, fixture_setup,
               test_deliver_collector_run, fixture_teardown);

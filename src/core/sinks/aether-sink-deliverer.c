@@ -44,6 +44,7 @@ struct _AetherSinkDeliverer
   sqlite3    *db;
   GThread    *thread;
   GHashTable *targets;      /* sink id → AetherSinkTarget */
+  GCancellable *cancellable; /* stop() cuts a request short with it */
 
   guint       batch_size;
   GMutex      mutex;
@@ -94,7 +95,8 @@ _aether_sink_secret_owner (const char *name)
 
 static AetherSinkTarget *
 target_new (AetherSinkRecord *record,
-            const char       *config_text)
+            const char       *config_text,
+            GCancellable     *cancellable)
 {
   AetherSinkTarget *target = g_new0 (AetherSinkTarget, 1);
   JsonArray *keys = aether_json_get_array (record->config, "keyring");
@@ -104,6 +106,7 @@ target_new (AetherSinkRecord *record,
   target->kind = g_strdup (record->kind);
   target->config_text = g_strdup (config_text);
   target->config = json_object_ref (record->config);
+  target->cancellable = cancellable;
 
   /* A secret still in the configuration (there was no keyring) is used
    * as it is; one in the keyring is asked for once per configuration. */
@@ -164,7 +167,7 @@ reload_targets (AetherSinkDeliverer *self)
       target = g_hash_table_lookup (self->targets, &record->id);
       if (target == NULL || g_strcmp0 (target->config_text, text) != 0)
         {
-          target = target_new (record, text);
+          target = target_new (record, text, self->cancellable);
           g_hash_table_replace (self->targets, &target->id, target);
         }
       g_hash_table_add (seen, &target->id);
@@ -219,6 +222,10 @@ deliver_batch (AetherSinkDeliverer *self,
     {
       g_autoptr(GError) status_error = NULL;
       gboolean first = target->backoff_us == 0;
+
+      /* Cut short by stop(): not the sink's fault. */
+      if (g_cancellable_is_cancelled (self->cancellable))
+        return FALSE;
 
       target->backoff_us = first ? MIN_BACKOFF_US : MIN (target->backoff_us * 2, MAX_BACKOFF_US);
       target->next_try_us = now_us + target->backoff_us;
@@ -330,6 +337,7 @@ aether_sink_deliverer_finalize (GObject *object)
 
   aether_sink_deliverer_stop (self);
   g_clear_pointer (&self->targets, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -347,6 +355,7 @@ aether_sink_deliverer_init (AetherSinkDeliverer *self)
 {
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
+  self->cancellable = g_cancellable_new ();
   self->targets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)target_free);
 }
 
@@ -435,8 +444,8 @@ aether_sink_deliverer_get_n_failures (AetherSinkDeliverer *self)
  * aether_sink_deliverer_stop:
  * @self: a deliverer
  *
- * Stops after the batch under way (what it sent and was not acknowledged
- * is sent again next time) and closes the database.
+ * Stops at once, cutting short a request under way (what it sent and was
+ * not acknowledged is sent again next time), and closes the database.
  */
 void
 aether_sink_deliverer_stop (AetherSinkDeliverer *self)
@@ -450,6 +459,8 @@ aether_sink_deliverer_stop (AetherSinkDeliverer *self)
   self->stopping = TRUE;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
+  /* A server that does not answer must not hold up a SIGTERM. */
+  g_cancellable_cancel (self->cancellable);
   g_thread_join (self->thread);
   self->thread = NULL;
   sqlite3_close_v2 (self->db);

@@ -148,7 +148,7 @@ post (AetherSinkTarget  *target,
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
     }
 
-  if (!(response = soup_session_send_and_read (connection->session, msg, NULL, &local_error)))
+  if (!(response = soup_session_send_and_read (connection->session, msg, target->cancellable, &local_error)))
     {
       g_set_error (error, AETHER_ERROR,
                    g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)

@@ -33,6 +33,8 @@
 #include "store/aether-store-private.h"
 #include "aether-sink-private.h"
 
+#define CONNECT_TIMEOUT_S 10
+
 static const char schema_sql[] =
   "SET client_min_messages = warning;"
   "CREATE TABLE IF NOT EXISTS metrics ("
@@ -183,6 +185,7 @@ connect_to (AetherSinkTarget  *target,
   const char *keys[5];
   const char *values[5];
   guint n = 0;
+  gint64 deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
   PGconn *conn;
 
   /* The conninfo first, expanded; the password from the keyring after it. */
@@ -193,11 +196,38 @@ connect_to (AetherSinkTarget  *target,
     keys[n] = "password", values[n++] = target->secret;
   keys[n] = NULL, values[n] = NULL;
 
-  conn = PQconnectdbParams (keys, values, 1);
+  /* Connecting a step at a time, so that stop() need not wait for a
+   * server that does not answer. */
+  conn = PQconnectStartParams (keys, values, 1);
   if (conn == NULL)
     {
       g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_FAILED, "Out of memory connecting to PostgreSQL");
       return NULL;
+    }
+  for (PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
+       PQstatus (conn) != CONNECTION_BAD && poll_status != PGRES_POLLING_OK && poll_status != PGRES_POLLING_FAILED;)
+    {
+      GPollFD fd = { PQsocket (conn), poll_status == PGRES_POLLING_READING ? G_IO_IN : G_IO_OUT, 0 };
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *at = where (conn);
+
+          g_set_error (error, AETHER_ERROR, AETHER_ERROR_TIMED_OUT,
+                       _("PostgreSQL at %s could not be reached: no answer in %d seconds"), at, CONNECT_TIMEOUT_S);
+          PQfinish (conn);
+          return NULL;
+        }
+
+      if (g_cancellable_is_cancelled (target->cancellable))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Stopped while connecting to PostgreSQL");
+          PQfinish (conn);
+          return NULL;
+        }
+      if (fd.fd >= 0 && g_poll (&fd, 1, 100) == 0)
+        continue;
+      poll_status = PQconnectPoll (conn);
     }
   if (PQstatus (conn) != CONNECTION_OK)
     {

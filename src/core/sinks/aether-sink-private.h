@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -32,6 +33,8 @@ struct _AetherSinkTarget
 
   gpointer    connection;      /* the kind's own */
   GDestroyNotify connection_free;
+
+  GCancellable *cancellable;   /* borrowed: the deliverer's, cancelled by stop() */
 };
 
 /* Each returns TRUE when the sink took every row of @rows (an
