@@ -292,6 +292,15 @@ sinks_status (AetherCliContext  *ctx,
     }
   else if (sinks->len == 0)
     printf ("%s\n", _("No sinks."));
+  else
+    {
+      /* The process that collects delivers: without one, nothing moves. */
+      g_autofree char *holder = aether_store_lock_describe_holder (ctx->db_path);
+
+      if (holder == NULL)
+        printf (_("Nothing is collecting into %s now, so nothing is delivered: run “%s collect” or open "
+                  "AetherLens.\n"), ctx->db_path, ctx->prgname);
+    }
 
   /* A script sees a sink in trouble without reading the text. */
   return any_warning ? AETHER_CLI_EXIT_FAILURE : AETHER_CLI_EXIT_OK;

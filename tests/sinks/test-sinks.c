@@ -1190,6 +1190,13 @@ test_cli (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* Nobody collects into this database: status says why nothing moves. */
+  g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "sinks", "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "influxdb (influxdb): Not delivered to yet; 0 readings queued."));
+  g_assert_nonnull (strstr (out, "Nothing is collecting into"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   store = aether_store_open (f->db, f->clock, &error);
   g_assert_no_error (error);
   record = aether_store_get_sink (store, "influxdb", &error);
