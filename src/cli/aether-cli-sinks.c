@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -521,6 +522,102 @@ bench_ingest (AetherCliContext  *ctx,
   return TRUE;
 }
 
+static gint64
+bytes_written_by_process (void)
+{
+  g_autofree char *io = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/io", &io, NULL, NULL))
+    return -1;
+  /* wchar: every byte handed to write(), whatever the page cache does. */
+  if ((line = strstr (io, "wchar: ")))
+    return g_ascii_strtoll (line + 7, NULL, 10);
+  return -1;
+}
+
+/* Live: 100 series read every second, a commit a second, with @n_sinks
+ * sinks whose outbox is emptied after every commit as a deliverer keeping
+ * up would: bytes written a reading (what wears an SD card). */
+static gboolean
+bench_live_bytes (AetherCliContext  *ctx,
+                  const char        *path,
+                  guint              n_sinks,
+                  double            *bytes_per_reading,
+                  GError           **error)
+{
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherStoreWriter) writer = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sinks = NULL;
+  const guint seconds = 120, warm_up = 5;
+  gint64 t0 = (aether_clock_now_us (ctx->clock) / G_USEC_PER_SEC - seconds - 60) * G_USEC_PER_SEC;
+  gint64 before = 0;
+
+  if (!(store = aether_store_open (path, ctx->clock, error)))
+    return FALSE;
+  for (guint i = 0; i < n_sinks; i++)
+    {
+      g_autoptr(JsonObject) config = json_object_new ();
+      g_autofree char *name = g_strdup_printf ("live-%u", i);
+
+      json_object_set_string_member (config, "url", "http://127.0.0.1:9");
+      json_object_set_string_member (config, "database", "bench");
+      if (!aether_store_add_sink (store, "influxdb", name, config, 0, 0, error))
+        return FALSE;
+    }
+  if (!(sinks = aether_store_list_sinks (store, error)))
+    return FALSE;
+  for (guint s = 0; s < 100; s++)
+    g_ptr_array_add (names, g_strdup_printf ("live-%03u", s));
+  if (!(writer = aether_store_writer_new (path, 60 * 1000, 1000000, error)))
+    return FALSE;
+
+  for (guint t = 0; t < seconds; t++)
+    {
+      if (t == warm_up)
+        before = bytes_written_by_process ();
+      for (guint s = 0; s < 100; s++)
+        {
+          AetherReading r = {
+            .timestamp_us = t0 + (gint64)t * G_USEC_PER_SEC,
+            .device_id = g_ptr_array_index (names, s),
+            .metric_type = (char *)"power",
+            .value = 100.0 + (t * 7 + s) % 113,
+            .unit = (char *)"W",
+          };
+
+          aether_reading_sink_push (AETHER_READING_SINK (writer), &r);
+        }
+      if (!aether_reading_sink_flush (AETHER_READING_SINK (writer), error))
+        return FALSE;
+      /* The deliverer's acknowledgement: one transaction a sink. */
+      for (guint i = 0; i < sinks->len; i++)
+        {
+          AetherSinkRecord *record = g_ptr_array_index (sinks, i);
+          sqlite3 *db = NULL;
+          g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; DELETE FROM sink_outbox WHERE sink_id = %"
+                                                  G_GINT64_FORMAT "; UPDATE sinks SET queued = 0, delivered ="
+                                                  " delivered + 100 WHERE sink_id = %" G_GINT64_FORMAT "; COMMIT;",
+                                                  record->id, record->id);
+
+          if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+              sqlite3_exec (db, "PRAGMA busy_timeout=5000;", NULL, NULL, NULL) != SQLITE_OK ||
+              sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            {
+              g_set_error (error, AETHER_ERROR, AETHER_ERROR_IO, "Could not empty the outbox: %s", sqlite3_errmsg (db));
+              sqlite3_close (db);
+              return FALSE;
+            }
+          sqlite3_close (db);
+        }
+    }
+  if (!aether_store_writer_close (writer, error))
+    return FALSE;
+  *bytes_per_reading = (double)(bytes_written_by_process () - before) / ((seconds - warm_up) * 100);
+  return TRUE;
+}
+
 /* Readings a second the deliverer sends @kind from a full outbox. */
 static gboolean
 bench_deliver (AetherCliContext  *ctx,
@@ -599,7 +696,7 @@ aether_cli_bench_sinks (AetherCliContext  *ctx,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *dir = NULL;
-  double rate[3], cpu_rate[3];
+  double rate[3], cpu_rate[3], live_bytes[3];
   int status = AETHER_CLI_EXIT_OK;
 
   g_option_context_set_summary (context, _("How much an outbox slows the writer (no sink, one, two), and the "
@@ -626,6 +723,17 @@ aether_cli_bench_sinks (AetherCliContext  *ctx,
         }
     }
 
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/live-%u.db", dir, k);
+
+      if (!bench_live_bytes (ctx, path, k, &live_bytes[k], &error))
+        {
+          status = aether_cli_fail (error);
+          goto out;
+        }
+    }
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "benchmark");
   json_builder_add_string_value (builder, "sinks");
@@ -643,6 +751,8 @@ aether_cli_bench_sinks (AetherCliContext  *ctx,
       json_builder_add_double_value (builder, cpu_rate[k]);
       json_builder_set_member_name (builder, "cpu_cost_vs_no_sink");
       json_builder_add_double_value (builder, cpu_rate[0] / cpu_rate[k]);
+      json_builder_set_member_name (builder, "live_bytes_written_per_reading");
+      json_builder_add_double_value (builder, live_bytes[k]);
       json_builder_end_object (builder);
     }
 
