@@ -32,6 +32,7 @@ static const AetherCliCommand top_commands[] = {
   { "rates",   aether_cli_rates_main, N_("Validate, import and apply electricity rate schedules") },
   { "import",  aether_cli_import_main, N_("Import a utility’s Green Button export") },
   { "bench",   aether_cli_bench_main, N_("Measure the speed of the storage and tariff engines") },
+  { "sinks",   aether_cli_sinks_main, N_("Deliver readings to InfluxDB or PostgreSQL as well; their status") },
   { "version", cli_version,           N_("Print the version") },
   { NULL }
 };
