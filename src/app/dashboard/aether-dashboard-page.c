@@ -34,7 +34,10 @@
 #include "aether-share-row.h"
 #include "aether-power-chart.h"
 
-#define REFRESH_SECONDS   2
+/* Devices report every ten seconds or so; each refresh that changes a
+ * figure lays the window out again (on X11 a dozen round trips), so the
+ * page looks every five seconds, not every two. */
+#define REFRESH_SECONDS   5
 #define CHART_BUCKETS     60
 #define BUCKET_SECONDS    60
 #define TOP_DEVICES       5
@@ -207,10 +210,6 @@ update_top (AetherDashboardPage *self,
   double most = 0;
   guint waiting = 0;
 
-  for (guint i = 0; i < self->top_rows->len; i++)
-    adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, i));
-  g_ptr_array_set_size (self->top_rows, 0);
-
   /* Appliances, not the meters that see them all. */
   for (guint i = 0; i < self->devices->len; i++)
     {
@@ -235,20 +234,39 @@ update_top (AetherDashboardPage *self,
   if (waiting > 0)
     waiting_text = g_strdup_printf (ngettext ("%u device has not reported yet.",
                                               "%u devices have not reported yet.", waiting), waiting);
-  adw_preferences_group_set_description (self->top_group,
-                                         waiting_text ? waiting_text :
-                                         using->len == 0 ? _("Nothing is drawing power right now.") : NULL);
+  {
+    const char *description = waiting_text ? waiting_text :
+                              using->len == 0 ? _("Nothing is drawing power right now.") : NULL;
+
+    if (g_strcmp0 (adw_preferences_group_get_description (self->top_group), description) != 0)
+      adw_preferences_group_set_description (self->top_group, description);
+  }
+
+  /* The rows stay and show new figures; only a change in how many there
+   * are adds or removes one. */
+  while (self->top_rows->len > MIN (using->len, TOP_DEVICES))
+    {
+      adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, self->top_rows->len - 1));
+      g_ptr_array_set_size (self->top_rows, self->top_rows->len - 1);
+    }
 
   for (guint i = 0; i < MIN (using->len, TOP_DEVICES); i++)
     {
       Using *u = &g_array_index (using, Using, i);
       g_autofree char *power = aether_format_power (u->watts);
-      GtkWidget *row = aether_share_row_new (json_object_get_string_member (u->device, "name"),
-                                             aether_device_get_room (u->device),
-                                             most > 0 ? u->watts / most : 0, power, 72);
+      const char *name = json_object_get_string_member (u->device, "name");
+      const char *room = aether_device_get_room (u->device);
+      double share = most > 0 ? u->watts / most : 0;
 
-      adw_preferences_group_add (self->top_group, row);
-      g_ptr_array_add (self->top_rows, row);
+      if (i < self->top_rows->len)
+        aether_share_row_update (g_ptr_array_index (self->top_rows, i), name, room, share, power);
+      else
+        {
+          GtkWidget *row = aether_share_row_new (name, room, share, power, 72);
+
+          adw_preferences_group_add (self->top_group, row);
+          g_ptr_array_add (self->top_rows, row);
+        }
     }
 }
 
