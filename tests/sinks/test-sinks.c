@@ -614,6 +614,41 @@ test_outbox_full_is_said (Fixture       *f,
   g_assert_nonnull (strstr (status, "the outbox is full (30 readings)"));
   g_assert_nonnull (strstr (status, "70 readings since"));
   g_assert_nonnull (strstr (status, "sinks backfill small --from 1705320030"));
+
+  /* Caught up, the gap is sent as the status says, an outbox at a time:
+   * the warning moves on, then goes. */
+  {
+    sqlite3 *db = NULL;
+    gint64 expect_since[] = { NOON + 60, NOON + 90, 0 };
+    gint64 expect_queued[] = { 30, 30, 10 };
+
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    for (guint round = 0; round < 3; round++)
+      {
+        g_autoptr(AetherSinkRecord) now = aether_store_get_sink (store, "small", &error);
+        gint64 not_queued = -1;
+        gint64 from = round == 0 ? now->dropped_since_ms / 1000 : expect_since[round - 1];
+
+        g_assert_true (_aether_outbox_ack (db, now->id, G_MAXINT64, now->queued, NOON * 1000, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (aether_store_backfill_sink (store, "small", from * G_USEC_PER_SEC, (NOON + 1000) * G_USEC_PER_SEC,
+                                                     &not_queued, &error), ==, expect_queued[round]);
+        g_assert_no_error (error);
+        g_clear_pointer (&now, aether_sink_record_free);
+        now = aether_store_get_sink (store, "small", &error);
+        g_assert_cmpint (now->dropped_since_ms, ==, expect_since[round] * 1000);
+        g_assert_cmpint (now->dropped > 0, ==, expect_since[round] != 0);
+      }
+    sqlite3_close (db);
+    g_clear_pointer (&record, aether_sink_record_free);
+    record = aether_store_get_sink (store, "small", &error);
+    g_clear_pointer (&status, g_free);
+    status = aether_sink_record_describe_status (record);
+    g_assert_null (strstr (status, "full"));
+    /* Every reading went out once: 30 live, then the gap in three rounds. */
+    g_assert_cmpint (record->delivered, ==, 30 + 30 + 30);
+    g_assert_cmpint (record->queued, ==, 10);
+  }
 }
 
 static void

@@ -347,7 +347,8 @@ aether_store_set_sink_enabled (AetherStore  *self,
  * @name, oldest first, after what its outbox holds. A sink that stores by
  * (device, metric, time) keeps one copy of a reading sent twice. A
  * backfill from before the first reading that did not fit in the outbox
- * clears that warning.
+ * clears that warning when everything fitted, or moves its time on to
+ * the first reading that did not fit this time.
  *
  * Returns: how many readings were queued, or -1 with @error set
  */
@@ -364,6 +365,7 @@ aether_store_backfill_sink (AetherStore  *self,
   sqlite3_stmt *stmt = NULL;
   gint64 room, available = 0, queued;
   gint64 from_ms = from_us / 1000, to_ms = to_us / 1000;
+  gint64 first_left_ms = 0;
   int rc;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), -1);
@@ -424,12 +426,31 @@ aether_store_backfill_sink (AetherStore  *self,
     }
   queued = sqlite3_changes (db);
 
+  /* A backfill from before the gap moves the gap on to the first reading
+   * it could not queue, or closes it when everything fitted. */
+  if (available > queued)
+    {
+      rc = sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE ts >= ? AND ts < ? ORDER BY ts, series_id"
+                                   " LIMIT 1 OFFSET ?", -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          _aether_sqlite_fail (db, rc, "Could not queue the history", error);
+          goto fail;
+        }
+      sqlite3_bind_int64 (stmt, 1, from_ms);
+      sqlite3_bind_int64 (stmt, 2, to_ms);
+      sqlite3_bind_int64 (stmt, 3, queued);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        first_left_ms = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+
   rc = sqlite3_prepare_v2 (db,
                            "UPDATE sinks SET next_seq = next_seq + ?2, queued = queued + ?2,"
                            " dropped = CASE WHEN dropped_since IS NOT NULL AND ?3 <= dropped_since AND ?4 = 0"
                            "   THEN 0 ELSE dropped END,"
-                           " dropped_since = CASE WHEN dropped_since IS NOT NULL AND ?3 <= dropped_since AND ?4 = 0"
-                           "   THEN NULL ELSE dropped_since END"
+                           " dropped_since = CASE WHEN dropped_since IS NULL OR ?3 > dropped_since THEN dropped_since"
+                           "   WHEN ?4 = 0 THEN NULL ELSE MAX (dropped_since, ?5) END"
                            " WHERE sink_id = ?1", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -440,6 +461,7 @@ aether_store_backfill_sink (AetherStore  *self,
   sqlite3_bind_int64 (stmt, 2, queued);
   sqlite3_bind_int64 (stmt, 3, from_ms);
   sqlite3_bind_int64 (stmt, 4, available - queued);
+  sqlite3_bind_int64 (stmt, 5, first_left_ms);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
