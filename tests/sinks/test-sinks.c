@@ -55,7 +55,7 @@ typedef struct
   guint16      pg_port;
   guint16      influx_port;
   GSubprocess *influxd;
-  gboolean     pg_running;
+  GSubprocess *postgres;
 } Servers;
 
 static Servers servers;
@@ -75,22 +75,36 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-/* Servers refuse to run as root: as `nobody` then. */
+/* Servers refuse to run as root: as `nobody` then. A server started with
+ * @death_signal gets it when the test dies, even by an assertion's
+ * abort(), so none outlives a failed run. */
 static GPtrArray *
-server_argv (const char *program)
+server_argv_with (const char *program,
+                  const char *death_signal)
 {
   GPtrArray *argv = g_ptr_array_new ();
 
+  g_ptr_array_add (argv, (gpointer)"setpriv");
   if (geteuid () == 0)
     {
-      g_ptr_array_add (argv, (gpointer)"setpriv");
       g_ptr_array_add (argv, (gpointer)"--reuid=nobody");
       g_ptr_array_add (argv, (gpointer)"--regid=nogroup");
       g_ptr_array_add (argv, (gpointer)"--clear-groups");
-      g_ptr_array_add (argv, (gpointer)"--");
     }
+  if (death_signal != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer)"--pdeathsig");
+      g_ptr_array_add (argv, (gpointer)death_signal);
+    }
+  g_ptr_array_add (argv, (gpointer)"--");
   g_ptr_array_add (argv, (gpointer)program);
   return argv;
+}
+
+static GPtrArray *
+server_argv (const char *program)
+{
+  return server_argv_with (program, NULL);
 }
 
 static void
@@ -133,27 +147,55 @@ run_server_tool (const char  *program,
   return TRUE;
 }
 
+/* The postmaster itself, a child of the test (not through pg_ctl, which
+ * would leave it behind a failed run); up when it answers. */
 static gboolean
 pg_start (void)
 {
   g_autofree char *data = g_build_filename (servers.dir, "pg", NULL);
   g_autofree char *log = g_build_filename (servers.dir, "pg.log", NULL);
-  g_autofree char *options = g_strdup_printf ("-p %u -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
-                                              "-c fsync=off", servers.pg_port);
+  g_autofree char *port = g_strdup_printf ("%u", servers.pg_port);
+  g_autofree char *ping = g_strdup_printf ("host=127.0.0.1 port=%u dbname=postgres connect_timeout=5", servers.pg_port);
+  g_autoptr(GPtrArray) argv = server_argv_with (PG_BIN "/postgres", "SIGINT");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GError) error = NULL;
+  const char *options[] = { "-D", data, "-p", port, "-c", "listen_addresses=127.0.0.1",
+                            "-c", "unix_socket_directories=", "-c", "fsync=off", NULL };
 
-  servers.pg_running = run_server_tool (PG_BIN "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "120",
-                                        "-o", options, "start", NULL);
-  return servers.pg_running;
+  for (guint i = 0; options[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)options[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_cwd (launcher, servers.dir);
+  if (!(servers.postgres = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error)))
+    {
+      g_printerr ("# postgres: %s\n", error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < 1200; i++)
+    {
+      if (PQping (ping) == PQPING_OK)
+        return TRUE;
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (g_subprocess_get_identifier (servers.postgres) == NULL)
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_printerr ("# postgres did not start; see %s\n", log);
+  return FALSE;
 }
 
+/* A fast shutdown: the sessions are ended, the data written. */
 static void
 pg_stop (void)
 {
-  g_autofree char *data = g_build_filename (servers.dir, "pg", NULL);
-
-  if (servers.pg_running)
-    run_server_tool (PG_BIN "/pg_ctl", "-D", data, "-m", "fast", "-w", "stop", NULL);
-  servers.pg_running = FALSE;
+  if (servers.postgres == NULL)
+    return;
+  g_subprocess_send_signal (servers.postgres, SIGINT);
+  g_subprocess_wait (servers.postgres, NULL, NULL);
+  g_clear_object (&servers.postgres);
 }
 
 static gboolean
@@ -209,7 +251,7 @@ influx_start (void)
   g_autofree char *conf = g_build_filename (servers.dir, "influxdb.conf", NULL);
   g_autofree char *log = g_build_filename (servers.dir, "influxd.log", NULL);
   g_autofree char *text = NULL;
-  g_autoptr(GPtrArray) argv = server_argv (INFLUXD);
+  g_autoptr(GPtrArray) argv = server_argv_with (INFLUXD, "SIGTERM");
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autoptr(GError) error = NULL;
 
