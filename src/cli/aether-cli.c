@@ -31,6 +31,7 @@ static const AetherCliCommand top_commands[] = {
   { "db",      aether_cli_db_main,    N_("Ingest, query, maintain, check and back up the database") },
   { "rates",   aether_cli_rates_main, N_("Validate, import and apply electricity rate schedules") },
   { "import",  aether_cli_import_main, N_("Import a utility’s Green Button export") },
+  { "tokens",  aether_cli_tokens_main, N_("Make, list and revoke the local API's tokens") },
   { "bench",   aether_cli_bench_main, N_("Measure the speed of the storage and tariff engines") },
   { "version", cli_version,           N_("Print the version") },
   { NULL }
