@@ -626,12 +626,17 @@ aether_cli_collect_main (AetherCliContext  *ctx,
 {
   int duration = 0;
   gboolean new_database = FALSE;
+  g_autofree char *api_address = NULL;
   const GOptionEntry entries[] = {
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration, N_("Stop after this many seconds (default: run until stopped)"), "SECONDS" },
     { "new-database", 0, 0, G_OPTION_ARG_NONE, &new_database,
       N_("Collect into a new database although a damaged one was moved aside"), NULL },
+    { "api", 0, 0, G_OPTION_ARG_STRING, &api_address,
+      N_("Serve the local API (tokens: “aetherlens-cli tokens”) on this address; a port alone is on 127.0.0.1"),
+      "ADDRESS:PORT" },
     { NULL }
   };
+  g_autoptr(AetherApiServer) api = NULL;
   g_autofree char *moved_aside = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -668,6 +673,21 @@ aether_cli_collect_main (AetherCliContext  *ctx,
     g_printerr ("%s\n", _("No devices to collect. Add one with “aetherlens-cli devices add”, or try "
                           "“aetherlens-cli demo”."));
 
+  if (api_address != NULL)
+    {
+      g_autoptr(GInetAddress) bound = NULL;
+
+      api = aether_api_server_new (service);
+      if (!aether_api_server_listen (api, api_address, &error))
+        return aether_cli_fail (error);
+      bound = g_inet_address_new_from_string (aether_api_server_get_host (api));
+      g_printerr (_("Serving the local API on http://%s%s%s:%u/\n"),
+                  strchr (aether_api_server_get_host (api), ':') ? "[" : "", aether_api_server_get_host (api),
+                  strchr (aether_api_server_get_host (api), ':') ? "]" : "", aether_api_server_get_port (api));
+      if (bound != NULL && !g_inet_address_get_is_loopback (bound))
+        g_printerr ("%s\n", _("The API is open to other machines on the network: only requests with a token are answered."));
+    }
+
   loop = g_main_loop_new (NULL, FALSE);
   request.loop = loop;
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &request);
@@ -683,6 +703,8 @@ aether_cli_collect_main (AetherCliContext  *ctx,
 
   g_source_remove (sigterm);
   g_source_remove (sigint);
+  if (api != NULL)
+    aether_api_server_stop (api);
 
   if (!aether_service_stop (service, &error))
     return aether_cli_fail (error);
