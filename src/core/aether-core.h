@@ -37,5 +37,6 @@
 #include "aether-service.h"
 #include "aether-report.h"
 #include "api/aether-api-server.h"
+#include "api/aether-mqtt.h"
 
 #undef AETHER_CORE_INSIDE
