@@ -315,7 +315,10 @@ run (gpointer data)
 
       if (!session)
         {
-          rc = ever ? mosquitto_reconnect (self->mosq) : mosquitto_connect (self->mosq, self->host, self->port, KEEPALIVE_S);
+          /* Without waiting for the TCP handshake: a broker that does not
+           * answer at all must not hold up stopping. */
+          rc = ever ? mosquitto_reconnect_async (self->mosq)
+                    : mosquitto_connect_async (self->mosq, self->host, self->port, KEEPALIVE_S);
           if (rc != MOSQ_ERR_SUCCESS)
             {
               g_debug ("Could not reach the MQTT broker %s:%u: %s", self->host, self->port,
