@@ -25,6 +25,7 @@
 #endif
 
 #include "aether-preferences-window.h"
+#include "aether-tokens-page.h"
 
 #define DAY (G_GINT64_CONSTANT (86400))
 
@@ -838,6 +839,7 @@ aether_preferences_window_new_for_service (GtkApplication *application,
   fill_plugins (self);
   self->loading = FALSE;
   fill_backups (self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (aether_tokens_page_new (service)));
 
   g_signal_connect_swapped (self->timezone_dropdown, "notify::selected", G_CALLBACK (on_timezone_changed), self);
   g_signal_connect_swapped (self->currency_row, "notify::selected", G_CALLBACK (on_currency_changed), self);

@@ -29,10 +29,13 @@
 #define LAST_USED_EVERY_US (60 * G_USEC_PER_SEC)
 #define SECRET_PREFIX      "aetherlens_"
 
+/* To the second, as the seed writes its times. */
 static gint64
 now_us (AetherService *self)
 {
-  return aether_clock_now_us (aether_store_get_clock (aether_service_get_store (self)));
+  gint64 now = aether_clock_now_us (aether_store_get_clock (aether_service_get_store (self)));
+
+  return now - now % G_USEC_PER_SEC;
 }
 
 /* The person's record as stored now, kept as the service's copy too. */
