@@ -165,5 +165,38 @@ gboolean            aether_service_set_sink_enabled    (AetherService       *sel
                                                         gboolean             enabled,
                                                         GError             **error);
 AetherSinkDeliverer *aether_service_get_sink_deliverer (AetherService       *self);
+/**
+ * AetherApiAuth:
+ * @AETHER_API_AUTH_OK: the token may do what was asked
+ * @AETHER_API_AUTH_MISSING: no token was given
+ * @AETHER_API_AUTH_INVALID: no token has that secret (or it was revoked)
+ * @AETHER_API_AUTH_EXPIRED: the token is past its expiry
+ * @AETHER_API_AUTH_FORBIDDEN: the token lacks the permission
+ */
+typedef enum
+{
+  AETHER_API_AUTH_OK,
+  AETHER_API_AUTH_MISSING,
+  AETHER_API_AUTH_INVALID,
+  AETHER_API_AUTH_EXPIRED,
+  AETHER_API_AUTH_FORBIDDEN,
+} AetherApiAuth;
+
+char               *aether_api_secret_hash             (const char          *secret);
+char               *aether_service_create_api_token    (AetherService       *self,
+                                                        const char          *name,
+                                                        const char * const  *permissions,
+                                                        const char          *expires,
+                                                        char               **token_id,
+                                                        GError             **error);
+gboolean            aether_service_revoke_api_token    (AetherService       *self,
+                                                        const char          *token_id,
+                                                        GError             **error);
+AetherUser         *aether_service_dup_api_tokens      (AetherService       *self,
+                                                        GError             **error);
+AetherApiAuth       aether_service_authorize_api       (AetherService       *self,
+                                                        const char          *secret,
+                                                        const char          *permission,
+                                                        char               **token_id);
 
 G_END_DECLS
