@@ -53,4 +53,6 @@ void                _aether_service_flush              (AetherService      *self
 void                _aether_service_backup_if_due      (AetherService      *self,
                                                         gint64              now_us);
 
+AetherStoreWriter  *_aether_service_get_writer         (AetherService      *self);
+
 G_END_DECLS

@@ -1152,6 +1152,14 @@ aether_service_lock_collector (AetherService  *self,
   return self->collector_lock != NULL;
 }
 
+AetherStoreWriter *
+_aether_service_get_writer (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+
+  return self->writer;
+}
+
 /**
  * aether_service_start:
  * @self: a service

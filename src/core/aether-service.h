@@ -16,6 +16,7 @@
 #include "collect/aether-plugin-engine.h"
 #include "model/aether-user.h"
 #include "store/aether-hot-tier.h"
+#include "store/aether-store-backfill.h"
 #include "store/aether-store.h"
 #include "tariff/aether-tariff.h"
 
@@ -136,6 +137,20 @@ void                aether_service_set_state_async     (AetherService       *sel
                                                         gpointer             user_data);
 gboolean            aether_service_set_state_finish    (AetherService       *self,
                                                         GAsyncResult        *result,
+                                                        GError             **error);
+
+void                aether_service_backfill_async      (AetherService       *self,
+                                                        AetherBackfill      *backfill,
+                                                        guint                days,
+                                                        AetherBackfillProgress progress,
+                                                        gpointer             progress_data,
+                                                        GDestroyNotify       progress_data_free,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            aether_service_backfill_finish     (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        AetherBackfillStats *stats,
                                                         GError             **error);
 
 G_END_DECLS

@@ -15,3 +15,4 @@
 #include "aether-store-alert-state.h"
 #include "aether-store-lock.h"
 #include "aether-store-writer.h"
+#include "aether-store-backfill.h"
