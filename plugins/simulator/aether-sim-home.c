@@ -243,7 +243,7 @@ appliance_power (AetherSimHome *self,
         double heat = 0.5 + 0.5 * cos (2 * G_PI * (hour - 16.0) / 24.0);
         double day_factor = 0.7 + 0.6 * noise (self, kind, -day);
         double season = cos (2 * G_PI * ((double)day - 19.0) / 365.2425);   /* 1 midwinter, -1 midsummer */
-        double heating = CLAMP ((season + 0.25) / 1.25, 0.0, 1.0);
+        double heating = CLAMP ((season - 0.05) / 0.95, 0.0, 1.0);
         double cooling = CLAMP ((-season - 0.45) / 0.55, 0.0, 1.0);
 
         if (heating > 0)
@@ -269,7 +269,7 @@ appliance_power (AetherSimHome *self,
 
         if (d < 0.8 && in_window (sod, H (18, 30), len))
           return 7200.0 + 40.0 * jitter;
-        return 0.0;
+        return 2.0;   /* the charger's own electronics */
       }
 
     case AETHER_SIM_WASHER:
@@ -281,13 +281,13 @@ appliance_power (AetherSimHome *self,
         gint64 t;
 
         if (!wash_day)
-          return 0.0;
+          return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
 
         t = sod - start;
         if (kind == AETHER_SIM_WASHER)
           {
             if (t < 0 || t >= 110 * 60)
-              return 0.0;
+              return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
             if (t < 18 * 60)
               return 2100.0 + 30.0 * jitter;           /* heating the water */
             if (t < 100 * 60)
@@ -298,7 +298,7 @@ appliance_power (AetherSimHome *self,
         /* The dryer starts when the washer is done. */
         t -= 115 * 60;
         if (t < 0 || t >= 70 * 60)
-          return 0.0;
+          return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
         return ((t / 300) % 3 == 2 ? 250.0 : 2400.0) + 25.0 * jitter;
       }
 
@@ -307,7 +307,7 @@ appliance_power (AetherSimHome *self,
         gint64 t = sod - H (21, 0);
 
         if (t < 0 || t >= 90 * 60)
-          return 0.0;
+          return 0.6;   /* standby */
         if (in_window (t, 20 * 60, 20 * 60) || in_window (t, 70 * 60, 10 * 60))
           return 1800.0 + 25.0 * jitter;
         return 90.0 + 10.0 * jitter;

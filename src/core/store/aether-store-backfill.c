@@ -789,7 +789,7 @@ run_on_writer (sqlite3      *db,
   };
 
   if (db == NULL)
-    g_task_return_new_error (task, AETHER_ERROR, AETHER_ERROR_FAILED, "%s", "The store is closed");
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "The store was closed first");
   else if (backfill_run (&ctx, job->backfill, job->days, job->now_s, &job->stats, &error))
     g_task_return_boolean (task, TRUE);
   else
