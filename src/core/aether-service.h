@@ -26,6 +26,27 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AetherService, aether_service, AETHER, SERVICE, GObject)
 
+/**
+ * AetherCostProjection:
+ * @cycle_start_s: the cycle's first second (the month's local midnight)
+ * @cycle_end_s: the next cycle's
+ * @so_far: the cost stored from the cycle's start to now
+ * @projected: the whole cycle at the same pace
+ */
+typedef struct
+{
+  gint64 cycle_start_s;
+  gint64 cycle_end_s;
+  double so_far;
+  double projected;
+} AetherCostProjection;
+
+gboolean            aether_service_project_cost        (AetherStore         *store,
+                                                        const char * const  *member_ids,
+                                                        GDateTime           *now,
+                                                        AetherCostProjection *projection,
+                                                        GError             **error);
+
 AetherService      *aether_service_new                 (const char          *db_path,
                                                         AetherClock         *clock,
                                                         GError             **error);
