@@ -24,6 +24,7 @@ packages=(
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev libxml2-dev
   libpq-dev
+  libmosquitto-dev
   # run time
   adwaita-icon-theme librsvg2-common gsettings-desktop-schemas fonts-cantarell yelp
   sqlite3
@@ -32,6 +33,7 @@ packages=(
   libglib2.0-bin flatpak-builder
   # the sinks' tests start real servers
   influxdb postgresql-15
+  mosquitto mosquitto-clients
 )
 
 log () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

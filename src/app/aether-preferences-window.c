@@ -25,6 +25,7 @@
 #endif
 
 #include "aether-preferences-window.h"
+#include "aether-tokens-page.h"
 
 #define DAY (G_GINT64_CONSTANT (86400))
 
@@ -933,6 +934,7 @@ aether_preferences_window_new_for_service (GtkApplication *application,
   fill_backups (self);
   fill_sinks (self);
   self->sinks_refresh_id = g_timeout_add_seconds (5, refresh_sinks, self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (aether_tokens_page_new (service)));
 
   g_signal_connect_swapped (self->timezone_dropdown, "notify::selected", G_CALLBACK (on_timezone_changed), self);
   g_signal_connect_swapped (self->currency_row, "notify::selected", G_CALLBACK (on_currency_changed), self);
