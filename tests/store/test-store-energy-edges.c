@@ -529,6 +529,59 @@ test_passes_equal_one_pass (Fixture       *f,
     assert_same_tier (one, several, tables[t]);
 }
 
+/* ---- Ingesting again ----------------------------------------------------- */
+
+/* Readings ingested again, a later file that overlaps what was rolled up
+ * and goes back behind the watermarks, a plug's missing hour filled in a
+ * day later, a restart between: the re-rolled minutes are replaced, never
+ * added to, so every tier holds what the raw readings hold, hour by hour. */
+static void
+test_reingest_counts_once (Fixture       *f,
+                           gconstpointer  data)
+{
+  const Source *sources[] = { &plug, &meter, &greenbutton };
+  Truth truth[G_N_ELEMENTS (sources)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    truth_init (&truth[i], sources[i]);
+
+  /* The first file: ten hours, the plug's third hour missing. */
+  ingest (f, &plug, T0, T0 + 2 * 3600, &truth[0]);
+  ingest (f, &plug, T0 + 3 * 3600, T0 + 10 * 3600, &truth[0]);
+  for (guint i = 1; i < G_N_ELEMENTS (sources); i++)
+    ingest (f, sources[i], T0, T0 + 10 * 3600, &truth[i]);
+  maintain (f, T0 + 12 * 3600 + 25 * 60);
+
+  /* The next file overlaps it by four hours and goes on to 20:00; its
+   * first new readings are behind the watermark. */
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    ingest (f, sources[i], T0 + 6 * 3600, T0 + 20 * 3600, &truth[i]);
+  maintain (f, T0 + 21 * 3600);
+  fixture_restart (f);
+
+  /* Both files again: nothing new. */
+  ingest (f, &plug, T0, T0 + 2 * 3600, NULL);
+  ingest (f, &plug, T0 + 3 * 3600, T0 + 10 * 3600, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      if (i > 0)
+        ingest (f, sources[i], T0, T0 + 10 * 3600, NULL);
+      ingest (f, sources[i], T0 + 6 * 3600, T0 + 20 * 3600, NULL);
+    }
+  maintain (f, T0 + 22 * 3600);
+
+  /* The plug's missing hour, a day later, behind every watermark. */
+  ingest (f, &plug, T0 + 2 * 3600, T0 + 3 * 3600, &truth[0]);
+  maintain (f, T0 + 2 * DAY);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 3 * DAY);
+      assert_hours (f, &truth[i], T0, T0 + DAY);
+      truth_clear (&truth[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -540,6 +593,9 @@ main (int   argc,
 
   g_test_add ("/store/energy-edges/passes-equal-one-pass", Fixture, "+05:30",
               fixture_set_up, test_passes_equal_one_pass, fixture_tear_down);
+
+  g_test_add ("/store/energy-edges/reingest-counts-once", Fixture, NULL,
+              fixture_set_up, test_reingest_counts_once, fixture_tear_down);
 
   return g_test_run ();
 }

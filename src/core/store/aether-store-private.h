@@ -156,6 +156,9 @@ gboolean  _aether_store_incremental_vacuum (sqlite3      *db,
 #define ENERGY_OPEN_KEY "1m-energy-open"
 /* … and until when (ms) a reading could still add to it. */
 #define ENERGY_OPEN_UNTIL_KEY "1m-energy-open-until"
+/* rollup_state key: the latest time (s) before which retention deleted
+ * raw samples: minutes before it cannot all be rolled again. */
+#define RAW_CUT_KEY "raw-cut"
 
 extern const char * const _aether_rollup_tables[AETHER_N_TIERS];
 extern const char * const _aether_energy_tables[AETHER_N_TIERS];

@@ -177,6 +177,7 @@ typedef struct
   double   e_exported_wh;
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
+  gboolean sampled;               /* had energy or power samples in the chunk */
   gint64   recent_ms[4];          /* the last samples, oldest first (CADENCE_SAMPLES) */
   guint    n_recent;
   gboolean have_orphan;           /* the chunk's first sample had no left end … */
@@ -576,6 +577,71 @@ write_energy (const AetherMaintainCtx *self,
   return TRUE;
 }
 
+/* A chunk that rolls minutes again (the watermark moved back for readings
+ * behind it) replaces what it computes, but a minute it computes nothing
+ * for can still hold energy from the earlier roll: the part of a segment
+ * that ends after the chunk, which the next chunk adds again. Each device
+ * the chunk has samples of loses those minutes first, so every minute is
+ * the sum of its segments once, however often it is rolled. Kept are the
+ * minutes up to its first sample that had no sample before it (its stored
+ * energy cannot be worked out again, see write_energy()) and those before
+ * retention's last cut of the raw tier, whose samples are not all there
+ * (RAW_CUT_KEY). */
+static gboolean
+clear_stale_energy (const AetherMaintainCtx  *self,
+                    sqlite3                  *db,
+                    GHashTable               *series,
+                    gint64                    from_s,
+                    gint64                    to_s,
+                    GError                  **error)
+{
+  g_autoptr(GHashTable) from_of = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  sqlite3_stmt *stmt;
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 raw_cut = G_MININT64;
+
+  _aether_get_state (db, RAW_CUT_KEY, &raw_cut);
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+      gint64 *from;
+
+      if (!work->sampled)
+        continue;
+      if (!(from = g_hash_table_lookup (from_of, work->device)))
+        {
+          from = g_new (gint64, 1);
+          *from = MAX (from_s, raw_cut);
+          g_hash_table_insert (from_of, (gpointer)work->device, from);
+        }
+      if (work->have_orphan)
+        *from = MAX (*from, work->orphan_minute + 60);
+    }
+  if (g_hash_table_size (from_of) == 0)
+    return TRUE;
+
+  if (!(stmt = cached_stmt (self, "DELETE FROM energy_1m WHERE device_id = ? AND bucket >= ? AND bucket < ?", error)))
+    return FALSE;
+  g_hash_table_iter_init (&iter, from_of);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int rc;
+
+      if (*(gint64 *)value >= to_s)
+        continue;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, *(gint64 *)value);
+      sqlite3_bind_int64 (stmt, 3, to_s);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+    }
+  return TRUE;
+}
+
 static gboolean
 roll_raw_chunk (const AetherMaintainCtx *self,
                 sqlite3              *db,
@@ -612,6 +678,7 @@ roll_raw_chunk (const AetherMaintainCtx *self,
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
       work->have_orphan = FALSE;
+      work->sampled = FALSE;
       work->n_recent = 0;
       /* Each chunk learns the sampling interval from the samples before
        * it (load_previous_sample()), whatever chunk came before. */
@@ -667,6 +734,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
           work->have_orphan = TRUE;
           work->orphan_minute = minute;
         }
+      if (work->energy_from_counter || work->energy_from_power)
+        work->sampled = TRUE;
       if (work->energy_from_counter)
         energy_step (energy, covered, work, ts, v);
       else if (work->energy_from_power)
@@ -749,7 +818,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
           minute_table_get (orphans, work->device, work->orphan_minute, TRUE);
       }
 
-    return write_energy (self, db, energy, orphans, from_s, carry_counted, error);
+    return clear_stale_energy (self, db, series, from_s, to_s, error) &&
+           write_energy (self, db, energy, orphans, from_s, carry_counted, error);
   }
 }
 
@@ -1221,6 +1291,14 @@ apply_retention (const AetherMaintainCtx *self,
                               t == AETHER_TIER_RAW ? NULL : ids, NULL,
                               t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
             goto fail;
+          if (t == AETHER_TIER_RAW && cutoff > G_MININT64 / 4)
+            {
+              gint64 cut = G_MININT64;
+
+              _aether_get_state (db, RAW_CUT_KEY, &cut);
+              if (cutoff > cut && !_aether_set_state (db, RAW_CUT_KEY, cutoff, error))
+                goto fail;
+            }
         }
 
       if (_aether_energy_tables[t] != NULL && r->energy_s[t] > 0)
