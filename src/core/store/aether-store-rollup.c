@@ -178,24 +178,19 @@ typedef struct
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
   gboolean sampled;               /* had energy or power samples in the chunk */
-  gint64   recent_ms[4];          /* the last samples, oldest first (CADENCE_SAMPLES) */
-  guint    n_recent;
+  gint64   recent_ms[4];          /* the last samples, a ring (CADENCE_SAMPLES) */
+  guint    n_recent;              /* how many were ever remembered */
   gboolean have_orphan;           /* the chunk's first sample had no left end … */
   gint64   orphan_minute;         /* … in this minute (seconds) */
 } SeriesWork;
 
 /* The last samples of a series, for what the next chunk learns of its
  * sampling (load_previous_sample()). */
-static void
+static inline void
 remember_sample (SeriesWork *work,
                  gint64      ts_ms)
 {
-  if (work->n_recent == G_N_ELEMENTS (work->recent_ms))
-    {
-      memmove (work->recent_ms, work->recent_ms + 1, sizeof work->recent_ms - sizeof work->recent_ms[0]);
-      work->n_recent--;
-    }
-  work->recent_ms[work->n_recent++] = ts_ms;
+  work->recent_ms[work->n_recent++ % G_N_ELEMENTS (work->recent_ms)] = ts_ms;
 }
 
 static void
@@ -377,8 +372,11 @@ segment_open_until (const SeriesWork *work,
                     gint64            to_s)
 {
   AetherEnergyCadence next = { 0 };
+  const guint size = G_N_ELEMENTS (work->recent_ms);
+  guint n = MIN (work->n_recent, size);
+  guint start = work->n_recent - n;   /* the oldest one kept */
+  gint64 previous = G_MININT64;
   gint64 until;
-  guint first = 0;
 
   if (!work->have_prev || !(work->energy_from_counter || work->energy_from_power))
     return G_MININT64;
@@ -386,10 +384,18 @@ segment_open_until (const SeriesWork *work,
   if (work->energy_from_counter)
     return until;
 
-  while (first < work->n_recent && work->recent_ms[first] < (to_s - CADENCE_LOOK_BACK_S) * 1000)
-    first++;
-  for (guint i = first + 1; i < work->n_recent; i++)
-    aether_energy_rule_learn (&next, (work->recent_ms[i] - work->recent_ms[i - 1]) * 1000);
+  /* Oldest first, those within the look back only, as the next chunk
+   * will learn them. */
+  for (guint i = start; i < start + n; i++)
+    {
+      gint64 t = work->recent_ms[i % size];
+
+      if (t < (to_s - CADENCE_LOOK_BACK_S) * 1000)
+        continue;
+      if (previous != G_MININT64)
+        aether_energy_rule_learn (&next, (t - previous) * 1000);
+      previous = t;
+    }
 
   return MIN (until, work->prev_ms + aether_energy_rule_gap_limit (&next) / 1000);
 }
