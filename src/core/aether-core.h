@@ -26,6 +26,7 @@
 #include "model/aether-json.h"
 #include "model/aether-units.h"
 #include "model/aether-user.h"
+#include "model/aether-standby.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"
@@ -35,5 +36,8 @@
 #include "aether-rates.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
+#include "aether-report.h"
+#include "api/aether-api-server.h"
+#include "api/aether-mqtt.h"
 
 #undef AETHER_CORE_INSIDE
