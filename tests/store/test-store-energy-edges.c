@@ -40,7 +40,7 @@ typedef struct
   gint64      phase_s;
 } Source;
 
-G_GNUC_UNUSED static const Source plug = { "plug", "power", 10, 7 };
+static const Source plug = { "plug", "power", 10, 7 };
 static const Source meter = { "meter", "power", 900, 0 };
 static const Source greenbutton = { "greenbutton", "energy", 900, 0 };
 
@@ -405,11 +405,181 @@ test_sparse_sampling (Fixture       *f,
         fixture_restart (f);
     }
   maintain (f, T0 + 4 * DAY);
-  assert_wh (tier_wh (f, "1m", "meter", T0, T0 + 3 * DAY), truth_wh (&m, T0, T0 + 3 * DAY), "1m", "meter");
-  assert_wh (tier_wh (f, "1m", "greenbutton", T0, T0 + 3 * DAY), truth_wh (&g, T0, T0 + 3 * DAY), "1m", "greenbutton");
+  assert_tiers (f, &m, T0, T0 + 3 * DAY);
+  assert_tiers (f, &g, T0, T0 + 3 * DAY);
+  assert_hours (f, &m, T0 + 2 * DAY, T0 + 3 * DAY);
 
   truth_clear (&m);
   truth_clear (&g);
+}
+
+/* ---- Maintenance passes ---------------------------------------------------- */
+
+/* The rows of a tier, in key order: key, bucket and the figures. */
+static GPtrArray *
+tier_rows (const char *path,
+           const char *table)
+{
+  g_autofree char *sql = g_str_has_prefix (table, "energy")
+    ? g_strdup_printf ("SELECT device_id, bucket, energy_wh, exported_wh, 0, 0, 0 FROM %s ORDER BY 1, 2", table)
+    : g_strdup_printf ("SELECT series_id, bucket, sum, count, min, max, last FROM %s ORDER BY 1, 2", table);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double *row = g_new (double, 6);
+
+      /* The key goes first as text, then the numbers. */
+      g_ptr_array_add (rows, g_strdup_printf ("%s %" G_GINT64_FORMAT, (const char *)sqlite3_column_text (stmt, 0),
+                                              (gint64)sqlite3_column_int64 (stmt, 1)));
+      for (guint c = 0; c < 5; c++)
+        row[c] = sqlite3_column_double (stmt, 2 + c);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return rows;
+}
+
+/* Both files hold the same buckets with the same figures (to a part in
+ * 10^9: a minute summed in two steps may differ in its last bits). */
+static void
+assert_same_tier (const char *a,
+                  const char *b,
+                  const char *table)
+{
+  g_autoptr(GPtrArray) x = tier_rows (a, table);
+  g_autoptr(GPtrArray) y = tier_rows (b, table);
+
+  g_assert_cmpuint (x->len, >, 0);
+  for (guint i = 0; i < MIN (x->len, y->len); i += 2)
+    {
+      const double *u = g_ptr_array_index (x, i + 1), *v = g_ptr_array_index (y, i + 1);
+
+      if (!g_str_equal (g_ptr_array_index (x, i), g_ptr_array_index (y, i)))
+        g_error ("%s: bucket %s in one pass, %s in several", table,
+                 (char *)g_ptr_array_index (x, i), (char *)g_ptr_array_index (y, i));
+      for (guint c = 0; c < 5; c++)
+        if (fabs (u[c] - v[c]) > 1e-9 * MAX (fabs (u[c]), 1.0))
+          g_error ("%s: bucket %s: %.9f in one pass, %.9f in several", table,
+                   (char *)g_ptr_array_index (x, i), u[c], v[c]);
+    }
+  g_assert_cmpuint (x->len, ==, y->len);
+}
+
+/* Three days of a plug read every 10 s (off the minute) and a meter read
+ * every 15 minutes, in a zone whose days start at a half hour: rolled up in
+ * one pass, and in a pass every 37 minutes as the readings come (passes
+ * that end mid-hour, some on a 5-minute edge, none on a day's), with a
+ * restart halfway. Every tier of the second store is the first's, bucket
+ * for bucket, and both hold the raw readings' energy. */
+static void
+test_passes_equal_one_pass (Fixture       *f,
+                            gconstpointer  data)
+{
+  const Source *sources[] = { &plug, &meter, &greenbutton };
+  g_autofree char *one = g_build_filename (f->dir, "one-pass.db", NULL);
+  g_autofree char *several = g_strdup (f->path);
+  static const char * const tables[] = { "rollup_5m", "rollup_1h", "rollup_1d", "energy_1m", "energy_5m", "energy_1h",
+                                         "energy_1d" };
+  Truth truth[G_N_ELEMENTS (sources)];
+
+  /* One pass, in its own file. */
+  g_clear_object (&f->store);
+  g_free (f->path);
+  f->path = g_strdup (one);
+  fixture_open (f);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      truth_init (&truth[i], sources[i]);
+      ingest (f, sources[i], T0, T0 + 3 * DAY, &truth[i]);
+    }
+  maintain (f, T0 + 4 * DAY);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    assert_tiers (f, &truth[i], T0 - DAY, T0 + 4 * DAY);
+
+  /* Pass after pass. */
+  g_clear_object (&f->store);
+  g_free (f->path);
+  f->path = g_strdup (several);
+  fixture_open (f);
+  for (gint64 t = T0; t < T0 + 3 * DAY; t += 37 * 60)
+    {
+      gint64 to = MIN (t + 37 * 60, T0 + 3 * DAY);
+
+      for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+        ingest (f, sources[i], t, to, NULL);
+      maintain (f, to);
+      if (t - T0 == 37 * 60 * 58)
+        fixture_restart (f);
+    }
+  maintain (f, T0 + 4 * DAY);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 4 * DAY);
+      truth_clear (&truth[i]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    assert_same_tier (one, several, tables[t]);
+}
+
+/* ---- Ingesting again ----------------------------------------------------- */
+
+/* Readings ingested again, a later file that overlaps what was rolled up
+ * and goes back behind the watermarks, a plug's missing hour filled in a
+ * day later, a restart between: the re-rolled minutes are replaced, never
+ * added to, so every tier holds what the raw readings hold, hour by hour. */
+static void
+test_reingest_counts_once (Fixture       *f,
+                           gconstpointer  data)
+{
+  const Source *sources[] = { &plug, &meter, &greenbutton };
+  Truth truth[G_N_ELEMENTS (sources)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    truth_init (&truth[i], sources[i]);
+
+  /* The first file: ten hours, the plug's third hour missing. */
+  ingest (f, &plug, T0, T0 + 2 * 3600, &truth[0]);
+  ingest (f, &plug, T0 + 3 * 3600, T0 + 10 * 3600, &truth[0]);
+  for (guint i = 1; i < G_N_ELEMENTS (sources); i++)
+    ingest (f, sources[i], T0, T0 + 10 * 3600, &truth[i]);
+  maintain (f, T0 + 12 * 3600 + 25 * 60);
+
+  /* The next file overlaps it by four hours and goes on to 20:00; its
+   * first new readings are behind the watermark. */
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    ingest (f, sources[i], T0 + 6 * 3600, T0 + 20 * 3600, &truth[i]);
+  maintain (f, T0 + 21 * 3600);
+  fixture_restart (f);
+
+  /* Both files again: nothing new. */
+  ingest (f, &plug, T0, T0 + 2 * 3600, NULL);
+  ingest (f, &plug, T0 + 3 * 3600, T0 + 10 * 3600, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      if (i > 0)
+        ingest (f, sources[i], T0, T0 + 10 * 3600, NULL);
+      ingest (f, sources[i], T0 + 6 * 3600, T0 + 20 * 3600, NULL);
+    }
+  maintain (f, T0 + 22 * 3600);
+
+  /* The plug's missing hour, a day later, behind every watermark. */
+  ingest (f, &plug, T0 + 2 * 3600, T0 + 3 * 3600, &truth[0]);
+  maintain (f, T0 + 2 * DAY);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 3 * DAY);
+      assert_hours (f, &truth[i], T0, T0 + DAY);
+      truth_clear (&truth[i]);
+    }
 }
 
 int
@@ -420,6 +590,12 @@ main (int   argc,
 
   g_test_add ("/store/energy-edges/sparse-sampling", Fixture, NULL,
               fixture_set_up, test_sparse_sampling, fixture_tear_down);
+
+  g_test_add ("/store/energy-edges/passes-equal-one-pass", Fixture, "+05:30",
+              fixture_set_up, test_passes_equal_one_pass, fixture_tear_down);
+
+  g_test_add ("/store/energy-edges/reingest-counts-once", Fixture, NULL,
+              fixture_set_up, test_reingest_counts_once, fixture_tear_down);
 
   return g_test_run ();
 }

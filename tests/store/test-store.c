@@ -385,11 +385,14 @@ test_maintenance_is_idempotent_and_resumable (Fixture       *f,
 
   /* In two goes, as if the first were interrupted after three hours… */
   g_assert_true (aether_store_maintain (f->store, US (T0 + 3 * 3600), NULL, &error));
-  g_assert_true (aether_store_maintain (f->store, US (T0 + 6 * 3600), NULL, &error));
+  /* A minute past the last reading: until then a reading at 6:00:00 could
+   * still add to the last 5-minute bucket, which is rolled only once
+   * whole. */
+  g_assert_true (aether_store_maintain (f->store, US (T0 + 6 * 3600 + 60), NULL, &error));
   once = aether_store_query (f->store, "plug", "power", US (T0), US (T0 + 6 * 3600), 0, AETHER_TIER_5M, NULL, &error);
 
   /* …then again over the same time: nothing new, nothing changed. */
-  g_assert_true (aether_store_maintain (f->store, US (T0 + 6 * 3600), &stats, &error));
+  g_assert_true (aether_store_maintain (f->store, US (T0 + 6 * 3600 + 60), &stats, &error));
   g_assert_cmpuint (stats.samples_rolled, ==, 0);
   again = aether_store_query (f->store, "plug", "power", US (T0), US (T0 + 6 * 3600), 0, AETHER_TIER_5M, NULL, &error);
   g_assert_no_error (error);
@@ -427,11 +430,14 @@ test_retention_keeps_exactly_promised_rows (Fixture       *f,
   gint64 now = T0 + days * 86400;
 
   ingest (f, readings);
-  g_assert_true (aether_store_maintain (f->store, US (now), NULL, &error));
+  /* Three minutes after the last reading (at now - 60 s), when a reading
+   * could no longer add to its minute (three intervals): every tier is
+   * rolled up to now. */
+  g_assert_true (aether_store_maintain (f->store, US (now + 180), NULL, &error));
   g_assert_no_error (error);
 
-  /* raw 1 h: the last hour's 60 samples */
-  g_assert_cmpint (count_rows (f->store, "raw"), ==, 60);
+  /* raw 1 h: the samples of the hour before now + 180 s */
+  g_assert_cmpint (count_rows (f->store, "raw"), ==, 57);
   /* 1 min 7 d: cut on a 5-minute edge, so exactly 7 × 1440 */
   g_assert_cmpint (count_rows (f->store, "1m"), ==, 7 * 1440);
   /* 5 min 30 d */

@@ -6,7 +6,7 @@
  */
 
 /* A year of power for some of the demo home's appliances and its mains
- * meter (their sum plus an untracked load), every five minutes (the longest step the rollup integrates at the start of each hour it rolls: it learns a series' interval afresh per hour), through the
+ * meter (their sum plus an untracked load), every five minutes, through the
  * store's own ingest path and maintenance — a week at a time, maintained as
  * the service would, so retention leaves what it would have left (minutes
  * for a week, hours for 90 days, days beyond). Seasons show: heating in
@@ -79,7 +79,6 @@ history_data_ingest (AetherStore *store,
   const gint64 chunk_s = 7 * 86400;
 
   data->device_ids = g_ptr_array_new_with_free_func (g_free);
-  data->chunk_starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   data->from_s = from_s;
   data->to_s = to_s;
   data->step_s = 300;
@@ -91,10 +90,8 @@ history_data_ingest (AetherStore *store,
   g_ptr_array_add (data->device_ids, g_strdup ("demo-mains"));
 
   /* A week at a time, each chunk ending on a sample that is also its
-   * maintenance time: the segment into the next chunk then starts in a
-   * minute not rolled up yet. (A segment that starts in a minute already
-   * rolled is added to that minute, but not to the 5-minute, hourly and
-   * daily buckets already made from it — a store limit, not the page's.) */
+   * maintenance time; the segment into the next chunk is added to the
+   * minute it starts in, and the coarser tiers wait for that minute. */
   for (gint64 chunk = from_s; chunk < to_s; )
     {
       g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
@@ -118,7 +115,6 @@ history_data_ingest (AetherStore *store,
       g_assert_true (aether_store_maintain (store, end * G_USEC_PER_SEC, NULL, &error));
       g_assert_no_error (error);
       chunk = t;
-      g_array_append_val (data->chunk_starts, chunk);
     }
 
   return data;
@@ -157,41 +153,9 @@ history_data_true_wh (const HistoryData *data,
   return wh;
 }
 
-/**
- * history_data_edge_wh:
- * @data: what was stored
- * @device: an index into @data's devices
- * @from_s: start
- * @to_s: end
- *
- * The energy of the segments on either side of each edge between two
- * ingested chunks in [from_s, to_s): what a coarser tier may lack of the
- * truth (see above).
- *
- * Returns: that energy in Wh
- */
-double
-history_data_edge_wh (const HistoryData *data,
-                      guint              device,
-                      gint64             from_s,
-                      gint64             to_s)
-{
-  double wh = 0;
-
-  for (guint i = 0; i < data->chunk_starts->len; i++)
-    {
-      gint64 edge = g_array_index (data->chunk_starts, gint64, i);
-
-      if (edge - data->step_s >= from_s && edge + data->step_s <= to_s)
-        wh += history_data_true_wh (data, device, edge - data->step_s, edge + data->step_s);
-    }
-  return wh;
-}
-
 void
 history_data_free (HistoryData *data)
 {
   g_ptr_array_unref (data->device_ids);
-  g_array_unref (data->chunk_starts);
   g_free (data);
 }

@@ -21,7 +21,6 @@ typedef struct
   gint64     step_s;
   gint64     gap_from_s;   /* no samples in [gap_from_s, gap_to_s) */
   gint64     gap_to_s;
-  GArray    *chunk_starts; /* gint64: where each ingested week began */
 } HistoryData;
 
 double       history_data_watts       (const HistoryData *data,
@@ -34,10 +33,6 @@ HistoryData *history_data_ingest      (AetherStore       *store,
                                        gint64             gap_from_s,
                                        gint64             gap_to_s);
 double       history_data_true_wh     (const HistoryData *data,
-                                       guint              device,
-                                       gint64             from_s,
-                                       gint64             to_s);
-double       history_data_edge_wh     (const HistoryData *data,
                                        guint              device,
                                        gint64             from_s,
                                        gint64             to_s);

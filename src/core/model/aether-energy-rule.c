@@ -50,10 +50,24 @@ aether_energy_rule_is_gap (const AetherEnergyCadence *cadence,
 {
   g_return_val_if_fail (cadence != NULL, TRUE);
 
-  if (cadence->interval_us <= 0)
-    return dt_us > AETHER_ENERGY_UNLEARNED_LIMIT_US;
+  return dt_us > aether_energy_rule_gap_limit (cadence);
+}
 
-  return dt_us > AETHER_ENERGY_GAP_INTERVALS * cadence->interval_us;
+/**
+ * aether_energy_rule_gap_limit:
+ * @cadence: the device's sampling
+ *
+ * Returns: the longest segment that is not a gap, in microseconds
+ */
+gint64
+aether_energy_rule_gap_limit (const AetherEnergyCadence *cadence)
+{
+  g_return_val_if_fail (cadence != NULL, 0);
+
+  if (cadence->interval_us <= 0)
+    return AETHER_ENERGY_UNLEARNED_LIMIT_US;
+
+  return AETHER_ENERGY_GAP_INTERVALS * cadence->interval_us;
 }
 
 /**

@@ -59,6 +59,7 @@ typedef void (*AetherEnergyBucketFunc) (gint64                   bucket_start_us
 
 gboolean aether_energy_rule_is_gap         (const AetherEnergyCadence *cadence,
                                             gint64                     dt_us);
+gint64   aether_energy_rule_gap_limit      (const AetherEnergyCadence *cadence);
 void     aether_energy_rule_learn          (AetherEnergyCadence       *cadence,
                                             gint64                     dt_us);
 void     aether_energy_rule_power          (gint64                     t0_us,

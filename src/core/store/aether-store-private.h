@@ -197,6 +197,15 @@ gboolean  _aether_store_incremental_vacuum (sqlite3      *db,
  * means the minute before it already holds the energy of the segment that
  * straddles the watermark; the re-roll must not add it a second time. */
 #define CARRY_COUNTED_KEY "1m-carry-counted"
+/* rollup_state key: the first minute before the 1-minute watermark that a
+ * segment still open at it will add energy to; the coarser tiers roll only
+ * the minutes before it. */
+#define ENERGY_OPEN_KEY "1m-energy-open"
+/* … and until when (ms) a reading could still add to it. */
+#define ENERGY_OPEN_UNTIL_KEY "1m-energy-open-until"
+/* rollup_state key: the latest time (s) before which retention deleted
+ * raw samples: minutes before it cannot all be rolled again. */
+#define RAW_CUT_KEY "raw-cut"
 
 extern const char * const _aether_rollup_tables[AETHER_N_TIERS];
 extern const char * const _aether_energy_tables[AETHER_N_TIERS];

@@ -177,9 +177,21 @@ typedef struct
   double   e_exported_wh;
   gboolean e_pending;
   gint64   covered_minute;        /* the last minute a counter reading accounted for */
+  gboolean sampled;               /* had energy or power samples in the chunk */
+  gint64   recent_ms[4];          /* the last samples, a ring (CADENCE_SAMPLES) */
+  guint    n_recent;              /* how many were ever remembered */
   gboolean have_orphan;           /* the chunk's first sample had no left end … */
   gint64   orphan_minute;         /* … in this minute (seconds) */
 } SeriesWork;
+
+/* The last samples of a series, for what the next chunk learns of its
+ * sampling (load_previous_sample()). */
+static inline void
+remember_sample (SeriesWork *work,
+                 gint64      ts_ms)
+{
+  work->recent_ms[work->n_recent++ % G_N_ELEMENTS (work->recent_ms)] = ts_ms;
+}
 
 static void
 series_work_free (gpointer data)
@@ -317,7 +329,7 @@ load_previous_sample (const AetherMaintainCtx *self,
   gint64 times[CADENCE_SAMPLES];
   guint n = 0;
 
-  G_STATIC_ASSERT (CADENCE_SAMPLES == 4);   /* the LIMIT above */
+  G_STATIC_ASSERT (CADENCE_SAMPLES == 4);   /* the LIMIT above, and SeriesWork.recent_ms */
 
   if (stmt == NULL)
     return;
@@ -342,8 +354,50 @@ load_previous_sample (const AetherMaintainCtx *self,
   sqlite3_reset (stmt);
 
   /* Oldest first, as energy_step() would have learned them. */
-  for (guint i = n; i > 1; i--)
-    aether_energy_rule_learn (&work->cadence, (times[i - 2] - times[i - 1]) * 1000);
+  for (guint i = n; i > 0; i--)
+    {
+      if (i > 1)
+        aether_energy_rule_learn (&work->cadence, (times[i - 2] - times[i - 1]) * 1000);
+      remember_sample (work, times[i - 1]);
+    }
+}
+
+/* Until when (ms) a later chunk can still add energy to the minutes
+ * before it from @work's last segment, or G_MININT64: a counter's while a
+ * chunk's look back (an hour) reaches its last reading; power's no longer
+ * than that, and only while a sample then would not make the segment a gap
+ * by what that chunk learns of the sampling (load_previous_sample()). */
+static gint64
+segment_open_until (const SeriesWork *work,
+                    gint64            to_s)
+{
+  AetherEnergyCadence next = { 0 };
+  const guint size = G_N_ELEMENTS (work->recent_ms);
+  guint n = MIN (work->n_recent, size);
+  guint start = work->n_recent - n;   /* the oldest one kept */
+  gint64 previous = G_MININT64;
+  gint64 until;
+
+  if (!work->have_prev || !(work->energy_from_counter || work->energy_from_power))
+    return G_MININT64;
+  until = work->prev_ms + 3600 * 1000;
+  if (work->energy_from_counter)
+    return until;
+
+  /* Oldest first, those within the look back only, as the next chunk
+   * will learn them. */
+  for (guint i = start; i < start + n; i++)
+    {
+      gint64 t = work->recent_ms[i % size];
+
+      if (t < (to_s - CADENCE_LOOK_BACK_S) * 1000)
+        continue;
+      if (previous != G_MININT64)
+        aether_energy_rule_learn (&next, (t - previous) * 1000);
+      previous = t;
+    }
+
+  return MIN (until, work->prev_ms + aether_energy_rule_gap_limit (&next) / 1000);
 }
 
 /* Marks the minutes a counter reading accounts for, so that power
@@ -399,6 +453,7 @@ energy_step (GHashTable *energy,
   work->have_prev = TRUE;
   work->prev_ms = ts_ms;
   work->prev_value = value;
+  remember_sample (work, ts_ms);
 }
 
 static int
@@ -528,6 +583,71 @@ write_energy (const AetherMaintainCtx *self,
   return TRUE;
 }
 
+/* A chunk that rolls minutes again (the watermark moved back for readings
+ * behind it) replaces what it computes, but a minute it computes nothing
+ * for can still hold energy from the earlier roll: the part of a segment
+ * that ends after the chunk, which the next chunk adds again. Each device
+ * the chunk has samples of loses those minutes first, so every minute is
+ * the sum of its segments once, however often it is rolled. Kept are the
+ * minutes up to its first sample that had no sample before it (its stored
+ * energy cannot be worked out again, see write_energy()) and those before
+ * retention's last cut of the raw tier, whose samples are not all there
+ * (RAW_CUT_KEY). */
+static gboolean
+clear_stale_energy (const AetherMaintainCtx  *self,
+                    sqlite3                  *db,
+                    GHashTable               *series,
+                    gint64                    from_s,
+                    gint64                    to_s,
+                    GError                  **error)
+{
+  g_autoptr(GHashTable) from_of = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  sqlite3_stmt *stmt;
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 raw_cut = G_MININT64;
+
+  _aether_get_state (db, RAW_CUT_KEY, &raw_cut);
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+      gint64 *from;
+
+      if (!work->sampled)
+        continue;
+      if (!(from = g_hash_table_lookup (from_of, work->device)))
+        {
+          from = g_new (gint64, 1);
+          *from = MAX (from_s, raw_cut);
+          g_hash_table_insert (from_of, (gpointer)work->device, from);
+        }
+      if (work->have_orphan)
+        *from = MAX (*from, work->orphan_minute + 60);
+    }
+  if (g_hash_table_size (from_of) == 0)
+    return TRUE;
+
+  if (!(stmt = cached_stmt (self, "DELETE FROM energy_1m WHERE device_id = ? AND bucket >= ? AND bucket < ?", error)))
+    return FALSE;
+  g_hash_table_iter_init (&iter, from_of);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int rc;
+
+      if (*(gint64 *)value >= to_s)
+        continue;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, *(gint64 *)value);
+      sqlite3_bind_int64 (stmt, 3, to_s);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+    }
+  return TRUE;
+}
+
 static gboolean
 roll_raw_chunk (const AetherMaintainCtx *self,
                 sqlite3              *db,
@@ -535,6 +655,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
                 gint64                from_s,
                 gint64                to_s,
                 gboolean              carry_counted,
+                gint64               *open_from,
+                gint64               *open_until,
                 AetherMaintainStats  *stats,
                 GError              **error)
 {
@@ -562,6 +684,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
       work->have_orphan = FALSE;
+      work->sampled = FALSE;
+      work->n_recent = 0;
       /* Each chunk learns the sampling interval from the samples before
        * it (load_previous_sample()), whatever chunk came before. */
       memset (&work->cadence, 0, sizeof work->cadence);
@@ -616,6 +740,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
           work->have_orphan = TRUE;
           work->orphan_minute = minute;
         }
+      if (work->energy_from_counter || work->energy_from_power)
+        work->sampled = TRUE;
       if (work->energy_from_counter)
         energy_step (energy, covered, work, ts, v);
       else if (work->energy_from_power)
@@ -628,6 +754,24 @@ roll_raw_chunk (const AetherMaintainCtx *self,
   g_hash_table_iter_init (&iter, series);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     flush_series_energy (((SeriesWork *)value)->energy_from_counter ? energy : power_energy, value);
+
+  /* A series' last segment is still open: the next chunk, which looks back
+   * an hour for its left end, adds its part before @to_s to the minutes
+   * from that sample's on. Those minutes are not whole yet. */
+  *open_from = to_s;
+  *open_until = G_MININT64;
+  g_hash_table_iter_init (&iter, series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeriesWork *work = value;
+      gint64 until = segment_open_until (work, to_s);
+
+      if (until >= to_s * 1000)
+        {
+          *open_from = MIN (*open_from, (work->prev_ms / 60000) * 60);
+          *open_until = MAX (*open_until, until);
+        }
+    }
 
   /* A device's energy counter is the better witness, minute by minute;
    * its power fills the minutes no counter reading accounts for (before
@@ -680,7 +824,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
           minute_table_get (orphans, work->device, work->orphan_minute, TRUE);
       }
 
-    return write_energy (self, db, energy, orphans, from_s, carry_counted, error);
+    return clear_stale_energy (self, db, series, from_s, to_s, error) &&
+           write_energy (self, db, energy, orphans, from_s, carry_counted, error);
   }
 }
 
@@ -1152,6 +1297,14 @@ apply_retention (const AetherMaintainCtx *self,
                               t == AETHER_TIER_RAW ? NULL : ids, NULL,
                               t == AETHER_TIER_RAW ? cutoff * 1000 : cutoff, &stats->deleted, error))
             goto fail;
+          if (t == AETHER_TIER_RAW && cutoff > G_MININT64 / 4)
+            {
+              gint64 cut = G_MININT64;
+
+              _aether_get_state (db, RAW_CUT_KEY, &cut);
+              if (cutoff > cut && !_aether_set_state (db, RAW_CUT_KEY, cutoff, error))
+                goto fail;
+            }
         }
 
       if (_aether_energy_tables[t] != NULL && r->energy_s[t] > 0)
@@ -1203,6 +1356,27 @@ next_sample_ms (sqlite3 *db,
   sqlite3_finalize (stmt);
 
   return ts;
+}
+
+/* How far the tier below @tier is whole: its watermark, and for the
+ * 1-minute tier no further than its first minute that an open segment
+ * (roll_raw_chunk()) will still add to. A coarser bucket rolled from
+ * minutes that are not whole yet would keep them so: a meter read every 15
+ * minutes, maintained every 5, left its energy out of every coarser tier,
+ * and a pass that ended on a 5-minute edge left out the last seconds
+ * before it. */
+static gboolean
+whole_below (sqlite3    *db,
+             AetherTier  tier,
+             gint64     *below)
+{
+  gint64 open;
+
+  if (!_aether_get_watermark (db, tier - 1, below))
+    return FALSE;
+  if (tier - 1 == AETHER_TIER_1M && _aether_get_state (db, ENERGY_OPEN_KEY, &open))
+    *below = MIN (*below, open);
+  return TRUE;
 }
 
 /**
@@ -1286,6 +1460,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
           gint64 carry = 0;
           gint64 next_ms;
           gint64 skip_to = G_MININT64;
+          gint64 open_from, open_until;
 
           /* The writer thread may have moved the watermark back for a late
            * reading since the last transaction: read it under the lock. */
@@ -1306,7 +1481,16 @@ _aether_maintain (const AetherMaintainCtx  *self,
             skip_to = wm + ((next_ms / 1000 - wm) / CHUNK_S) * CHUNK_S;
           if (skip_to != G_MININT64)
             {
+              gint64 open = skip_to;
+              gint64 until = G_MININT64;
+
+              /* Segments left open before the skipped time stay open while
+               * a sample after it could still close one. */
+              if (!_aether_get_state (db, ENERGY_OPEN_UNTIL_KEY, &until) || until < skip_to * 1000 ||
+                  !_aether_get_state (db, ENERGY_OPEN_KEY, &open))
+                open = skip_to;
               if (!_aether_set_watermark (db, AETHER_TIER_1M, skip_to, error) ||
+                  !_aether_set_state (db, ENERGY_OPEN_KEY, MIN (open, skip_to), error) ||
                   (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
                 goto raw_fail;
               stats->skipped_slices++;
@@ -1315,8 +1499,10 @@ _aether_maintain (const AetherMaintainCtx  *self,
             }
 
           chunk_end = MIN (end, wm + CHUNK_S);
-          if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, stats, error) ||
+          if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, &open_from, &open_until, stats, error) ||
               !_aether_set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
+              !_aether_set_state (db, ENERGY_OPEN_KEY, open_from, error) ||
+              !_aether_set_state (db, ENERGY_OPEN_UNTIL_KEY, open_until, error) ||
               (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
             goto raw_fail;
           stats->raw_slices++;
@@ -1347,7 +1533,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
       gint64 from;
       gint64 chunk = tier == AETHER_TIER_1D ? 32 * 86400 : 7 * 86400;
 
-      if (!_aether_get_watermark (db, tier - 1, &below))
+      if (!whole_below (db, tier, &below))
         break;
       end = _aether_bucket_in (self->tz, tier, below);
 
@@ -1370,7 +1556,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
             return FALSE;
           /* Both watermarks again, under the lock: a late reading may have
            * moved them back since they were read. */
-          if (_aether_get_watermark (db, tier - 1, &below))
+          if (whole_below (db, tier, &below))
             end = MIN (end, _aether_bucket_in (self->tz, tier, below));
           _aether_get_watermark (db, tier, &from);
           if (from >= end)
