@@ -34,6 +34,7 @@ static const AetherCliCommand top_commands[] = {
   { "tokens",  aether_cli_tokens_main, N_("Make, list and revoke the local API's tokens") },
   { "mqtt",    aether_cli_mqtt_main,  N_("Keep an MQTT broker’s login for collect --mqtt") },
   { "bench",   aether_cli_bench_main, N_("Measure the speed of the storage and tariff engines") },
+  { "sinks",   aether_cli_sinks_main, N_("Deliver readings to InfluxDB or PostgreSQL as well; their status") },
   { "version", cli_version,           N_("Print the version") },
   { NULL }
 };

@@ -53,4 +53,7 @@ void                _aether_service_flush              (AetherService      *self
 void                _aether_service_backup_if_due      (AetherService      *self,
                                                         gint64              now_us);
 
+void                _aether_service_start_sinks        (AetherService      *self);
+void                _aether_service_stop_sinks         (AetherService      *self);
+
 G_END_DECLS

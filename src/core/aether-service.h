@@ -15,6 +15,7 @@
 #include "collect/aether-collector.h"
 #include "collect/aether-plugin-engine.h"
 #include "model/aether-user.h"
+#include "sinks/aether-sink-deliverer.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store.h"
 #include "tariff/aether-tariff.h"
@@ -138,6 +139,32 @@ gboolean            aether_service_set_state_finish    (AetherService       *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Sinks (aether-service-sinks.c) */
+gboolean            aether_service_add_sink            (AetherService       *self,
+                                                        const char          *kind,
+                                                        const char          *name,
+                                                        JsonObject          *config,
+                                                        const char          *secret,
+                                                        gint64               max_queued,
+                                                        gboolean            *secret_in_keyring,
+                                                        GError             **error);
+gboolean            aether_service_remove_sink         (AetherService       *self,
+                                                        const char          *name,
+                                                        GError             **error);
+GPtrArray          *aether_service_list_sinks          (AetherService       *self,
+                                                        GError             **error);
+gint64              aether_service_backfill_sink       (AetherService       *self,
+                                                        const char          *name,
+                                                        gint64               from_us,
+                                                        gint64               to_us,
+                                                        gint64              *not_queued,
+                                                        GError             **error);
+void                aether_service_retry_sinks         (AetherService       *self);
+gboolean            aether_service_set_sink_enabled    (AetherService       *self,
+                                                        const char          *name,
+                                                        gboolean             enabled,
+                                                        GError             **error);
+AetherSinkDeliverer *aether_service_get_sink_deliverer (AetherService       *self);
 /**
  * AetherApiAuth:
  * @AETHER_API_AUTH_OK: the token may do what was asked

@@ -28,5 +28,6 @@ const char *aether_dashboard_page_get_today_text  (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_today_caption (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_top_description (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_rate_caption (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_cheapest_caption (AetherDashboardPage *self);
 
 G_END_DECLS

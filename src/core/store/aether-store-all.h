@@ -14,4 +14,5 @@
 #include "aether-store.h"
 #include "aether-store-alert-state.h"
 #include "aether-store-lock.h"
+#include "aether-store-sinks.h"
 #include "aether-store-writer.h"
