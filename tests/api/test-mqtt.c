@@ -319,6 +319,29 @@ wait_for_line (Fixture    *f,
   return line;
 }
 
+static void publish (Fixture *f, const char *topic, const char *payload);
+
+/* Until mosquitto_sub is seen to be subscribed: what it is sent from now
+ * on, it prints. */
+static void
+wait_subscribed (Fixture *f)
+{
+  gint64 give_up = g_get_monotonic_time () + GIVE_UP_S * G_USEC_PER_SEC;
+  guint mark = f->lines->len;
+
+  while (find_line (f, "aetherlens/probe ready", mark) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      publish (f, "aetherlens/probe", "ready");
+      for (guint i = 0; i < 5; i++)
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          g_usleep (10000);
+        }
+    }
+}
+
 static JsonObject *
 config_of (const char *line,
            JsonNode  **node)
@@ -365,17 +388,25 @@ assert_sensor (Fixture    *f,
 }
 
 static void
-publish_set (Fixture    *f,
-             const char *payload)
+publish (Fixture    *f,
+         const char *topic,
+         const char *payload)
 {
   g_autofree char *port = g_strdup_printf ("%u", f->port);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) pub = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "mosquitto_pub", "-h", "127.0.0.1",
-                                                 "-p", port, "-t", "aetherlens/" PLUG "/set", "-m", payload, NULL);
+  const char *argv[] = { "mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t", topic, "-m", payload,
+                         f->user ? "-u" : NULL, f->user, "-P", f->pass, NULL };
+  g_autoptr(GSubprocess) pub = spawn (G_SUBPROCESS_FLAGS_NONE, argv);
 
-  g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (pub, NULL, &error));
   g_assert_no_error (error);
+}
+
+static void
+publish_set (Fixture    *f,
+             const char *payload)
+{
+  publish (f, "aetherlens/" PLUG "/set", payload);
 }
 
 static gboolean
@@ -405,6 +436,7 @@ test_home_assistant (Fixture       *f,
 
   start_broker (f);
   start_subscriber (f);
+  wait_subscribed (f);
   url = g_strdup_printf ("mqtt://127.0.0.1:%u", f->port);
   f->mqtt = aether_mqtt_new (f->service, url, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -524,6 +556,7 @@ test_login (void)
   g_assert_true (g_file_set_contents (f.conf, conf, -1, NULL));
   start_broker (&f);
   start_subscriber (&f);
+  wait_subscribed (&f);
   url = g_strdup_printf ("mqtt://127.0.0.1:%u", f.port);
 
   /* The password from standard input, into the keyring. */
