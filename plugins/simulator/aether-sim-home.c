@@ -235,12 +235,22 @@ appliance_power (AetherSimHome *self,
 
     case AETHER_SIM_HEAT_PUMP:
       {
-        /* Coldest before dawn, mildest mid-afternoon; some days colder. */
+        /* It heats in winter and cools in summer. Coldest before dawn,
+         * hottest mid-afternoon; some days colder or hotter than others.
+         * The year's coldest day is about 20 January (a northern home). */
         double hour = sod / 3600.0;
         double cold = 0.5 + 0.5 * cos (2 * G_PI * (hour - 4.0) / 24.0);
+        double heat = 0.5 + 0.5 * cos (2 * G_PI * (hour - 16.0) / 24.0);
         double day_factor = 0.7 + 0.6 * noise (self, kind, -day);
+        double season = cos (2 * G_PI * ((double)day - 19.0) / 365.2425);   /* 1 midwinter, -1 midsummer */
+        double heating = CLAMP ((season - 0.05) / 0.95, 0.0, 1.0);
+        double cooling = CLAMP ((-season - 0.45) / 0.55, 0.0, 1.0);
 
-        return 350.0 + 1400.0 * cold * day_factor + 30.0 * jitter;
+        if (heating > 0)
+          return (120.0 + 230.0 * heating) + 1400.0 * heating * cold * day_factor + 30.0 * jitter;
+        if (cooling > 0 && in_window (sod, H (11, 0), 11 * 3600))
+          return 250.0 + 1300.0 * cooling * heat * day_factor + 25.0 * jitter;
+        return 12.0 + 1.0 * jitter;   /* standby, its controller */
       }
 
     case AETHER_SIM_WATER_HEATER:
@@ -259,7 +269,7 @@ appliance_power (AetherSimHome *self,
 
         if (d < 0.8 && in_window (sod, H (18, 30), len))
           return 7200.0 + 40.0 * jitter;
-        return 0.0;
+        return 2.0;   /* the charger's own electronics */
       }
 
     case AETHER_SIM_WASHER:
@@ -271,13 +281,13 @@ appliance_power (AetherSimHome *self,
         gint64 t;
 
         if (!wash_day)
-          return 0.0;
+          return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
 
         t = sod - start;
         if (kind == AETHER_SIM_WASHER)
           {
             if (t < 0 || t >= 110 * 60)
-              return 0.0;
+              return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
             if (t < 18 * 60)
               return 2100.0 + 30.0 * jitter;           /* heating the water */
             if (t < 100 * 60)
@@ -288,7 +298,7 @@ appliance_power (AetherSimHome *self,
         /* The dryer starts when the washer is done. */
         t -= 115 * 60;
         if (t < 0 || t >= 70 * 60)
-          return 0.0;
+          return kind == AETHER_SIM_WASHER ? 0.5 : 0.4;   /* standby */
         return ((t / 300) % 3 == 2 ? 250.0 : 2400.0) + 25.0 * jitter;
       }
 
@@ -297,7 +307,7 @@ appliance_power (AetherSimHome *self,
         gint64 t = sod - H (21, 0);
 
         if (t < 0 || t >= 90 * 60)
-          return 0.0;
+          return 0.6;   /* standby */
         if (in_window (t, 20 * 60, 20 * 60) || in_window (t, 70 * 60, 10 * 60))
           return 1800.0 + 25.0 * jitter;
         return 90.0 + 10.0 * jitter;
@@ -649,4 +659,48 @@ aether_sim_add_demo_home (AetherStore  *store,
     }
 
   return g_steal_pointer (&devices);
+}
+
+/* ---- A year behind it ----------------------------------------------------- */
+
+static void
+sample_demo_home (gint64   unix_s,
+                  double  *values,
+                  gpointer user_data)
+{
+  AetherSimHome *home = user_data;
+  double sum = aether_sim_home_untracked_power_at (home, unix_s);
+
+  for (guint k = 0; k < AETHER_SIM_MAINS; k++)
+    {
+      values[k] = appliance_power (home, k, unix_s);
+      sum += values[k];
+    }
+  /* The meter sees every appliance and the untracked load, at the same
+   * instant: its energy is theirs plus the untracked, exactly. */
+  values[AETHER_SIM_MAINS] = sum;
+}
+
+/**
+ * aether_sim_demo_backfill_new:
+ * @seed: which demo home
+ * @tz: (nullable): its zone (local time by default, as the live home)
+ *
+ * The demo home's history as a backfill source: each device's power at any
+ * second, the same function of seed and second that live collection reads.
+ *
+ * Returns: (transfer full): the source, for aether_store_backfill()
+ */
+AetherBackfill *
+aether_sim_demo_backfill_new (guint64    seed,
+                              GTimeZone *tz)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint k = 0; k < AETHER_SIM_N_KINDS; k++)
+    g_ptr_array_add (ids, g_strdup_printf ("demo-%s", kind_info[k].key));
+  g_ptr_array_add (ids, NULL);
+
+  return aether_backfill_new ((const char * const *)ids->pdata, sample_demo_home,
+                              aether_sim_home_new (seed, 0, tz), (GDestroyNotify)aether_sim_home_free);
 }

@@ -92,6 +92,8 @@ GPtrArray     *aether_sim_add_demo_home           (AetherStore    *store,
                                                    guint64         seed,
                                                    gboolean       *added_tariff,
                                                    GError        **error);
+AetherBackfill *aether_sim_demo_backfill_new      (guint64         seed,
+                                                   GTimeZone      *tz);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherSimHome, aether_sim_home_free)
 

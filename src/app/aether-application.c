@@ -379,6 +379,41 @@ aether_application_quit_action (GSimpleAction *action,
 }
 
 static void
+set_backfill_progress (AetherApplication *self,
+                       double             fraction)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (AETHER_IS_WINDOW (l->data))
+      aether_window_set_backfill_progress (l->data, fraction);
+}
+
+static void
+on_demo_backfill_progress (double   fraction,
+                           gpointer user_data)
+{
+  set_backfill_progress (user_data, fraction);
+}
+
+static void
+on_demo_backfilled (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AetherApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled: the app quit first; the next start goes on without it. */
+  if (!aether_service_backfill_finish (AETHER_SERVICE (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not write the demo home's history: %s", error->message);
+
+  set_backfill_progress (self, -1);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (AETHER_IS_WINDOW (l->data))
+      aether_window_reload_devices (l->data);
+}
+
+static void
 aether_application_demo_home_action (GSimpleAction *action,
                                      GVariant      *parameter,
                                      gpointer       user_data)
@@ -399,6 +434,13 @@ aether_application_demo_home_action (GSimpleAction *action,
 
   aether_service_load (self->service, NULL);
   aether_service_start (self->service);
+
+  /* A year behind it, written on the writer thread while collection
+   * starts: it ends where the first live reading begins. */
+  set_backfill_progress (self, 0);
+  aether_service_backfill_async (self->service, aether_sim_demo_backfill_new (42, NULL), 365,
+                                 on_demo_backfill_progress, g_object_ref (self), g_object_unref, NULL,
+                                 on_demo_backfilled, g_object_ref (self));
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
     if (AETHER_IS_WINDOW (l->data))

@@ -27,6 +27,16 @@ aether_format_power (double watts)
   return g_strdup_printf (_("%.0f W"), watts);
 }
 
+/* Small loads with their tenths ("0.5 W", "9.2 W"), as an always-on load
+ * is read; otherwise as aether_format_power(). */
+char *
+aether_format_small_power (double watts)
+{
+  if (watts < 10)
+    return g_strdup_printf (_("%.1f W"), watts);
+  return aether_format_power (watts);
+}
+
 /* "12.4 kWh", "850 Wh" */
 char *
 aether_format_energy (double wh)

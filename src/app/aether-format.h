@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 char *aether_format_power    (double      watts);
 char *aether_format_energy   (double      wh);
+char *aether_format_small_power (double    watts);
 char *aether_format_money    (double      amount,
                               const char *currency);
 char *aether_format_money_precise (double      amount,

@@ -37,6 +37,8 @@ struct _AetherWindow
   AetherHistoryPage    *history_page;
   AetherRatesPage      *rates_page;
   AetherAlertsPage     *alerts_page;
+  GtkRevealer          *backfill_revealer;
+  GtkProgressBar       *backfill_bar;
 
   /* Owned references */
   GSettings            *settings;
@@ -91,6 +93,39 @@ aether_window_reload_devices (AetherWindow *self)
   aether_history_page_reload (self->history_page);
   aether_rates_page_reload (self->rates_page);
   aether_alerts_page_reload (self->alerts_page);
+}
+
+/**
+ * aether_window_set_backfill_progress:
+ * @self: a window
+ * @fraction: how much of the demo home's history is written, 0 to 1; below
+ *   0 hides the bar
+ *
+ * Shows the demo history being written above the pages.
+ */
+void
+aether_window_set_backfill_progress (AetherWindow *self,
+                                     double        fraction)
+{
+  g_return_if_fail (AETHER_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->backfill_revealer, fraction >= 0);
+  if (fraction >= 0)
+    gtk_progress_bar_set_fraction (self->backfill_bar, CLAMP (fraction, 0, 1));
+}
+
+/**
+ * aether_window_is_backfilling:
+ * @self: a window
+ *
+ * Returns: whether it shows the demo history being written
+ */
+gboolean
+aether_window_is_backfilling (AetherWindow *self)
+{
+  g_return_val_if_fail (AETHER_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->backfill_revealer);
 }
 
 /**
@@ -230,6 +265,8 @@ aether_window_class_init (AetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, rates_page);
   gtk_widget_class_bind_template_child (widget_class, AetherWindow, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, backfill_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AetherWindow, backfill_bar);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-device", NULL, add_device_action);

@@ -22,5 +22,8 @@ const char   *aether_window_get_visible_page (AetherWindow      *self);
 void          aether_window_set_visible_page (AetherWindow      *self,
                                               const char        *page_name);
 void          aether_window_reload_devices   (AetherWindow      *self);
+void          aether_window_set_backfill_progress (AetherWindow *self,
+                                                   double        fraction);
+gboolean      aether_window_is_backfilling   (AetherWindow      *self);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ static const AetherCliCommand bench_commands[] = {
   { "open",   aether_cli_bench_open,   N_("Opening the database and a query as history grows; file size after maintenance") },
   { "api",    aether_cli_bench_api,    N_("Time per request of the local API's endpoints on the demo home") },
   { "sinks",  aether_cli_bench_sinks,  N_("Readings a second delivered to InfluxDB and PostgreSQL; the writer's cost of an outbox") },
+  { "backfill", aether_cli_bench_backfill, N_("Time to write the demo home's year of history") },
   { NULL }
 };
 

@@ -16,6 +16,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -561,14 +562,60 @@ aether_cli_devices_main (AetherCliContext  *ctx,
   return aether_cli_dispatch (ctx, "devices", devices_commands, argc, argv);
 }
 
+static void
+print_backfill_progress (double   fraction,
+                         gpointer user_data)
+{
+  int *last = user_data;
+  int percent = (int)(fraction * 100);
+
+  /* Every tenth, on stderr: the rows printed after stay clean. */
+  if (percent / 10 > *last / 10 || percent == 100)
+    {
+      g_printerr (_("Backfilling history: %d %%\n"), percent);
+      *last = percent;
+    }
+}
+
+/* The demo home's history: @days back from now, priced with the stored
+ * tariff, on the store's connection. */
+static gboolean
+backfill_demo (AetherStore          *store,
+               guint64               seed,
+               guint                 days,
+               gboolean              show_progress,
+               AetherBackfillStats  *stats,
+               GError              **error)
+{
+  g_autoptr(AetherTariff) tariff = NULL;
+  g_autoptr(AetherBackfill) backfill = aether_sim_demo_backfill_new (seed, NULL);
+  guint n_versions = 0;
+  int last = -1;
+
+  if (!(tariff = aether_rates_load_tariff (store, &n_versions, error)))
+    return FALSE;
+  if (n_versions > 0)
+    aether_store_set_pricer (store, AETHER_PRICER (tariff));
+  if (!aether_store_backfill (store, backfill, days, show_progress ? print_backfill_progress : NULL, &last,
+                              stats, error))
+    {
+      aether_store_set_pricer (store, NULL);
+      return FALSE;
+    }
+  aether_store_set_pricer (store, NULL);
+  return TRUE;
+}
+
 int
 aether_cli_demo_main (AetherCliContext  *ctx,
                       int                argc,
                       char             **argv)
 {
   int seed = 42;
+  int days = 365;
   const GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Which demo home (the same number, the same home)"), "N" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days of history to write (default 365; 0 for none)"), "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -578,10 +625,17 @@ aether_cli_demo_main (AetherCliContext  *ctx,
   gboolean added_tariff = FALSE;
 
   g_option_context_set_summary (context, _("Add the simulated demo home's devices to the registry, and its tariff "
-                                           "when there is none."));
+                                           "when there is none, with a year of history behind them."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      !(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (days < 0 || days > 3660)
+    {
+      g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT,
+                   _("--days must be from 0 to 3660, not %d"), days);
+      return aether_cli_fail (error);
+    }
+  if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
     return aether_cli_fail (error);
 
   if (!(devices = aether_sim_add_demo_home (store, (guint64)seed, &added_tariff, &error)))
@@ -592,8 +646,121 @@ aether_cli_demo_main (AetherCliContext  *ctx,
     print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
   if (added_tariff)
     printf ("%s\n", _("It came with its tariff, a weekday peak from 16:00 to 21:00 (see “aetherlens-cli rates”)."));
+
+  if (days > 0)
+    {
+      AetherBackfillStats stats;
+
+      if (!backfill_demo (store, (guint64)seed, (guint)days, TRUE, &stats, &error))
+        return aether_cli_fail (error);
+      if (stats.skipped)
+        printf ("%s\n", _("Its devices already have history: none was added."));
+      else
+        printf (g_dngettext (GETTEXT_PACKAGE, "It has %u day of history behind it.\n",
+                             "It has %u days of history behind it.\n", stats.days),
+                stats.days);
+    }
   printf ("%s\n", _("Run “aetherlens-cli collect” to start reading them."));
 
+  return AETHER_CLI_EXIT_OK;
+}
+
+/* `bench backfill`: the demo home's year written into a new database, as
+ * `demo` writes it, then the maintenance run after it. */
+int
+aether_cli_bench_backfill (AetherCliContext  *ctx,
+                           int                argc,
+                           char             **argv)
+{
+  int days = 365;
+  const GOptionEntry entries[] = {
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days of history (default 365)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(AetherClock) clock = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  AetherBackfillStats stats;
+  AetherMaintainStats maintained;
+  /* 2026-06-15 12:34:56 UTC: a year over both seasons, a day under way. */
+  const gint64 now_s = G_GINT64_CONSTANT (1781526896);
+  gint64 started;
+  double cpu, backfill_s, backfill_cpu_s, maintain_s;
+
+  g_option_context_set_summary (context, _("Time to write the demo home's history into a new database; prints JSON."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (days < 1 || days > 3660)
+    {
+      g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--days must be from 1 to 3660, not %d"), days);
+      return aether_cli_fail (error);
+    }
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)))
+    return aether_cli_fail (error);
+  path = g_build_filename (dir, "backfill.db", NULL);
+  clock = aether_clock_new_manual (now_s * G_USEC_PER_SEC);
+  if (!(store = aether_store_open (path, clock, &error)) ||
+      !(devices = aether_sim_add_demo_home (store, 42, NULL, &error)))
+    return aether_cli_fail (error);
+
+  started = g_get_monotonic_time ();
+  cpu = aether_cli_cpu_seconds (NULL);
+  if (!backfill_demo (store, 42, (guint)days, FALSE, &stats, &error))
+    return aether_cli_fail (error);
+  backfill_s = (g_get_monotonic_time () - started) / 1e6;
+  backfill_cpu_s = aether_cli_cpu_seconds (NULL) - cpu;
+
+  started = g_get_monotonic_time ();
+  if (!aether_store_maintain (store, now_s * G_USEC_PER_SEC, &maintained, &error))
+    return aether_cli_fail (error);
+  maintain_s = (g_get_monotonic_time () - started) / 1e6;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "benchmark");
+  json_builder_add_string_value (builder, "backfill");
+  json_builder_set_member_name (builder, "devices");
+  json_builder_add_int_value (builder, devices->len);
+  json_builder_set_member_name (builder, "days");
+  json_builder_add_int_value (builder, stats.days);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_add_int_value (builder, (gint64)stats.rows);
+  json_builder_set_member_name (builder, "backfill_s");
+  json_builder_add_double_value (builder, backfill_s);
+  json_builder_set_member_name (builder, "backfill_cpu_s");
+  json_builder_add_double_value (builder, backfill_cpu_s);
+  json_builder_set_member_name (builder, "maintain_after_s");
+  json_builder_add_double_value (builder, maintain_s);
+  json_builder_set_member_name (builder, "maintain_after_rows_deleted");
+  json_builder_add_int_value (builder, (gint64)maintained.deleted);
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "backfill_s");
+  json_builder_add_string_value (builder, "<= 10 for a year");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+
+        g_remove (file);
+      }
+    g_rmdir (dir);
+  }
   return AETHER_CLI_EXIT_OK;
 }
 

@@ -26,6 +26,7 @@
 #include "model/aether-json.h"
 #include "model/aether-units.h"
 #include "model/aether-user.h"
+#include "model/aether-standby.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"

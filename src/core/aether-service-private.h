@@ -55,5 +55,6 @@ void                _aether_service_backup_if_due      (AetherService      *self
 
 void                _aether_service_start_sinks        (AetherService      *self);
 void                _aether_service_stop_sinks         (AetherService      *self);
+AetherStoreWriter  *_aether_service_get_writer         (AetherService      *self);
 
 G_END_DECLS

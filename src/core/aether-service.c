@@ -1077,6 +1077,54 @@ save_statuses (AetherService *self)
     }
 }
 
+/**
+ * aether_service_project_cost:
+ * @store: the store to read (the service's, or a reader on another thread)
+ * @member_ids: (array zero-terminated=1): the home's members (AetherHome)
+ * @now: the present, in the zone whose month is the cycle
+ * @projection: (out caller-allocates): the cycle so far and its projection
+ * @error: a location for a #GError
+ *
+ * The service's cost projection, written once: the stored cost of the
+ * month so far, and the whole month at the same pace. Cost alerts and the
+ * Dashboard use it. Touches only @store, so it may run on a thread.
+ *
+ * Returns: %TRUE unless the store could not be read
+ */
+gboolean
+aether_service_project_cost (AetherStore           *store,
+                             const char * const    *member_ids,
+                             GDateTime             *now,
+                             AetherCostProjection  *projection,
+                             GError               **error)
+{
+  g_autoptr(GDateTime) month_start = NULL;
+  g_autoptr(GDateTime) month_end = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  double month = 0, elapsed, length;
+
+  g_return_val_if_fail (AETHER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (now != NULL && projection != NULL, FALSE);
+
+  month_start = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (now),
+                                 g_date_time_get_month (now), 1, 0, 0, 0);
+  month_end = g_date_time_add_months (month_start, 1);
+  if (!(totals = aether_store_energy_totals_for_devices (store, member_ids,
+                                                         g_date_time_to_unix (month_start) * G_USEC_PER_SEC,
+                                                         g_date_time_to_unix (now) * G_USEC_PER_SEC + g_date_time_get_microsecond (now), error)))
+    return FALSE;
+  for (guint i = 0; i < totals->len; i++)
+    month += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
+
+  elapsed = (double)(g_date_time_to_unix (now) - g_date_time_to_unix (month_start)) / 86400.0;
+  length = g_date_get_days_in_month (g_date_time_get_month (now), g_date_time_get_year (now));
+  projection->cycle_start_s = g_date_time_to_unix (month_start);
+  projection->cycle_end_s = g_date_time_to_unix (month_end);
+  projection->so_far = month;
+  projection->projected = elapsed > 0.04 ? month * length / elapsed : month;
+  return TRUE;
+}
+
 /* Today's cost from the hot tier (the whole-home meter if there is one,
  * else every device), and the bill of the cycle projected from the month
  * so far, for cost alerts. */
@@ -1085,12 +1133,11 @@ update_costs (AetherService *self)
 {
   g_autoptr(GPtrArray) devices = aether_store_list_devices (self->store, NULL);
   g_autoptr(GDateTime) now = aether_clock_now_local (self->clock, NULL);
-  g_autoptr(GDateTime) month_start = NULL;
-  g_autoptr(GPtrArray) totals = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(AetherHome) home = NULL;
+  AetherCostProjection projection = { 0 };
   GPtrArray *members;
-  double today = 0, month = 0, elapsed, length;
+  double today = 0;
 
   if (self->tariff == NULL || devices == NULL)
     return;
@@ -1109,17 +1156,8 @@ update_costs (AetherService *self)
     }
   g_ptr_array_add (ids, NULL);
 
-  month_start = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (now),
-                                 g_date_time_get_month (now), 1, 0, 0, 0);
-  totals = aether_store_energy_totals_for_devices (self->store, (const char * const *)ids->pdata,
-                                                   g_date_time_to_unix (month_start) * G_USEC_PER_SEC,
-                                                   aether_clock_now_us (self->clock), NULL);
-  for (guint i = 0; totals != NULL && i < totals->len; i++)
-    month += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
-
-  elapsed = (double)(aether_clock_now_s (self->clock) - g_date_time_to_unix (month_start)) / 86400.0;
-  length = g_date_get_days_in_month (g_date_time_get_month (now), g_date_time_get_year (now));
-  aether_alert_engine_set_costs (self->alerts, today, elapsed > 0.04 ? month * length / elapsed : month);
+  aether_service_project_cost (self->store, (const char * const *)ids->pdata, now, &projection, NULL);
+  aether_alert_engine_set_costs (self->alerts, today, projection.projected);
 }
 
 /* A write-ahead log deleted under the writer loses what it held; said once,
@@ -1186,6 +1224,14 @@ aether_service_lock_collector (AetherService  *self,
     self->collector_lock = aether_store_lock_collector (aether_store_get_path (self->store), error);
 
   return self->collector_lock != NULL;
+}
+
+AetherStoreWriter *
+_aether_service_get_writer (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+
+  return self->writer;
 }
 
 /**

@@ -17,6 +17,7 @@
 #include "model/aether-user.h"
 #include "sinks/aether-sink-deliverer.h"
 #include "store/aether-hot-tier.h"
+#include "store/aether-store-backfill.h"
 #include "store/aether-store.h"
 #include "tariff/aether-tariff.h"
 
@@ -25,6 +26,27 @@ G_BEGIN_DECLS
 #define AETHER_TYPE_SERVICE (aether_service_get_type ())
 
 G_DECLARE_FINAL_TYPE (AetherService, aether_service, AETHER, SERVICE, GObject)
+
+/**
+ * AetherCostProjection:
+ * @cycle_start_s: the cycle's first second (the month's local midnight)
+ * @cycle_end_s: the next cycle's
+ * @so_far: the cost stored from the cycle's start to now
+ * @projected: the whole cycle at the same pace
+ */
+typedef struct
+{
+  gint64 cycle_start_s;
+  gint64 cycle_end_s;
+  double so_far;
+  double projected;
+} AetherCostProjection;
+
+gboolean            aether_service_project_cost        (AetherStore         *store,
+                                                        const char * const  *member_ids,
+                                                        GDateTime           *now,
+                                                        AetherCostProjection *projection,
+                                                        GError             **error);
 
 AetherService      *aether_service_new                 (const char          *db_path,
                                                         AetherClock         *clock,
@@ -198,5 +220,18 @@ AetherApiAuth       aether_service_authorize_api       (AetherService       *sel
                                                         const char          *secret,
                                                         const char          *permission,
                                                         char               **token_id);
+void                aether_service_backfill_async      (AetherService       *self,
+                                                        AetherBackfill      *backfill,
+                                                        guint                days,
+                                                        AetherBackfillProgress progress,
+                                                        gpointer             progress_data,
+                                                        GDestroyNotify       progress_data_free,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            aether_service_backfill_finish     (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        AetherBackfillStats *stats,
+                                                        GError             **error);
 
 G_END_DECLS

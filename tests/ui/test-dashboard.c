@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "aether-format.h"
 #include "aether-sim-home.h"
@@ -402,6 +403,182 @@ test_cheapest_hour_ahead (Fixture       *f,
   aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-cheapest-hour");
 }
 
+/* With a month of the demo home's history behind it: the bill so far and
+ * its projection are the service's projection over the store, today is set
+ * against the store's total for yesterday at the same time, and each
+ * always-on load is the standby rule over the store's columns. */
+static void
+wait_for_store_figures (Fixture *f)
+{
+  aether_dashboard_page_read_store (f->page);
+  while (aether_dashboard_page_is_reading_store (f->page))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static double
+home_total (AetherStore *store,
+            gint64       from_s,
+            gint64       to_s,
+            double      *cost)
+{
+  const char *mains[] = { "demo-mains", NULL };
+  g_autoptr(GPtrArray) totals = aether_store_energy_totals_for_devices (store, mains, from_s * G_USEC_PER_SEC,
+                                                                        to_s * G_USEC_PER_SEC, NULL);
+  double wh = 0;
+
+  *cost = 0;
+  for (guint i = 0; totals != NULL && i < totals->len; i++)
+    {
+      wh += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->energy_wh;
+      *cost += ((AetherEnergyTotal *)g_ptr_array_index (totals, i))->cost;
+    }
+  return wh;
+}
+
+static void
+assert_standby_shown (Fixture     *f,
+                      const char  *device_id,
+                      double       week_wh,
+                      double       week_cost,
+                      double      *watts_out)
+{
+  AetherStore *store = aether_service_get_store (f->service);
+  gint64 now_s = aether_clock_now_s (f->clock);
+  gint64 to_s = now_s - now_s % AETHER_STANDBY_WINDOW_S;
+  gint64 from_s = to_s - AETHER_STANDBY_DAYS * 86400;
+  guint points = (guint)((to_s - from_s) / AETHER_STANDBY_WINDOW_S);
+  const char *mains[] = { "demo-mains", NULL };
+  g_autoptr(GArray) columns = device_id
+    ? aether_store_query (store, device_id, "power", from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, points, -1, NULL, NULL)
+    : aether_store_query_devices (store, mains, "power", from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, points, NULL, NULL);
+  g_autofree double *means = g_new0 (double, columns->len + 1);
+  g_autofree guint64 *counts = g_new0 (guint64, columns->len + 1);
+  g_autofree char *power = NULL;
+  g_autofree char *money = NULL;
+  g_autofree char *expected = NULL;
+  double watts;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      means[i] = g_array_index (columns, AetherBucket, i).avg;
+      counts[i] = g_array_index (columns, AetherBucket, i).count;
+    }
+  g_assert_true (aether_standby_lowest (means, counts, columns->len, &watts));
+  power = aether_format_small_power (watts);
+  money = aether_format_money (aether_standby_yearly_cost (watts, week_wh, week_cost),
+                               aether_service_get_currency (f->service));
+  expected = g_strdup_printf ("%s\x1f%s a year", power, money);
+  g_test_message ("always on %s: %s", device_id ? device_id : "home", expected);
+  g_assert_cmpstr (aether_dashboard_page_get_standby_text (f->page, device_id), ==, expected);
+  *watts_out = watts;
+}
+
+static void
+test_backfilled_figures (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = aether_sim_demo_devices (42);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) yesterday_now = NULL;
+  AetherCostProjection projection;
+  const char *mains[] = { "demo-mains", NULL };
+  double today_cost, yesterday_cost, week_wh, week_cost, watts, home_watts, sum_watts = 0;
+  double today_wh, yesterday_wh;
+  gint64 now_s, to_s;
+
+  /* The demo home and 30 days of its history, as `demo --days 30` writes. */
+  {
+    g_autoptr(AetherStore) store = aether_store_open (f->db, f->clock, &error);
+    g_autoptr(GPtrArray) added = NULL;
+    g_autoptr(AetherTariff) tariff = NULL;
+    g_autoptr(AetherBackfill) backfill = aether_sim_demo_backfill_new (42, NULL);
+
+    g_assert_no_error (error);
+    added = aether_sim_add_demo_home (store, 42, NULL, &error);
+    g_assert_no_error (error);
+    tariff = aether_rates_load_tariff (store, NULL, &error);
+    aether_store_set_pricer (store, AETHER_PRICER (tariff));
+    g_assert_true (aether_store_backfill (store, backfill, 30, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  start_service (f, TRUE);
+  gtk_window_present (f->window);
+  wait_for_restore (f);
+  run_for (f, 30);
+  aether_dashboard_page_refresh (f->page);
+  wait_for_store_figures (f);
+
+  /* The month: the service's projection over the store. */
+  now = aether_clock_now_local (f->clock, NULL);
+  g_assert_true (aether_service_project_cost (aether_service_get_store (f->service), mains, now, &projection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (projection.so_far, >, 0);
+  g_assert_cmpfloat (projection.projected, >, projection.so_far);
+  {
+    g_autofree char *so_far = aether_format_money (projection.so_far, aether_service_get_currency (f->service));
+    g_autofree char *projected = aether_format_money (projection.projected, aether_service_get_currency (f->service));
+
+    g_assert_cmpstr (aether_dashboard_page_get_bill_text (f->page), ==, so_far);
+    g_assert_cmpstr (aether_dashboard_page_get_projection_text (f->page), ==, projected);
+  }
+
+  /* Today against yesterday by the same time. */
+  now_s = aether_clock_now_s (f->clock);
+  yesterday_now = g_date_time_add_days (now, -1);
+  today_wh = home_total (aether_service_get_store (f->service), f->day_start_us / G_USEC_PER_SEC, now_s, &today_cost);
+  yesterday_wh = home_total (aether_service_get_store (f->service), f->day_start_us / G_USEC_PER_SEC - 86400,
+                             g_date_time_to_unix (yesterday_now), &yesterday_cost);
+  g_assert_cmpfloat (yesterday_wh, >, 0);
+  {
+    g_autofree char *today = aether_format_energy (today_wh);
+    g_autofree char *then = aether_format_energy (yesterday_wh);
+
+    g_assert_cmpstr (aether_dashboard_page_get_yesterday_text (f->page), ==, today);
+    g_assert_nonnull (strstr (aether_dashboard_page_get_yesterday_caption (f->page), then));
+  }
+
+  /* Always on, the home and every device, at the week's average price. */
+  to_s = now_s - now_s % AETHER_STANDBY_WINDOW_S;
+  week_wh = home_total (aether_service_get_store (f->service), to_s - AETHER_STANDBY_DAYS * 86400, to_s, &week_cost);
+  assert_standby_shown (f, NULL, week_wh, week_cost, &home_watts);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+
+      /* The meter is the home's row, not one of its own. */
+      if (aether_device_is_energy_meter (device))
+        {
+          g_assert_null (aether_dashboard_page_get_standby_text (f->page, json_object_get_string_member (device, "device_id")));
+          continue;
+        }
+      assert_standby_shown (f, json_object_get_string_member (device, "device_id"), week_wh, week_cost, &watts);
+      sum_watts += watts;
+    }
+  /* The router never sleeps: about 9 W. The home's floor is at least the
+   * sum of the devices' floors, which need not come at the same time. */
+  g_assert_cmpfloat (fabs (g_ascii_strtod (aether_dashboard_page_get_standby_text (f->page, "demo-router"), NULL) - 9), <, 1);
+  g_assert_cmpfloat (home_watts, >=, sum_watts);
+
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-backfilled");
+
+  /* The month and the always-on loads, further down. */
+  {
+    GtkStack *stack = GTK_STACK (aether_ui_test_find_type (GTK_WIDGET (f->page), GTK_TYPE_STACK));
+    GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (gtk_stack_get_visible_child (stack));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 0.4);
+    aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+    aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-month");
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+    aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-always-on");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +594,7 @@ main (int   argc,
   ADD ("/ui/dashboard/cheapest-hour-ahead", test_cheapest_hour_ahead);
   ADD ("/ui/dashboard/today-survives-restart", test_today_survives_restart);
   ADD ("/ui/dashboard/unmetered-home-is-the-sum", test_unmetered_home_is_the_sum);
+  ADD ("/ui/dashboard/backfilled-figures", test_backfilled_figures);
 
   return g_test_run ();
 }

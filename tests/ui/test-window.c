@@ -225,6 +225,15 @@ test_demo_home_fills_the_devices_page (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "demo-home", NULL);
   g_assert_cmpuint (aether_devices_page_get_n_rows (page), ==, 13);
 
+  /* Its year of history is written in the background, with a bar. */
+  g_assert_true (aether_window_is_backfilling (window));
+  aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-demo-backfilling");
+  give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < give_up && aether_window_is_backfilling (window))
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_false (aether_window_is_backfilling (window));
+
   /* The demo devices poll every 10 s: wait for every first reading. */
   give_up = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < give_up &&
@@ -702,7 +711,8 @@ test_history_shows_a_stored_day (void)
   aether_history_page_show (history, "day", yesterday);
   wait_for_history (history);
   g_assert_true (aether_history_page_has_data (history));
-  g_assert_cmpstr (aether_history_page_get_total_text (history), ==, "24.0 kWh");
+  /* The demo home came with a year of history, so these readings lie over
+   * a backfilled day: the total is the store's, whatever it holds. */
   /* The Whole Home total is the store's total for the home's members. */
   {
     const char *mains[] = { "demo-mains", NULL };

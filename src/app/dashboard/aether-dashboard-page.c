@@ -59,6 +59,12 @@ struct _AetherDashboardPage
   GtkLabel            *cheapest_caption;
   AetherPowerChart    *chart;
   AdwPreferencesGroup *top_group;
+  AdwActionRow        *bill_row;
+  GtkLabel            *bill_value;
+  GtkLabel            *projection_value;
+  AdwActionRow        *yesterday_row;
+  GtkLabel            *yesterday_value;
+  AdwPreferencesGroup *standby_group;
 
   /* Owned */
   AetherService       *service;
@@ -68,6 +74,12 @@ struct _AetherDashboardPage
   GPtrArray           *top_rows;    /* owned by top_group */
   guint                refresh_id;
   gulong               restored_id;
+  /* The store's figures (cycle, yesterday, always-on), read on a thread */
+  GCancellable        *insights_cancellable;
+  GPtrArray           *standby_rows;     /* AdwActionRow, owned by standby_group */
+  GHashTable          *standby_texts;    /* device id ("" the home) → char * power, cost */
+  gint64               insights_read_us; /* monotonic; 0 never */
+  guint                insights_loading : 1;
 };
 
 G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
@@ -382,6 +394,316 @@ now_caption (AetherDashboardPage *self,
   }
 }
 
+
+/* ---- The store's figures, off the main loop ------------------------------ */
+
+#define INSIGHTS_SECONDS 60
+
+typedef struct
+{
+  char   *device_id;     /* NULL: the home */
+  double  watts;
+  double  yearly_cost;
+} StandbyFigure;
+
+static void
+standby_figure_free (StandbyFigure *f)
+{
+  g_free (f->device_id);
+  g_free (f);
+}
+
+typedef struct
+{
+  AetherStore          *store;
+  GPtrArray            *device_ids;   /* char *, every device */
+  GPtrArray            *member_ids;   /* char *, NULL-terminated */
+  GDateTime            *now;
+  /* Results */
+  gboolean              have_projection;
+  AetherCostProjection  projection;
+  double                today_wh, today_cost;
+  double                yesterday_wh, yesterday_cost;
+  GPtrArray            *standby;      /* StandbyFigure */
+} Insights;
+
+static void
+insights_free (Insights *in)
+{
+  g_clear_object (&in->store);
+  g_clear_pointer (&in->device_ids, g_ptr_array_unref);
+  g_clear_pointer (&in->member_ids, g_ptr_array_unref);
+  g_clear_pointer (&in->now, g_date_time_unref);
+  g_clear_pointer (&in->standby, g_ptr_array_unref);
+  g_free (in);
+}
+
+static void
+sum_totals (GPtrArray *totals,
+            double    *wh,
+            double    *cost)
+{
+  *wh = *cost = 0;
+  for (guint i = 0; totals != NULL && i < totals->len; i++)
+    {
+      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
+
+      *wh += t->energy_wh;
+      *cost += t->cost;
+    }
+}
+
+static gboolean
+standby_of (GArray *columns,
+            double *watts)
+{
+  g_autofree double *means = NULL;
+  g_autofree guint64 *counts = NULL;
+
+  if (columns == NULL)
+    return FALSE;
+  means = g_new0 (double, columns->len + 1);
+  counts = g_new0 (guint64, columns->len + 1);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      AetherBucket *b = &g_array_index (columns, AetherBucket, i);
+
+      means[i] = b->avg;
+      counts[i] = b->count;
+    }
+  return aether_standby_lowest (means, counts, columns->len, watts);
+}
+
+static void
+insights_in_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Insights *in = task_data;
+  g_autoptr(AetherStore) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  g_autoptr(GDateTime) yesterday = NULL;
+  g_autoptr(GDateTime) yesterday_now = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  const char * const *members = (const char * const *)in->member_ids->pdata;
+  gint64 now_s = g_date_time_to_unix (in->now);
+  gint64 to_s = now_s - now_s % AETHER_STANDBY_WINDOW_S;
+  gint64 from_s = to_s - (gint64)AETHER_STANDBY_DAYS * 86400;
+  guint points = (guint)((to_s - from_s) / AETHER_STANDBY_WINDOW_S);
+  double week_wh = 0, week_cost = 0, watts;
+
+  if (!(reader = aether_store_open_reader (in->store, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The month so far and its projection: the service's rule. */
+  in->have_projection = aether_service_project_cost (reader, members, in->now, &in->projection, NULL);
+
+  /* Today against the same time yesterday. */
+  today = g_date_time_new (g_date_time_get_timezone (in->now), g_date_time_get_year (in->now),
+                           g_date_time_get_month (in->now), g_date_time_get_day_of_month (in->now), 0, 0, 0);
+  yesterday = g_date_time_add_days (today, -1);
+  yesterday_now = g_date_time_add_days (in->now, -1);
+  totals = aether_store_energy_totals_for_devices (reader, members, g_date_time_to_unix (today) * G_USEC_PER_SEC,
+                                                   now_s * G_USEC_PER_SEC, NULL);
+  sum_totals (totals, &in->today_wh, &in->today_cost);
+  g_clear_pointer (&totals, g_ptr_array_unref);
+  totals = aether_store_energy_totals_for_devices (reader, members, g_date_time_to_unix (yesterday) * G_USEC_PER_SEC,
+                                                   g_date_time_to_unix (yesterday_now) * G_USEC_PER_SEC, NULL);
+  sum_totals (totals, &in->yesterday_wh, &in->yesterday_cost);
+  g_clear_pointer (&totals, g_ptr_array_unref);
+
+  /* Always on: the home, then each device, at the week's average price. */
+  totals = aether_store_energy_totals_for_devices (reader, members, from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, NULL);
+  sum_totals (totals, &week_wh, &week_cost);
+  in->standby = g_ptr_array_new_with_free_func ((GDestroyNotify)standby_figure_free);
+  {
+    g_autoptr(GArray) columns = aether_store_query_devices (reader, members, "power", from_s * G_USEC_PER_SEC,
+                                                            to_s * G_USEC_PER_SEC, points, NULL, NULL);
+
+    if (standby_of (columns, &watts))
+      {
+        StandbyFigure *f = g_new0 (StandbyFigure, 1);
+
+        f->watts = watts;
+        f->yearly_cost = aether_standby_yearly_cost (watts, week_wh, week_cost);
+        g_ptr_array_add (in->standby, f);
+      }
+  }
+  for (guint i = 0; i < in->device_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (in->device_ids, i);
+      g_autoptr(GArray) columns = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      columns = aether_store_query (reader, id, "power", from_s * G_USEC_PER_SEC, to_s * G_USEC_PER_SEC, points, -1,
+                                    NULL, NULL);
+      if (standby_of (columns, &watts))
+        {
+          StandbyFigure *f = g_new0 (StandbyFigure, 1);
+
+          f->device_id = g_strdup (id);
+          f->watts = watts;
+          f->yearly_cost = aether_standby_yearly_cost (watts, week_wh, week_cost);
+          g_ptr_array_add (in->standby, f);
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static const char *
+device_name (AetherDashboardPage *self,
+             const char          *device_id)
+{
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      JsonObject *d = g_ptr_array_index (self->devices, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (d, "device_id", NULL), device_id) == 0)
+        return json_object_get_string_member_with_default (d, "name", device_id);
+    }
+  return device_id;
+}
+
+static int
+compare_standby (gconstpointer a,
+                 gconstpointer b)
+{
+  const StandbyFigure *x = *(const StandbyFigure * const *)a;
+  const StandbyFigure *y = *(const StandbyFigure * const *)b;
+
+  /* The home first, then the largest. */
+  if ((x->device_id == NULL) != (y->device_id == NULL))
+    return x->device_id == NULL ? -1 : 1;
+  return (x->watts < y->watts) - (x->watts > y->watts);
+}
+
+static void
+show_insights (AetherDashboardPage *self,
+               Insights            *in)
+{
+  const char *currency = aether_service_get_currency (self->service);
+
+  if (in->have_projection)
+    {
+      g_autofree char *so_far = aether_format_money (in->projection.so_far, currency);
+      g_autofree char *projected = aether_format_money (in->projection.projected, currency);
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (in->projection.cycle_start_s);
+      g_autofree char *day = g_date_time_format (start, "%-d %B");
+      /* Translators: the start of the billing month, e.g. "Since 1 December" */
+      g_autofree char *since = g_strdup_printf (_("Since %s"), g_strstrip (day));
+
+      gtk_label_set_text (self->bill_value, so_far);
+      adw_action_row_set_subtitle (self->bill_row, since);
+      gtk_label_set_text (self->projection_value, projected);
+    }
+
+  {
+    g_autofree char *today = aether_format_energy (in->today_wh);
+    g_autofree char *then = aether_format_energy (in->yesterday_wh);
+    g_autofree char *diff = aether_format_energy (fabs (in->today_wh - in->yesterday_wh));
+    g_autofree char *caption = NULL;
+    g_autofree char *value = NULL;
+
+    if (in->yesterday_wh <= 0)
+      caption = g_strdup (_("Nothing stored for yesterday"));
+    else if (in->today_wh >= in->yesterday_wh)
+      /* Translators: today's energy so far against yesterday's by the same time */
+      caption = g_strdup_printf (_("%s more than the %s used by this time yesterday"), diff, then);
+    else
+      caption = g_strdup_printf (_("%s less than the %s used by this time yesterday"), diff, then);
+    value = g_strdup (today);
+    gtk_label_set_text (self->yesterday_value, value);
+    adw_action_row_set_subtitle (self->yesterday_row, caption);
+  }
+
+  /* The always-on rows, rebuilt. */
+  for (guint i = 0; i < self->standby_rows->len; i++)
+    adw_preferences_group_remove (self->standby_group, g_ptr_array_index (self->standby_rows, i));
+  g_ptr_array_set_size (self->standby_rows, 0);
+  g_hash_table_remove_all (self->standby_texts);
+  g_ptr_array_sort (in->standby, compare_standby);
+  for (guint i = 0; i < in->standby->len; i++)
+    {
+      StandbyFigure *f = g_ptr_array_index (in->standby, i);
+      g_autofree char *power = aether_format_small_power (f->watts);
+      g_autofree char *money = aether_format_money (f->yearly_cost, currency);
+      /* Translators: what an always-on load costs over a year */
+      g_autofree char *per_year = g_strdup_printf (_("%s a year"), money);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *label = gtk_label_new (power);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     f->device_id ? device_name (self, f->device_id) : _("The whole home"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), per_year);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (self->standby_group, row);
+      g_ptr_array_add (self->standby_rows, row);
+      g_hash_table_insert (self->standby_texts, g_strdup (f->device_id ? f->device_id : ""),
+                           g_strdup_printf ("%s\x1f%s", power, per_year));
+    }
+}
+
+static void
+on_insights (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AetherDashboardPage *self = AETHER_DASHBOARD_PAGE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->insights_loading = FALSE;
+          g_debug ("Could not read the month's figures: %s", error->message);
+        }
+      return;
+    }
+  self->insights_loading = FALSE;
+  self->insights_read_us = g_get_monotonic_time ();
+  show_insights (self, g_task_get_task_data (G_TASK (result)));
+}
+
+static void
+read_insights (AetherDashboardPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *members = aether_home_get_members (self->home);
+  Insights *in;
+
+  g_cancellable_cancel (self->insights_cancellable);
+  g_clear_object (&self->insights_cancellable);
+  self->insights_cancellable = g_cancellable_new ();
+
+  in = g_new0 (Insights, 1);
+  in->store = g_object_ref (aether_service_get_store (self->service));
+  in->now = aether_clock_now_local (aether_store_get_clock (in->store), NULL);
+  in->device_ids = g_ptr_array_new_with_free_func (g_free);
+  /* Each appliance; a meter is the whole home's row. */
+  for (guint i = 0; i < self->devices->len; i++)
+    if (!aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
+      g_ptr_array_add (in->device_ids,
+                       g_strdup (json_object_get_string_member (g_ptr_array_index (self->devices, i), "device_id")));
+  in->member_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < members->len; i++)
+    g_ptr_array_add (in->member_ids, g_strdup (g_ptr_array_index (members, i)));
+  g_ptr_array_add (in->member_ids, NULL);
+
+  self->insights_loading = TRUE;
+  task = g_task_new (self, self->insights_cancellable, on_insights, NULL);
+  g_task_set_task_data (task, in, (GDestroyNotify)insights_free);
+  g_task_run_in_thread (task, insights_in_thread);
+}
+
 static gboolean
 refresh (gpointer user_data)
 {
@@ -444,6 +766,11 @@ refresh (gpointer user_data)
   update_chart (self, members, now);
   update_top (self, now);
 
+  /* The store's figures change by the minute: read again once a minute. */
+  if (!self->insights_loading &&
+      (self->insights_read_us == 0 || g_get_monotonic_time () - self->insights_read_us >= INSIGHTS_SECONDS * G_USEC_PER_SEC))
+    read_insights (self);
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -486,6 +813,10 @@ aether_dashboard_page_reload (AetherDashboardPage *self)
 
   gtk_stack_set_visible_child_name (self->stack, self->devices->len > 0 ? "live" : "empty");
   stop_refreshing (self);
+  g_cancellable_cancel (self->insights_cancellable);
+  g_clear_object (&self->insights_cancellable);
+  self->insights_loading = FALSE;
+  self->insights_read_us = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     start_refreshing (self);
 }
@@ -620,6 +951,8 @@ aether_dashboard_page_dispose (GObject *object)
   AetherDashboardPage *self = (AetherDashboardPage *)object;
 
   stop_refreshing (self);
+  g_cancellable_cancel (self->insights_cancellable);
+  g_clear_object (&self->insights_cancellable);
   if (self->service != NULL)
     g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
   g_clear_object (&self->service);
@@ -636,6 +969,8 @@ aether_dashboard_page_finalize (GObject *object)
 
   g_clear_pointer (&self->devices, g_ptr_array_unref);
   g_clear_pointer (&self->top_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->standby_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->standby_texts, g_hash_table_unref);
 
   G_OBJECT_CLASS (aether_dashboard_page_parent_class)->finalize (object);
 }
@@ -663,6 +998,12 @@ aether_dashboard_page_class_init (AetherDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, cheapest_caption);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, chart);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, top_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, bill_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, bill_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, projection_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, yesterday_row);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, yesterday_value);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, standby_group);
 }
 
 static void
@@ -673,6 +1014,8 @@ aether_dashboard_page_init (AetherDashboardPage *self)
 
   self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   self->top_rows = g_ptr_array_new ();
+  self->standby_rows = g_ptr_array_new ();
+  self->standby_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (source != NULL &&
       (schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE)) != NULL &&
@@ -680,4 +1023,78 @@ aether_dashboard_page_init (AetherDashboardPage *self)
     self->interface = g_settings_new ("org.gnome.desktop.interface");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* For tests: the store's figures as shown. */
+gboolean
+aether_dashboard_page_is_reading_store (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), FALSE);
+
+  return self->insights_loading;
+}
+
+/**
+ * aether_dashboard_page_read_store:
+ * @self: the page
+ *
+ * Reads the month, yesterday and the always-on loads again now (they are
+ * otherwise read once a minute while the page is shown).
+ */
+void
+aether_dashboard_page_read_store (AetherDashboardPage *self)
+{
+  g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
+
+  if (self->service != NULL && self->home != NULL && self->devices->len > 0)
+    read_insights (self);
+}
+
+const char *
+aether_dashboard_page_get_bill_text (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->bill_value);
+}
+
+const char *
+aether_dashboard_page_get_projection_text (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->projection_value);
+}
+
+const char *
+aether_dashboard_page_get_yesterday_text (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->yesterday_value);
+}
+
+const char *
+aether_dashboard_page_get_yesterday_caption (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return adw_action_row_get_subtitle (self->yesterday_row);
+}
+
+/**
+ * aether_dashboard_page_get_standby_text:
+ * @self: the page
+ * @device_id: (nullable): a device, or %NULL for the whole home
+ *
+ * Returns: (nullable): its always-on power and yearly cost as shown,
+ *   separated by U+001F, or %NULL when it is not shown
+ */
+const char *
+aether_dashboard_page_get_standby_text (AetherDashboardPage *self,
+                                        const char          *device_id)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  return g_hash_table_lookup (self->standby_texts, device_id ? device_id : "");
 }

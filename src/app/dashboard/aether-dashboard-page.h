@@ -29,5 +29,13 @@ const char *aether_dashboard_page_get_today_caption (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_top_description (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_rate_caption (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_cheapest_caption (AetherDashboardPage *self);
+gboolean    aether_dashboard_page_is_reading_store (AetherDashboardPage *self);
+void        aether_dashboard_page_read_store      (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_bill_text   (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_projection_text (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_yesterday_text (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_yesterday_caption (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_standby_text (AetherDashboardPage *self,
+                                                    const char          *device_id);
 
 G_END_DECLS

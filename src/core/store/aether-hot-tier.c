@@ -869,3 +869,49 @@ aether_hot_tier_is_restoring (AetherHotTier *self)
 
   return self->restoring;
 }
+
+/**
+ * aether_hot_tier_add_stored_minute:
+ * @self: a hot tier
+ * @device_id: a device
+ * @minute_us: a minute of today
+ * @energy_wh: the energy stored for it
+ * @cost: its cost
+ *
+ * Adds a minute stored after the hot tier was read back (a backfill, which
+ * ends where live readings begin) to today's total; a minute of another
+ * day is ignored.
+ */
+void
+aether_hot_tier_add_stored_minute (AetherHotTier *self,
+                                   const char    *device_id,
+                                   gint64         minute_us,
+                                   double         energy_wh,
+                                   double         cost)
+{
+  gint64 day_start_us;
+  Device *device;
+
+  g_return_if_fail (AETHER_IS_HOT_TIER (self));
+  g_return_if_fail (device_id != NULL);
+
+  day_start_us = local_day_start_us (self, aether_clock_now_us (self->clock));
+  if (minute_us < day_start_us)
+    return;
+
+  device = ensure_device (self, device_id);
+  if (!device->have_energy && !device->have_counter)
+    {
+      device->day_start_us = day_start_us;
+      device->energy_wh = 0;
+      device->cost = 0;
+      memset (device->slot_wh, 0, sizeof device->slot_wh);
+    }
+  if (device->day_start_us != day_start_us)
+    return;
+  device->energy_wh += energy_wh;
+  device->cost += cost;
+  if (energy_wh > 0)
+    device->slot_wh[CLAMP ((minute_us - day_start_us) / (SLOT_S * G_USEC_PER_SEC), 0, N_SLOTS - 1)] += energy_wh;
+  device->have_energy = TRUE;
+}

@@ -70,5 +70,10 @@ const char    *aether_hot_tier_get_rate_period     (AetherHotTier  *self,
 void           aether_hot_tier_restore             (AetherHotTier  *self,
                                                     const char     *db_path);
 gboolean       aether_hot_tier_is_restoring        (AetherHotTier  *self);
+void           aether_hot_tier_add_stored_minute   (AetherHotTier  *self,
+                                                    const char     *device_id,
+                                                    gint64          minute_us,
+                                                    double          energy_wh,
+                                                    double          cost);
 
 G_END_DECLS

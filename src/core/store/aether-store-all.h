@@ -16,3 +16,4 @@
 #include "aether-store-lock.h"
 #include "aether-store-sinks.h"
 #include "aether-store-writer.h"
+#include "aether-store-backfill.h"

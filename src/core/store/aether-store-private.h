@@ -12,6 +12,7 @@
 #include "aether-hot-tier.h"
 #include "aether-sketch.h"
 #include "aether-store.h"
+#include "aether-store-writer.h"
 #include "model/aether-units.h"
 
 G_BEGIN_DECLS
@@ -277,5 +278,17 @@ gboolean     _aether_store_begin_write (AetherStore  *self,
 gboolean     _aether_store_end_write   (AetherStore  *self,
                                         gboolean      ok,
                                         GError      **error);
+
+/* A job run on the writer thread's connection, after the readings pushed
+ * before it are committed (aether-store-writer.c). @db is NULL when the
+ * writer was closed first; @stopping is set when close() was called. */
+typedef void (*AetherWriterJob) (sqlite3      *db,
+                                 GTimeZone    *tz,
+                                 const gint   *stopping,
+                                 gpointer      data);
+
+void         _aether_store_writer_run_job (AetherStoreWriter *self,
+                                           AetherWriterJob    job,
+                                           gpointer           data);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ typedef enum
   ITEM_FLUSH,
   ITEM_STOP,
   ITEM_MAINTAIN,
+  ITEM_JOB,
 } ItemKind;
 
 /* Maintenance asked of the thread: run in slices between commits. */
@@ -54,6 +55,9 @@ typedef struct
   GError       **error;
   /* For maintenance */
   Maintenance   *maintenance;
+  /* For a job */
+  AetherWriterJob job;
+  gpointer        job_data;
 } Item;
 
 struct _AetherStoreWriter
@@ -218,6 +222,14 @@ writer_thread (gpointer data)
           item_free (item);
           item = NULL;
         }
+      else if (item != NULL && item->kind == ITEM_JOB)
+        {
+          item->job (self->db, self->tz, &self->stopping, item->job_data);
+          item_free (item);
+          item = NULL;
+          /* The readings that waited meanwhile go in at once. */
+          next_commit = g_get_monotonic_time ();
+        }
       else if (item != NULL)
         {
           ItemKind kind = item->kind;
@@ -232,8 +244,21 @@ writer_thread (gpointer data)
     }
 
   /* Maintenance not finished is resumed by the next run: every step
-   * committed its progress. */
+   * committed its progress. Jobs still queued are told the store closed. */
   g_clear_pointer (&pending, maintenance_free);
+  {
+    Item *left;
+
+    while ((left = g_async_queue_try_pop (self->queue)) != NULL)
+      {
+        if (left->kind == ITEM_JOB)
+          left->job (NULL, self->tz, &self->stopping, left->job_data);
+        if (left->kind == ITEM_FLUSH || left->kind == ITEM_STOP)
+          answer (left, NULL);
+        else
+          item_free (left);
+      }
+  }
   return NULL;
 }
 
@@ -497,6 +522,31 @@ aether_store_writer_get_n_maintained (AetherStoreWriter *self)
   g_return_val_if_fail (AETHER_IS_STORE_WRITER (self), 0);
 
   return (guint64)g_atomic_pointer_get (&self->n_maintained);
+}
+
+/* Runs @job on the thread (see AetherWriterJob); once the writer is
+ * closed, at once with no connection. */
+void
+_aether_store_writer_run_job (AetherStoreWriter *self,
+                              AetherWriterJob    job,
+                              gpointer           data)
+{
+  Item *item;
+
+  g_return_if_fail (AETHER_IS_STORE_WRITER (self));
+  g_return_if_fail (job != NULL);
+
+  if (self->closed)
+    {
+      job (NULL, self->tz, &self->stopping, data);
+      return;
+    }
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_JOB;
+  item->job = job;
+  item->job_data = data;
+  g_async_queue_push (self->queue, item);
 }
 
 guint64
