@@ -33,6 +33,7 @@ struct _AetherApplication
   AetherService  *service;
   AetherNotifier *notifier;
   GError         *service_error;
+  AetherApiServer *api;
 
   guint           held_for_background : 1;
 };
@@ -189,6 +190,27 @@ apply_user_theme (AetherService *service)
   aether_preferences_apply_theme (aether_user_get_theme (user));
 }
 
+/* The local API, where Preferences › API says (`api-address`), or not at
+ * all. */
+static void
+apply_api_address (AetherApplication *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "api-address");
+  g_autoptr(GError) error = NULL;
+
+  if (self->api != NULL)
+    aether_api_server_stop (self->api);
+  g_clear_object (&self->api);
+  if (self->service == NULL || *address == '\0')
+    return;
+  self->api = aether_api_server_new (self->service);
+  if (!aether_api_server_listen (self->api, address, &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_object (&self->api);
+    }
+}
+
 static void
 aether_application_startup (GApplication *app)
 {
@@ -213,6 +235,9 @@ aether_application_startup (GApplication *app)
       /* The person's colour scheme, now and whenever it changes. */
       apply_user_theme (self->service);
       g_signal_connect (self->service, "user-changed", G_CALLBACK (apply_user_theme), NULL);
+      apply_api_address (self);
+      g_signal_connect_object (self->settings, "changed::api-address", G_CALLBACK (apply_api_address), self,
+                               G_CONNECT_SWAPPED);
     }
 
   /* Started at login (`--gapplication-service`, Preferences' Start at
@@ -231,6 +256,9 @@ aether_application_shutdown (GApplication *app)
   AetherApplication *self = AETHER_APPLICATION (app);
   g_autoptr(GError) error = NULL;
 
+  if (self->api != NULL)
+    aether_api_server_stop (self->api);
+  g_clear_object (&self->api);
   /* Everything read is stored before the process ends. */
   if (self->service != NULL && !aether_service_stop (self->service, &error))
     g_warning ("Some readings could not be stored: %s", error->message);

@@ -5,10 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Preferences › API: the local API's tokens (the seed's `api_tokens`),
- * listed with what each may do and when it was last used, made (the secret
- * shown once, with a Copy button) and revoked, all through the service. The
- * list follows `user-changed`, which every token change emits. */
+/* Preferences › API: whether the app serves the local API and where
+ * (GSettings `api-address`, which the application follows; empty: off),
+ * and the API's tokens (the seed's `api_tokens`), listed with what each may
+ * do and when it was last used, made (the secret shown once, with a Copy
+ * button) and revoked, all through the service. The list follows
+ * `user-changed`, which every token change emits. */
 
 #define G_LOG_DOMAIN "aether-tokens-page"
 
@@ -24,6 +26,10 @@ struct _AetherTokensPage
   AdwPreferencesPage   parent_instance;
 
   AetherService       *service;
+  GSettings           *settings;
+  AdwActionRow        *serve_row;
+  GtkSwitch           *serve_switch;
+  AdwEntryRow         *address_row;
   AdwPreferencesGroup *group;
   GPtrArray           *rows;
   /* The New Token dialog's */
@@ -238,6 +244,75 @@ on_new_clicked (GtkButton        *button,
   gtk_widget_grab_focus (entry);
 }
 
+/* ---- serving ------------------------------------------------------------ */
+
+#define DEFAULT_ADDRESS "127.0.0.1:8780"
+
+static void
+show_address (AetherTokensPage *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "api-address");
+  g_autofree char *host = NULL;
+  g_autoptr(GInetAddress) inet = NULL;
+  guint16 port;
+
+  gtk_switch_set_active (self->serve_switch, *address != '\0');
+  if (*address == '\0')
+    {
+      adw_action_row_set_subtitle (self->serve_row, _("Off"));
+      return;
+    }
+  if (aether_api_parse_address (address, &host, &port, NULL))
+    inet = g_inet_address_new_from_string (host);
+  if (inet != NULL && g_inet_address_get_is_loopback (inet))
+    adw_action_row_set_subtitle (self->serve_row, _("Programs on this computer can connect, with a token"));
+  else
+    adw_action_row_set_subtitle (self->serve_row, _("Other computers on the network can connect, with a token"));
+}
+
+/* What the address row says, when it is an address; else it is marked. */
+static gboolean
+take_address (AetherTokensPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (!aether_api_parse_address (text, &host, &port, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->address_row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_row), error->message);
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_row), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_row), NULL);
+  return TRUE;
+}
+
+static void
+on_serve_toggled (AetherTokensPage *self)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "api-address");
+  gboolean on = gtk_switch_get_active (self->serve_switch);
+  const char *wanted = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+
+  if (on && !take_address (self))
+    {
+      gtk_switch_set_active (self->serve_switch, FALSE);
+      return;
+    }
+  if (g_strcmp0 (current, on ? wanted : "") != 0)
+    g_settings_set_string (self->settings, "api-address", on ? wanted : "");
+}
+
+static void
+on_address_applied (AetherTokensPage *self)
+{
+  if (take_address (self) && gtk_switch_get_active (self->serve_switch))
+    g_settings_set_string (self->settings, "api-address", gtk_editable_get_text (GTK_EDITABLE (self->address_row)));
+}
+
 /* ---- the list ----------------------------------------------------------- */
 
 static void
@@ -304,6 +379,7 @@ aether_tokens_page_dispose (GObject *object)
   AetherTokensPage *self = AETHER_TOKENS_PAGE (object);
 
   g_clear_object (&self->service);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
 
@@ -320,11 +396,35 @@ static void
 aether_tokens_page_init (AetherTokensPage *self)
 {
   GtkWidget *add = gtk_button_new_with_mnemonic (_("_New Token…"));
+  AdwPreferencesGroup *serve = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  g_autofree char *address = NULL;
 
   self->rows = g_ptr_array_new ();
   adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self), "api");
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (self), _("API"));
   adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (self), "network-server-symbolic");
+
+  self->settings = g_settings_new (BASE_APPLICATION_ID);
+  self->serve_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->serve_row), _("Serve the _Local API"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->serve_row), TRUE);
+  self->serve_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->serve_switch), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (self->serve_row, GTK_WIDGET (self->serve_switch));
+  adw_action_row_set_activatable_widget (self->serve_row, GTK_WIDGET (self->serve_switch));
+  adw_preferences_group_add (serve, GTK_WIDGET (self->serve_row));
+  self->address_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->address_row), _("_Address"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->address_row), TRUE);
+  adw_entry_row_set_show_apply_button (self->address_row, TRUE);
+  address = g_settings_get_string (self->settings, "api-address");
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), *address ? address : DEFAULT_ADDRESS);
+  adw_preferences_group_add (serve, GTK_WIDGET (self->address_row));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), serve);
+  show_address (self);
+  g_signal_connect_object (self->serve_switch, "notify::active", G_CALLBACK (on_serve_toggled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "apply", G_CALLBACK (on_address_applied), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::api-address", G_CALLBACK (show_address), self, G_CONNECT_SWAPPED);
 
   self->group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->group, _("API Tokens"));

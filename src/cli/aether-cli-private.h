@@ -71,6 +71,7 @@ int   aether_cli_bench_reprice     (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_bench_tariff      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_open        (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_api         (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_rollup      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_ingest      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_sinks       (AetherCliContext *ctx, int argc, char **argv);

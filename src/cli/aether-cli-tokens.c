@@ -7,13 +7,16 @@
 
 /* `aetherlens-cli tokens`: the local API's tokens (the seed's `api_tokens`)
  * made, listed and revoked through the service. A token's secret is printed
- * once, when it is made; only its hash is stored. */
+ * once, when it is made; only its hash is stored. `bench api` times the
+ * API's endpoints. */
 
 #define G_LOG_DOMAIN "aether-cli-tokens"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <stdio.h>
 
 #include "aether-cli-private.h"
@@ -184,4 +187,184 @@ aether_cli_tokens_main (AetherCliContext  *ctx,
                         char             **argv)
 {
   return aether_cli_dispatch (ctx, "tokens", tokens_commands, argc, argv);
+}
+
+/* ---- bench api ----------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GBytes    *body;
+  guint      status;
+} BenchCall;
+
+static void
+on_bench_answer (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BenchCall *call = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+
+  call->body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  call->status = soup_message_get_status (msg);
+  g_main_loop_quit (call->loop);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * aether_cli_bench_api:
+ *
+ * `bench api [--requests N]`: the local API on the demo home with an hour
+ * of readings, asked over a keep-alive connection on 127.0.0.1: the median
+ * and 95th-percentile time of each endpoint, and the size of its answer.
+ */
+int
+aether_cli_bench_api (AetherCliContext  *ctx,
+                      int                argc,
+                      char             **argv)
+{
+  static const char * const paths[] = {
+    "/api/v1/devices", "/api/v1/metrics?device_id=demo-fridge&points=60", "/api/v1/energy", "/metrics",
+  };
+  const char *every[] = { AETHER_API_READ_METRICS, AETHER_API_READ_DEVICES, AETHER_API_READ_COSTS, NULL };
+  int n_requests = 200;
+  const GOptionEntry entries[] = {
+    { "requests", 0, 0, G_OPTION_ARG_INT, &n_requests, N_("Requests per endpoint"), "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherClock) clock = aether_clock_new_manual (G_GINT64_CONSTANT (1735693200) * G_USEC_PER_SEC);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(AetherApiServer) api = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GArray) readings = g_array_new (FALSE, TRUE, sizeof (AetherReading));
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *header = NULL;
+
+  g_option_context_set_summary (context, _("Time the local API's endpoints on the demo home."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (n_requests < 1)
+    {
+      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--requests must be at least 1"));
+      return aether_cli_fail (error);
+    }
+
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)))
+    return aether_cli_fail (error);
+  db = g_build_filename (dir, "api.db", NULL);
+  if (!(service = aether_service_new (db, clock, &error)) ||
+      !(devices = aether_sim_add_demo_home (aether_service_get_store (service), 42, NULL, &error)))
+    return aether_cli_fail (error);
+  aether_service_load (service, NULL);
+  /* An hour of power at 10 s for every device. */
+  for (guint d = 0; d < devices->len; d++)
+    for (gint64 t = 0; t < 3600; t += 10)
+      {
+        AetherReading r = {
+          aether_clock_now_us (clock) - (3600 - t) * G_USEC_PER_SEC,
+          (char *)aether_json_get_string (json_node_get_object (g_ptr_array_index (devices, d)), "device_id"),
+          (char *)"power", 100.0 + d, (char *)"W",
+        };
+
+        g_array_append_val (readings, r);
+      }
+  if (!aether_store_ingest (aether_service_get_store (service), (AetherReading *)(gpointer)readings->data,
+                            readings->len, &error) ||
+      !(secret = aether_service_create_api_token (service, "bench", every, NULL, NULL, &error)))
+    return aether_cli_fail (error);
+  api = aether_api_server_new (service);
+  if (!aether_api_server_listen (api, "127.0.0.1:0", &error))
+    return aether_cli_fail (error);
+  header = g_strconcat ("Bearer ", secret, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "benchmark");
+  json_builder_add_string_value (builder, "api");
+  json_builder_set_member_name (builder, "devices");
+  json_builder_add_int_value (builder, devices->len);
+  json_builder_set_member_name (builder, "requests_per_endpoint");
+  json_builder_add_int_value (builder, n_requests);
+  json_builder_set_member_name (builder, "endpoints");
+  json_builder_begin_array (builder);
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    {
+      g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", aether_api_server_get_port (api), paths[p]);
+      g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+      gsize size = 0;
+
+      for (int i = 0; i < n_requests; i++)
+        {
+          g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+          BenchCall call = { loop, NULL, 0 };
+          gint64 start = g_get_monotonic_time ();
+          double elapsed;
+
+          soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+          soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_bench_answer, &call);
+          g_main_loop_run (loop);
+          elapsed = (g_get_monotonic_time () - start) / 1000.0;
+          if (call.status != 200)
+            {
+              g_set_error (&error, AETHER_ERROR, AETHER_ERROR_FAILED, "%s answered %u", paths[p], call.status);
+              g_clear_pointer (&call.body, g_bytes_unref);
+              return aether_cli_fail (error);
+            }
+          size = call.body ? g_bytes_get_size (call.body) : 0;
+          g_clear_pointer (&call.body, g_bytes_unref);
+          g_array_append_val (ms, elapsed);
+        }
+      g_array_sort (ms, compare_doubles);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, paths[p]);
+      json_builder_set_member_name (builder, "median_ms");
+      json_builder_add_double_value (builder, g_array_index (ms, double, ms->len / 2));
+      json_builder_set_member_name (builder, "p95_ms");
+      json_builder_add_double_value (builder, g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)));
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, size);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "shape");
+  json_builder_add_string_value (builder, "the demo home, an hour of power at 10 s per device, one keep-alive client on 127.0.0.1, "
+                                          "requests one after another (token check included)");
+  json_builder_end_object (builder);
+  report = json_builder_get_root (builder);
+  aether_cli_print_json (report);
+
+  aether_api_server_stop (api);
+  aether_service_stop (service, NULL);
+  g_clear_object (&service);
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    while (listing != NULL && (entry = g_dir_read_name (listing)))
+      {
+        g_autofree char *file = g_build_filename (dir, entry, NULL);
+
+        g_unlink (file);
+      }
+    g_rmdir (dir);
+  }
+  return AETHER_CLI_EXIT_OK;
 }

@@ -623,6 +623,25 @@ test_cli_collect (void)
   aether_test_remove_dir (dir);
 }
 
+/* `bench api` prints its figures (what they are is not a test's). */
+static void
+test_bench (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *endpoints;
+
+  g_assert_cmpint (aether_test_run_cli (NULL, &out, &err, "bench", "api", "--requests", "3", NULL), ==, 0);
+  report = json_from_string (out, &error);
+  g_assert_no_error (error);
+  endpoints = json_object_get_array_member (json_node_get_object (report), "endpoints");
+  g_assert_cmpuint (json_array_get_length (endpoints), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (endpoints, i), "bytes"), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +657,7 @@ main (int   argc,
   g_test_add ("/api/switch", Fixture, NULL, fixture_setup, test_switch, fixture_teardown);
   g_test_add_func ("/api/addresses", test_addresses);
   g_test_add_func ("/api/cli-collect", test_cli_collect);
+  g_test_add_func ("/api/bench", test_bench);
 
   return g_test_run ();
 }

@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 
 #include "aether-core.h"
+#include "aether-test-keyring.h"
 #include "aether-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1705312800)   /* 2024-01-15 10:00:00 UTC */
@@ -46,7 +47,11 @@ typedef struct
   GDataInputStream *sub_out;
   GPtrArray       *lines;       /* what mosquitto_sub printed: "TOPIC PAYLOAD" */
   GCancellable    *cancellable;
+  const char      *user;        /* the subscriber's login, if the broker wants one */
+  const char      *pass;
 } Fixture;
+
+static AetherTestKeyring *keyring;
 
 static void
 serve_plug (SoupServer        *server,
@@ -172,7 +177,7 @@ start_subscriber (Fixture *f)
 {
   g_autofree char *port = g_strdup_printf ("%u", f->port);
   const char *argv[] = { "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-v", "-t", "aetherlens/#",
-                         "-t", "homeassistant/#", NULL };
+                         "-t", "homeassistant/#", f->user ? "-u" : NULL, f->user, "-P", f->pass, NULL };
 
   f->sub = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
   f->sub_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sub));
@@ -314,6 +319,29 @@ wait_for_line (Fixture    *f,
   return line;
 }
 
+static void publish (Fixture *f, const char *topic, const char *payload);
+
+/* Until mosquitto_sub is seen to be subscribed: what it is sent from now
+ * on, it prints. */
+static void
+wait_subscribed (Fixture *f)
+{
+  gint64 give_up = g_get_monotonic_time () + GIVE_UP_S * G_USEC_PER_SEC;
+  guint mark = f->lines->len;
+
+  while (find_line (f, "aetherlens/probe ready", mark) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      publish (f, "aetherlens/probe", "ready");
+      for (guint i = 0; i < 5; i++)
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          g_usleep (10000);
+        }
+    }
+}
+
 static JsonObject *
 config_of (const char *line,
            JsonNode  **node)
@@ -360,17 +388,33 @@ assert_sensor (Fixture    *f,
 }
 
 static void
-publish_set (Fixture    *f,
-             const char *payload)
+publish (Fixture    *f,
+         const char *topic,
+         const char *payload)
 {
   g_autofree char *port = g_strdup_printf ("%u", f->port);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) pub = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "mosquitto_pub", "-h", "127.0.0.1",
-                                                 "-p", port, "-t", "aetherlens/" PLUG "/set", "-m", payload, NULL);
+  const char *argv[] = { "mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t", topic, "-m", payload,
+                         f->user ? "-u" : NULL, f->user, "-P", f->pass, NULL };
+  g_autoptr(GSubprocess) pub = spawn (G_SUBPROCESS_FLAGS_NONE, argv);
 
-  g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (pub, NULL, &error));
   g_assert_no_error (error);
+}
+
+static void
+publish_set (Fixture    *f,
+             const char *payload)
+{
+  publish (f, "aetherlens/" PLUG "/set", payload);
+}
+
+static gboolean
+have_mosquitto (void)
+{
+  g_autofree char *program = g_find_program_in_path ("mosquitto");
+
+  return program != NULL || g_file_test ("/usr/sbin/mosquitto", G_FILE_TEST_IS_EXECUTABLE);
 }
 
 static void
@@ -384,7 +428,7 @@ test_home_assistant (Fixture       *f,
   gint64 give_up;
   guint polls, mark;
 
-  if (g_find_program_in_path ("mosquitto") == NULL && !g_file_test ("/usr/sbin/mosquitto", G_FILE_TEST_IS_EXECUTABLE))
+  if (!have_mosquitto ())
     {
       g_test_skip ("mosquitto is not installed (apt install mosquitto mosquitto-clients)");
       return;
@@ -392,6 +436,7 @@ test_home_assistant (Fixture       *f,
 
   start_broker (f);
   start_subscriber (f);
+  wait_subscribed (f);
   url = g_strdup_printf ("mqtt://127.0.0.1:%u", f->port);
   f->mqtt = aether_mqtt_new (f->service, url, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -461,6 +506,93 @@ test_home_assistant (Fixture       *f,
   wait_for_line (f, "aetherlens/status offline", mark);
 }
 
+/* A broker that wants a login: `mqtt login` keeps it in the keyring and
+ * `collect --mqtt` logs in with it. */
+static void
+test_login (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *passwords = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GSubprocess) login = NULL;
+  const char *cli = g_getenv ("AETHERLENS_CLI");
+
+  if (!have_mosquitto ())
+    {
+      g_test_skip ("mosquitto is not installed (apt install mosquitto mosquitto-clients)");
+      return;
+    }
+  if (!aether_test_keyring_available (keyring))
+    {
+      g_test_skip ("gnome-keyring-daemon is not installed");
+      return;
+    }
+
+  f.dir = g_dir_make_tmp ("aether-mqtt-login-XXXXXX", NULL);
+  f.db = g_build_filename (f.dir, "aetherlens.db", NULL);
+  f.conf = g_build_filename (f.dir, "mosquitto.conf", NULL);
+  f.port = free_port ();
+  f.lines = g_ptr_array_new_with_free_func (g_free);
+  f.cancellable = g_cancellable_new ();
+  f.user = "aetherlens";
+  f.pass = "s3cret";
+  passwords = g_build_filename (f.dir, "passwords", NULL);
+  /* Started as root, mosquitto reads the file as the user mosquitto. */
+  g_assert_cmpint (g_chmod (f.dir, 0755), ==, 0);
+  {
+    const char *argv[] = { "mosquitto_passwd", "-b", "-c", passwords, "aetherlens", "s3cret", NULL };
+    g_autoptr(GSubprocess) make = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
+
+    g_assert_true (g_subprocess_wait_check (make, NULL, &error));
+    g_assert_no_error (error);
+  }
+  conf = g_strdup_printf ("listener %u 127.0.0.1\nallow_anonymous false\npassword_file %s\npersistence false\n",
+                          f.port, passwords);
+  g_assert_true (g_file_set_contents (f.conf, conf, -1, NULL));
+  start_broker (&f);
+  start_subscriber (&f);
+  wait_subscribed (&f);
+  url = g_strdup_printf ("mqtt://127.0.0.1:%u", f.port);
+
+  /* The password from standard input, into the keyring. */
+  login = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error, cli, "mqtt", "login", url, "--username", "aetherlens", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (login, "s3cret\n", NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (login));
+  g_assert_null (strstr (out, "s3cret"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli_in_loop (f.db, &out, &err, "collect", "--mqtt", url, "--duration", "2", NULL), ==, 0);
+  expected = g_strdup_printf ("Publishing to the MQTT broker 127.0.0.1:%u\n", f.port);
+  g_assert_nonnull (strstr (err, expected));
+  /* It logged in, said it was there and, stopping, that it left. */
+  wait_for_line (&f, "aetherlens/status online", 0);
+  wait_for_line (&f, "aetherlens/status offline", 0);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (aether_test_run_cli (f.db, &out, &err, "mqtt", "logout", url, NULL), ==, 0);
+
+  stop_subscriber (&f);
+  kill_broker (&f);
+  g_clear_object (&f.cancellable);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  aether_test_remove_dir (f.dir);
+  g_ptr_array_unref (f.lines);
+  g_free (f.conf);
+  g_free (f.db);
+  g_free (f.dir);
+}
+
 static void
 test_urls (void)
 {
@@ -497,10 +629,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+  keyring = aether_test_keyring_up ();
 
   g_test_add ("/mqtt/home-assistant", Fixture, NULL, fixture_setup, test_home_assistant, fixture_teardown);
+  g_test_add_func ("/mqtt/login", test_login);
   g_test_add_func ("/mqtt/urls", test_urls);
 
-  return g_test_run ();
+  status = g_test_run ();
+  aether_test_keyring_down (keyring);
+  return status;
 }

@@ -15,6 +15,9 @@
 
 #include <adwaita.h>
 
+#include <libsoup/soup.h>
+
+#include "aether-application.h"
 #include "aether-core.h"
 #include "aether-preferences-window.h"
 #include "aether-test-util.h"
@@ -79,6 +82,8 @@ test_tokens_page (void)
   g_autofree char *copied = NULL;
   g_autofree char *shown = NULL;
   g_autoptr(AetherUser) user = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *address = NULL;
   AdwMessageDialog *dialog;
   GtkWidget *window, *row, *label, *button;
   AetherApiToken token;
@@ -96,6 +101,27 @@ test_tokens_page (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Read readings · never used");
   aether_ui_test_save_screenshot (window, "preferences-api");
+
+  /* Off by default; on, at the address given (a bad one refused). */
+  settings = g_settings_new (BASE_APPLICATION_ID);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (aether_ui_test_find_row (window, "Serve the _Local API"))), ==, "Off");
+  aether_ui_test_set_text (window, "_Address", "localhost");
+  aether_ui_test_set_switch (window, "Serve the _Local API", TRUE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (aether_ui_test_find_type (aether_ui_test_find_row (window, "Serve the _Local API"), GTK_TYPE_SWITCH))));
+  g_assert_true (gtk_widget_has_css_class (aether_ui_test_find_row (window, "_Address"), "error"));
+  address = g_settings_get_string (settings, "api-address");
+  g_assert_cmpstr (address, ==, "");
+  g_clear_pointer (&address, g_free);
+  aether_ui_test_set_text (window, "_Address", "0.0.0.0:8780");
+  aether_ui_test_set_switch (window, "Serve the _Local API", TRUE);
+  address = g_settings_get_string (settings, "api-address");
+  g_assert_cmpstr (address, ==, "0.0.0.0:8780");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (aether_ui_test_find_row (window, "Serve the _Local API"))), ==,
+                   "Other computers on the network can connect, with a token");
+  aether_ui_test_set_switch (window, "Serve the _Local API", FALSE);
+  g_clear_pointer (&address, g_free);
+  address = g_settings_get_string (settings, "api-address");
+  g_assert_cmpstr (address, ==, "");
 
   /* New Token: Create waits for a name. */
   aether_ui_test_click (window, "_New Token…");
@@ -163,6 +189,80 @@ test_tokens_page (void)
   aether_test_remove_dir (dir);
 }
 
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static guint
+status_of (const char *uri,
+           const char *token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, aether_test_store_result, &result);
+  body = soup_session_send_and_read_finish (session, aether_test_wait_for (&result), &error);
+  if (error != NULL)
+    return 0;
+  return soup_message_get_status (msg);
+}
+
+/* The app serves the API where the setting says, and stops when it is
+ * emptied. */
+static void
+test_app_serves (void)
+{
+  const char *read_devices[] = { AETHER_API_READ_DEVICES, NULL };
+  g_autofree char *dir = g_dir_make_tmp ("aether-tokens-app-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(AetherApplication) app = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  g_autofree char *uri = g_strdup_printf ("http://%s/api/v1/devices", address);
+  g_autofree char *secret = NULL;
+  AetherService *service;
+
+  g_setenv ("AETHERLENS_DB", db, TRUE);
+  g_settings_set_string (settings, "api-address", "");
+  app = aether_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  service = aether_application_get_service (app);
+  g_assert_nonnull (service);
+  secret = aether_service_create_api_token (service, "Script", read_devices, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (status_of (uri, secret), ==, 0);
+  g_settings_set_string (settings, "api-address", address);
+  g_assert_cmpuint (status_of (uri, NULL), ==, 401);
+  g_assert_cmpuint (status_of (uri, secret), ==, 200);
+  g_settings_set_string (settings, "api-address", "");
+  g_assert_cmpuint (status_of (uri, secret), ==, 0);
+
+  g_assert_true (aether_service_stop (service, NULL));
+  g_clear_object (&app);
+  aether_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,6 +271,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/ui/preferences/api-tokens", test_tokens_page);
+  g_test_add_func ("/ui/preferences/app-serves-the-api", test_app_serves);
 
   return g_test_run ();
 }

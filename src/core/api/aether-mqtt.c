@@ -74,6 +74,7 @@ struct _AetherMqtt
   struct mosquitto *mosq;
   GThread          *thread;
   guint             backoff_s;
+  gboolean          told_refused;
 
   /* Shared */
   GAsyncQueue      *queue;            /* Outgoing */
@@ -226,8 +227,11 @@ on_connect (struct mosquitto *mosq,
 
   if (rc != 0)
     {
-      g_warning ("The MQTT broker %s:%u refused the connection: %s", self->host, self->port,
-                 mosquitto_connack_string (rc));
+      /* Said once: it is tried again, with backoff, until it takes us. */
+      if (!self->told_refused)
+        g_warning ("The MQTT broker %s:%u refused the connection (%s): check the login "
+                   "(aetherlens-cli mqtt login)", self->host, self->port, mosquitto_connack_string (rc));
+      self->told_refused = TRUE;
       return;
     }
   g_debug ("Connected to %s:%u", self->host, self->port);
