@@ -88,4 +88,8 @@ gboolean     aether_user_get_api_token        (AetherUser      *self,
 
 char        *aether_system_currency           (void);
 
+GStrv        aether_user_dup_dashboard_widgets (AetherUser     *self);
+void         aether_user_set_dashboard_widgets (AetherUser     *self,
+                                                const char * const *types);
+
 G_END_DECLS
