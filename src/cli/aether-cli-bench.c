@@ -26,6 +26,7 @@ static const AetherCliCommand bench_commands[] = {
   { "collect", aether_cli_bench_collect, N_("CPU and memory of the collector polling simulated devices") },
   { "open",   aether_cli_bench_open,   N_("Opening the database and a query as history grows; file size after maintenance") },
   { "backfill", aether_cli_bench_backfill, N_("Time to write the demo home's year of history") },
+  { "chart",  aether_cli_bench_chart,  N_("The store's half of a History frame: 8 series over a year at 1,000 columns") },
   { NULL }
 };
 
