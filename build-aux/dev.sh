@@ -23,12 +23,17 @@ packages=(
   # libraries
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev libpeas-dev libportal-gtk4-dev libsecret-1-dev libxml2-dev
+  libpq-dev
+  libmosquitto-dev
   # run time
   adwaita-icon-theme librsvg2-common gsettings-desktop-schemas fonts-cantarell yelp
   sqlite3
   # tests and validators
   xvfb xauth dbus python3-dbusmock gnome-keyring desktop-file-utils appstream yelp-tools
   libglib2.0-bin flatpak-builder
+  # the sinks' tests start real servers
+  influxdb postgresql-15
+  mosquitto mosquitto-clients
 )
 
 log () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -25,6 +25,7 @@
 #endif
 
 #include "aether-preferences-window.h"
+#include "aether-tokens-page.h"
 
 #define DAY (G_GINT64_CONSTANT (86400))
 
@@ -105,6 +106,7 @@ struct _AetherPreferencesWindow
   GtkButton            *backup_button;
   AdwExpanderRow       *restore_row;
   AdwPreferencesGroup  *plugins_group;
+  AdwPreferencesGroup  *sinks_group;
 
   /* Owned references */
   GSettings            *settings;
@@ -115,6 +117,8 @@ struct _AetherPreferencesWindow
   AdwComboRow          *keep[G_N_ELEMENTS (keep_rows)];
   GArray               *keep_seconds[G_N_ELEMENTS (keep_rows)];  /* gint64 per item */
   GPtrArray            *restore_rows;
+  GPtrArray            *sink_rows;
+  guint                 sinks_refresh_id;
   gboolean              loading;
 };
 
@@ -597,6 +601,96 @@ fill_backups (AetherPreferencesWindow *self)
 }
 
 static void
+on_sink_switched (GtkSwitch               *toggle,
+                  GParamSpec              *pspec,
+                  AetherPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name = g_object_get_data (G_OBJECT (toggle), "sink");
+
+  if (self->loading)
+    return;
+  if (!aether_service_set_sink_enabled (self->service, name, gtk_switch_get_active (toggle), &error))
+    g_warning ("%s", error->message);
+}
+
+/* One row a sink: its name, kind and what its status says, a switch to
+ * pause it. Read again every few seconds while the window is open (the
+ * sinks table is a handful of rows). */
+static void
+fill_sinks (AetherPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sinks = aether_service_list_sinks (self->service, &error);
+
+  for (guint i = 0; i < self->sink_rows->len; i++)
+    adw_preferences_group_remove (self->sinks_group, g_ptr_array_index (self->sink_rows, i));
+  g_ptr_array_set_size (self->sink_rows, 0);
+
+  if (sinks == NULL || sinks->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Servers"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sinks == NULL ? error->message
+                                                                       : _("Readings are kept in this database only"));
+      adw_preferences_group_add (self->sinks_group, row);
+      g_ptr_array_add (self->sink_rows, row);
+      return;
+    }
+
+  self->loading = TRUE;
+  for (guint i = 0; i < sinks->len; i++)
+    {
+      AetherSinkRecord *record = g_ptr_array_index (sinks, i);
+      g_autofree char *status = aether_sink_record_describe_status (record);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s",
+                                                   g_str_equal (record->kind, "influxdb") ? "InfluxDB" : "PostgreSQL",
+                                                   status);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *toggle = gtk_switch_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), record->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (toggle), record->enabled);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, record->name, -1);
+      g_object_set_data_full (G_OBJECT (toggle), "sink", g_strdup (record->name), g_free);
+      g_signal_connect (toggle, "notify::active", G_CALLBACK (on_sink_switched), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+      if (record->dropped > 0 || g_strcmp0 (record->state, "failing") == 0)
+        gtk_widget_add_css_class (row, "warning");
+      adw_preferences_group_add (self->sinks_group, row);
+      g_ptr_array_add (self->sink_rows, row);
+    }
+  self->loading = FALSE;
+}
+
+static gboolean
+refresh_sinks (gpointer user_data)
+{
+  fill_sinks (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * aether_preferences_window_refresh_sinks:
+ * @self: a preferences window
+ *
+ * Reads the sinks and their status again now (it happens every few
+ * seconds anyway).
+ */
+void
+aether_preferences_window_refresh_sinks (AetherPreferencesWindow *self)
+{
+  g_return_if_fail (AETHER_IS_PREFERENCES_WINDOW (self));
+
+  if (self->service != NULL)
+    fill_sinks (self);
+}
+
+static void
 on_backup_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -838,6 +932,9 @@ aether_preferences_window_new_for_service (GtkApplication *application,
   fill_plugins (self);
   self->loading = FALSE;
   fill_backups (self);
+  fill_sinks (self);
+  self->sinks_refresh_id = g_timeout_add_seconds (5, refresh_sinks, self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (aether_tokens_page_new (service)));
 
   g_signal_connect_swapped (self->timezone_dropdown, "notify::selected", G_CALLBACK (on_timezone_changed), self);
   g_signal_connect_swapped (self->currency_row, "notify::selected", G_CALLBACK (on_currency_changed), self);
@@ -871,6 +968,7 @@ aether_preferences_window_dispose (GObject *object)
   AetherPreferencesWindow *self = (AetherPreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->sinks_refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AETHER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->service);
@@ -878,6 +976,7 @@ aether_preferences_window_dispose (GObject *object)
   g_clear_pointer (&self->zones, g_ptr_array_unref);
   g_clear_pointer (&self->currency_codes, g_ptr_array_unref);
   g_clear_pointer (&self->restore_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->sink_rows, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (keep_rows); i++)
     g_clear_pointer (&self->keep_seconds[i], g_array_unref);
 
@@ -915,6 +1014,7 @@ aether_preferences_window_class_init (AetherPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherPreferencesWindow, backup_button);
   gtk_widget_class_bind_template_child (widget_class, AetherPreferencesWindow, restore_row);
   gtk_widget_class_bind_template_child (widget_class, AetherPreferencesWindow, plugins_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherPreferencesWindow, sinks_group);
 
   gtk_widget_class_install_action (widget_class, "preferences.open-data-folder", NULL, open_data_folder_action);
   gtk_widget_class_install_action (widget_class, "preferences.back-up-now", NULL, back_up_now_action);
@@ -930,6 +1030,7 @@ aether_preferences_window_init (AetherPreferencesWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->restore_rows = g_ptr_array_new ();
+  self->sink_rows = g_ptr_array_new ();
   self->settings = g_settings_new (BASE_APPLICATION_ID);
   g_settings_bind (self->settings, "run-in-background", self->background_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "start-at-login", self->autostart_switch, "active", G_SETTINGS_BIND_DEFAULT);

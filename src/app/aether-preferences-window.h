@@ -25,5 +25,6 @@ void                     aether_preferences_window_restore           (AetherPref
 void                     aether_preferences_window_set_backup_folder (AetherPreferencesWindow *self,
                                                                       const char              *folder);
 void                     aether_preferences_apply_theme              (const char              *theme);
+void                     aether_preferences_window_refresh_sinks     (AetherPreferencesWindow *self);
 
 G_END_DECLS

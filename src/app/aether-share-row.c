@@ -69,7 +69,44 @@ aether_share_row_new (const char *name,
   gtk_widget_set_size_request (label, value_width, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  g_object_set_data (G_OBJECT (row), "aether-share-bar", bar);
+  g_object_set_data (G_OBJECT (row), "aether-share-value", label);
   return row;
+}
+
+/**
+ * aether_share_row_update:
+ * @row: a row from aether_share_row_new()
+ * @name: the device's name (text, not markup)
+ * @room: (nullable): its room, as a registry key
+ * @share: 0 … 1, its part of the largest value in the ranking
+ * @value: what it used, as shown
+ *
+ * Shows new figures in the same row, so that a ranking refreshed every
+ * few seconds changes only the text that changed instead of rebuilding
+ * its rows (each rebuild lays the whole window out again).
+ */
+void
+aether_share_row_update (GtkWidget  *row,
+                         const char *name,
+                         const char *room,
+                         double      share,
+                         const char *value)
+{
+  GtkWidget *bar = g_object_get_data (G_OBJECT (row), "aether-share-bar");
+  GtkWidget *label = g_object_get_data (G_OBJECT (row), "aether-share-value");
+  g_autofree char *pretty = room ? aether_format_key (room) : NULL;
+
+  g_return_if_fail (ADW_IS_ACTION_ROW (row) && bar != NULL && label != NULL);
+
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), pretty) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
+  if (gtk_level_bar_get_value (GTK_LEVEL_BAR (bar)) != CLAMP (share, 0, 1))
+    gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (share, 0, 1));
+  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), value) != 0)
+    gtk_label_set_text (GTK_LABEL (label), value);
 }
 
 /**

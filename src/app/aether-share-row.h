@@ -16,6 +16,11 @@ GtkWidget *aether_share_row_new (const char *name,
                                  double      share,
                                  const char *value,
                                  int         value_width);
+void       aether_share_row_update (GtkWidget  *row,
+                                    const char *name,
+                                    const char *room,
+                                    double      share,
+                                    const char *value);
 GtkWidget *aether_share_row_new_stacked (const char *name,
                                          const char *subtitle,
                                          double      share,

@@ -25,6 +25,7 @@ static const AetherCliCommand bench_commands[] = {
   { "tariff", aether_cli_bench_tariff, N_("Time to price a year of 1-minute intervals") },
   { "collect", aether_cli_bench_collect, N_("CPU and memory of the collector polling simulated devices") },
   { "open",   aether_cli_bench_open,   N_("Opening the database and a query as history grows; file size after maintenance") },
+  { "sinks",  aether_cli_bench_sinks,  N_("Readings a second delivered to InfluxDB and PostgreSQL; the writer's cost of an outbox") },
   { "backfill", aether_cli_bench_backfill, N_("Time to write the demo home's year of history") },
   { "chart",  aether_cli_bench_chart,  N_("The store's half of a History frame: 8 series over a year at 1,000 columns") },
   { NULL }

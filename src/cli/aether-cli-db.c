@@ -340,7 +340,6 @@ db_query (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(GArray) buckets = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   AetherTier tier = AETHER_TIER_RAW;
   AetherTier used;
@@ -381,41 +380,8 @@ db_query (AetherCliContext  *ctx,
   if (buckets == NULL)
     return aether_cli_fail (error);
 
-  json_builder_begin_object (builder);
-  add_string (builder, device ? "device_id" : room ? "room" : "type", device ? device : room ? room : type);
-  add_string (builder, "metric_type", metric);
-  add_string (builder, "tier", aether_tier_to_string (used));
-  json_builder_set_member_name (builder, used == AETHER_TIER_RAW && tier_text ? "samples" : "buckets");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < buckets->len; i++)
-    {
-      const AetherBucket *b = &g_array_index (buckets, AetherBucket, i);
-      g_autofree char *start = aether_format_timestamp (b->start_us);
-
-      json_builder_begin_object (builder);
-      if (used == AETHER_TIER_RAW && tier_text)
-        {
-          add_string (builder, "timestamp", start);
-          add_double (builder, "value", b->first);
-        }
-      else
-        {
-          add_string (builder, "start", start);
-          add_int (builder, "count", (gint64)b->count);
-          add_double (builder, "min", b->min);
-          add_double (builder, "max", b->max);
-          add_double (builder, "avg", b->avg);
-          add_double (builder, "first", b->first);
-          add_double (builder, "last", b->last);
-          add_double (builder, "p50", b->p50);
-          add_double (builder, "p95", b->p95);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
+  root = aether_report_series (device ? "device_id" : room ? "room" : "type", device ? device : room ? room : type,
+                               metric, used, used == AETHER_TIER_RAW && tier_text != NULL, buckets);
   aether_cli_print_json (root);
   return AETHER_CLI_EXIT_OK;
 }
@@ -436,12 +402,8 @@ db_energy (AetherCliContext  *ctx,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
-  g_autoptr(GPtrArray) totals = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   gint64 from_us, to_us;
-  double sum_wh = 0, sum_cost = 0, sum_co2 = 0;
-  double sum_exported_wh = 0;
 
   if (!parse_options (&argc, &argv, NULL, _("Print energy, cost and CO₂ totals for a range as JSON."),
                       entries, &error) ||
@@ -450,78 +412,8 @@ db_energy (AetherCliContext  *ctx,
     return aether_cli_fail (error);
 
   if (!(store = open_store (ctx, &error)) ||
-      !(totals = aether_store_energy_totals (store, from_us, to_us, group_by ? group_by : "device", &error)))
+      !(root = aether_report_energy (store, from_us, to_us, from_text, to_text, group_by ? group_by : "device", &error)))
     return aether_cli_fail (error);
-
-  json_builder_begin_object (builder);
-  add_string (builder, "from", from_text);
-  add_string (builder, "to", to_text);
-  add_string (builder, "group_by", group_by ? group_by : "device");
-  json_builder_set_member_name (builder, "totals");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < totals->len; i++)
-    {
-      AetherEnergyTotal *t = g_ptr_array_index (totals, i);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "key", t->key);
-      add_double (builder, "energy_kwh", t->energy_wh / 1000.0);
-      add_double (builder, "exported_kwh", t->exported_wh / 1000.0);
-      add_double (builder, "cost", t->cost);
-      add_double (builder, "co2_kg", t->co2_kg);
-      json_builder_end_object (builder);
-      sum_wh += t->energy_wh;
-      sum_cost += t->cost;
-      sum_co2 += t->co2_kg;
-    }
-  json_builder_end_array (builder);
-  /* The total is the home's, by the home rule: its meters when it has
-   * any, else every device; never a meter and the plugs behind it.
-   * Readings of a device the registry does not know (a CSV ingested on
-   * its own) count as a device of an unmetered home. */
-  {
-    g_autoptr(GPtrArray) devices = NULL;
-    g_autoptr(AetherHome) home = NULL;
-    g_autoptr(GPtrArray) per_device = NULL;
-    g_autoptr(GPtrArray) counted = g_ptr_array_new ();
-
-    if (!(devices = aether_store_list_devices (store, &error)) ||
-        !(per_device = aether_store_energy_totals (store, from_us, to_us, "device", &error)))
-      return aether_cli_fail (error);
-    home = aether_home_new (devices);
-
-    sum_wh = sum_exported_wh = sum_cost = sum_co2 = 0;
-    for (guint i = 0; i < per_device->len; i++)
-      {
-        AetherEnergyTotal *t = g_ptr_array_index (per_device, i);
-
-        if (!aether_home_counts (home, t->key) &&
-            (aether_home_is_metered (home) || aether_home_lookup (home, t->key) != NULL))
-          continue;
-        g_ptr_array_add (counted, t->key);
-        sum_wh += t->energy_wh;
-        sum_exported_wh += t->exported_wh;
-        sum_cost += t->cost;
-        sum_co2 += t->co2_kg;
-      }
-
-    json_builder_set_member_name (builder, "total");
-    json_builder_begin_object (builder);
-    add_string (builder, "counts", aether_home_is_metered (home) ? "energy meters" : "every device");
-    json_builder_set_member_name (builder, "devices");
-    json_builder_begin_array (builder);
-    for (guint i = 0; i < counted->len; i++)
-      json_builder_add_string_value (builder, g_ptr_array_index (counted, i));
-    json_builder_end_array (builder);
-    add_double (builder, "energy_kwh", sum_wh / 1000.0);
-    add_double (builder, "exported_kwh", sum_exported_wh / 1000.0);
-    add_double (builder, "cost", sum_cost);
-    add_double (builder, "co2_kg", sum_co2);
-    json_builder_end_object (builder);
-  }
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
   aether_cli_print_json (root);
   return AETHER_CLI_EXIT_OK;
 }

@@ -952,12 +952,22 @@ aether_cli_collect_main (AetherCliContext  *ctx,
 {
   int duration = 0;
   gboolean new_database = FALSE;
+  g_autofree char *api_address = NULL;
+  g_autofree char *mqtt_url = NULL;
   const GOptionEntry entries[] = {
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration, N_("Stop after this many seconds (default: run until stopped)"), "SECONDS" },
     { "new-database", 0, 0, G_OPTION_ARG_NONE, &new_database,
       N_("Collect into a new database although a damaged one was moved aside"), NULL },
+    { "api", 0, 0, G_OPTION_ARG_STRING, &api_address,
+      N_("Serve the local API (tokens: “aetherlens-cli tokens”) on this address; a port alone is on 127.0.0.1"),
+      "ADDRESS:PORT" },
+    { "mqtt", 0, 0, G_OPTION_ARG_STRING, &mqtt_url,
+      N_("Publish readings and Home Assistant discovery to this MQTT broker (log in with “aetherlens-cli mqtt login”)"),
+      "mqtt://HOST:PORT" },
     { NULL }
   };
+  g_autoptr(AetherApiServer) api = NULL;
+  g_autoptr(AetherMqtt) mqtt = NULL;
   g_autofree char *moved_aside = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -994,6 +1004,42 @@ aether_cli_collect_main (AetherCliContext  *ctx,
     g_printerr ("%s\n", _("No devices to collect. Add one with “aetherlens-cli devices add”, or try "
                           "“aetherlens-cli demo”."));
 
+  if (api_address != NULL)
+    {
+      g_autoptr(GInetAddress) bound = NULL;
+
+      api = aether_api_server_new (service);
+      if (!aether_api_server_listen (api, api_address, &error))
+        return aether_cli_fail (error);
+      bound = g_inet_address_new_from_string (aether_api_server_get_host (api));
+      g_printerr (_("Serving the local API on http://%s%s%s:%u/\n"),
+                  strchr (aether_api_server_get_host (api), ':') ? "[" : "", aether_api_server_get_host (api),
+                  strchr (aether_api_server_get_host (api), ':') ? "]" : "", aether_api_server_get_port (api));
+      if (bound != NULL && !g_inet_address_get_is_loopback (bound))
+        g_printerr ("%s\n", _("The API is open to other machines on the network: only requests with a token are answered."));
+    }
+
+  if (mqtt_url != NULL)
+    {
+      g_autofree char *host = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *username = NULL;
+      g_autofree char *password = NULL;
+      guint16 port;
+
+      if (!aether_mqtt_parse_url (mqtt_url, &host, &port, &error))
+        return aether_cli_fail (error);
+      /* The broker's login, when one was stored; else anonymous. */
+      id = aether_mqtt_keyring_id (host, port);
+      if ((username = aether_secrets_lookup (id, "username", NULL)) != NULL)
+        password = aether_secrets_lookup (id, "password", NULL);
+      if (!(mqtt = aether_mqtt_new (service, mqtt_url, username, password, &error)))
+        return aether_cli_fail (error);
+      aether_mqtt_start (mqtt);
+      g_printerr (_("Publishing to the MQTT broker %s:%u%s\n"), host, port,
+                  username ? "" : _(" (without logging in)"));
+    }
+
   loop = g_main_loop_new (NULL, FALSE);
   request.loop = loop;
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &request);
@@ -1009,6 +1055,10 @@ aether_cli_collect_main (AetherCliContext  *ctx,
 
   g_source_remove (sigterm);
   g_source_remove (sigint);
+  if (api != NULL)
+    aether_api_server_stop (api);
+  if (mqtt != NULL)
+    aether_mqtt_stop (mqtt);
 
   if (!aether_service_stop (service, &error))
     return aether_cli_fail (error);

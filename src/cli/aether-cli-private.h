@@ -61,6 +61,9 @@ int   aether_cli_collect_main      (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_alerts_main       (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_import_main       (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_db_archive        (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_sinks_main        (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_tokens_main       (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_mqtt_main         (AetherCliContext *ctx, int argc, char **argv);
 
 /* Benchmarks live beside the commands they measure. */
 int   aether_cli_bench_store       (AetherCliContext *ctx, int argc, char **argv);
@@ -70,6 +73,7 @@ int   aether_cli_bench_collect     (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_bench_open        (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_rollup      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_ingest      (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_sinks       (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_backfill    (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_chart       (AetherCliContext *ctx, int argc, char **argv);
 

@@ -31,7 +31,10 @@ static const AetherCliCommand top_commands[] = {
   { "db",      aether_cli_db_main,    N_("Ingest, query, maintain, check and back up the database") },
   { "rates",   aether_cli_rates_main, N_("Validate, import and apply electricity rate schedules") },
   { "import",  aether_cli_import_main, N_("Import a utility’s Green Button export") },
+  { "tokens",  aether_cli_tokens_main, N_("Make, list and revoke the local API's tokens") },
+  { "mqtt",    aether_cli_mqtt_main,  N_("Keep an MQTT broker’s login for collect --mqtt") },
   { "bench",   aether_cli_bench_main, N_("Measure the speed of the storage and tariff engines") },
+  { "sinks",   aether_cli_sinks_main, N_("Deliver readings to InfluxDB or PostgreSQL as well; their status") },
   { "version", cli_version,           N_("Print the version") },
   { NULL }
 };

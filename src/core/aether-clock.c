@@ -353,6 +353,14 @@ aether_clock_add_timeout (AetherClock     *self,
   g_return_val_if_fail (AETHER_IS_CLOCK (self), 0);
   g_return_val_if_fail (func != NULL, 0);
 
+  /* A second or more is rounded to whole seconds, which share GLib's one
+   * wakeup a second with every other such timer of the process: the
+   * collector's staggered polls, the offline check and the watchers wake
+   * the idle app together instead of one by one. Callers that keep a
+   * phase (the collector) count from the time they meant, so the rounding
+   * does not drift. Shorter delays ("poll now") stay exact. */
+  if (!self->manual && interval_ms >= 1000)
+    return g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, (interval_ms + 500) / 1000, func, user_data, notify);
   if (!self->manual)
     return g_timeout_add_full (G_PRIORITY_DEFAULT, interval_ms, func, user_data, notify);
 

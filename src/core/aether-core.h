@@ -36,5 +36,8 @@
 #include "aether-rates.h"
 #include "aether-secrets.h"
 #include "aether-service.h"
+#include "aether-report.h"
+#include "api/aether-api-server.h"
+#include "api/aether-mqtt.h"
 
 #undef AETHER_CORE_INSIDE

@@ -53,6 +53,8 @@ void                _aether_service_flush              (AetherService      *self
 void                _aether_service_backup_if_due      (AetherService      *self,
                                                         gint64              now_us);
 
+void                _aether_service_start_sinks        (AetherService      *self);
+void                _aether_service_stop_sinks         (AetherService      *self);
 AetherStoreWriter  *_aether_service_get_writer         (AetherService      *self);
 
 G_END_DECLS

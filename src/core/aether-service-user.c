@@ -84,10 +84,19 @@ aether_service_update_user (AetherService  *self,
   g_return_val_if_fail (AETHER_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (AETHER_IS_USER (user), FALSE);
 
-  json = aether_user_to_json (user);
+  /* The tokens are the database's, changed only through
+   * aether-service-tokens.c (perhaps by another process meanwhile). */
+  {
+    g_autoptr(JsonNode) stored = aether_store_get_user (aether_service_get_store (self), AETHER_USER_LOCAL_ID, NULL);
+    g_autoptr(AetherUser) current = stored ? aether_user_new_from_json (stored, NULL) : NULL;
+
+    kept = aether_user_copy (user);
+    if (current != NULL)
+      aether_user_set_api_tokens_from (kept, current);
+  }
+  json = aether_user_to_json (kept);
   if (!aether_store_put_user (aether_service_get_store (self), json, error))
     return FALSE;
-  kept = aether_user_copy (user);
   _aether_service_set_user (self, kept);
   _aether_service_apply_user (self, kept);
   g_signal_emit_by_name (self, "user-changed");

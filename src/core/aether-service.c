@@ -57,6 +57,7 @@ struct _AetherService
   AetherServiceWatch *watch;       /* changes other processes make */
   AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
   AetherUser         *user;        /* the person's preferences, read once */
+  AetherSinkDeliverer *sinks;      /* while collecting */
 
   guint               housekeeping_id;
 
@@ -98,6 +99,7 @@ aether_service_dispose (GObject *object)
   g_clear_object (&self->reprice_cancellable);
   if (self->writer != NULL)
     aether_store_writer_close (self->writer, NULL);
+  _aether_service_stop_sinks (self);
 
   g_clear_object (&self->alerts);
   g_clear_object (&self->collector);
@@ -528,6 +530,40 @@ _aether_service_flush (AetherService *self)
 
   if (!aether_reading_sink_flush (AETHER_READING_SINK (self->writer), &error))
     g_warning ("Readings could not be stored yet (they are kept and tried again): %s", error->message);
+}
+
+void
+_aether_service_start_sinks (AetherService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->sinks != NULL)
+    return;
+  if (!(self->sinks = aether_sink_deliverer_new (aether_store_get_path (self->store), 0, &error)))
+    g_warning ("Readings stay queued for the sinks, not delivered: %s", error->message);
+}
+
+void
+_aether_service_stop_sinks (AetherService *self)
+{
+  if (self->sinks == NULL)
+    return;
+  aether_sink_deliverer_stop (self->sinks);
+  g_clear_object (&self->sinks);
+}
+
+/**
+ * aether_service_get_sink_deliverer:
+ * @self: a service
+ *
+ * Returns: (transfer none) (nullable): what delivers the sinks' outboxes,
+ *   while this service collects
+ */
+AetherSinkDeliverer *
+aether_service_get_sink_deliverer (AetherService *self)
+{
+  g_return_val_if_fail (AETHER_IS_SERVICE (self), NULL);
+  return self->sinks;
 }
 
 /**
@@ -1234,6 +1270,9 @@ aether_service_start (AetherService *self)
     _aether_service_feeds_start (self->feeds);
   if (collecting && self->housekeeping_id == 0)
     self->housekeeping_id = aether_clock_add_timeout (self->clock, HOUSEKEEPING_MS, housekeeping, self, NULL);
+  /* The sinks' outboxes are sent by the one process that collects. */
+  if (collecting)
+    _aether_service_start_sinks (self);
 }
 
 /**
@@ -1280,6 +1319,7 @@ aether_service_stop (AetherService  *self,
     g_cancellable_cancel (self->reprice_cancellable);
   while (aether_hot_tier_is_restoring (self->hot) || self->reprice_cancellable != NULL)
     g_main_context_iteration (NULL, TRUE);
+  _aether_service_stop_sinks (self);
   g_clear_pointer (&self->collector_lock, aether_store_lock_release);
 
   return ok;

@@ -15,6 +15,7 @@
 #include "collect/aether-collector.h"
 #include "collect/aether-plugin-engine.h"
 #include "model/aether-user.h"
+#include "sinks/aether-sink-deliverer.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store-backfill.h"
 #include "store/aether-store.h"
@@ -160,6 +161,65 @@ gboolean            aether_service_set_state_finish    (AetherService       *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Sinks (aether-service-sinks.c) */
+gboolean            aether_service_add_sink            (AetherService       *self,
+                                                        const char          *kind,
+                                                        const char          *name,
+                                                        JsonObject          *config,
+                                                        const char          *secret,
+                                                        gint64               max_queued,
+                                                        gboolean            *secret_in_keyring,
+                                                        GError             **error);
+gboolean            aether_service_remove_sink         (AetherService       *self,
+                                                        const char          *name,
+                                                        GError             **error);
+GPtrArray          *aether_service_list_sinks          (AetherService       *self,
+                                                        GError             **error);
+gint64              aether_service_backfill_sink       (AetherService       *self,
+                                                        const char          *name,
+                                                        gint64               from_us,
+                                                        gint64               to_us,
+                                                        gint64              *not_queued,
+                                                        GError             **error);
+void                aether_service_retry_sinks         (AetherService       *self);
+gboolean            aether_service_set_sink_enabled    (AetherService       *self,
+                                                        const char          *name,
+                                                        gboolean             enabled,
+                                                        GError             **error);
+AetherSinkDeliverer *aether_service_get_sink_deliverer (AetherService       *self);
+/**
+ * AetherApiAuth:
+ * @AETHER_API_AUTH_OK: the token may do what was asked
+ * @AETHER_API_AUTH_MISSING: no token was given
+ * @AETHER_API_AUTH_INVALID: no token has that secret (or it was revoked)
+ * @AETHER_API_AUTH_EXPIRED: the token is past its expiry
+ * @AETHER_API_AUTH_FORBIDDEN: the token lacks the permission
+ */
+typedef enum
+{
+  AETHER_API_AUTH_OK,
+  AETHER_API_AUTH_MISSING,
+  AETHER_API_AUTH_INVALID,
+  AETHER_API_AUTH_EXPIRED,
+  AETHER_API_AUTH_FORBIDDEN,
+} AetherApiAuth;
+
+char               *aether_api_secret_hash             (const char          *secret);
+char               *aether_service_create_api_token    (AetherService       *self,
+                                                        const char          *name,
+                                                        const char * const  *permissions,
+                                                        const char          *expires,
+                                                        char               **token_id,
+                                                        GError             **error);
+gboolean            aether_service_revoke_api_token    (AetherService       *self,
+                                                        const char          *token_id,
+                                                        GError             **error);
+AetherUser         *aether_service_dup_api_tokens      (AetherService       *self,
+                                                        GError             **error);
+AetherApiAuth       aether_service_authorize_api       (AetherService       *self,
+                                                        const char          *secret,
+                                                        const char          *permission,
+                                                        char               **token_id);
 void                aether_service_backfill_async      (AetherService       *self,
                                                         AetherBackfill      *backfill,
                                                         guint                days,

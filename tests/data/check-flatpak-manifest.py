@@ -27,7 +27,7 @@ check(str(manifest.get("runtime-version", "")).isdigit(), "runtime-version is a 
 check(manifest.get("command") == "aetherlens", "command is aetherlens")
 
 names = [m["name"] if isinstance(m, dict) else m for m in manifest.get("modules", [])]
-for needed in ("libpeas", "libportal", "aetherlens"):
+for needed in ("libpeas", "libportal", "libpq", "mosquitto", "aetherlens"):
     check(needed in names, f"module {needed} is built")
 check(names and names[-1] == "aetherlens", "the app is the last module")
 

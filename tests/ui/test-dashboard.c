@@ -25,6 +25,9 @@
 #include "aether-format.h"
 #include "aether-sim-home.h"
 #include "dashboard/aether-dashboard-page.h"
+#include "tariff/aether-price-feed.h"
+
+#define AGILE TEST_DATA_DIR "/prices/octopus_agile_standard-unit-rates_E-1R-AGILE-18-02-21-D_2020-05-24_25.json"
 
 typedef struct
 {
@@ -290,6 +293,7 @@ test_today_survives_restart (Fixture       *f,
   g_assert_cmpstr (aether_dashboard_page_get_today_caption (f->page), ==, so_far);
   /* The demo tariff's peak starts at 16:00; the C locale reads a 24-hour clock. */
   g_assert_cmpstr (aether_dashboard_page_get_rate_caption (f->page), ==, "Off peak until 16:00");
+  g_assert_null (aether_dashboard_page_get_cheapest_caption (f->page));
 
   /* The last hour is drawn again too, and the meter's next reading is "Now". */
   run_for (f, 15);
@@ -332,6 +336,72 @@ test_unmetered_home_is_the_sum (Fixture       *f,
   aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-unmetered");
 }
 
+/* On Octopus Agile, the Rate card names the cheapest hour among the
+ * prices known ahead: at 10:00 UTC on 24 May 2020 that is 13:00–14:00 at
+ * (−1.2705 − 2.1735) / 2 = −1.722 p/kWh by hand, and the same as the
+ * tariff the service holds says. A fixed tariff shows no such line. */
+static void
+test_cheapest_hour_ahead (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonNode) schedule = json_from_string ("{\"rate_id\": \"agile-2020\", \"provider\": \"Octopus Energy\","
+                                                   " \"plan_name\": \"Agile Octopus\", \"effective_date\": \"2020-01-01\","
+                                                   " \"currency\": \"GBP\", \"time_zones\": \"Europe/London\","
+                                                   " \"rate_structure\": {\"type\": \"dynamic\", \"prices\": []}}", NULL);
+  g_autoptr(JsonNode) merged = NULL;
+  g_autoptr(GArray) slots = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *feed = NULL;
+  g_autofree char *rate_id = NULL;
+  g_autofree char *money = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2020, 5, 24, 10, 0, 0);
+  g_autoptr(GDateTime) hand_start = g_date_time_new_utc (2020, 5, 24, 13, 0, 0);
+  g_autoptr(GDateTime) local_start = NULL;
+  g_autoptr(GDateTime) local_end = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  gint64 start_s = 0;
+  double average = 0;
+  gsize length;
+
+  aether_clock_set_us (f->clock, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  start_service (f, FALSE);
+  gtk_window_present (f->window);
+  wait_for_restore (f);
+  aether_dashboard_page_refresh (f->page);
+  /* No tariff, no line. */
+  g_assert_null (aether_dashboard_page_get_cheapest_caption (f->page));
+
+  g_assert_true (g_file_get_contents (AGILE, &feed, &length, NULL));
+  slots = aether_price_feed_parse (feed, length, "octopus_agile", NULL, NULL, &error);
+  g_assert_no_error (error);
+  merged = aether_price_feed_merge (schedule, "octopus_agile", slots, &error);
+  g_assert_no_error (error);
+  rate_id = aether_service_add_rate_schedule (f->service, merged, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rate_id);
+  aether_dashboard_page_refresh (f->page);
+
+  /* What the service's tariff says, and what the hand says. */
+  g_assert_true (aether_tariff_cheapest_ahead (aether_service_get_tariff (f->service),
+                                               g_date_time_to_unix (now), 24 * 3600, 3600,
+                                               &start_s, &average));
+  g_assert_cmpint (start_s, ==, g_date_time_to_unix (hand_start));
+  g_assert_cmpfloat_with_epsilon (average, -0.01722, 1e-9);
+
+  local_start = g_date_time_new_from_unix_local (start_s);
+  local_end = g_date_time_add_hours (local_start, 1);
+  from = g_date_time_format (local_start, "%H:%M");
+  to = g_date_time_format (local_end, "%H:%M");
+  money = aether_format_money_precise (-0.01722, "GBP", 5);
+  g_assert_cmpstr (money, ==, "−£0.01722");
+  expected = g_strdup_printf ("Cheapest hour ahead: %s–%s at %s/kWh", from, to, money);
+  g_assert_cmpstr (aether_dashboard_page_get_cheapest_caption (f->page), ==, expected);
+
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-cheapest-hour");
+}
 
 /* With a month of the demo home's history behind it: the bill so far and
  * its projection are the service's projection over the store, today is set
@@ -608,6 +678,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/dashboard/first-readings-agree", test_first_readings_agree);
+  ADD ("/ui/dashboard/cheapest-hour-ahead", test_cheapest_hour_ahead);
   ADD ("/ui/dashboard/today-survives-restart", test_today_survives_restart);
   ADD ("/ui/dashboard/unmetered-home-is-the-sum", test_unmetered_home_is_the_sum);
   ADD ("/ui/dashboard/backfilled-figures", test_backfilled_figures);

@@ -262,6 +262,46 @@ test_plugins_and_login (void)
   g_assert_true (aether_service_stop (service, NULL));
 }
 
+static void
+test_sinks_listed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aether-preferences-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "aetherlens.db", NULL);
+  g_autoptr(AetherService) service = new_service (db);
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(AetherSinkRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = GTK_WIDGET (aether_preferences_window_new_for_service (NULL, service));
+  GtkWidget *row;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_nonnull (aether_ui_test_find_row (window, "No Servers"));
+
+  json_object_set_string_member (config, "url", "http://127.0.0.1:9");
+  json_object_set_string_member (config, "database", "energy");
+  g_assert_true (aether_service_add_sink (service, "influxdb", "influx", config, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window));
+
+  g_assert_null (aether_ui_test_find_row (window, "No Servers"));
+  row = aether_ui_test_find_row (window, "influx");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "InfluxDB · Not delivered to yet; 0 readings queued.");
+
+  /* Its switch pauses it, through the service. */
+  aether_ui_test_set_switch (window, "influx", FALSE);
+  record = aether_store_get_sink (aether_service_get_store (service), "influx", &error);
+  g_assert_no_error (error);
+  g_assert_false (record->enabled);
+  row = aether_ui_test_find_row (window, "influx");
+  aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (aether_ui_test_find_row (window, "influx"))), ==,
+                   "InfluxDB · Turned off; 0 readings queued.");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +312,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences/take-effect", test_preferences_take_effect);
   g_test_add_func ("/ui/preferences/backup-and-restore", test_backup_and_restore);
   g_test_add_func ("/ui/preferences/plugins-and-login", test_plugins_and_login);
+  g_test_add_func ("/ui/preferences/sinks-listed", test_sinks_listed);
 
   return g_test_run ();
 }

@@ -6,13 +6,15 @@
  */
 
 /* A period's price as the Rates page writes it, tested on the formatting
- * function itself: a tiered period shows its tiers, never "$0.00/kWh". */
+ * function itself: a tiered period shows its tiers, never "$0.00/kWh", and
+ * each price to the precision the utility gives it (up to 1/100 000). */
 
 #define G_LOG_DOMAIN "test-rate-format"
 
 #include "config.h"
 
 #include "aether-core.h"
+#include "aether-format.h"
 #include "rates/aether-rate-format.h"
 
 static JsonObject *
@@ -81,8 +83,8 @@ test_urdb_daily_tiers (void)
   JsonObject *schedule, *structure;
   JsonArray *seasons;
   const char *want[] = {
-    "$0.26/kWh up to 8.2 kWh a day, $0.33/kWh up to 32.8 kWh a day, then $0.41/kWh",
-    "$0.26/kWh up to 6.8 kWh a day, $0.33/kWh up to 27.2 kWh a day, then $0.41/kWh",
+    "$0.25902/kWh up to 8.2 kWh a day, $0.32596/kWh up to 32.8 kWh a day, then $0.40745/kWh",
+    "$0.25902/kWh up to 6.8 kWh a day, $0.32596/kWh up to 27.2 kWh a day, then $0.40745/kWh",
   };
 
   g_assert_no_error (error);
@@ -136,6 +138,34 @@ test_parse_price (void)
     }
 }
 
+/* Money: a minus sign before the currency, never "−$0.00"; prices to the
+ * precision they were given in, at least two decimals. */
+static void
+test_money (void)
+{
+  struct { double amount; guint decimals; const char *currency; const char *want; } cases[] = {
+    { 2.31, 2, "USD", "$2.31" },
+    { -0.12, 2, "USD", "−$0.12" },
+    { -0.001, 2, "USD", "$0.00" },
+    { 0.35, 2, "CHF", "0.35 CHF" },
+    { 22.05567, 5, "USD", "$22.05567" },
+    { 22.08, 5, "USD", "$22.08" },
+    { -0.12807, 5, "USD", "−$0.12807" },
+    { -0.01722, 5, "GBP", "−£0.01722" },
+    { -0.0000001, 5, "GBP", "£0.00" },
+    { 0.2, 5, "EUR", "€0.20" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = cases[i].decimals == 2
+                             ? aether_format_money (cases[i].amount, cases[i].currency)
+                             : aether_format_money_precise (cases[i].amount, cases[i].currency, cases[i].decimals);
+
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -143,6 +173,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/rates/format/single-rate", test_single_rate);
+  g_test_add_func ("/rates/format/money", test_money);
   g_test_add_func ("/rates/format/tiers-without-a-rate-show-each-tier", test_tiers_without_a_rate_show_each_tier);
   g_test_add_func ("/rates/format/urdb-daily-tiers", test_urdb_daily_tiers);
   g_test_add_func ("/rates/format/parse-price-with-point-or-comma", test_parse_price);

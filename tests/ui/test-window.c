@@ -960,7 +960,7 @@ test_rates_page_keeps_versions_and_undoes (void)
   g_object_ref (toast);
   g_assert_cmpuint (aether_rates_page_get_n_schedules (rates), ==, 2);
   g_assert_nonnull (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label",
-                                  "$0.26/kWh up to 6.8 kWh a day\n$0.33/kWh up to 27.2 kWh a day\nthen $0.41/kWh"));
+                                  "$0.25902/kWh up to 6.8 kWh a day\n$0.32596/kWh up to 27.2 kWh a day\nthen $0.40745/kWh"));
   g_assert_null (find_by_text (GTK_WIDGET (rates), GTK_TYPE_LABEL, "label", "$0.00/kWh"));
   aether_ui_test_wait_for_frames (GTK_WIDGET (window));
   aether_ui_test_save_screenshot (GTK_WIDGET (window), "window-rates-tiered");

@@ -34,7 +34,10 @@
 #include "aether-share-row.h"
 #include "aether-power-chart.h"
 
-#define REFRESH_SECONDS   2
+/* Devices report every ten seconds or so; each refresh that changes a
+ * figure lays the window out again (on X11 a dozen round trips), so the
+ * page looks every five seconds, not every two. */
+#define REFRESH_SECONDS   5
 #define CHART_BUCKETS     60
 #define BUCKET_SECONDS    60
 #define TOP_DEVICES       5
@@ -53,6 +56,7 @@ struct _AetherDashboardPage
   GtkLabel            *today_caption;
   GtkLabel            *rate_value;
   GtkLabel            *rate_caption;
+  GtkLabel            *cheapest_caption;
   AetherPowerChart    *chart;
   AdwPreferencesGroup *top_group;
   AdwActionRow        *bill_row;
@@ -223,10 +227,6 @@ update_top (AetherDashboardPage *self,
   double most = 0;
   guint waiting = 0;
 
-  for (guint i = 0; i < self->top_rows->len; i++)
-    adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, i));
-  g_ptr_array_set_size (self->top_rows, 0);
-
   /* Appliances, not the meters that see them all. */
   for (guint i = 0; i < self->devices->len; i++)
     {
@@ -251,21 +251,74 @@ update_top (AetherDashboardPage *self,
   if (waiting > 0)
     waiting_text = g_strdup_printf (ngettext ("%u device has not reported yet.",
                                               "%u devices have not reported yet.", waiting), waiting);
-  adw_preferences_group_set_description (self->top_group,
-                                         waiting_text ? waiting_text :
-                                         using->len == 0 ? _("Nothing is drawing power right now.") : NULL);
+  {
+    const char *description = waiting_text ? waiting_text :
+                              using->len == 0 ? _("Nothing is drawing power right now.") : NULL;
+
+    if (g_strcmp0 (adw_preferences_group_get_description (self->top_group), description) != 0)
+      adw_preferences_group_set_description (self->top_group, description);
+  }
+
+  /* The rows stay and show new figures; only a change in how many there
+   * are adds or removes one. */
+  while (self->top_rows->len > MIN (using->len, TOP_DEVICES))
+    {
+      adw_preferences_group_remove (self->top_group, g_ptr_array_index (self->top_rows, self->top_rows->len - 1));
+      g_ptr_array_set_size (self->top_rows, self->top_rows->len - 1);
+    }
 
   for (guint i = 0; i < MIN (using->len, TOP_DEVICES); i++)
     {
       Using *u = &g_array_index (using, Using, i);
       g_autofree char *power = aether_format_power (u->watts);
-      GtkWidget *row = aether_share_row_new (json_object_get_string_member (u->device, "name"),
-                                             aether_device_get_room (u->device),
-                                             most > 0 ? u->watts / most : 0, power, 72);
+      const char *name = json_object_get_string_member (u->device, "name");
+      const char *room = aether_device_get_room (u->device);
+      double share = most > 0 ? u->watts / most : 0;
 
-      adw_preferences_group_add (self->top_group, row);
-      g_ptr_array_add (self->top_rows, row);
+      if (i < self->top_rows->len)
+        aether_share_row_update (g_ptr_array_index (self->top_rows, i), name, room, share, power);
+      else
+        {
+          GtkWidget *row = aether_share_row_new (name, room, share, power, 72);
+
+          adw_preferences_group_add (self->top_group, row);
+          g_ptr_array_add (self->top_rows, row);
+        }
     }
+}
+
+/* A dynamic tariff's cheapest hour among the prices known for the next
+ * day: when to run the dishwasher. Hidden for fixed tariffs, whose
+ * periods the caption above already names. */
+static void
+update_cheapest (AetherDashboardPage *self)
+{
+  AetherTariff *tariff = aether_service_get_tariff (self->service);
+  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
+  AetherRateSchedule *schedule = tariff ? aether_tariff_schedule_at (tariff, now_s) : NULL;
+  gint64 start_s = 0;
+  double average = 0;
+
+  if (schedule == NULL || !aether_rate_schedule_is_dynamic (schedule) ||
+      !aether_tariff_cheapest_ahead (tariff, now_s, 24 * 3600, 3600, &start_s, &average))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->cheapest_caption), FALSE);
+      return;
+    }
+
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (start_s);
+    g_autoptr(GDateTime) end = g_date_time_add_hours (start, 1);
+    g_autofree char *from = format_time_of_day (self, start);
+    g_autofree char *to = format_time_of_day (self, end);
+    g_autofree char *money = aether_format_money_precise (average, aether_service_get_currency (self->service), 5);
+    /* Translators: the cheapest hour among the prices known ahead, e.g.
+     * "Cheapest hour ahead: 13:00–14:00 at −£0.02/kWh" */
+    g_autofree char *text = g_strdup_printf (_("Cheapest hour ahead: %s–%s at %s/kWh"), from, to, money);
+
+    gtk_label_set_text (self->cheapest_caption, text);
+    gtk_widget_set_visible (GTK_WIDGET (self->cheapest_caption), TRUE);
+  }
 }
 
 static void
@@ -284,7 +337,7 @@ update_rate (AetherDashboardPage *self)
     }
 
   {
-    g_autofree char *money = aether_format_money (rate, currency);
+    g_autofree char *money = aether_format_money_precise (rate, currency, 5);
     /* Translators: a price per kilowatt-hour, e.g. "$0.32/kWh" */
     g_autofree char *value = g_strdup_printf (_("%s/kWh"), money);
     g_autofree char *caption = NULL;
@@ -927,6 +980,7 @@ refresh (gpointer user_data)
   }
 
   update_rate (self);
+  update_cheapest (self);
   update_chart (self, members, now);
   update_top (self, now);
 
@@ -1087,6 +1141,22 @@ aether_dashboard_page_get_rate_caption (AetherDashboardPage *self)
   return gtk_label_get_text (self->rate_caption);
 }
 
+/**
+ * aether_dashboard_page_get_cheapest_caption:
+ * @self: a dashboard page
+ *
+ * Returns: (nullable): the cheapest hour ahead as shown, %NULL when hidden
+ */
+const char *
+aether_dashboard_page_get_cheapest_caption (AetherDashboardPage *self)
+{
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->cheapest_caption)))
+    return NULL;
+  return gtk_label_get_text (self->cheapest_caption);
+}
+
 static void
 aether_dashboard_page_map (GtkWidget *widget)
 {
@@ -1154,6 +1224,7 @@ aether_dashboard_page_class_init (AetherDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, today_caption);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, rate_value);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, rate_caption);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, cheapest_caption);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, chart);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, top_group);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, bill_row);

@@ -28,6 +28,7 @@ const char *aether_dashboard_page_get_today_text  (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_today_caption (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_top_description (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_rate_caption (AetherDashboardPage *self);
+const char *aether_dashboard_page_get_cheapest_caption (AetherDashboardPage *self);
 gboolean    aether_dashboard_page_is_reading_store (AetherDashboardPage *self);
 void        aether_dashboard_page_read_store      (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_bill_text   (AetherDashboardPage *self);

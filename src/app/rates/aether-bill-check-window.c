@@ -42,39 +42,12 @@ struct _AetherBillCheckWindow
 
 G_DEFINE_FINAL_TYPE (AetherBillCheckWindow, aether_bill_check_window, ADW_TYPE_WINDOW)
 
-/* An amount to the precision it was given in (at most 1/100 000), never
- * fewer than two decimals: $22.05567, $22.08. */
+/* An amount to the precision it was given in (at most 1/100 000): $22.05567. */
 static char *
 format_amount (double      amount,
                const char *currency)
 {
-  if (amount < 0)
-    {
-      g_autofree char *positive = format_amount (-amount, currency);
-
-      /* A minus sign, not a hyphen, before the currency: −$0.12807. */
-      return g_strconcat ("−", positive, NULL);
-    }
-
-  g_autofree char *cents = aether_format_money (amount, currency);
-  char digits[64];
-  gsize n;
-  g_autofree char *plain = NULL;
-  GString *out;
-  const char *dot;
-
-  g_snprintf (digits, sizeof digits, "%.5f", amount);
-  n = strlen (digits);
-  while (n > 0 && digits[n - 1] == '0' && n > 3 && digits[n - 3] != '.')
-    digits[--n] = '\0';
-  /* Put the extra decimals into the locale's own money form. */
-  plain = g_strdup_printf ("%.2f", amount);
-  dot = strstr (digits, ".");
-  if (dot == NULL || strlen (dot) <= 3 || strstr (cents, plain) == NULL)
-    return g_steal_pointer (&cents);
-  out = g_string_new (cents);
-  g_string_replace (out, plain, digits, 1);
-  return g_string_free (out, FALSE);
+  return aether_format_money_precise (amount, currency, 5);
 }
 
 static char *

@@ -62,8 +62,8 @@ aether_format_period_price (JsonObject *period,
 
   if (n == 0)
     {
-      g_autofree char *money = aether_format_money (json_object_get_double_member_with_default (period, "rate", 0),
-                                                    currency);
+      g_autofree char *money = aether_format_money_precise (json_object_get_double_member_with_default (period, "rate", 0),
+                                                            currency, 5);
 
       /* Translators: a price per kilowatt-hour, e.g. "$0.22/kWh" */
       return g_strdup_printf (_("%s/kWh"), money);
@@ -78,7 +78,7 @@ aether_format_period_price (JsonObject *period,
 
       if (tier == NULL)
         continue;
-      money = aether_format_money (json_object_get_double_member_with_default (tier, "rate", 0), currency);
+      money = aether_format_money_precise (json_object_get_double_member_with_default (tier, "rate", 0), currency, 5);
       if (json_object_has_member (tier, "max_kwh"))
         {
           g_autofree char *limit = format_limit (json_object_get_double_member (tier, "max_kwh"));

@@ -755,3 +755,246 @@ aether_user_set_dashboard_widgets (AetherUser         *self,
     }
   json_object_set_array_member (layout, "widgets", g_steal_pointer (&widgets));
 }
+
+/* ---- API tokens ------------------------------------------------------- */
+
+/* What a token may be given; the API asks for one per endpoint. */
+static const char * const api_permissions[] = {
+  AETHER_API_READ_METRICS,
+  AETHER_API_READ_DEVICES,
+  AETHER_API_READ_COSTS,
+  AETHER_API_WRITE_DEVICES,
+  NULL
+};
+
+/**
+ * aether_api_permissions:
+ *
+ * Returns: (array zero-terminated=1) (transfer none): every permission a
+ *   token can carry
+ */
+const char * const *
+aether_api_permissions (void)
+{
+  return api_permissions;
+}
+
+/**
+ * aether_api_permission_is_known:
+ * @permission: a permission such as `read:metrics`
+ *
+ * Returns: %TRUE if it is one of aether_api_permissions()
+ */
+gboolean
+aether_api_permission_is_known (const char *permission)
+{
+  return permission != NULL && g_strv_contains (api_permissions, permission);
+}
+
+/**
+ * aether_api_token_has_permission:
+ * @token: a token
+ * @permission: what it is asked to do
+ *
+ * Returns: %TRUE if @token carries @permission
+ */
+gboolean
+aether_api_token_has_permission (const AetherApiToken *token,
+                                 const char           *permission)
+{
+  g_return_val_if_fail (token != NULL, FALSE);
+  return token->permissions != NULL && permission != NULL && g_strv_contains (token->permissions, permission);
+}
+
+static JsonArray *
+ensure_tokens (AetherUser *self)
+{
+  JsonNode *node = json_object_get_member (self->json, "api_tokens");
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    json_object_set_array_member (self->json, "api_tokens", json_array_new ());
+  return json_object_get_array_member (self->json, "api_tokens");
+}
+
+static JsonObject *
+token_object (AetherUser *self,
+              guint       index)
+{
+  JsonArray *tokens = ensure_tokens (self);
+  JsonNode *node = index < json_array_get_length (tokens) ? json_array_get_element (tokens, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * aether_user_add_api_token:
+ * @self: a user
+ * @token_id: its id
+ * @name: what it is for
+ * @permissions: (array zero-terminated=1): what it may do
+ * @created_at: when it is made, ISO 8601
+ * @expires_at: (nullable): when it stops working, ISO 8601
+ * @secret_sha256: the SHA-256 of its secret, in hex: the secret itself is
+ *   never kept
+ *
+ * Adds one of the seed's `api_tokens`, with the hash of its secret beside
+ * the seed's fields (`secret_sha256`).
+ */
+void
+aether_user_add_api_token (AetherUser         *self,
+                           const char         *token_id,
+                           const char         *name,
+                           const char * const *permissions,
+                           const char         *created_at,
+                           const char         *expires_at,
+                           const char         *secret_sha256)
+{
+  JsonObject *token;
+  JsonArray *perms;
+
+  g_return_if_fail (AETHER_IS_USER (self));
+  g_return_if_fail (token_id != NULL && name != NULL && secret_sha256 != NULL);
+
+  token = json_object_new ();
+  perms = json_array_new ();
+  json_object_set_string_member (token, "token_id", token_id);
+  json_object_set_string_member (token, "name", name);
+  for (guint i = 0; permissions != NULL && permissions[i] != NULL; i++)
+    json_array_add_string_element (perms, permissions[i]);
+  json_object_set_array_member (token, "permissions", perms);
+  json_object_set_string_member (token, "created_at", created_at);
+  if (expires_at != NULL)
+    json_object_set_string_member (token, "expires_at", expires_at);
+  json_object_set_string_member (token, "secret_sha256", secret_sha256);
+  json_array_add_object_element (ensure_tokens (self), token);
+  read_tokens (self);
+}
+
+/**
+ * aether_user_find_api_token:
+ * @self: a user
+ * @token_id: a token's id
+ *
+ * Returns: its index, or -1
+ */
+int
+aether_user_find_api_token (AetherUser *self,
+                            const char *token_id)
+{
+  g_return_val_if_fail (AETHER_IS_USER (self), -1);
+
+  for (guint i = 0; i < self->permissions->len; i++)
+    {
+      JsonObject *token = token_object (self, i);
+
+      if (token != NULL && g_strcmp0 (aether_json_get_string (token, "token_id"), token_id) == 0)
+        return (int)i;
+    }
+  return -1;
+}
+
+/* Compares without stopping at the first difference. */
+static gboolean
+equal_in_constant_time (const char *a,
+                        const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint diff = la != lb;
+
+  for (gsize i = 0; i < MIN (la, lb); i++)
+    diff |= (guchar)a[i] ^ (guchar)b[i];
+  return diff == 0;
+}
+
+/**
+ * aether_user_find_api_token_by_hash:
+ * @self: a user
+ * @secret_sha256: the SHA-256 of a secret presented, in hex
+ *
+ * Returns: the index of the token with that secret, or -1
+ */
+int
+aether_user_find_api_token_by_hash (AetherUser *self,
+                                    const char *secret_sha256)
+{
+  int found = -1;
+
+  g_return_val_if_fail (AETHER_IS_USER (self), -1);
+  g_return_val_if_fail (secret_sha256 != NULL, -1);
+
+  for (guint i = 0; i < self->permissions->len; i++)
+    {
+      JsonObject *token = token_object (self, i);
+      const char *hash = token ? aether_json_get_string (token, "secret_sha256") : NULL;
+
+      if (hash != NULL && equal_in_constant_time (hash, secret_sha256) && found < 0)
+        found = (int)i;
+    }
+  return found;
+}
+
+/**
+ * aether_user_remove_api_token:
+ * @self: a user
+ * @token_id: a token's id
+ *
+ * Returns: %TRUE if there was such a token
+ */
+gboolean
+aether_user_remove_api_token (AetherUser *self,
+                              const char *token_id)
+{
+  int index;
+
+  g_return_val_if_fail (AETHER_IS_USER (self), FALSE);
+
+  if ((index = aether_user_find_api_token (self, token_id)) < 0)
+    return FALSE;
+  json_array_remove_element (ensure_tokens (self), (guint)index);
+  read_tokens (self);
+  return TRUE;
+}
+
+/**
+ * aether_user_set_api_token_last_used:
+ * @self: a user
+ * @index: which token
+ * @last_used: when it was used, ISO 8601
+ */
+void
+aether_user_set_api_token_last_used (AetherUser *self,
+                                     guint       index,
+                                     const char *last_used)
+{
+  JsonObject *token;
+
+  g_return_if_fail (AETHER_IS_USER (self));
+
+  if ((token = token_object (self, index)) != NULL)
+    json_object_set_string_member (token, "last_used", last_used);
+}
+
+/**
+ * aether_user_set_api_tokens_from:
+ * @self: a user
+ * @other: the record whose tokens are the real ones
+ *
+ * Gives @self @other's tokens: a record changed for its preferences never
+ * brings back a token revoked meanwhile, nor drops one made meanwhile.
+ */
+void
+aether_user_set_api_tokens_from (AetherUser *self,
+                                 AetherUser *other)
+{
+  JsonNode *node;
+
+  g_return_if_fail (AETHER_IS_USER (self));
+  g_return_if_fail (AETHER_IS_USER (other));
+
+  node = json_object_get_member (other->json, "api_tokens");
+  if (node != NULL)
+    json_object_set_member (self->json, "api_tokens", json_node_copy (node));
+  else if (json_object_has_member (self->json, "api_tokens"))
+    json_object_remove_member (self->json, "api_tokens");
+  read_tokens (self);
+}

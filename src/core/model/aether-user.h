@@ -37,6 +37,12 @@ typedef struct
 
 #define AETHER_USER_LOCAL_ID "local"
 
+/* The permissions an API token can carry. */
+#define AETHER_API_READ_METRICS  "read:metrics"
+#define AETHER_API_READ_DEVICES  "read:devices"
+#define AETHER_API_READ_COSTS    "read:costs"
+#define AETHER_API_WRITE_DEVICES "write:devices"
+
 #define AETHER_TYPE_USER (aether_user_get_type ())
 
 G_DECLARE_FINAL_TYPE (AetherUser, aether_user, AETHER, USER, GObject)
@@ -85,6 +91,29 @@ guint        aether_user_get_n_api_tokens     (AetherUser      *self);
 gboolean     aether_user_get_api_token        (AetherUser      *self,
                                                guint            index,
                                                AetherApiToken  *token);
+void         aether_user_add_api_token        (AetherUser      *self,
+                                               const char      *token_id,
+                                               const char      *name,
+                                               const char * const *permissions,
+                                               const char      *created_at,
+                                               const char      *expires_at,
+                                               const char      *secret_sha256);
+int          aether_user_find_api_token       (AetherUser      *self,
+                                               const char      *token_id);
+int          aether_user_find_api_token_by_hash (AetherUser    *self,
+                                               const char      *secret_sha256);
+gboolean     aether_user_remove_api_token     (AetherUser      *self,
+                                               const char      *token_id);
+void         aether_user_set_api_token_last_used (AetherUser   *self,
+                                               guint            index,
+                                               const char      *last_used);
+void         aether_user_set_api_tokens_from  (AetherUser      *self,
+                                               AetherUser      *other);
+
+const char * const *aether_api_permissions    (void);
+gboolean     aether_api_permission_is_known   (const char      *permission);
+gboolean     aether_api_token_has_permission  (const AetherApiToken *token,
+                                               const char      *permission);
 
 char        *aether_system_currency           (void);
 

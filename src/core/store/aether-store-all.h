@@ -14,5 +14,6 @@
 #include "aether-store.h"
 #include "aether-store-alert-state.h"
 #include "aether-store-lock.h"
+#include "aether-store-sinks.h"
 #include "aether-store-writer.h"
 #include "aether-store-backfill.h"

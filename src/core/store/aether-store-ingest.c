@@ -179,6 +179,7 @@ typedef struct
   sqlite3_stmt *insert;
   gboolean      keep_stored;   /* a row that repeats a stored one is skipped, not replaced */
   gboolean      skip_unknown_units;
+  AetherOutbox *outbox;        /* the writer's: queues each stored reading for the sinks */
   gint64        rolled_ms;     /* the 1-minute watermark when the run began */
   GHashTable   *late;          /* series id → its oldest late reading (ms) */
   GHashTable   *resolved;      /* "device\x1fmetric\x1funit" → SeriesUnit */
@@ -191,6 +192,7 @@ static void
 inserter_clear (Inserter *ins)
 {
   g_clear_pointer (&ins->insert, sqlite3_finalize);
+  g_clear_pointer (&ins->outbox, _aether_outbox_free);
   g_clear_pointer (&ins->late, g_hash_table_unref);
   g_clear_pointer (&ins->resolved, g_hash_table_unref);
 }
@@ -384,6 +386,8 @@ inserter_add (Inserter              *ins,
           continue;
         }
       ins->stored++;
+      if (ins->outbox != NULL && !_aether_outbox_add (ins->outbox, ts_ms, su->series, r->value * su->factor, error))
+        return FALSE;
 
       /* The oldest late reading of each series, so the rewind can find the
        * sample before it. */
@@ -433,10 +437,22 @@ _aether_store_insert_readings (sqlite3              *db,
   Inserter ins;
   gboolean ok;
 
+  GError *local_error = NULL;
+
   if (!inserter_init (&ins, db, series_cache, tz, FALSE, skip_unknown_units, error))
     return FALSE;
+  /* Queued in the same transaction: a reading is stored and queued for
+   * every enabled sink, or neither. */
+  ins.outbox = _aether_outbox_begin (db, &local_error);
+  if (local_error != NULL)
+    {
+      inserter_clear (&ins);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   ok = inserter_add (&ins, readings, n_readings, NULL, error) &&
-       rewind_watermarks (db, tz, ins.late, error);
+       rewind_watermarks (db, tz, ins.late, error) &&
+       (ins.outbox == NULL || _aether_outbox_finish (ins.outbox, error));
   inserter_clear (&ins);
   return ok;
 }

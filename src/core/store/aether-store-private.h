@@ -115,6 +115,52 @@ gboolean  _aether_store_insert_readings (sqlite3              *db,
                                          gboolean              skip_unknown_units,
                                          GError              **error);
 
+/* Sinks' outboxes (aether-store-sinks.c). */
+typedef struct _AetherOutbox AetherOutbox;
+
+AetherOutbox *_aether_outbox_begin   (sqlite3       *db,
+                                      GError       **error);
+gboolean      _aether_outbox_add     (AetherOutbox  *outbox,
+                                      gint64         ts_ms,
+                                      gint64         series_id,
+                                      double         value,
+                                      GError       **error);
+gboolean      _aether_outbox_finish  (AetherOutbox  *outbox,
+                                      GError       **error);
+void          _aether_outbox_free    (AetherOutbox  *outbox);
+
+typedef struct
+{
+  gint64  seq;
+  gint64  ts_ms;
+  double  value;
+  char   *device_id;     /* NULL: its series is gone */
+  char   *metric_type;
+  char   *unit;
+  char   *device_type;   /* nullable */
+  char   *room;          /* nullable */
+} AetherOutboxRow;
+
+void          _aether_outbox_row_free  (AetherOutboxRow *row);
+GPtrArray    *_aether_outbox_read      (sqlite3       *db,
+                                        gint64         sink_id,
+                                        guint          max,
+                                        GError       **error);
+gboolean      _aether_outbox_ack       (sqlite3       *db,
+                                        gint64         sink_id,
+                                        gint64         through_seq,
+                                        gint64         delivered,
+                                        gint64         now_ms,
+                                        GError       **error);
+gboolean      _aether_sink_set_failing (sqlite3       *db,
+                                        gint64         sink_id,
+                                        const char    *message,
+                                        gint64         now_ms,
+                                        GError       **error);
+GPtrArray    *_aether_sinks_read       (sqlite3       *db,
+                                        const char    *name,
+                                        GError       **error);
+
 /* Accessors for the fields aether-store.c owns. */
 AetherPricer          *_aether_store_get_pricer       (AetherStore *self);
 const AetherRetention *_aether_store_get_retention    (AetherStore *self);

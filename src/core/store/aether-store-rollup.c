@@ -292,30 +292,58 @@ load_series (sqlite3  *db,
   return g_steal_pointer (&series);
 }
 
-/* The sample of @work just before @before_ms, so a chunk's first segment
- * has its left end. */
+/* How many samples before a chunk teach its gap rule the series' sampling
+ * interval, and how far back they may lie: a meter read every hour is
+ * known as one at the next chunk. */
+#define CADENCE_SAMPLES    4
+#define CADENCE_LOOK_BACK_S (3 * CHUNK_S)
+
+/* The sample of @work just before @before_ms (within the hour), so a
+ * chunk's first segment has its left end, and the sampling interval the
+ * samples before the chunk teach, so the gap rule judges that segment as
+ * it judges the others: a chunk that learned afresh from nothing would take
+ * every segment longer than five minutes for a gap, and lose the first
+ * quarter hour of a meter read every 15 minutes in every chunk (all of it
+ * when maintenance runs every few minutes, as on the writer thread). What
+ * a chunk learns depends on the samples alone, not on where earlier
+ * maintenance passes ended. */
 static void
 load_previous_sample (const AetherMaintainCtx *self,
                       SeriesWork              *work,
                       gint64                   before_ms)
 {
   sqlite3_stmt *stmt = cached_stmt (self, "SELECT ts, value FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
-                                          " ORDER BY ts DESC LIMIT 1", NULL);
+                                          " ORDER BY ts DESC LIMIT 4", NULL);
+  gint64 times[CADENCE_SAMPLES];
+  guint n = 0;
+
+  G_STATIC_ASSERT (CADENCE_SAMPLES == 4);   /* the LIMIT above */
 
   if (stmt == NULL)
     return;
   sqlite3_bind_int64 (stmt, 1, work->series_id);
   sqlite3_bind_int64 (stmt, 2, before_ms);
-  sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
+  sqlite3_bind_int64 (stmt, 3, before_ms - CADENCE_LOOK_BACK_S * 1000);
   /* A value that is not a number (stored before ingest refused them) is
    * no sample: it must not stop every device's maintenance. */
-  if (sqlite3_step (stmt) == SQLITE_ROW && isfinite (sqlite3_column_double (stmt, 1)))
+  while (n < CADENCE_SAMPLES && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      work->have_prev = TRUE;
-      work->prev_ms = sqlite3_column_int64 (stmt, 0);
-      work->prev_value = sqlite3_column_double (stmt, 1);
+      if (!isfinite (sqlite3_column_double (stmt, 1)))
+        continue;
+      times[n] = sqlite3_column_int64 (stmt, 0);
+      if (n == 0 && times[0] >= before_ms - 3600 * 1000)
+        {
+          work->have_prev = TRUE;
+          work->prev_ms = times[0];
+          work->prev_value = sqlite3_column_double (stmt, 1);
+        }
+      n++;
     }
   sqlite3_reset (stmt);
+
+  /* Oldest first, as energy_step() would have learned them. */
+  for (guint i = n; i > 1; i--)
+    aether_energy_rule_learn (&work->cadence, (times[i - 2] - times[i - 1]) * 1000);
 }
 
 /* Marks the minutes a counter reading accounts for, so that power
@@ -534,8 +562,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
       work->have_orphan = FALSE;
-      /* Each chunk learns the sampling interval afresh (as when its series
-       * were loaded for it alone): the gap rule sees what it always saw. */
+      /* Each chunk learns the sampling interval from the samples before
+       * it (load_previous_sample()), whatever chunk came before. */
       memset (&work->cadence, 0, sizeof work->cadence);
       if (work->energy_from_counter || work->energy_from_power)
         load_previous_sample (self, work, from_s * 1000);

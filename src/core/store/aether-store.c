@@ -134,6 +134,19 @@ static const struct {
    * transaction: ensure_incremental_vacuum() does it after this commits. */
   { 7, "Incremental vacuum: the file gives back the pages retention frees",
     "SELECT 1;" },
+
+  /* Outbox rows hold the values, not a reference to the sample: retention
+   * deletes raw samples after an hour, and a sink may be away for a day. */
+  { 8, "Sinks (InfluxDB, PostgreSQL) and their durable outbox",
+    "CREATE TABLE sinks (sink_id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('influxdb', 'postgres')), name TEXT NOT NULL UNIQUE,"
+    "  config TEXT NOT NULL DEFAULT '{}', enabled INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL,"
+    "  max_queued INTEGER NOT NULL, next_seq INTEGER NOT NULL DEFAULT 1, queued INTEGER NOT NULL DEFAULT 0,"
+    "  delivered INTEGER NOT NULL DEFAULT 0, dropped INTEGER NOT NULL DEFAULT 0, dropped_since INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'new', last_error TEXT, last_attempt INTEGER, last_delivered INTEGER);"
+    "CREATE TABLE sink_outbox (sink_id INTEGER NOT NULL REFERENCES sinks (sink_id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL, ts INTEGER NOT NULL, series_id INTEGER NOT NULL, value REAL NOT NULL,"
+    "  enqueued INTEGER NOT NULL, PRIMARY KEY (sink_id, seq)) WITHOUT ROWID;" },
 };
 
 /* A file this big is compacted with a word first (VACUUM rewrites it). */

@@ -142,7 +142,7 @@ typedef struct
 
 typedef struct _AetherStoreIngest AetherStoreIngest;
 
-#define AETHER_STORE_SCHEMA_VERSION 7
+#define AETHER_STORE_SCHEMA_VERSION 8
 
 #define AETHER_TYPE_STORE (aether_store_get_type ())
 

@@ -1259,3 +1259,34 @@ aether_price_slots_cheapest (GArray *slots,
     }
   return found;
 }
+
+/**
+ * aether_tariff_cheapest_ahead:
+ * @self: a tariff
+ * @from_s: now
+ * @horizon_s: how far ahead to look (a day-ahead feed: 24 hours)
+ * @duration_s: how long a window is wanted
+ * @start_s: (out): when the cheapest window starts
+ * @average_rate: (out): its average price per kWh
+ *
+ * The cheapest stretch of @duration_s among the prices known between
+ * @from_s and @from_s + @horizon_s: what the Dashboard offers as "the
+ * cheapest hour ahead" for a dynamic tariff.
+ *
+ * Returns: %FALSE when no stretch that long is priced ahead
+ */
+gboolean
+aether_tariff_cheapest_ahead (AetherTariff *self,
+                              gint64        from_s,
+                              gint64        horizon_s,
+                              gint64        duration_s,
+                              gint64       *start_s,
+                              double       *average_rate)
+{
+  g_autoptr(GArray) slots = NULL;
+
+  g_return_val_if_fail (AETHER_IS_TARIFF (self), FALSE);
+
+  slots = aether_tariff_prices_between (self, from_s, from_s + horizon_s);
+  return aether_price_slots_cheapest (slots, duration_s, start_s, average_rate);
+}

@@ -83,6 +83,12 @@ gboolean            aether_price_slots_cheapest   (GArray                     *s
                                                    gint64                      duration_s,
                                                    gint64                     *start_s,
                                                    double                     *average_rate);
+gboolean            aether_tariff_cheapest_ahead  (AetherTariff               *self,
+                                                   gint64                      from_s,
+                                                   gint64                      horizon_s,
+                                                   gint64                      duration_s,
+                                                   gint64                     *start_s,
+                                                   double                     *average_rate);
 
 GHashTable         *aether_energy_intervals_from_readings (GArray      *readings,
                                                            gint64       interval_s,
