@@ -28,6 +28,7 @@ static const AetherCliCommand bench_commands[] = {
   { "api",    aether_cli_bench_api,    N_("Time per request of the local API's endpoints on the demo home") },
   { "sinks",  aether_cli_bench_sinks,  N_("Readings a second delivered to InfluxDB and PostgreSQL; the writer's cost of an outbox") },
   { "backfill", aether_cli_bench_backfill, N_("Time to write the demo home's year of history") },
+  { "chart",  aether_cli_bench_chart,  N_("The store's half of a History frame: 8 series over a year at 1,000 columns") },
   { NULL }
 };
 

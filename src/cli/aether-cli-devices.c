@@ -22,6 +22,7 @@
 
 #include "aether-cli-private.h"
 #include "aether-devices.h"
+#include "store/aether-store-energy-series.h"
 
 static const char *
 member (JsonObject *object,
@@ -748,6 +749,164 @@ aether_cli_bench_backfill (AetherCliContext  *ctx,
   root = json_builder_get_root (builder);
   aether_cli_print_json (root);
 
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+
+        g_remove (file);
+      }
+    g_rmdir (dir);
+  }
+  return AETHER_CLI_EXIT_OK;
+}
+
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median_ms (GArray *times)
+{
+  g_array_sort (times, compare_doubles);
+  return times->len ? g_array_index (times, double, times->len / 2) : 0;
+}
+
+/* `bench chart`: the store's half of a History frame on the demo home's
+ * backfilled year: eight power series over the year at 1,000 columns (the
+ * page's query, aether_store_query()), and a range change: a month's daily
+ * bars of the eight (aether_store_energy_series_for_devices()) with their
+ * columns. The drawing half needs GTK, which the CLI does not link: it is
+ * `meson test --benchmark bench-history-chart`. */
+int
+aether_cli_bench_chart (AetherCliContext  *ctx,
+                        int                argc,
+                        char             **argv)
+{
+  int frames = 30;
+  const GOptionEntry entries[] = {
+    { "frames", 0, 0, G_OPTION_ARG_INT, &frames, N_("Frames to time (default 30)"), "N" },
+    { NULL }
+  };
+  static const char * const series[] = {
+    "demo-heat_pump", "demo-water_heater", "demo-ev_charger", "demo-fridge",
+    "demo-washer", "demo-dryer", "demo-dishwasher", "demo-office_pc", NULL,
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(AetherClock) clock = NULL;
+  g_autoptr(AetherStore) store = NULL;
+  g_autoptr(AetherStore) reader = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(AetherTariff) tariff = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) change_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  const gint64 now_s = G_GINT64_CONSTANT (1781526896);
+  gint64 year_from = (now_s - 365 * 86400) * G_USEC_PER_SEC, year_to = now_s * G_USEC_PER_SEC;
+
+  g_option_context_set_summary (context, _("The store's half of a History frame on a year of the demo home; prints JSON."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return aether_cli_fail (error);
+  if (frames < 1 || frames > 10000)
+    {
+      g_set_error (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("--frames must be from 1 to 10000, not %d"), frames);
+      return aether_cli_fail (error);
+    }
+  if (!(dir = g_dir_make_tmp ("aetherlens-bench-XXXXXX", &error)))
+    return aether_cli_fail (error);
+  path = g_build_filename (dir, "chart.db", NULL);
+  clock = aether_clock_new_manual (now_s * G_USEC_PER_SEC);
+  if (!(store = aether_store_open (path, clock, &error)) ||
+      !(devices = aether_sim_add_demo_home (store, 42, NULL, &error)) ||
+      !backfill_demo (store, 42, 365, FALSE, NULL, &error) ||
+      !(reader = aether_store_open_reader (store, &error)) ||
+      !(tariff = aether_rates_load_tariff (reader, NULL, &error)))
+    return aether_cli_fail (error);
+
+  for (int f = 0; f < frames; f++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      for (guint i = 0; series[i] != NULL; i++)
+        {
+          g_autoptr(GArray) columns = aether_store_query (reader, series[i], "power", year_from, year_to, 1000, -1,
+                                                          NULL, &error);
+
+          if (columns == NULL)
+            return aether_cli_fail (error);
+        }
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (frame_ms, ms);
+    }
+
+  for (int f = 0; f < frames; f++)
+    {
+      /* A month further back each time: nothing cached from the last. */
+      gint64 to = year_to - (gint64)(f % 11) * 30 * 86400 * G_USEC_PER_SEC;
+      gint64 from = to - (gint64)30 * 86400 * G_USEC_PER_SEC;
+      g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GPtrArray) bars = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      for (gint64 t = from; t <= to; t += (gint64)86400 * G_USEC_PER_SEC)
+        g_array_append_val (edges, t);
+      if (!(bars = aether_store_energy_series_for_devices (reader, series, (const gint64 *)(gpointer)edges->data,
+                                                           edges->len, AETHER_PRICER (tariff), NULL, &error)))
+        return aether_cli_fail (error);
+      for (guint i = 0; series[i] != NULL; i++)
+        {
+          g_autoptr(GArray) columns = aether_store_query (reader, series[i], "power", from, to, 1000, -1, NULL, &error);
+
+          if (columns == NULL)
+            return aether_cli_fail (error);
+        }
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (change_ms, ms);
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "benchmark");
+  json_builder_add_string_value (builder, "chart");
+  json_builder_set_member_name (builder, "data");
+  json_builder_add_string_value (builder, "the demo home's backfilled year, 8 power series, 1000 columns");
+  json_builder_set_member_name (builder, "frames");
+  json_builder_add_int_value (builder, frames);
+  json_builder_set_member_name (builder, "query_median_ms_per_frame");
+  json_builder_add_double_value (builder, median_ms (frame_ms));
+  json_builder_set_member_name (builder, "range_change_query_median_ms");
+  json_builder_add_double_value (builder, median_ms (change_ms));
+  json_builder_set_member_name (builder, "note");
+  json_builder_add_string_value (builder, "the store's half; snapshot and render are timed by "
+                                          "`meson test --benchmark bench-history-chart` (the CLI links no GTK)");
+  json_builder_set_member_name (builder, "targets");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "frame_ms");
+  json_builder_add_string_value (builder, "<= 4 (snapshot and render)");
+  json_builder_set_member_name (builder, "range_change_to_drawn_frame_ms");
+  json_builder_add_string_value (builder, "<= 50");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  aether_cli_print_json (root);
+
+  g_clear_object (&reader);
   g_clear_object (&store);
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);

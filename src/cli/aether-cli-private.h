@@ -76,5 +76,6 @@ int   aether_cli_bench_rollup      (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_bench_ingest      (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_sinks       (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_bench_backfill    (AetherCliContext *ctx, int argc, char **argv);
+int   aether_cli_bench_chart       (AetherCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -579,6 +579,93 @@ test_backfilled_figures (Fixture       *f,
   }
 }
 
+
+static char *
+joined_layout (Fixture *f)
+{
+  g_auto(GStrv) layout = aether_dashboard_page_dup_layout (f->page);
+
+  return g_strjoinv (",", layout);
+}
+
+/* The layout is the person's `dashboard_layout.widgets` (the seed's sample
+ * shows two sections), and moving one is stored through the service. */
+static void
+test_layout_follows_preferences (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AetherUser) user = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *layout = NULL;
+  g_auto(GStrv) widgets = NULL;
+  g_autoptr(JsonNode) sample = json_from_string ("{\"user_id\": \"local\", \"username\": \"local\","
+                                                 " \"preferences\": {\"theme\": \"system\", \"dashboard_layout\": {"
+                                                 " \"columns\": 3, \"widgets\": ["
+                                                 " {\"type\": \"device_list\", \"position\": [0, 1], \"size\": [3, 2]},"
+                                                 " {\"type\": \"daily_cost\", \"position\": [2, 0], \"size\": [1, 1]},"
+                                                 " {\"type\": \"current_consumption\", \"position\": [0, 0], \"size\": [2, 1]}"
+                                                 " ]}}}", &error);
+
+  g_assert_no_error (error);
+  start_service (f, TRUE);
+  gtk_window_present (f->window);
+  wait_for_restore (f);
+
+  /* No layout stored: every section, the page's own order. */
+  layout = joined_layout (f);
+  g_assert_cmpstr (layout, ==, "current_consumption,power_chart,device_list,month_cost,standby");
+  g_clear_pointer (&layout, g_free);
+
+  /* The seed's sample, written as any face writes it. */
+  user = aether_user_new_from_json (sample, &error);
+  g_assert_no_error (error);
+  g_assert_true (aether_service_update_user (f->service, user, &error));
+  g_assert_no_error (error);
+  layout = joined_layout (f);
+  g_assert_cmpstr (layout, ==, "current_consumption,device_list");
+  g_clear_pointer (&layout, g_free);
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-layout-seed");
+
+  /* The device list moved up: shown so, and stored in the User record. */
+  g_assert_true (aether_dashboard_page_move_widget (f->page, "device_list", -1, &error));
+  g_assert_no_error (error);
+  layout = joined_layout (f);
+  g_assert_cmpstr (layout, ==, "device_list,current_consumption");
+  g_clear_pointer (&layout, g_free);
+
+  stored = aether_store_get_user (aether_service_get_store (f->service), "local", &error);
+  g_assert_no_error (error);
+  g_clear_object (&user);
+  user = aether_user_new_from_json (stored, &error);
+  g_assert_no_error (error);
+  widgets = aether_user_dup_dashboard_widgets (user);
+  layout = g_strjoinv (",", widgets);
+  g_assert_cmpstr (layout, ==, "device_list,current_consumption,daily_cost,rate");
+  g_clear_pointer (&layout, g_free);
+  /* What the page did not touch is kept: the list's size, the columns. */
+  {
+    JsonObject *prefs = json_object_get_object_member (json_node_get_object (stored), "preferences");
+    JsonObject *dl = json_object_get_object_member (prefs, "dashboard_layout");
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (dl, "widgets"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (dl, "columns"), ==, 3);
+    g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (first, "size"), 1), ==, 2);
+  }
+
+  /* A restart shows it the same. */
+  aether_dashboard_page_set_service (f->page, NULL);
+  g_assert_true (aether_service_stop (f->service, &error));
+  g_clear_object (&f->service);
+  start_service (f, TRUE);
+  wait_for_restore (f);
+  layout = joined_layout (f);
+  g_assert_cmpstr (layout, ==, "device_list,current_consumption");
+  aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
+  aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-layout-moved");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -595,6 +682,7 @@ main (int   argc,
   ADD ("/ui/dashboard/today-survives-restart", test_today_survives_restart);
   ADD ("/ui/dashboard/unmetered-home-is-the-sum", test_unmetered_home_is_the_sum);
   ADD ("/ui/dashboard/backfilled-figures", test_backfilled_figures);
+  ADD ("/ui/dashboard/layout-follows-preferences", test_layout_follows_preferences);
 
   return g_test_run ();
 }

@@ -603,6 +603,104 @@ test_export_shown_apart (void)
   wait_for_page ();
 }
 
+
+/* The demo home as it arrives, a year backfilled: each range drawn (the
+ * screenshots are to be looked at), its bars adding up to the store's home
+ * total and to `db energy`. A home of its own, on another file. */
+static void
+test_backfilled_demo (void)
+{
+  static const struct { const char *range; int y, m, d; } cases[] = {
+    { "day", 2024, 6, 19 },
+    { "week", 2024, 6, 12 },
+    { "month", 2024, 1, 15 },
+    { "year", 2024, 3, 1 },
+    { "month", 2023, 7, 15 },
+    { "year", 2023, 8, 1 },
+  };
+  g_autofree char *db = g_build_filename (f.dir, "backfilled.db", NULL);
+  g_autoptr(AetherService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  AetherHistoryPage *page;
+
+  {
+    g_autoptr(AetherStore) store = aether_store_open (db, f.clock, &error);
+    g_autoptr(GPtrArray) added = NULL;
+    g_autoptr(AetherTariff) tariff = NULL;
+    g_autoptr(AetherBackfill) backfill = aether_sim_demo_backfill_new (42, NULL);
+
+    g_assert_no_error (error);
+    added = aether_sim_add_demo_home (store, 42, NULL, &error);
+    g_assert_no_error (error);
+    tariff = aether_rates_load_tariff (store, NULL, &error);
+    aether_store_set_pricer (store, AETHER_PRICER (tariff));
+    g_assert_true (aether_store_backfill (store, backfill, 365, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  service = aether_service_new (db, f.clock, &error);
+  g_assert_no_error (error);
+  aether_service_load (service, &error);
+  g_assert_no_error (error);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1280, 1500);
+  page = g_object_new (AETHER_TYPE_HISTORY_PAGE, NULL);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  aether_history_page_set_service (page, service);
+  while (aether_history_page_is_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) day = utc (cases[i].y, cases[i].m, cases[i].d, 0);
+      g_autofree char *name = g_strdup_printf ("history-backfilled-%s-%04d-%02d", cases[i].range, cases[i].y, cases[i].m);
+      g_autofree char *from = NULL;
+      g_autofree char *to = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      AetherHistoryChart *chart = aether_history_page_get_chart (page);
+      const char *mains[] = { "demo-mains", NULL };
+      g_autoptr(GPtrArray) totals = NULL;
+      g_autofree char *text = NULL;
+      gint64 from_s, to_s;
+      double bars = 0, cli;
+
+      aether_history_page_show (page, cases[i].range, day);
+      while (aether_history_page_is_loading (page))
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (aether_history_page_has_data (page));
+
+      range_edges (cases[i].range, day, &from_s, &to_s);
+      totals = aether_store_energy_totals_for_devices (aether_service_get_store (service), mains, from_s * G_USEC_PER_SEC,
+                                                       to_s * G_USEC_PER_SEC, &error);
+      g_assert_no_error (error);
+      text = aether_format_energy (((AetherEnergyTotal *)g_ptr_array_index (totals, 0))->energy_wh);
+      g_assert_cmpstr (aether_history_page_get_total_text (page), ==, text);
+
+      for (guint b = 0; b < aether_history_chart_get_n_bars (chart); b++)
+        if (!isnan (aether_history_chart_get_bar_total (chart, b)))
+          bars += aether_history_chart_get_bar_total (chart, b);
+      from = g_strdup_printf ("%" G_GINT64_FORMAT, from_s);
+      to = g_strdup_printf ("%" G_GINT64_FORMAT, to_s);
+      g_assert_cmpint (aether_test_run_cli (db, &out, NULL, "db", "energy", "--from", from, "--to", to, NULL), ==, 0);
+      root = json_from_string (out, &error);
+      g_assert_no_error (error);
+      cli = json_object_get_double_member (json_object_get_object_member (json_node_get_object (root), "total"),
+                                           "energy_kwh") * 1000;
+      g_test_message ("%s: %s, bars %.1f Wh, db energy %.1f Wh", name, text, bars, cli);
+      assert_close (bars, cli);
+
+      aether_ui_test_wait_for_frames (GTK_WIDGET (window));
+      aether_history_chart_select (chart, -1);
+      aether_ui_test_save_screenshot (GTK_WIDGET (window), name);
+    }
+
+  aether_history_page_set_service (page, NULL);
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/ui/history/screenshots", test_screenshots);
   g_test_add_func ("/ui/history/survives-restart", test_survives_restart);
   g_test_add_func ("/ui/history/export-shown-apart", test_export_shown_apart);
+  g_test_add_func ("/ui/history/backfilled-demo", test_backfilled_demo);
 
   status = g_test_run ();
 

@@ -125,6 +125,51 @@ test_service_stores_and_applies (void)
   g_assert_true (aether_service_stop (service, NULL));
 }
 
+
+/* The Dashboard's layout: the seed's widgets in reading order (row, then
+ * column), written back as a column keeping each widget's other members. */
+static void
+test_dashboard_widgets (void)
+{
+  g_autoptr(JsonNode) node = json_from_string ("{\"user_id\": \"local\", \"username\": \"local\", \"preferences\": {"
+                                               " \"dashboard_layout\": {\"columns\": 3, \"widgets\": ["
+                                               " {\"type\": \"device_list\", \"position\": [0, 1], \"size\": [3, 2]},"
+                                               " {\"type\": \"daily_cost\", \"position\": [2, 0], \"size\": [1, 1]},"
+                                               " {\"type\": \"current_consumption\", \"position\": [0, 0], \"size\": [2, 1]},"
+                                               " {\"type\": \"daily_cost\", \"position\": [0, 5]},"
+                                               " {\"position\": [0, 9]}]}}}", NULL);
+  g_autoptr(AetherUser) user = aether_user_new_from_json (node, NULL);
+  g_autoptr(AetherUser) fresh = aether_user_new_default ();
+  g_autoptr(JsonNode) back = NULL;
+  g_auto(GStrv) widgets = aether_user_dup_dashboard_widgets (user);
+  g_auto(GStrv) again = NULL;
+  g_autofree char *joined = g_strjoinv (",", widgets);
+  const char * const order[] = { "standby", "device_list", NULL };
+  JsonObject *layout;
+  JsonArray *list;
+
+  g_assert_cmpstr (joined, ==, "current_consumption,daily_cost,device_list");
+  g_assert_null (aether_user_dup_dashboard_widgets (fresh));
+
+  aether_user_set_dashboard_widgets (user, order);
+  again = aether_user_dup_dashboard_widgets (user);
+  g_clear_pointer (&joined, g_free);
+  joined = g_strjoinv (",", again);
+  g_assert_cmpstr (joined, ==, "standby,device_list");
+  back = aether_user_to_json (user);
+  layout = json_object_get_object_member (json_object_get_object_member (json_node_get_object (back), "preferences"),
+                                          "dashboard_layout");
+  g_assert_cmpint (json_object_get_int_member (layout, "columns"), ==, 3);
+  list = json_object_get_array_member (layout, "widgets");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  /* The list kept its size; its new place is the second row. */
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (json_array_get_object_element (list, 1), "size"), 1), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (json_array_get_object_element (list, 1), "position"), 1), ==, 1);
+
+  aether_user_set_dashboard_widgets (user, NULL);
+  g_assert_null (aether_user_dup_dashboard_widgets (user));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,6 +177,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/user/seed-example", test_seed_example);
+  g_test_add_func ("/model/user/dashboard-widgets", test_dashboard_widgets);
   g_test_add_func ("/model/user/copy-is-deep-and-retention", test_copy_is_deep_and_retention);
   g_test_add_func ("/model/user/service-stores-and-applies", test_service_stores_and_applies);
 

@@ -65,6 +65,10 @@ struct _AetherDashboardPage
   AdwActionRow        *yesterday_row;
   GtkLabel            *yesterday_value;
   AdwPreferencesGroup *standby_group;
+  AdwPreferencesGroup *cycle_group;
+  GtkBox              *sections;
+  GtkWidget           *cards;
+  AdwPreferencesGroup *chart_group;
 
   /* Owned */
   AetherService       *service;
@@ -80,6 +84,7 @@ struct _AetherDashboardPage
   GHashTable          *standby_texts;    /* device id ("" the home) → char * power, cost */
   gint64               insights_read_us; /* monotonic; 0 never */
   guint                insights_loading : 1;
+  gulong               user_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (AetherDashboardPage, aether_dashboard_page, ADW_TYPE_BIN)
@@ -394,6 +399,219 @@ now_caption (AetherDashboardPage *self,
   }
 }
 
+
+
+/* ---- The layout: the person's `dashboard_layout.widgets` ----------------- */
+
+/* The seed's widget types and ours, each naming a section of the page. The
+ * three cards are one section: any of their types places it. */
+static const struct
+{
+  const char *type;
+  guint       section;
+} widget_types[] = {
+  { "current_consumption", 0 },
+  { "daily_cost",          0 },
+  { "rate",                0 },
+  { "power_chart",         1 },
+  { "device_list",         2 },
+  { "month_cost",          3 },
+  { "standby",             4 },
+};
+#define N_SECTIONS 5
+static const char * const section_types[N_SECTIONS] = {
+  "current_consumption", "power_chart", "device_list", "month_cost", "standby",
+};
+
+static GtkWidget *
+section_widget (AetherDashboardPage *self,
+                guint                section)
+{
+  switch (section)
+    {
+    case 0: return self->cards;
+    case 1: return GTK_WIDGET (self->chart_group);
+    case 2: return GTK_WIDGET (self->top_group);
+    case 3: return GTK_WIDGET (self->cycle_group);
+    default: return GTK_WIDGET (self->standby_group);
+    }
+}
+
+static gboolean
+section_of_type (const char *type,
+                 guint      *section)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (widget_types); i++)
+    if (g_str_equal (widget_types[i].type, type))
+      {
+        *section = widget_types[i].section;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The sections shown, in order: the person's layout, else all of them. */
+static GArray *
+current_order (AetherDashboardPage *self)
+{
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(AetherUser) user = self->service ? aether_service_dup_user (self->service) : NULL;
+  g_auto(GStrv) types = user ? aether_user_dup_dashboard_widgets (user) : NULL;
+  gboolean placed[N_SECTIONS] = { FALSE };
+
+  for (guint i = 0; types != NULL && types[i] != NULL; i++)
+    {
+      guint section;
+
+      if (section_of_type (types[i], &section) && !placed[section])
+        {
+          placed[section] = TRUE;
+          g_array_append_val (order, section);
+        }
+    }
+  if (order->len == 0)
+    for (guint section = 0; section < N_SECTIONS; section++)
+      g_array_append_val (order, section);
+  return order;
+}
+
+static void
+apply_layout (AetherDashboardPage *self)
+{
+  g_autoptr(GArray) order = current_order (self);
+  GtkWidget *previous = NULL;
+
+  for (guint section = 0; section < N_SECTIONS; section++)
+    gtk_widget_set_visible (section_widget (self, section), FALSE);
+  for (guint i = 0; i < order->len; i++)
+    {
+      GtkWidget *widget = section_widget (self, g_array_index (order, guint, i));
+
+      gtk_widget_set_visible (widget, TRUE);
+      gtk_box_reorder_child_after (self->sections, widget, previous);
+      previous = widget;
+    }
+}
+
+/**
+ * aether_dashboard_page_move_widget:
+ * @self: the page
+ * @type: a widget type (`device_list`, `power_chart`, …)
+ * @delta: -1 up, 1 down
+ * @error: a location for a #GError
+ *
+ * Moves a section of the Dashboard and stores the layout in the person's
+ * preferences, through the service (which keeps the User record).
+ *
+ * Returns: %TRUE if the layout was stored
+ */
+gboolean
+aether_dashboard_page_move_widget (AetherDashboardPage  *self,
+                                   const char           *type,
+                                   int                   delta,
+                                   GError              **error)
+{
+  g_autoptr(GArray) order = NULL;
+  g_autoptr(AetherUser) user = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) types = NULL;
+  guint section, at = G_MAXUINT;
+
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), FALSE);
+  g_return_val_if_fail (self->service != NULL, FALSE);
+
+  if (!section_of_type (type, &section))
+    {
+      g_set_error (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("The Dashboard has no “%s”"), type);
+      return FALSE;
+    }
+  order = current_order (self);
+  for (guint i = 0; i < order->len; i++)
+    if (g_array_index (order, guint, i) == section)
+      at = i;
+  if (at == G_MAXUINT || (int)at + delta < 0 || (int)at + delta >= (int)order->len)
+    return TRUE;
+  g_array_index (order, guint, at) = g_array_index (order, guint, at + delta);
+  g_array_index (order, guint, at + delta) = section;
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      guint s = g_array_index (order, guint, i);
+
+      if (s == 0)
+        {
+          g_strv_builder_add (builder, "current_consumption");
+          g_strv_builder_add (builder, "daily_cost");
+          g_strv_builder_add (builder, "rate");
+        }
+      else
+        g_strv_builder_add (builder, section_types[s]);
+    }
+  types = g_strv_builder_end (builder);
+  user = aether_service_dup_user (self->service);
+  aether_user_set_dashboard_widgets (user, (const char * const *)types);
+  /* The service applies it and says user-changed: the page follows. */
+  return aether_service_update_user (self->service, user, error);
+}
+
+/**
+ * aether_dashboard_page_dup_layout:
+ * @self: the page
+ *
+ * Returns: (transfer full): the types of the sections shown, in order
+ */
+GStrv
+aether_dashboard_page_dup_layout (AetherDashboardPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sections)); child;
+       child = gtk_widget_get_next_sibling (child))
+    for (guint section = 0; section < N_SECTIONS; section++)
+      if (child == section_widget (self, section) && gtk_widget_get_visible (child))
+        g_strv_builder_add (builder, section_types[section]);
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_move_clicked (GtkButton           *button,
+                 AetherDashboardPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type = g_object_get_data (G_OBJECT (button), "widget-type");
+  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "delta"));
+
+  if (!aether_dashboard_page_move_widget (self, type, delta, &error))
+    g_warning ("Could not store the Dashboard's layout: %s", error->message);
+}
+
+/* Up and down buttons in a group's header. */
+static void
+add_move_buttons (AetherDashboardPage *self,
+                  AdwPreferencesGroup *group,
+                  const char          *type)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_widget_add_css_class (box, "linked");
+  for (int delta = -1; delta <= 1; delta += 2)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name (delta < 0 ? "go-up-symbolic" : "go-down-symbolic");
+      const char *tip = delta < 0 ? _("Move Up") : _("Move Down");
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      g_object_set_data (G_OBJECT (button), "widget-type", (gpointer)type);
+      g_object_set_data (G_OBJECT (button), "delta", GINT_TO_POINTER (delta));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_move_clicked), self, 0);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  adw_preferences_group_set_header_suffix (group, box);
+}
 
 /* ---- The store's figures, off the main loop ------------------------------ */
 
@@ -812,6 +1030,7 @@ aether_dashboard_page_reload (AetherDashboardPage *self)
     }
 
   gtk_stack_set_visible_child_name (self->stack, self->devices->len > 0 ? "live" : "empty");
+  apply_layout (self);
   stop_refreshing (self);
   g_cancellable_cancel (self->insights_cancellable);
   g_clear_object (&self->insights_cancellable);
@@ -848,8 +1067,15 @@ aether_dashboard_page_set_service (AetherDashboardPage *self,
   g_return_if_fail (AETHER_IS_DASHBOARD_PAGE (self));
 
   if (self->service != NULL)
-    g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
+    {
+      g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
+      g_clear_signal_handler (&self->user_changed_id, self->service);
+    }
   g_set_object (&self->service, service);
+  /* The layout is the person's: it follows their User record. */
+  if (service != NULL)
+    self->user_changed_id = g_signal_connect_object (service, "user-changed", G_CALLBACK (apply_layout), self,
+                                                     G_CONNECT_SWAPPED);
   /* Today's figure as soon as the store was read back, not at the next tick. */
   if (service != NULL)
     self->restored_id = g_signal_connect_object (aether_service_get_hot_tier (service), "restored",
@@ -954,7 +1180,10 @@ aether_dashboard_page_dispose (GObject *object)
   g_cancellable_cancel (self->insights_cancellable);
   g_clear_object (&self->insights_cancellable);
   if (self->service != NULL)
-    g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
+    {
+      g_clear_signal_handler (&self->restored_id, aether_service_get_hot_tier (self->service));
+      g_clear_signal_handler (&self->user_changed_id, self->service);
+    }
   g_clear_object (&self->service);
   g_clear_object (&self->interface);
   g_clear_pointer (&self->home, aether_home_unref);
@@ -1004,6 +1233,10 @@ aether_dashboard_page_class_init (AetherDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, yesterday_row);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, yesterday_value);
   gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, standby_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, sections);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, cards);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, chart_group);
+  gtk_widget_class_bind_template_child (widget_class, AetherDashboardPage, cycle_group);
 }
 
 static void
@@ -1023,6 +1256,11 @@ aether_dashboard_page_init (AetherDashboardPage *self)
     self->interface = g_settings_new ("org.gnome.desktop.interface");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_move_buttons (self, self->chart_group, "power_chart");
+  add_move_buttons (self, self->top_group, "device_list");
+  add_move_buttons (self, self->cycle_group, "month_cost");
+  add_move_buttons (self, self->standby_group, "standby");
 }
 
 /* For tests: the store's figures as shown. */

@@ -37,5 +37,10 @@ const char *aether_dashboard_page_get_yesterday_text (AetherDashboardPage *self)
 const char *aether_dashboard_page_get_yesterday_caption (AetherDashboardPage *self);
 const char *aether_dashboard_page_get_standby_text (AetherDashboardPage *self,
                                                     const char          *device_id);
+gboolean    aether_dashboard_page_move_widget     (AetherDashboardPage *self,
+                                                   const char          *type,
+                                                   int                  delta,
+                                                   GError             **error);
+GStrv       aether_dashboard_page_dup_layout      (AetherDashboardPage *self);
 
 G_END_DECLS

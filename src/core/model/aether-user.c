@@ -600,6 +600,162 @@ aether_user_get_api_token (AetherUser     *self,
   return TRUE;
 }
 
+/* ---- The Dashboard's layout ------------------------------------------------ */
+
+typedef struct
+{
+  const char *type;
+  gint64      row;
+  gint64      column;
+  guint       index;
+} PlacedWidget;
+
+static int
+compare_placed (gconstpointer a,
+                gconstpointer b)
+{
+  const PlacedWidget *x = a, *y = b;
+
+  if (x->row != y->row)
+    return (x->row > y->row) - (x->row < y->row);
+  if (x->column != y->column)
+    return (x->column > y->column) - (x->column < y->column);
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+static gint64
+position_at (JsonObject *widget,
+             guint       i)
+{
+  JsonArray *position = aether_json_get_array (widget, "position");
+  JsonNode *node;
+
+  if (position == NULL || json_array_get_length (position) <= i)
+    return 0;
+  node = json_array_get_element (position, i);
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_STRING
+    ? (gint64)json_node_get_double (node) : 0;
+}
+
+/**
+ * aether_user_dup_dashboard_widgets:
+ * @self: a user
+ *
+ * The seed's `preferences.dashboard_layout.widgets`, in reading order: by
+ * `position` row, then column (`[column, row]`, as the seed's sample has
+ * it), then as listed. A type listed twice counts once.
+ *
+ * Returns: (transfer full) (nullable): the widget types, or %NULL when the
+ *   person has no layout (the Dashboard's own order then)
+ */
+GStrv
+aether_user_dup_dashboard_widgets (AetherUser *self)
+{
+  JsonObject *layout;
+  JsonArray *widgets;
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (PlacedWidget));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (AETHER_IS_USER (self), NULL);
+
+  layout = aether_json_get_object (preferences (self, FALSE), "dashboard_layout");
+  if (layout == NULL || !(widgets = aether_json_get_array (layout, "widgets")))
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (widgets); i++)
+    {
+      JsonNode *node = json_array_get_element (widgets, i);
+      JsonObject *widget = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *type = widget ? aether_json_get_string (widget, "type") : NULL;
+      PlacedWidget p;
+
+      if (type == NULL || *type == '\0')
+        continue;
+      p.type = type;
+      p.column = position_at (widget, 0);
+      p.row = position_at (widget, 1);
+      p.index = i;
+      g_array_append_val (placed, p);
+    }
+  g_array_sort (placed, compare_placed);
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const char *type = g_array_index (placed, PlacedWidget, i).type;
+
+      if (g_hash_table_add (seen, (gpointer)type))
+        g_strv_builder_add (builder, type);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * aether_user_set_dashboard_widgets:
+ * @self: a user
+ * @types: (array zero-terminated=1) (nullable): the widget types in order,
+ *   or %NULL for the Dashboard's own layout
+ *
+ * Writes `preferences.dashboard_layout.widgets` as a column of widgets, one
+ * a row (`position` `[0, row]`); a widget already there keeps its `size`
+ * and any other member. Other members of `dashboard_layout` are kept.
+ */
+void
+aether_user_set_dashboard_widgets (AetherUser         *self,
+                                   const char * const *types)
+{
+  JsonObject *prefs;
+  JsonObject *layout;
+  JsonArray *old;
+  g_autoptr(JsonArray) widgets = NULL;
+
+  g_return_if_fail (AETHER_IS_USER (self));
+
+  prefs = preferences (self, TRUE);
+  if (types == NULL)
+    {
+      if ((layout = aether_json_get_object (prefs, "dashboard_layout")) != NULL)
+        json_object_remove_member (layout, "widgets");
+      return;
+    }
+
+  layout = aether_json_ensure_object (prefs, "dashboard_layout");
+  old = aether_json_get_array (layout, "widgets");
+  widgets = json_array_new ();
+  for (guint i = 0; types[i] != NULL; i++)
+    {
+      JsonObject *widget = NULL;
+      JsonArray *position = json_array_new ();
+
+      for (guint j = 0; old != NULL && j < json_array_get_length (old) && widget == NULL; j++)
+        {
+          JsonNode *node = json_array_get_element (old, j);
+
+          if (JSON_NODE_HOLDS_OBJECT (node) &&
+              g_strcmp0 (aether_json_get_string (json_node_get_object (node), "type"), types[i]) == 0)
+            {
+              g_autoptr(JsonNode) copy = aether_json_deep_copy (node);
+
+              widget = json_object_ref (json_node_get_object (copy));
+            }
+        }
+      if (widget == NULL)
+        {
+          JsonArray *size = json_array_new ();
+
+          widget = json_object_new ();
+          json_object_set_string_member (widget, "type", types[i]);
+          json_array_add_int_element (size, 3);
+          json_array_add_int_element (size, 1);
+          json_object_set_array_member (widget, "size", size);
+        }
+      json_array_add_int_element (position, 0);
+      json_array_add_int_element (position, i);
+      json_object_set_array_member (widget, "position", position);
+      json_array_add_object_element (widgets, widget);
+    }
+  json_object_set_array_member (layout, "widgets", g_steal_pointer (&widgets));
+}
+
 /* ---- API tokens ------------------------------------------------------- */
 
 /* What a token may be given; the API asks for one per endpoint. */

@@ -117,4 +117,8 @@ gboolean     aether_api_token_has_permission  (const AetherApiToken *token,
 
 char        *aether_system_currency           (void);
 
+GStrv        aether_user_dup_dashboard_widgets (AetherUser     *self);
+void         aether_user_set_dashboard_widgets (AetherUser     *self,
+                                                const char * const *types);
+
 G_END_DECLS
