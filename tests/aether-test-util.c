@@ -222,6 +222,26 @@ aether_test_run_cli_argv (const char * const  *args,
 }
 
 /**
+ * aether_test_run_for:
+ * @clock: a manual clock
+ * @seconds: how long
+ *
+ * Advances @clock second by second, letting the default main context
+ * answer (the polls, the writes) in between.
+ */
+void
+aether_test_run_for (AetherClock *clock,
+                     gint64       seconds)
+{
+  for (gint64 i = 0; i < seconds; i++)
+    {
+      aether_clock_advance_us (clock, G_USEC_PER_SEC);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+/**
  * aether_test_query_int:
  * @db_path: the database
  * @sql: a query answering one integer

@@ -1032,19 +1032,6 @@ add_sinks (AetherService *service,
   g_assert_cmpint (json_object_has_member (record->config, "password"), !=, have_keyring);
 }
 
-/* Second by second on the manual clock, letting the polls answer. */
-static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
 /* After the service stopped, what is still queued is sent by a deliverer
  * of the test's own, as the next start would. */
 static void
@@ -1097,9 +1084,9 @@ test_deliver_collector_run (Fixture       *f,
   service = start_service (f);
   add_sinks (service, "run");
   aether_service_start (service);
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   wait_until (service, both_delivered_some, NULL, "both sinks to take readings");
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   g_assert_true (aether_service_stop (service, &error));
   g_assert_no_error (error);
   drain (f, service);
@@ -1131,13 +1118,13 @@ test_deliver_catches_up (Fixture       *f,
   service = start_service (f);
   add_sinks (service, "gap");
   aether_service_start (service);
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   wait_until (service, both_delivered_some, NULL, "both sinks to take readings");
 
   /* Both servers go away mid-run; readings go on being stored and queued. */
   influx_stop ();
   pg_stop ();
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   wait_until (service, both_failing, NULL, "both sinks to fail");
   pg = sink (service, "pg");
   status = aether_sink_record_describe_status (pg);
@@ -1146,11 +1133,11 @@ test_deliver_catches_up (Fixture       *f,
   g_assert_cmpint (pg->queued, >, 0);
 
   /* Back later: they catch up, in order, without a restart. */
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   g_assert_true (influx_start ());
   g_assert_true (pg_start ());
   aether_service_retry_sinks (service);
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   g_assert_true (aether_service_stop (service, &error));
   g_assert_no_error (error);
   drain (f, service);
@@ -1193,7 +1180,7 @@ test_wrong_password (Fixture       *f,
   g_clear_pointer (&record, aether_sink_record_free);
 
   aether_service_start (service);
-  run_for (f, 5);
+  aether_test_run_for (f->clock, 5);
   wait_until (service, is_failing, (gpointer)"pg", "the sink to fail");
   wait_until (service, is_failing, (gpointer)"influx", "the sink to fail");
   g_assert_true (aether_service_stop (service, &error));
