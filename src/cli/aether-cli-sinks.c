@@ -296,23 +296,38 @@ sinks_status (AetherCliContext  *ctx,
   return any_warning ? AETHER_CLI_EXIT_FAILURE : AETHER_CLI_EXIT_OK;
 }
 
+/* A subcommand that takes one sink's name and no options. */
+static gboolean
+parse_one_name (int          *argc,
+                char       ***argv,
+                const char   *summary,
+                const char   *missing,
+                GError      **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+
+  g_option_context_set_summary (context, summary);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (*argc != 2)
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, missing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 sinks_remove (AetherCliContext  *ctx,
               int                argc,
               char             **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherService) service = NULL;
 
-  g_option_context_set_summary (context, _("Remove a sink, what its outbox still holds and its secret."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!parse_one_name (&argc, &argv, _("Remove a sink, what its outbox still holds and its secret."),
+                       _("Name the sink to remove"), &error))
     return aether_cli_fail (error);
-  if (argc != 2)
-    {
-      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Name the sink to remove"));
-      return aether_cli_fail (error);
-    }
   if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)) ||
       !aether_service_remove_sink (service, argv[1], &error))
     return aether_cli_fail (error);
@@ -327,19 +342,13 @@ set_enabled (AetherCliContext  *ctx,
              char             **argv,
              gboolean           enabled)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
 
-  g_option_context_set_summary (context, enabled ? _("Queue and deliver readings for a sink again.")
-                                                 : _("Stop queueing readings for a sink (what is queued stays)."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!parse_one_name (&argc, &argv, enabled ? _("Queue and deliver readings for a sink again.")
+                                             : _("Stop queueing readings for a sink (what is queued stays)."),
+                       _("Name the sink"), &error))
     return aether_cli_fail (error);
-  if (argc != 2)
-    {
-      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Name the sink"));
-      return aether_cli_fail (error);
-    }
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
       !aether_store_set_sink_enabled (store, argv[1], enabled, &error))
     return aether_cli_fail (error);
