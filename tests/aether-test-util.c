@@ -222,6 +222,52 @@ aether_test_run_cli_argv (const char * const  *args,
 }
 
 /**
+ * aether_test_run_for:
+ * @clock: a manual clock
+ * @seconds: how long
+ *
+ * Advances @clock second by second, letting the default main context
+ * answer (the polls, the writes) in between.
+ */
+void
+aether_test_run_for (AetherClock *clock,
+                     gint64       seconds)
+{
+  for (gint64 i = 0; i < seconds; i++)
+    {
+      aether_clock_advance_us (clock, G_USEC_PER_SEC);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+/**
+ * aether_test_query_int:
+ * @db_path: the database
+ * @sql: a query answering one integer
+ *
+ * Reads @db_path on a read-only connection of its own.
+ *
+ * Returns: the first column of the first row, -1 without a row
+ */
+gint64
+aether_test_query_int (const char *db_path,
+                       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/**
  * aether_test_raw_counter_wh:
  * @db_path: the database
  * @device_id: a device

@@ -35,6 +35,10 @@ int           aether_test_run_cli_in_loop (const char  *db,
                                          ...) G_GNUC_NULL_TERMINATED;
 int           aether_test_run_cli_argv  (const char * const *args,
                                          char         **out);
+void          aether_test_run_for       (AetherClock   *clock,
+                                         gint64         seconds);
+gint64        aether_test_query_int     (const char    *db_path,
+                                         const char    *sql);
 double        aether_test_raw_counter_wh (const char   *db_path,
                                           const char   *device_id,
                                           gint64        from_us,

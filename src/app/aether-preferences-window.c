@@ -119,6 +119,7 @@ struct _AetherPreferencesWindow
   GPtrArray            *restore_rows;
   GPtrArray            *sink_rows;
   guint                 sinks_refresh_id;
+  GCancellable         *sinks_cancellable;   /* the read under way, if any */
   gboolean              loading;
 };
 
@@ -615,14 +616,12 @@ on_sink_switched (GtkSwitch               *toggle,
 }
 
 /* One row a sink: its name, kind and what its status says, a switch to
- * pause it. Read again every few seconds while the window is open (the
- * sinks table is a handful of rows). */
+ * pause it. */
 static void
-fill_sinks (AetherPreferencesWindow *self)
+show_sinks (AetherPreferencesWindow *self,
+            GPtrArray               *sinks,
+            const GError            *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sinks = aether_service_list_sinks (self->service, &error);
-
   for (guint i = 0; i < self->sink_rows->len; i++)
     adw_preferences_group_remove (self->sinks_group, g_ptr_array_index (self->sink_rows, i));
   g_ptr_array_set_size (self->sink_rows, 0);
@@ -667,27 +666,126 @@ fill_sinks (AetherPreferencesWindow *self)
   self->loading = FALSE;
 }
 
+static void
+on_sinks_read (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AetherPreferencesWindow *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sinks = aether_service_list_sinks_finish (AETHER_SERVICE (object), result, &error);
+
+  /* A read cancelled (the window unmapped, or a newer read asked for)
+   * shows nothing: the widgets may be gone. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->sinks_cancellable == g_task_get_cancellable (task))
+    g_clear_object (&self->sinks_cancellable);
+  show_sinks (self, sinks, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Reads the sinks on a thread (aether_service_list_sinks_async()), in place
+ * of a read still under way. */
+static void
+read_sinks (AetherPreferencesWindow *self,
+            GAsyncReadyCallback      callback,
+            gpointer                 user_data)
+{
+  GTask *task;
+
+  g_cancellable_cancel (self->sinks_cancellable);
+  g_clear_object (&self->sinks_cancellable);
+  self->sinks_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->sinks_cancellable, callback, user_data);
+  g_task_set_source_tag (task, read_sinks);
+  aether_service_list_sinks_async (self->service, self->sinks_cancellable, on_sinks_read, task);
+}
+
+/* Read again every few seconds while the window is mapped (the sinks table
+ * is a handful of rows); a read still under way is left to answer. */
 static gboolean
 refresh_sinks (gpointer user_data)
 {
-  fill_sinks (user_data);
+  AetherPreferencesWindow *self = user_data;
+
+  if (self->sinks_cancellable == NULL)
+    read_sinks (self, NULL, NULL);
   return G_SOURCE_CONTINUE;
 }
 
 /**
  * aether_preferences_window_refresh_sinks:
  * @self: a preferences window
+ * @callback: (nullable): called once the sinks are shown
+ * @user_data: data for @callback
  *
- * Reads the sinks and their status again now (it happens every few
- * seconds anyway).
+ * Reads the sinks and their status again now, off the main loop (it
+ * happens every few seconds anyway while the window is mapped).
  */
 void
-aether_preferences_window_refresh_sinks (AetherPreferencesWindow *self)
+aether_preferences_window_refresh_sinks (AetherPreferencesWindow *self,
+                                         GAsyncReadyCallback      callback,
+                                         gpointer                 user_data)
 {
   g_return_if_fail (AETHER_IS_PREFERENCES_WINDOW (self));
 
   if (self->service != NULL)
-    fill_sinks (self);
+    read_sinks (self, callback, user_data);
+  else
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+      g_task_set_source_tag (task, read_sinks);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/**
+ * aether_preferences_window_refresh_sinks_finish:
+ * @self: a preferences window
+ * @result: the result
+ * @error: a location for a #GError
+ *
+ * Returns: whether the sinks were shown (%FALSE with %G_IO_ERROR_CANCELLED
+ *   when a newer read took its place, or the window was unmapped)
+ */
+gboolean
+aether_preferences_window_refresh_sinks_finish (AetherPreferencesWindow  *self,
+                                                GAsyncResult             *result,
+                                                GError                  **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+aether_preferences_window_map (GtkWidget *widget)
+{
+  AetherPreferencesWindow *self = AETHER_PREFERENCES_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (aether_preferences_window_parent_class)->map (widget);
+
+  if (self->service != NULL && self->sinks_refresh_id == 0)
+    {
+      read_sinks (self, NULL, NULL);
+      self->sinks_refresh_id = g_timeout_add_seconds (5, refresh_sinks, self);
+    }
+}
+
+static void
+aether_preferences_window_unmap (GtkWidget *widget)
+{
+  AetherPreferencesWindow *self = AETHER_PREFERENCES_WINDOW (widget);
+
+  g_clear_handle_id (&self->sinks_refresh_id, g_source_remove);
+  g_cancellable_cancel (self->sinks_cancellable);
+  g_clear_object (&self->sinks_cancellable);
+
+  GTK_WIDGET_CLASS (aether_preferences_window_parent_class)->unmap (widget);
 }
 
 static void
@@ -932,8 +1030,6 @@ aether_preferences_window_new_for_service (GtkApplication *application,
   fill_plugins (self);
   self->loading = FALSE;
   fill_backups (self);
-  fill_sinks (self);
-  self->sinks_refresh_id = g_timeout_add_seconds (5, refresh_sinks, self);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (aether_tokens_page_new (service)));
 
   g_signal_connect_swapped (self->timezone_dropdown, "notify::selected", G_CALLBACK (on_timezone_changed), self);
@@ -969,6 +1065,8 @@ aether_preferences_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sinks_refresh_id, g_source_remove);
+  g_cancellable_cancel (self->sinks_cancellable);
+  g_clear_object (&self->sinks_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AETHER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->service);
@@ -990,6 +1088,8 @@ aether_preferences_window_class_init (AetherPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = aether_preferences_window_dispose;
+  widget_class->map = aether_preferences_window_map;
+  widget_class->unmap = aether_preferences_window_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/aether-preferences-window.ui");

@@ -25,6 +25,11 @@ void                     aether_preferences_window_restore           (AetherPref
 void                     aether_preferences_window_set_backup_folder (AetherPreferencesWindow *self,
                                                                       const char              *folder);
 void                     aether_preferences_apply_theme              (const char              *theme);
-void                     aether_preferences_window_refresh_sinks     (AetherPreferencesWindow *self);
+void                     aether_preferences_window_refresh_sinks     (AetherPreferencesWindow *self,
+                                                                      GAsyncReadyCallback      callback,
+                                                                      gpointer                 user_data);
+gboolean                 aether_preferences_window_refresh_sinks_finish (AetherPreferencesWindow  *self,
+                                                                         GAsyncResult             *result,
+                                                                         GError                  **error);
 
 G_END_DECLS

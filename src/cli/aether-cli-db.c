@@ -535,20 +535,6 @@ aether_cli_db_main (AetherCliContext  *ctx,
 
 /* ---- bench store ------------------------------------------------------- */
 
-static void
-remove_bench_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 /* Ends a benchmark: its JSON printed, its folder removed. */
 static int
 bench_finish (JsonBuilder *builder,
@@ -560,25 +546,8 @@ bench_finish (JsonBuilder *builder,
   root = json_builder_get_root (builder);
   aether_cli_print_json (root);
   if (dir != NULL)
-    remove_bench_dir (dir);
+    aether_cli_remove_bench_dir (dir);
   return AETHER_CLI_EXIT_OK;
-}
-
-
-static gint64
-bytes_written_by_process (void)
-{
-  g_autofree char *io = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/io", &io, NULL, NULL))
-    return -1;
-
-  /* wchar: every byte handed to write(), whatever the page cache does. */
-  if ((line = strstr (io, "wchar: ")))
-    return g_ascii_strtoll (line + 7, NULL, 10);
-
-  return -1;
 }
 
 static GArray *
@@ -692,7 +661,7 @@ aether_cli_bench_store (AetherCliContext  *ctx,
       return aether_cli_fail (error);
 
     /* A few seconds first, so creating series is not counted. */
-    before = bytes_written_by_process ();
+    before = aether_cli_bytes_written ();
     for (guint i = 0; i < readings->len; i++)
       {
         aether_reading_sink_push (AETHER_READING_SINK (writer), &g_array_index (readings, AetherReading, i));
@@ -701,7 +670,7 @@ aether_cli_bench_store (AetherCliContext  *ctx,
       }
     if (!aether_store_writer_close (writer, &error))
       return aether_cli_fail (error);
-    live_bytes_per_sample = (double)(bytes_written_by_process () - before) / readings->len;
+    live_bytes_per_sample = (double)(aether_cli_bytes_written () - before) / readings->len;
   }
 
   /* 3. A year of 1-minute data for one series, queried to 1,000 points. */
@@ -984,7 +953,7 @@ aether_cli_bench_reprice (AetherCliContext  *ctx,
   aether_cli_print_json (root);
 
   g_clear_object (&store);
-  remove_bench_dir (dir);
+  aether_cli_remove_bench_dir (dir);
 
   return AETHER_CLI_EXIT_OK;
 }

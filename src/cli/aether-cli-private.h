@@ -53,6 +53,8 @@ int   aether_cli_db_main           (AetherCliContext *ctx, int argc, char **argv
 int   aether_cli_rates_main        (AetherCliContext *ctx, int argc, char **argv);
 struct rusage;
 double aether_cli_cpu_seconds     (const struct rusage *usage);
+void   aether_cli_remove_bench_dir (const char         *dir);
+gint64 aether_cli_bytes_written    (void);
 
 int   aether_cli_bench_main        (AetherCliContext *ctx, int argc, char **argv);
 int   aether_cli_devices_main      (AetherCliContext *ctx, int argc, char **argv);

@@ -224,7 +224,7 @@ sinks_status (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(GPtrArray) sinks = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
   gboolean any_warning = FALSE;
 
   g_option_context_set_summary (context, _("How each sink is doing: delivering or not and why, what is queued, "
@@ -244,11 +244,11 @@ sinks_status (AetherCliContext  *ctx,
       g_ptr_array_add (sinks, one);
     }
 
-  json_builder_begin_array (builder);
   for (guint i = 0; i < sinks->len; i++)
     {
       AetherSinkRecord *record = g_ptr_array_index (sinks, i);
       g_autofree char *sentence = aether_sink_record_describe_status (record);
+      JsonObject *object;
 
       if (record->dropped > 0 || g_strcmp0 (record->state, "failing") == 0)
         any_warning = TRUE;
@@ -257,37 +257,26 @@ sinks_status (AetherCliContext  *ctx,
           printf ("%s (%s): %s\n", record->name, record->kind, sentence);
           continue;
         }
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, record->name);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, record->kind);
-      json_builder_set_member_name (builder, "enabled");
-      json_builder_add_boolean_value (builder, record->enabled);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, record->state);
-      json_builder_set_member_name (builder, "last_error");
+      object = json_object_new ();
+      json_object_set_string_member (object, "name", record->name);
+      json_object_set_string_member (object, "kind", record->kind);
+      json_object_set_boolean_member (object, "enabled", record->enabled);
+      json_object_set_string_member (object, "state", record->state);
       if (record->last_error)
-        json_builder_add_string_value (builder, record->last_error);
+        json_object_set_string_member (object, "last_error", record->last_error);
       else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "queued");
-      json_builder_add_int_value (builder, record->queued);
-      json_builder_set_member_name (builder, "max_queued");
-      json_builder_add_int_value (builder, record->max_queued);
-      json_builder_set_member_name (builder, "delivered");
-      json_builder_add_int_value (builder, record->delivered);
-      json_builder_set_member_name (builder, "not_queued");
-      json_builder_add_int_value (builder, record->dropped);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, sentence);
-      json_builder_end_object (builder);
+        json_object_set_null_member (object, "last_error");
+      json_object_set_int_member (object, "queued", record->queued);
+      json_object_set_int_member (object, "max_queued", record->max_queued);
+      json_object_set_int_member (object, "delivered", record->delivered);
+      json_object_set_int_member (object, "not_queued", record->dropped);
+      json_object_set_string_member (object, "status", sentence);
+      json_array_add_object_element (array, object);
     }
-  json_builder_end_array (builder);
 
   if (as_json)
     {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), array);
 
       aether_cli_print_json (root);
     }
@@ -307,23 +296,38 @@ sinks_status (AetherCliContext  *ctx,
   return any_warning ? AETHER_CLI_EXIT_FAILURE : AETHER_CLI_EXIT_OK;
 }
 
+/* A subcommand that takes one sink's name and no options. */
+static gboolean
+parse_one_name (int          *argc,
+                char       ***argv,
+                const char   *summary,
+                const char   *missing,
+                GError      **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+
+  g_option_context_set_summary (context, summary);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (*argc != 2)
+    {
+      g_set_error_literal (error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, missing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 sinks_remove (AetherCliContext  *ctx,
               int                argc,
               char             **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherService) service = NULL;
 
-  g_option_context_set_summary (context, _("Remove a sink, what its outbox still holds and its secret."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!parse_one_name (&argc, &argv, _("Remove a sink, what its outbox still holds and its secret."),
+                       _("Name the sink to remove"), &error))
     return aether_cli_fail (error);
-  if (argc != 2)
-    {
-      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Name the sink to remove"));
-      return aether_cli_fail (error);
-    }
   if (!(service = aether_service_new (ctx->db_path, ctx->clock, &error)) ||
       !aether_service_remove_sink (service, argv[1], &error))
     return aether_cli_fail (error);
@@ -338,19 +342,13 @@ set_enabled (AetherCliContext  *ctx,
              char             **argv,
              gboolean           enabled)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
 
-  g_option_context_set_summary (context, enabled ? _("Queue and deliver readings for a sink again.")
-                                                 : _("Stop queueing readings for a sink (what is queued stays)."));
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!parse_one_name (&argc, &argv, enabled ? _("Queue and deliver readings for a sink again.")
+                                             : _("Stop queueing readings for a sink (what is queued stays)."),
+                       _("Name the sink"), &error))
     return aether_cli_fail (error);
-  if (argc != 2)
-    {
-      g_set_error_literal (&error, AETHER_ERROR, AETHER_ERROR_INVALID_ARGUMENT, _("Name the sink"));
-      return aether_cli_fail (error);
-    }
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)) ||
       !aether_store_set_sink_enabled (store, argv[1], enabled, &error))
     return aether_cli_fail (error);
@@ -449,19 +447,33 @@ aether_cli_sinks_main (AetherCliContext  *ctx,
 
 /* ---- bench sinks ----------------------------------------------------------- */
 
-static void
-remove_bench_dir (const char *dir)
+/* A new database at @path with @n_sinks InfluxDB sinks named PREFIX-N (no
+ * deliverer runs), and the names PREFIX-NNN of the 100 series written. */
+static AetherStore *
+open_bench_store (AetherCliContext  *ctx,
+                  const char        *path,
+                  const char        *prefix,
+                  guint              n_sinks,
+                  GPtrArray         *names,
+                  GError           **error)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
+  g_autoptr(AetherStore) store = NULL;
 
-  while (d && (name = g_dir_read_name (d)))
+  if (!(store = aether_store_open (path, ctx->clock, error)))
+    return NULL;
+  for (guint i = 0; i < n_sinks; i++)
     {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_autoptr(JsonObject) config = json_object_new ();
+      g_autofree char *name = g_strdup_printf ("%s-%u", prefix, i);
 
-      g_unlink (p);
+      json_object_set_string_member (config, "url", "http://127.0.0.1:9");
+      json_object_set_string_member (config, "database", "bench");
+      if (!aether_store_add_sink (store, "influxdb", name, config, 0, 0, error))
+        return NULL;
     }
-  g_rmdir (dir);
+  for (guint s = 0; s < 100; s++)
+    g_ptr_array_add (names, g_strdup_printf ("%s-%03u", prefix, s));
+  return g_steal_pointer (&store);
 }
 
 /* @n readings of 100 series, a second apart, through the real writer into
@@ -482,20 +494,8 @@ bench_ingest (AetherCliContext  *ctx,
   gint64 t0 = (aether_clock_now_us (ctx->clock) / G_USEC_PER_SEC - n / 100 - 60) * G_USEC_PER_SEC;
   double wall, cpu;
 
-  if (!(store = aether_store_open (path, ctx->clock, error)))
+  if (!(store = open_bench_store (ctx, path, "bench", n_sinks, names, error)))
     return FALSE;
-  for (guint i = 0; i < n_sinks; i++)
-    {
-      g_autoptr(JsonObject) config = json_object_new ();
-      g_autofree char *name = g_strdup_printf ("bench-%u", i);
-
-      json_object_set_string_member (config, "url", "http://127.0.0.1:9");
-      json_object_set_string_member (config, "database", "bench");
-      if (!aether_store_add_sink (store, "influxdb", name, config, 0, 0, error))
-        return FALSE;
-    }
-  for (guint s = 0; s < 100; s++)
-    g_ptr_array_add (names, g_strdup_printf ("bench-%03u", s));
   if (!(writer = aether_store_writer_new (path, 1000, 5000, error)))
     return FALSE;
 
@@ -522,20 +522,6 @@ bench_ingest (AetherCliContext  *ctx,
   return TRUE;
 }
 
-static gint64
-bytes_written_by_process (void)
-{
-  g_autofree char *io = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/io", &io, NULL, NULL))
-    return -1;
-  /* wchar: every byte handed to write(), whatever the page cache does. */
-  if ((line = strstr (io, "wchar: ")))
-    return g_ascii_strtoll (line + 7, NULL, 10);
-  return -1;
-}
-
 /* Live: 100 series read every second, a commit a second, with @n_sinks
  * sinks whose outbox is emptied after every commit as a deliverer keeping
  * up would: bytes written a reading (what wears an SD card). */
@@ -554,29 +540,16 @@ bench_live_bytes (AetherCliContext  *ctx,
   gint64 t0 = (aether_clock_now_us (ctx->clock) / G_USEC_PER_SEC - seconds - 60) * G_USEC_PER_SEC;
   gint64 before = 0;
 
-  if (!(store = aether_store_open (path, ctx->clock, error)))
+  if (!(store = open_bench_store (ctx, path, "live", n_sinks, names, error)) ||
+      !(sinks = aether_store_list_sinks (store, error)))
     return FALSE;
-  for (guint i = 0; i < n_sinks; i++)
-    {
-      g_autoptr(JsonObject) config = json_object_new ();
-      g_autofree char *name = g_strdup_printf ("live-%u", i);
-
-      json_object_set_string_member (config, "url", "http://127.0.0.1:9");
-      json_object_set_string_member (config, "database", "bench");
-      if (!aether_store_add_sink (store, "influxdb", name, config, 0, 0, error))
-        return FALSE;
-    }
-  if (!(sinks = aether_store_list_sinks (store, error)))
-    return FALSE;
-  for (guint s = 0; s < 100; s++)
-    g_ptr_array_add (names, g_strdup_printf ("live-%03u", s));
   if (!(writer = aether_store_writer_new (path, 60 * 1000, 1000000, error)))
     return FALSE;
 
   for (guint t = 0; t < seconds; t++)
     {
       if (t == warm_up)
-        before = bytes_written_by_process ();
+        before = aether_cli_bytes_written ();
       for (guint s = 0; s < 100; s++)
         {
           AetherReading r = {
@@ -614,7 +587,7 @@ bench_live_bytes (AetherCliContext  *ctx,
     }
   if (!aether_store_writer_close (writer, error))
     return FALSE;
-  *bytes_per_reading = (double)(bytes_written_by_process () - before) / ((seconds - warm_up) * 100);
+  *bytes_per_reading = (double)(aether_cli_bytes_written () - before) / ((seconds - warm_up) * 100);
   return TRUE;
 }
 
@@ -790,6 +763,6 @@ aether_cli_bench_sinks (AetherCliContext  *ctx,
   aether_cli_print_json (root);
 
 out:
-  remove_bench_dir (dir);
+  aether_cli_remove_bench_dir (dir);
   return status;
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -161,4 +162,44 @@ aether_cli_cpu_seconds (const struct rusage *usage)
     }
   return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec / 1e6 +
          usage->ru_stime.tv_sec + usage->ru_stime.tv_usec / 1e6;
+}
+
+/**
+ * aether_cli_remove_bench_dir:
+ * @dir: a benchmark's folder of files
+ *
+ * Removes the files in @dir, then @dir.
+ */
+void
+aether_cli_remove_bench_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/**
+ * aether_cli_bytes_written:
+ *
+ * Returns: the bytes this process has handed to write() (`wchar` in
+ *   /proc/self/io, whatever the page cache does with them), or -1
+ */
+gint64
+aether_cli_bytes_written (void)
+{
+  g_autofree char *io = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/io", &io, NULL, NULL))
+    return -1;
+  if ((line = strstr (io, "wchar: ")))
+    return g_ascii_strtoll (line + 7, NULL, 10);
+  return -1;
 }

@@ -290,6 +290,75 @@ aether_service_list_sinks (AetherService  *self,
   return aether_store_list_sinks (aether_service_get_store (self), error);
 }
 
+static void
+list_sinks_in_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_autoptr(AetherStore) reader = NULL;
+  GPtrArray *sinks;
+  GError *error = NULL;
+
+  /* The store's own connection belongs to the main thread. */
+  if (!(reader = aether_store_open_reader (task_data, &error)) ||
+      !(sinks = aether_store_list_sinks (reader, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, sinks, (GDestroyNotify)g_ptr_array_unref);
+  else
+    g_ptr_array_unref (sinks);
+}
+
+/**
+ * aether_service_list_sinks_async:
+ * @self: a service
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the sinks
+ * @user_data: data for @callback
+ *
+ * Reads the sinks and their status as aether_service_list_sinks() does,
+ * on a thread with a read-only connection of its own: a window never waits
+ * for SQLite.
+ */
+void
+aether_service_list_sinks_async (AetherService       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AETHER_IS_SERVICE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aether_service_list_sinks_async);
+  g_task_set_task_data (task, g_object_ref (aether_service_get_store (self)), g_object_unref);
+  g_task_run_in_thread (task, list_sinks_in_thread);
+}
+
+/**
+ * aether_service_list_sinks_finish:
+ * @self: a service
+ * @result: the result
+ * @error: a location for a #GError
+ *
+ * Returns: (transfer full) (element-type AetherSinkRecord): the sinks and
+ *   their status, by name, or %NULL
+ */
+GPtrArray *
+aether_service_list_sinks_finish (AetherService  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * aether_service_backfill_sink:
  * @self: a service

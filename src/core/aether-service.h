@@ -175,6 +175,13 @@ gboolean            aether_service_remove_sink         (AetherService       *sel
                                                         GError             **error);
 GPtrArray          *aether_service_list_sinks          (AetherService       *self,
                                                         GError             **error);
+void                aether_service_list_sinks_async    (AetherService       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GPtrArray          *aether_service_list_sinks_finish   (AetherService       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 gint64              aether_service_backfill_sink       (AetherService       *self,
                                                         const char          *name,
                                                         gint64               from_us,

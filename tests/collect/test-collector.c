@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 #include "aether-sim-home.h"
 #include "simulator-provider.h"
 
@@ -154,19 +155,6 @@ add_device (Fixture    *f,
   json_object_unref (config);
 }
 
-/* Runs the clock second by second, letting the polls answer in between. */
-static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
 typedef struct
 {
   gint64 first_us;
@@ -228,7 +216,7 @@ test_demo_home_day_energy_matches_simulator (Fixture       *f,
                 sim_config (aether_sim_kind_get_info (k)->key, 0, 10, NULL));
 
   aether_collector_start (f->collector);
-  run_for (f, 24 * 3600);
+  aether_test_run_for (f->clock, 24 * 3600);
 
   for (guint k = 0; k < AETHER_SIM_N_KINDS; k++)
     {
@@ -292,7 +280,7 @@ test_faulty_devices_go_offline_and_back_off (Fixture       *f,
     add_device (f, faults[i], sim_config ("router", 0, 10, faults[i]));
 
   aether_collector_start (f->collector);
-  run_for (f, 600);
+  aether_test_run_for (f->clock, 600);
 
   /* The healthy device was not held up: one poll every 10 s. */
   good = energy_span (f, "good");
@@ -330,13 +318,13 @@ test_device_recovers_after_backoff (Fixture       *f,
   json_object_ref (config);
   add_device (f, "flaky", config);
   aether_collector_start (f->collector);
-  run_for (f, 120);
+  aether_test_run_for (f->clock, 120);
   status = aether_collector_get_status (f->collector, "flaky");
   g_assert_false (status->online);
 
   /* The Wi-Fi comes back. */
   json_object_remove_member (json_object_get_object_member (config, "plugin_config"), "fault");
-  run_for (f, 400);
+  aether_test_run_for (f->clock, 400);
   status = aether_collector_get_status (f->collector, "flaky");
   g_assert_true (status->online);
   g_assert_cmpuint (status->consecutive_errors, ==, 0);
@@ -347,7 +335,7 @@ test_device_recovers_after_backoff (Fixture       *f,
   {
     guint before = energy_span (f, "flaky").n;
 
-    run_for (f, 100);
+    aether_test_run_for (f->clock, 100);
     g_assert_cmpuint (energy_span (f, "flaky").n - before, >=, 9);
   }
 
@@ -372,7 +360,7 @@ test_concurrent_polls_are_capped (Fixture       *f,
 
   for (guint i = 0; i < 120; i++)
     {
-      run_for (f, 1);
+      aether_test_run_for (f->clock, 1);
       max_seen = MAX (max_seen, aether_collector_get_n_in_flight (f->collector));
     }
 
@@ -396,12 +384,12 @@ test_clock_jump_is_not_integrated (Fixture       *f,
   /* The TV is power-only: integrated, so a suspend must not be bridged. */
   add_device (f, "tv", sim_config ("tv", 0, 10, NULL));
   aether_collector_start (f->collector);
-  run_for (f, 19 * 3600);     /* to 19:00, when the TV goes on */
-  run_for (f, 600);
+  aether_test_run_for (f->clock, 19 * 3600);     /* to 19:00, when the TV goes on */
+  aether_test_run_for (f->clock, 600);
 
   /* Suspend for an hour while the TV draws ~120 W. */
   aether_clock_set_us (f->clock, aether_clock_now_us (f->clock) + (gint64)3600 * G_USEC_PER_SEC);
-  run_for (f, 600);
+  aether_test_run_for (f->clock, 600);
 
   span = energy_span (f, "tv");
   truth = true_energy_wh (AETHER_SIM_TV, span.first_us / G_USEC_PER_SEC, span.last_us / G_USEC_PER_SEC);
@@ -419,14 +407,14 @@ test_stop_flushes_and_polls_no_more (Fixture       *f,
 
   add_device (f, "router", sim_config ("router", 0, 1, NULL));
   aether_collector_start (f->collector);
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
 
   g_assert_true (aether_collector_stop (f->collector, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->sink->n_flushes, ==, 1);
 
   n = f->sink->readings->len;
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   g_assert_cmpuint (f->sink->readings->len, ==, n);
   g_assert_false (aether_collector_is_running (f->collector));
 }

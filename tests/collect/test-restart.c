@@ -129,19 +129,6 @@ start_service (Fixture  *f,
   aether_service_start (f->service);
 }
 
-/* Second by second, letting the polls answer in between. */
-static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
 static void
 stop_service (Fixture *f)
 {
@@ -229,7 +216,7 @@ test_today_and_last_hour_survive_restart (Fixture       *f,
   gint64 now_us, started;
 
   start_service (f, keep_raw);
-  run_for (f, 4 * 3600);
+  aether_test_run_for (f->clock, 4 * 3600);
   stop_service (f);
   /* The old service is gone a second before the new one reads the store,
    * as it would be: no reading is stamped at the very moment of the cut. */
@@ -310,7 +297,7 @@ test_readings_during_restore_count_once (Fixture       *f,
   gint64 now_us;
 
   start_service (f, TRUE);
-  run_for (f, 2 * 3600);
+  aether_test_run_for (f->clock, 2 * 3600);
   stop_service (f);
   aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
 
@@ -318,9 +305,9 @@ test_readings_during_restore_count_once (Fixture       *f,
   hot = aether_service_get_hot_tier (f->service);
   g_assert_true (aether_hot_tier_is_restoring (hot));
   /* Polls answer on the main loop, as does the read-back: no waiting for it. */
-  run_for (f, 120);
+  aether_test_run_for (f->clock, 120);
   wait_for_restore (f);
-  run_for (f, 600);
+  aether_test_run_for (f->clock, 600);
   stop_service (f);
   now_us = aether_clock_now_us (f->clock) + 1;
 
@@ -348,7 +335,7 @@ test_live_readings_before_read_back_bridge (Fixture       *f,
   gint64 now_us;
 
   start_service (f, TRUE);
-  run_for (f, 3600);
+  aether_test_run_for (f->clock, 3600);
   stop_service (f);
   g_clear_object (&f->service);
   aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
@@ -455,7 +442,7 @@ test_counters_bridge_restarts (Fixture       *f,
   for (guint i = 0; i < 30; i++)
     {
       start_service (f, TRUE);
-      run_for (f, 120);
+      aether_test_run_for (f->clock, 120);
       stop_service (f);
       aether_clock_advance_us (f->clock, stop_s * G_USEC_PER_SEC);
     }
@@ -549,7 +536,7 @@ test_reconfigured_device_keeps_its_energy (Fixture       *f,
   double first, last, c0, c1, wh;
 
   start_service (f, TRUE);
-  run_for (f, 300);
+  aether_test_run_for (f->clock, 300);
   store = aether_service_get_store (f->service);
   devices = aether_store_list_devices (store, &error);
   for (guint i = 0; i < devices->len; i++)
@@ -563,7 +550,7 @@ test_reconfigured_device_keeps_its_energy (Fixture       *f,
                               "polling_interval", 5);
   g_assert_true (aether_service_update_device (f->service, mains, &error));
   g_assert_no_error (error);
-  run_for (f, 300);
+  aether_test_run_for (f->clock, 300);
   stop_service (f);
 
   /* Never back to zero: no "reset" for the store to count. */

@@ -538,23 +538,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->db);
 }
 
-static gint64
-query_int (const char *db_path,
-           const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
 static AetherStore *
 open_with_sink (Fixture    *f,
                 const char *name,
@@ -600,13 +583,13 @@ test_outbox_every_stored_reading (Fixture       *f,
 
   write_readings (f, 200);
 
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 200);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 200);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 200);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 200);
   /* The values themselves, oldest first in the order they are sent. */
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox o JOIN samples s"
-                                     " ON s.ts = o.ts AND s.series_id = o.series_id AND s.value = o.value"), ==, 200);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox a JOIN sink_outbox b"
-                                     " ON b.seq = a.seq + 1 WHERE b.ts < a.ts"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox o JOIN samples s"
+                                                 " ON s.ts = o.ts AND s.series_id = o.series_id AND s.value = o.value"), ==, 200);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox a JOIN sink_outbox b"
+                                                 " ON b.seq = a.seq + 1 WHERE b.ts < a.ts"), ==, 0);
 
   record = aether_store_get_sink (store, "influx", &error);
   g_assert_no_error (error);
@@ -624,8 +607,8 @@ test_outbox_disabled_sink (Fixture       *f,
 
   g_assert_true (aether_store_set_sink_enabled (store, "influx", FALSE, &error));
   write_readings (f, 50);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 50);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 50);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 0);
 
   g_assert_false (aether_store_set_sink_enabled (store, "nope", TRUE, &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
@@ -643,8 +626,8 @@ test_outbox_full_is_said (Fixture       *f,
   write_readings (f, 100);
 
   /* Every reading is stored; 30 are queued, 70 counted as not queued. */
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 100);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 30);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM samples"), ==, 100);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 30);
   record = aether_store_get_sink (store, "small", &error);
   g_assert_no_error (error);
   g_assert_cmpint (record->queued, ==, 30);
@@ -715,8 +698,8 @@ test_outbox_backfill_and_remove (Fixture       *f,
   g_assert_cmpint (not_queued, ==, 0);
   record = aether_store_get_sink (store, "later", &error);
   g_assert_cmpint (record->queued, ==, 60);
-  g_assert_cmpint (query_int (f->db, "SELECT MIN(ts) FROM sink_outbox WHERE sink_id = (SELECT sink_id FROM sinks"
-                                     " WHERE name = 'later') AND seq = 1"), ==, (NOON + 40) * 1000);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT MIN(ts) FROM sink_outbox WHERE sink_id = (SELECT sink_id FROM sinks"
+                                                 " WHERE name = 'later') AND seq = 1"), ==, (NOON + 40) * 1000);
 
   /* The same name twice, a kind that does not exist, a name with a space. */
   g_assert_false (aether_store_add_sink (store, "postgres", "later", config, 0, NOON * 1000, &error));
@@ -732,7 +715,7 @@ test_outbox_backfill_and_remove (Fixture       *f,
   /* Removing a sink takes its outbox with it, not the other's. */
   g_assert_true (aether_store_remove_sink (store, "first", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 60);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 60);
   g_assert_false (aether_store_remove_sink (store, "first", &error));
   g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
 }
@@ -1049,19 +1032,6 @@ add_sinks (AetherService *service,
   g_assert_cmpint (json_object_has_member (record->config, "password"), !=, have_keyring);
 }
 
-/* Second by second on the manual clock, letting the polls answer. */
-static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
 /* After the service stopped, what is still queued is sent by a deliverer
  * of the test's own, as the next start would. */
 static void
@@ -1098,7 +1068,7 @@ assert_sinks_hold_the_store (Fixture       *f,
   g_assert_cmpint (pg->queued, ==, 0);
   g_assert_cmpint (influx->dropped, ==, 0);
   g_assert_cmpint (pg->dropped, ==, 0);
-  g_assert_cmpint (query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT COUNT(*) FROM sink_outbox"), ==, 0);
 }
 
 static void
@@ -1114,9 +1084,9 @@ test_deliver_collector_run (Fixture       *f,
   service = start_service (f);
   add_sinks (service, "run");
   aether_service_start (service);
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   wait_until (service, both_delivered_some, NULL, "both sinks to take readings");
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   g_assert_true (aether_service_stop (service, &error));
   g_assert_no_error (error);
   drain (f, service);
@@ -1148,13 +1118,13 @@ test_deliver_catches_up (Fixture       *f,
   service = start_service (f);
   add_sinks (service, "gap");
   aether_service_start (service);
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   wait_until (service, both_delivered_some, NULL, "both sinks to take readings");
 
   /* Both servers go away mid-run; readings go on being stored and queued. */
   influx_stop ();
   pg_stop ();
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   wait_until (service, both_failing, NULL, "both sinks to fail");
   pg = sink (service, "pg");
   status = aether_sink_record_describe_status (pg);
@@ -1163,11 +1133,11 @@ test_deliver_catches_up (Fixture       *f,
   g_assert_cmpint (pg->queued, >, 0);
 
   /* Back later: they catch up, in order, without a restart. */
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   g_assert_true (influx_start ());
   g_assert_true (pg_start ());
   aether_service_retry_sinks (service);
-  run_for (f, 20);
+  aether_test_run_for (f->clock, 20);
   g_assert_true (aether_service_stop (service, &error));
   g_assert_no_error (error);
   drain (f, service);
@@ -1210,7 +1180,7 @@ test_wrong_password (Fixture       *f,
   g_clear_pointer (&record, aether_sink_record_free);
 
   aether_service_start (service);
-  run_for (f, 5);
+  aether_test_run_for (f->clock, 5);
   wait_until (service, is_failing, (gpointer)"pg", "the sink to fail");
   wait_until (service, is_failing, (gpointer)"influx", "the sink to fail");
   g_assert_true (aether_service_stop (service, &error));

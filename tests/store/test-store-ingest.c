@@ -51,23 +51,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->csv);
 }
 
-static gint64
-sql_int (const char *db_path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
 /* Every stored row of the rollup and energy tiers, as text. */
 static char *
 dump_tiers (const char *db_path)
@@ -132,7 +115,7 @@ test_implausible_timestamps (Fixture       *f,
       g_assert_true (g_file_set_contents (f->csv, csv, -1, NULL));
       g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "db", "ingest", f->csv, NULL), ==, 1);
       g_assert_nonnull (strstr (err, "readings.csv:3: "));
-      g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
+      g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
     }
 }
 
@@ -158,8 +141,8 @@ test_streamed_ingest_is_all_or_nothing (Fixture       *f,
   g_assert_cmpint (aether_test_run_cli (f->db, &out, &err, "db", "ingest", f->csv, NULL), ==, 1);
   want_line = g_strdup_printf ("readings.csv:%u: value “ten” is not a finite number", n + 2);
   g_assert_nonnull (strstr (err, want_line));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM series"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM series"), ==, 0);
 
   /* An unknown unit past the first chunk is named by its line too. */
   g_string_truncate (csv, csv->len - strlen ("2024-01-15T12:00:00Z,plug-0,power,ten,W\n"));
@@ -171,7 +154,7 @@ test_streamed_ingest_is_all_or_nothing (Fixture       *f,
   g_clear_pointer (&want_line, g_free);
   want_line = g_strdup_printf ("readings.csv:%u: “furlongs” is not a unit of power", n + 2);
   g_assert_nonnull (strstr (err, want_line));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, 0);
 
   g_string_truncate (csv, csv->len - strlen ("2024-01-15T12:00:00Z,plug-0,power,10,furlongs\n"));
   g_assert_true (g_file_set_contents (f->csv, csv->str, -1, NULL));
@@ -181,7 +164,7 @@ test_streamed_ingest_is_all_or_nothing (Fixture       *f,
   want_stored = g_strdup_printf ("Stored %u readings from", n);
   g_assert_nonnull (strstr (out, want_stored));
   g_assert_null (strstr (out, "Skipped"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, n);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, n);
 }
 
 /* A row that repeats a reading (the same device, metric and time) is not
@@ -205,9 +188,9 @@ test_duplicate_rows_are_named (Fixture       *f,
   g_assert_nonnull (strstr (out, "Stored 3 readings from"));
   g_assert_nonnull (strstr (out, "Skipped 1 row that repeats a stored reading"));
   g_assert_nonnull (strstr (out, ": line 4\n"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, 3);
-  g_assert_cmpint (sql_int (f->db, "SELECT value FROM samples JOIN series USING (series_id)"
-                                   " WHERE metric_type = 'power' AND ts = 1705312800000"), ==, 100);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, 3);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT value FROM samples JOIN series USING (series_id)"
+                                                 " WHERE metric_type = 'power' AND ts = 1705312800000"), ==, 100);
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -215,7 +198,7 @@ test_duplicate_rows_are_named (Fixture       *f,
   g_assert_nonnull (strstr (out, "Stored 0 readings from"));
   g_assert_nonnull (strstr (out, "Skipped 4 rows that repeat a stored reading"));
   g_assert_nonnull (strstr (out, ": lines 2, 3, 4, 5\n"));
-  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM samples"), ==, 3);
+  g_assert_cmpint (aether_test_query_int (f->db, "SELECT count(*) FROM samples"), ==, 3);
 }
 
 static void

@@ -21,6 +21,7 @@
 
 #include "aether-core.h"
 #include "aether-preferences-window.h"
+#include "aether-test-util.h"
 #include "aether-ui-test-util.h"
 #include "alerts/aether-alerts-page.h"
 
@@ -262,6 +263,19 @@ test_plugins_and_login (void)
   g_assert_true (aether_service_stop (service, NULL));
 }
 
+/* The sinks are read on a thread: wait for that read to be shown. */
+static void
+refresh_sinks (GtkWidget *window)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window), aether_test_store_result, &result);
+  g_assert_true (aether_preferences_window_refresh_sinks_finish (AETHER_PREFERENCES_WINDOW (window),
+                                                                 aether_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_sinks_listed (void)
 {
@@ -274,14 +288,17 @@ test_sinks_listed (void)
   GtkWidget *window = GTK_WIDGET (aether_preferences_window_new_for_service (NULL, service));
   GtkWidget *row;
 
+  /* Nothing is read before the window is mapped. */
+  g_assert_null (aether_ui_test_find_row (window, "No Servers"));
   gtk_window_present (GTK_WINDOW (window));
+  refresh_sinks (window);
   g_assert_nonnull (aether_ui_test_find_row (window, "No Servers"));
 
   json_object_set_string_member (config, "url", "http://127.0.0.1:9");
   json_object_set_string_member (config, "database", "energy");
   g_assert_true (aether_service_add_sink (service, "influxdb", "influx", config, NULL, 0, NULL, &error));
   g_assert_no_error (error);
-  aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window));
+  refresh_sinks (window);
 
   g_assert_null (aether_ui_test_find_row (window, "No Servers"));
   row = aether_ui_test_find_row (window, "influx");
@@ -295,9 +312,21 @@ test_sinks_listed (void)
   g_assert_no_error (error);
   g_assert_false (record->enabled);
   row = aether_ui_test_find_row (window, "influx");
-  aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window));
+  refresh_sinks (window);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (aether_ui_test_find_row (window, "influx"))), ==,
                    "InfluxDB · Turned off; 0 readings queued.");
+
+  /* A window hidden reads no more: the read under way is cancelled. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    aether_preferences_window_refresh_sinks (AETHER_PREFERENCES_WINDOW (window), aether_test_store_result, &result);
+    gtk_widget_set_visible (window, FALSE);
+    g_assert_false (aether_preferences_window_refresh_sinks_finish (AETHER_PREFERENCES_WINDOW (window),
+                                                                    aether_test_wait_for (&result), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
