@@ -529,6 +529,95 @@ test_passes_equal_one_pass (Fixture       *f,
     assert_same_tier (one, several, tables[t]);
 }
 
+/* ---- Counters read every few hours ---------------------------------------- */
+
+static const Source two_hourly = { "two-hourly", "energy", 2 * 3600, 0 };
+static const Source six_hourly = { "six-hourly", "energy", 6 * 3600, 1807 };
+
+/* A counter read every 2 hours and one read every 6 (off the minute) over
+ * two days: each delta is spread over the hours between its readings
+ * (AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US), and none is lost, whether the
+ * store is rolled in one pass, in a pass every 5 minutes as the readings
+ * come with a restart in the middle of a segment, or with some readings
+ * arriving a day late, behind every watermark. Every tier, the totals and
+ * every hour hold the raw readings' energy; the passes' tiers are the one
+ * pass's, bucket for bucket. */
+static void
+test_sparse_counters (Fixture       *f,
+                      gconstpointer  data)
+{
+  const Source *sources[] = { &two_hourly, &six_hourly };
+  g_autofree char *one = g_build_filename (f->dir, "one-pass.db", NULL);
+  g_autofree char *late = g_build_filename (f->dir, "late.db", NULL);
+  g_autofree char *several = g_strdup (f->path);
+  static const char * const tables[] = { "energy_1m", "energy_5m", "energy_1h", "energy_1d" };
+  Truth truth[G_N_ELEMENTS (sources)];
+
+  /* One pass, in its own file. */
+  g_clear_object (&f->store);
+  g_free (f->path);
+  f->path = g_strdup (one);
+  fixture_open (f);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      truth_init (&truth[i], sources[i]);
+      ingest (f, sources[i], T0, T0 + 2 * DAY, &truth[i]);
+    }
+  maintain (f, T0 + 3 * DAY);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 3 * DAY);
+      assert_hours (f, &truth[i], T0, T0 + 2 * DAY);
+    }
+
+  /* A pass every 5 minutes, a restart between two readings. */
+  g_clear_object (&f->store);
+  g_free (f->path);
+  f->path = g_strdup (several);
+  fixture_open (f);
+  for (gint64 t = T0; t < T0 + 2 * DAY; t += 300)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+        ingest (f, sources[i], t, t + 300, NULL);
+      maintain (f, t + 300);
+      if (t - T0 == 31 * 3600 + 300)
+        fixture_restart (f);
+    }
+  maintain (f, T0 + 3 * DAY);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 3 * DAY);
+      assert_hours (f, &truth[i], T0, T0 + 2 * DAY);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    assert_same_tier (one, several, tables[t]);
+
+  /* Seven hours of readings a day late: the segments around them are
+   * rolled again, the minutes they spread over replaced. */
+  g_clear_object (&f->store);
+  g_free (f->path);
+  f->path = g_strdup (late);
+  fixture_open (f);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      ingest (f, sources[i], T0, T0 + 10 * 3600, NULL);
+      ingest (f, sources[i], T0 + 17 * 3600, T0 + 2 * DAY, NULL);
+    }
+  maintain (f, T0 + 2 * DAY + 3600);
+  fixture_restart (f);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    ingest (f, sources[i], T0 + 10 * 3600, T0 + 17 * 3600, NULL);
+  maintain (f, T0 + 3 * DAY);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      assert_tiers (f, &truth[i], T0 - DAY, T0 + 3 * DAY);
+      assert_hours (f, &truth[i], T0, T0 + 2 * DAY);
+      truth_clear (&truth[i]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    assert_same_tier (one, late, tables[t]);
+}
+
 /* ---- Ingesting again ----------------------------------------------------- */
 
 /* Readings ingested again, a later file that overlaps what was rolled up
@@ -593,6 +682,9 @@ main (int   argc,
 
   g_test_add ("/store/energy-edges/passes-equal-one-pass", Fixture, "+05:30",
               fixture_set_up, test_passes_equal_one_pass, fixture_tear_down);
+
+  g_test_add ("/store/energy-edges/sparse-counters", Fixture, "+05:30",
+              fixture_set_up, test_sparse_counters, fixture_tear_down);
 
   g_test_add ("/store/energy-edges/reingest-counts-once", Fixture, NULL,
               fixture_set_up, test_reingest_counts_once, fixture_tear_down);

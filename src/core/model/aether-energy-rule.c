@@ -18,7 +18,12 @@
  *   sampling intervals (or across a clock jump, which the callers see as
  *   time going back or a break) adds nothing, because a straight line across
  *   time we did not see would invent energy. A counter still counts across
- *   a gap: the device kept counting.
+ *   a gap: the device kept counting. Its delta is spread over the time
+ *   between its readings when they are at most a day apart
+ *   (AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US: a meter read every few hours
+ *   keeps all its energy, where it was used); across a longer silence when
+ *   it counted is unknown, and all of it goes to the minute of the later
+ *   reading.
  * - A segment's energy is split at bucket edges in proportion to what the
  *   rule gives each part: the line's own integral for power, time for a
  *   counter (it says nothing about when within the segment it counted).
@@ -325,7 +330,9 @@ aether_energy_rule_spread_power (gint64                 t0_us,
  * @func: (scope call): called once per bucket the segment touches
  * @user_data: for @func
  *
- * Splits a counter segment at bucket edges, in proportion to time.
+ * Splits a counter segment at bucket edges, in proportion to time. A
+ * segment longer than %AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US says nothing of
+ * when the counter counted: all of it goes to the bucket of its end.
  */
 void
 aether_energy_rule_spread_counter (gint64                   t0_us,
@@ -341,6 +348,12 @@ aether_energy_rule_spread_counter (gint64                   t0_us,
   g_return_if_fail (width_us > 0);
   g_return_if_fail (func != NULL);
   g_return_if_fail (whole != NULL);
+
+  if (t1_us - t0_us > AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US)
+    {
+      func (bucket_of (t1_us - 1, origin_us, width_us), whole, user_data);
+      return;
+    }
 
   for (gint64 t = t0_us; t < t1_us;)
     {

@@ -19,6 +19,12 @@ G_BEGIN_DECLS
 /* The gap limit while a device's sampling interval is not known yet. */
 #define AETHER_ENERGY_UNLEARNED_LIMIT_US (G_GINT64_CONSTANT (300) * G_USEC_PER_SEC)
 
+/* The longest segment between two counter readings whose energy is
+ * spread over the minutes between them. A counter's energy is never lost
+ * across a longer one (the device kept counting), but when it counted is
+ * not known: it all goes to the minute of the later reading. */
+#define AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US (G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC)
+
 /* What a counter may jump by at once beyond what power explains: its
  * resolution (Tasmota and Kasa count whole Wh). */
 #define AETHER_ENERGY_COUNTER_SLACK_WH 1.0

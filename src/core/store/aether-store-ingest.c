@@ -77,7 +77,9 @@ _aether_store_ensure_series (sqlite3     *db,
 }
 
 /* The time of the sample of @series_id just before @before_ms (within the
- * hour the rollup looks back), or @before_ms without one. */
+ * hour the rollup looks back; an energy counter's however far back, as
+ * the rollup finds it, through the 1-minute tier's index), or @before_ms
+ * without one. */
 static gint64
 previous_sample_ms (sqlite3 *db,
                     gint64   series_id,
@@ -85,6 +87,7 @@ previous_sample_ms (sqlite3 *db,
 {
   sqlite3_stmt *stmt = NULL;
   gint64 ts = before_ms;
+  gint64 minute = G_MININT64;
 
   if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE series_id = ? AND ts < ? AND ts >= ?"
                               " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
@@ -92,6 +95,33 @@ previous_sample_ms (sqlite3 *db,
       sqlite3_bind_int64 (stmt, 1, series_id);
       sqlite3_bind_int64 (stmt, 2, before_ms);
       sqlite3_bind_int64 (stmt, 3, before_ms - 3600 * 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        ts = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (ts != before_ms)
+    return ts;
+
+  /* A counter read less often than hourly. */
+  if (sqlite3_prepare_v2 (db, "SELECT r.bucket FROM rollup_1m r JOIN series s ON s.series_id = r.series_id"
+                              " WHERE r.series_id = ?1 AND s.metric_type = 'energy' AND r.bucket < ?2"
+                              " ORDER BY r.bucket DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, series_id);
+      sqlite3_bind_int64 (stmt, 2, before_ms / 1000);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        minute = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (minute == G_MININT64)
+    return ts;
+
+  if (sqlite3_prepare_v2 (db, "SELECT ts FROM samples WHERE ts >= ? AND ts < ? AND series_id = ?"
+                              " ORDER BY ts DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, minute * 1000);
+      sqlite3_bind_int64 (stmt, 2, MIN ((minute + 60) * 1000, before_ms));
+      sqlite3_bind_int64 (stmt, 3, series_id);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         ts = sqlite3_column_int64 (stmt, 0);
     }
@@ -136,8 +166,15 @@ rewind_watermarks (sqlite3     *db,
         continue;
       if (!_aether_set_watermark (db, tier, bucket, error))
         return FALSE;
-      if (tier == AETHER_TIER_1M && !_aether_set_state (db, CARRY_COUNTED_KEY, 1, error))
-        return FALSE;
+      if (tier == AETHER_TIER_1M)
+        {
+          gint64 until = G_MININT64;
+
+          _aether_get_state (db, CARRY_UNTIL_KEY, &until);
+          if (!_aether_set_state (db, CARRY_FROM_KEY, bucket, error) ||
+              !_aether_set_state (db, CARRY_UNTIL_KEY, MAX (until, wm * 1000), error))
+            return FALSE;
+        }
     }
 
   return TRUE;
@@ -153,6 +190,7 @@ typedef struct
 {
   gint64      series;
   double      factor;
+  gint64      spread_ms;     /* an energy counter's: the end of its last rolled minute */
   const char *device_id;     /* in the same allocation, after the struct */
   const char *metric_type;
   const char *unit;
@@ -299,6 +337,23 @@ inserter_resolve (Inserter             *ins,
   }
   found->series = series;
   found->factor = factor;
+  found->spread_ms = G_MININT64;
+  /* A counter's rolled segments can reach past the 1-minute watermark
+   * after it moved back for another series' late reading (a counter read
+   * every few hours spreads its delta over them): a reading inside one is
+   * late too. */
+  if (g_str_equal (r->metric_type, "energy"))
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (ins->db, "SELECT MAX(bucket) FROM rollup_1m WHERE series_id = ?", -1, &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, series);
+          if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+            found->spread_ms = (sqlite3_column_int64 (stmt, 0) + 60) * 1000;
+        }
+      sqlite3_finalize (stmt);
+    }
   g_hash_table_insert (ins->resolved, g_strdup (key), found);
 
 remember:
@@ -391,7 +446,7 @@ inserter_add (Inserter              *ins,
 
       /* The oldest late reading of each series, so the rewind can find the
        * sample before it. */
-      if (ts_ms < ins->rolled_ms)
+      if (ts_ms < ins->rolled_ms || ts_ms < su->spread_ms)
         {
           gint64 *oldest = g_hash_table_lookup (ins->late, &su->series);
 

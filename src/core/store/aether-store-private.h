@@ -197,6 +197,12 @@ gboolean  _aether_store_incremental_vacuum (sqlite3      *db,
  * means the minute before it already holds the energy of the segment that
  * straddles the watermark; the re-roll must not add it a second time. */
 #define CARRY_COUNTED_KEY "1m-carry-counted"
+/* rollup_state keys, in its place: the 1-minute watermark was moved back
+ * to CARRY_FROM_KEY (s) from CARRY_UNTIL_KEY (ms, the furthest it had
+ * been): a segment across the first that ended before the second was
+ * rolled already, and the minutes before the first hold its part. */
+#define CARRY_FROM_KEY "1m-carry-from"
+#define CARRY_UNTIL_KEY "1m-carry-until"
 /* rollup_state key: the first minute before the 1-minute watermark that a
  * segment still open at it will add energy to; the coarser tiers roll only
  * the minutes before it. */

@@ -180,6 +180,9 @@ typedef struct
   gboolean sampled;               /* had energy or power samples in the chunk */
   gint64   recent_ms[4];          /* the last samples, a ring (CADENCE_SAMPLES) */
   guint    n_recent;              /* how many were ever remembered */
+  gint64   reach_from;            /* the first minute before the chunk a counter segment adds to */
+  gint64   carry_from;            /* the 1-minute watermark moved back to (s) … */
+  gint64   carry_until_ms;        /* … from where (CARRY_FROM_KEY, CARRY_UNTIL_KEY) */
   gboolean have_orphan;           /* the chunk's first sample had no left end … */
   gint64   orphan_minute;         /* … in this minute (seconds) */
 } SeriesWork;
@@ -241,6 +244,7 @@ typedef struct
 {
   GHashTable *energy;
   SeriesWork *work;
+  gint64      counted_before_us;   /* the minutes before it hold the segment already */
 } MinuteSink;
 
 static void
@@ -250,6 +254,8 @@ minute_part (gint64                   bucket_start_us,
 {
   MinuteSink *sink = user_data;
 
+  if (bucket_start_us < sink->counted_before_us)
+    return;
   series_energy (sink->energy, sink->work, bucket_start_us / G_USEC_PER_SEC, part);
 }
 
@@ -261,9 +267,10 @@ add_segment_energy (GHashTable *energy,
                     gint64      t0_ms,
                     double      p0,
                     gint64      t1_ms,
-                    double      p1)
+                    double      p1,
+                    gint64      counted_before_us)
 {
-  MinuteSink sink = { energy, work };
+  MinuteSink sink = { energy, work, counted_before_us };
 
   aether_energy_rule_spread_power (t0_ms * 1000, p0, t1_ms * 1000, p1, 0, 60 * G_USEC_PER_SEC,
                                    minute_part, &sink);
@@ -310,9 +317,51 @@ load_series (sqlite3  *db,
 #define CADENCE_SAMPLES    4
 #define CADENCE_LOOK_BACK_S (3 * CHUNK_S)
 
-/* The sample of @work just before @before_ms (within the hour), so a
- * chunk's first segment has its left end, and the sampling interval the
- * samples before the chunk teach, so the gap rule judges that segment as
+/* A counter's reading just before @before_ms however far back, found
+ * through the 1-minute tier's index (raw samples are keyed by time): a
+ * counter read every few hours keeps the energy between its readings
+ * (AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US). */
+static void
+load_previous_reading (const AetherMaintainCtx *self,
+                       SeriesWork              *work,
+                       gint64                   before_ms)
+{
+  sqlite3_stmt *stmt = cached_stmt (self, "SELECT bucket FROM rollup_1m WHERE series_id = ? AND bucket < ?"
+                                          " ORDER BY bucket DESC LIMIT 1", NULL);
+  gint64 minute;
+
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, work->series_id);
+  sqlite3_bind_int64 (stmt, 2, before_ms / 1000);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return;
+    }
+  minute = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!(stmt = cached_stmt (self, "SELECT ts, value FROM samples WHERE ts >= ? AND ts < ? AND series_id = ?"
+                                  " ORDER BY ts DESC", NULL)))
+    return;
+  sqlite3_bind_int64 (stmt, 1, minute * 1000);
+  sqlite3_bind_int64 (stmt, 2, MIN ((minute + 60) * 1000, before_ms));
+  sqlite3_bind_int64 (stmt, 3, work->series_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (isfinite (sqlite3_column_double (stmt, 1)))
+      {
+        work->have_prev = TRUE;
+        work->prev_ms = sqlite3_column_int64 (stmt, 0);
+        work->prev_value = sqlite3_column_double (stmt, 1);
+        break;
+      }
+  sqlite3_reset (stmt);
+}
+
+/* The sample of @work just before @before_ms (within the hour; a
+ * counter's however far back), so a chunk's first segment has its left
+ * end, and the sampling interval the samples before the chunk teach, so the gap rule judges that segment as
  * it judges the others: a chunk that learned afresh from nothing would take
  * every segment longer than five minutes for a gap, and lose the first
  * quarter hour of a meter read every 15 minutes in every chunk (all of it
@@ -360,12 +409,17 @@ load_previous_sample (const AetherMaintainCtx *self,
         aether_energy_rule_learn (&work->cadence, (times[i - 2] - times[i - 1]) * 1000);
       remember_sample (work, times[i - 1]);
     }
+
+  if (!work->have_prev && work->energy_from_counter)
+    load_previous_reading (self, work, before_ms);
 }
 
 /* Until when (ms) a later chunk can still add energy to the minutes
  * before it from @work's last segment, or G_MININT64: a counter's while a
- * chunk's look back (an hour) reaches its last reading; power's no longer
- * than that, and only while a sample then would not make the segment a gap
+ * reading then would spread its delta back to its last one
+ * (AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US; a later one puts it all in its
+ * own minute); power's while a chunk's look back (an hour) reaches its last
+ * sample, and only while a sample then would not make the segment a gap
  * by what that chunk learns of the sampling (load_previous_sample()). */
 static gint64
 segment_open_until (const SeriesWork *work,
@@ -380,9 +434,9 @@ segment_open_until (const SeriesWork *work,
 
   if (!work->have_prev || !(work->energy_from_counter || work->energy_from_power))
     return G_MININT64;
-  until = work->prev_ms + 3600 * 1000;
   if (work->energy_from_counter)
-    return until;
+    return work->prev_ms + AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US / 1000;
+  until = work->prev_ms + 3600 * 1000;
 
   /* Oldest first, those within the look back only, as the next chunk
    * will learn them. */
@@ -401,8 +455,9 @@ segment_open_until (const SeriesWork *work,
 }
 
 /* Marks the minutes a counter reading accounts for, so that power
- * integration does not count them again. A gap longer than an hour says
- * nothing of the minutes in it. */
+ * integration does not count them again. A silence longer than a counter's
+ * spread limit says nothing of the minutes in it (its delta goes to the
+ * last one, aether_energy_rule_spread_counter()). */
 static void
 cover_minutes (GHashTable *covered,
                SeriesWork *work,
@@ -411,7 +466,7 @@ cover_minutes (GHashTable *covered,
 {
   gint64 first;
 
-  if (to_ms - from_ms > 3600 * 1000)
+  if ((to_ms - from_ms) * 1000 > AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US)
     from_ms = to_ms - 60 * 1000;
   /* Readings a few seconds apart cover the same minute again and again. */
   first = MAX (from_ms / 60000, work->covered_minute + 1);
@@ -430,21 +485,31 @@ energy_step (GHashTable *energy,
   if (work->have_prev && ts_ms > work->prev_ms)
     {
       gint64 dt = ts_ms - work->prev_ms;
+      /* After the watermark moved back, a segment across it that was rolled
+       * before (it ended before where the watermark was) is in the minutes
+       * before it already; one that was not is not. */
+      gboolean counted = work->carry_from != G_MININT64 && work->prev_ms < work->carry_from * 1000 &&
+                         ts_ms < work->carry_until_ms;
+      gint64 counted_before_us = counted ? work->carry_from * G_USEC_PER_SEC : G_MININT64;
 
       if (work->energy_from_counter)
         {
           AetherEnergySplit whole;
-          MinuteSink sink = { energy, work };
+          MinuteSink sink = { energy, work, counted_before_us };
 
           aether_energy_rule_counter (work->prev_value, value, &whole);
           aether_energy_rule_spread_counter (work->prev_ms * 1000, ts_ms * 1000, &whole,
                                              0, 60 * G_USEC_PER_SEC, minute_part, &sink);
+          if (dt * 1000 <= AETHER_ENERGY_COUNTER_SPREAD_LIMIT_US)
+            work->reach_from = MIN (work->reach_from,
+                                    counted ? MAX ((work->prev_ms / 60000) * 60 + 60, work->carry_from)
+                                            : (work->prev_ms / 60000) * 60 + 60);
           cover_minutes (covered, work, work->prev_ms, ts_ms);
         }
       else if (work->energy_from_power)
         {
           if (!aether_energy_rule_is_gap (&work->cadence, dt * 1000))
-            add_segment_energy (energy, work, work->prev_ms, work->prev_value, ts_ms, value);
+            add_segment_energy (energy, work, work->prev_ms, work->prev_value, ts_ms, value, counted_before_us);
         }
 
       aether_energy_rule_learn (&work->cadence, dt * 1000);
@@ -470,9 +535,9 @@ compare_minute_slots (gconstpointer a,
 }
 
 /* Minutes before @add_before already hold energy from the previous chunk:
- * the segment that straddles a chunk edge adds to them instead, unless
- * @carry_counted says the minute got it already (a re-roll after the
- * watermark moved back).
+ * the segment that straddles a chunk edge adds to them instead (what a
+ * re-roll after the watermark moved back must not add again was left out,
+ * energy_step()).
  *
  * @orphans are minutes whose first sample had no sample before it any more
  * (retention took it since the minute was first rolled up, and a late
@@ -488,7 +553,6 @@ write_energy (const AetherMaintainCtx *self,
               GHashTable   *energy,
               GHashTable   *orphans,
               gint64        add_before,
-              gboolean      carry_counted,
               GError      **error)
 {
   AetherPricer *pricer = self->pricer;
@@ -535,8 +599,6 @@ write_energy (const AetherMaintainCtx *self,
       double exported_wh = slot->exported_wh;
       sqlite3_stmt *target = minute < add_before ? add : g_hash_table_contains (orphans, slot) ? keep : stmt;
 
-      if (minute < add_before && carry_counted)
-        continue;
       /* Huge finite readings can still sum past a double; that minute is
        * left out rather than the whole hour failing for every device. */
       if (!isfinite (wh) || !isfinite (exported_wh))
@@ -592,7 +654,12 @@ write_energy (const AetherMaintainCtx *self,
  * minutes up to its first sample that had no sample before it (its stored
  * energy cannot be worked out again, see write_energy()) and those before
  * retention's last cut of the raw tier, whose samples are not all there
- * (RAW_CUT_KEY). */
+ * (RAW_CUT_KEY).
+ *
+ * A counter's first segment can reach back over chunks that had none of
+ * its readings (it is read every few hours): the minutes after its
+ * previous reading's are that segment's alone, and are cleared too before
+ * it adds to them, but for those that hold it already (energy_step()). */
 static gboolean
 clear_stale_energy (const AetherMaintainCtx  *self,
                     sqlite3                  *db,
@@ -616,6 +683,22 @@ clear_stale_energy (const AetherMaintainCtx  *self,
 
       if (!work->sampled)
         continue;
+      if (work->energy_from_counter && MAX (work->reach_from, raw_cut) < from_s)
+        {
+          sqlite3_stmt *reach;
+          int rc;
+
+          if (!(reach = cached_stmt (self, "DELETE FROM energy_1m WHERE device_id = ? AND bucket >= ? AND bucket < ?",
+                                     error)))
+            return FALSE;
+          sqlite3_bind_text (reach, 1, work->device, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (reach, 2, MAX (work->reach_from, raw_cut));
+          sqlite3_bind_int64 (reach, 3, from_s);
+          rc = sqlite3_step (reach);
+          sqlite3_reset (reach);
+          if (rc != SQLITE_DONE)
+            return _aether_sqlite_fail (db, rc, "Could not store energy", error);
+        }
       if (!(from = g_hash_table_lookup (from_of, work->device)))
         {
           from = g_new (gint64, 1);
@@ -654,7 +737,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
                 GHashTable           *series,
                 gint64                from_s,
                 gint64                to_s,
-                gboolean              carry_counted,
+                gint64                carry_from,
+                gint64                carry_until_ms,
                 gint64               *open_from,
                 gint64               *open_until,
                 AetherMaintainStats  *stats,
@@ -684,6 +768,9 @@ roll_raw_chunk (const AetherMaintainCtx *self,
       work->e_wh = 0;
       work->covered_minute = G_MININT64 / 2;
       work->have_orphan = FALSE;
+      work->reach_from = G_MAXINT64;
+      work->carry_from = carry_from;
+      work->carry_until_ms = carry_until_ms;
       work->sampled = FALSE;
       work->n_recent = 0;
       /* Each chunk learns the sampling interval from the samples before
@@ -756,7 +843,7 @@ roll_raw_chunk (const AetherMaintainCtx *self,
     flush_series_energy (((SeriesWork *)value)->energy_from_counter ? energy : power_energy, value);
 
   /* A series' last segment is still open: the next chunk, which looks back
-   * an hour for its left end, adds its part before @to_s to the minutes
+   * for its left end (segment_open_until()), adds its part before @to_s to the minutes
    * from that sample's on. Those minutes are not whole yet. */
   *open_from = to_s;
   *open_until = G_MININT64;
@@ -825,7 +912,7 @@ roll_raw_chunk (const AetherMaintainCtx *self,
       }
 
     return clear_stale_energy (self, db, series, from_s, to_s, error) &&
-           write_energy (self, db, energy, orphans, from_s, carry_counted, error);
+           write_energy (self, db, energy, orphans, from_s, error);
   }
 }
 
@@ -1458,6 +1545,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
         {
           gint64 chunk_end;
           gint64 carry = 0;
+          gint64 carry_from = G_MININT64, carry_until_ms = G_MININT64;
           gint64 next_ms;
           gint64 skip_to = G_MININT64;
           gint64 open_from, open_until;
@@ -1466,14 +1554,28 @@ _aether_maintain (const AetherMaintainCtx  *self,
            * reading since the last transaction: read it under the lock. */
           _aether_get_watermark (db, AETHER_TIER_1M, &wm);
           _aether_get_state (db, CARRY_COUNTED_KEY, &carry);
+          _aether_get_state (db, CARRY_FROM_KEY, &carry_from);
+          _aether_get_state (db, CARRY_UNTIL_KEY, &carry_until_ms);
+          /* A store whose watermark an older version moved back: the
+           * segments across it are in the minutes before it. */
+          if (carry != 0)
+            {
+              carry_from = wm;
+              carry_until_ms = G_MAXINT64;
+              if (!_aether_set_state (db, CARRY_FROM_KEY, carry_from, error) ||
+                  !_aether_set_state (db, CARRY_UNTIL_KEY, carry_until_ms, error) ||
+                  !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error))
+                goto raw_fail;
+            }
           if (wm >= end)
             break;
 
           /* Hours with no sample are skipped, not walked one by one: a
            * chunk without samples writes nothing, and the first chunk with
            * some looks back an hour for the sample before it, which lies in
-           * the skipped time and so is not there either. The result is the
-           * walk's, in one step. */
+           * the skipped time and so is not there either (a counter's reading
+           * before the skipped time is found however far back, by the walk
+           * too). The result is the walk's, in one step. */
           next_ms = next_sample_ms (db, wm);
           if (next_ms < 0 || next_ms >= end * 1000)
             skip_to = end;
@@ -1490,8 +1592,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
                   !_aether_get_state (db, ENERGY_OPEN_KEY, &open))
                 open = skip_to;
               if (!_aether_set_watermark (db, AETHER_TIER_1M, skip_to, error) ||
-                  !_aether_set_state (db, ENERGY_OPEN_KEY, MIN (open, skip_to), error) ||
-                  (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
+                  !_aether_set_state (db, ENERGY_OPEN_KEY, MIN (open, skip_to), error))
                 goto raw_fail;
               stats->skipped_slices++;
               wm = skip_to;
@@ -1499,11 +1600,11 @@ _aether_maintain (const AetherMaintainCtx  *self,
             }
 
           chunk_end = MIN (end, wm + CHUNK_S);
-          if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry != 0, &open_from, &open_until, stats, error) ||
+          if (!roll_raw_chunk (self, db, series, wm, chunk_end, carry_from, carry_until_ms, &open_from, &open_until, stats,
+                               error) ||
               !_aether_set_watermark (db, AETHER_TIER_1M, chunk_end, error) ||
               !_aether_set_state (db, ENERGY_OPEN_KEY, open_from, error) ||
-              !_aether_set_state (db, ENERGY_OPEN_UNTIL_KEY, open_until, error) ||
-              (carry != 0 && !_aether_set_state (db, CARRY_COUNTED_KEY, 0, error)))
+              !_aether_set_state (db, ENERGY_OPEN_UNTIL_KEY, open_until, error))
             goto raw_fail;
           stats->raw_slices++;
           wm = chunk_end;
