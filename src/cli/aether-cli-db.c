@@ -223,36 +223,6 @@ db_ingest (AetherCliContext  *ctx,
   return AETHER_CLI_EXIT_OK;
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
 static int
 db_maintain (AetherCliContext  *ctx,
              int                argc,
@@ -296,16 +266,16 @@ db_maintain (AetherCliContext  *ctx,
     return aether_cli_fail (error);
 
   json_builder_begin_object (builder);
-  add_int (builder, "samples_rolled", (gint64)stats.samples_rolled);
+  aether_json_builder_add_int (builder, "samples_rolled", (gint64)stats.samples_rolled);
   json_builder_set_member_name (builder, "buckets_written");
   json_builder_begin_object (builder);
   for (guint t = AETHER_TIER_1M; t < AETHER_N_TIERS; t++)
-    add_int (builder, aether_tier_to_string (t), (gint64)stats.rolled[t]);
+    aether_json_builder_add_int (builder, aether_tier_to_string (t), (gint64)stats.rolled[t]);
   json_builder_end_object (builder);
-  add_int (builder, "rows_deleted", (gint64)stats.deleted);
+  aether_json_builder_add_int (builder, "rows_deleted", (gint64)stats.deleted);
   /* Hours rolled one transaction each, and runs of empty hours skipped. */
-  add_int (builder, "hour_slices_rolled", (gint64)stats.raw_slices);
-  add_int (builder, "empty_runs_skipped", (gint64)stats.skipped_slices);
+  aether_json_builder_add_int (builder, "hour_slices_rolled", (gint64)stats.raw_slices);
+  aether_json_builder_add_int (builder, "empty_runs_skipped", (gint64)stats.skipped_slices);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -727,21 +697,21 @@ aether_cli_bench_store (AetherCliContext  *ctx,
   }
 
   json_builder_begin_object (builder);
-  add_string (builder, "benchmark", "store");
-  add_double (builder, "bulk_ingest_samples_per_s", bulk_rate);
-  add_double (builder, "live_ingest_bytes_written_per_sample", live_bytes_per_sample);
-  add_double (builder, "rollup_samples_per_s", rollup_rate);
-  add_double (builder, "maintain_with_retention_samples_per_s", maintain_rate);
-  add_double (builder, "year_of_minutes_to_1000_points_cold_ms", query_cold_ms);
-  add_double (builder, "year_of_minutes_to_1000_points_warm_ms", query_warm_ms);
+  aether_json_builder_add_string (builder, "benchmark", "store");
+  aether_json_builder_add_double (builder, "bulk_ingest_samples_per_s", bulk_rate);
+  aether_json_builder_add_double (builder, "live_ingest_bytes_written_per_sample", live_bytes_per_sample);
+  aether_json_builder_add_double (builder, "rollup_samples_per_s", rollup_rate);
+  aether_json_builder_add_double (builder, "maintain_with_retention_samples_per_s", maintain_rate);
+  aether_json_builder_add_double (builder, "year_of_minutes_to_1000_points_cold_ms", query_cold_ms);
+  aether_json_builder_add_double (builder, "year_of_minutes_to_1000_points_warm_ms", query_warm_ms);
   json_builder_set_member_name (builder, "tiers_after_bulk");
   json_builder_add_value (builder, json_node_copy (json_object_get_member (json_node_get_object (tier_stats), "tiers")));
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_object (builder);
-  add_string (builder, "bulk_ingest_samples_per_s", ">= 1000000");
-  add_string (builder, "live_ingest_bytes_written_per_sample", "<= 150");
-  add_string (builder, "rollup_samples_per_s", ">= 5000000");
-  add_string (builder, "year_of_minutes_to_1000_points_warm_ms", "<= 10");
+  aether_json_builder_add_string (builder, "bulk_ingest_samples_per_s", ">= 1000000");
+  aether_json_builder_add_string (builder, "live_ingest_bytes_written_per_sample", "<= 150");
+  aether_json_builder_add_string (builder, "rollup_samples_per_s", ">= 5000000");
+  aether_json_builder_add_string (builder, "year_of_minutes_to_1000_points_warm_ms", "<= 10");
   json_builder_end_object (builder);
   return bench_finish (builder, dir);
 }
@@ -932,20 +902,20 @@ aether_cli_bench_reprice (AetherCliContext  *ctx,
   }
 
   json_builder_begin_object (builder);
-  add_string (builder, "benchmark", "reprice");
-  add_int (builder, "devices", n_devices);
-  add_int (builder, "days_of_history", days);
-  add_double (builder, "build_history_s", build_s);
-  add_double (builder, "reprice_on_store_connection_s", sync_s);
-  add_double (builder, "reprice_on_worker_thread_s", async_s);
-  add_double (builder, "worker_first_slice_s", progress.first_slice_s);
-  add_double (builder, "what_if_year_s", what_if_s);
-  add_int (builder, "worker_slices", slices);
+  aether_json_builder_add_string (builder, "benchmark", "reprice");
+  aether_json_builder_add_int (builder, "devices", n_devices);
+  aether_json_builder_add_int (builder, "days_of_history", days);
+  aether_json_builder_add_double (builder, "build_history_s", build_s);
+  aether_json_builder_add_double (builder, "reprice_on_store_connection_s", sync_s);
+  aether_json_builder_add_double (builder, "reprice_on_worker_thread_s", async_s);
+  aether_json_builder_add_double (builder, "worker_first_slice_s", progress.first_slice_s);
+  aether_json_builder_add_double (builder, "what_if_year_s", what_if_s);
+  aether_json_builder_add_int (builder, "worker_slices", slices);
   json_builder_set_member_name (builder, "tiers");
   json_builder_add_value (builder, json_node_copy (json_object_get_member (json_node_get_object (tier_stats), "tiers")));
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_object (builder);
-  add_string (builder, "reprice_on_worker_thread_s", "<= 10 for a year");
+  aether_json_builder_add_string (builder, "reprice_on_worker_thread_s", "<= 10 for a year");
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -1045,13 +1015,13 @@ add_rollup_figure (JsonBuilder        *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
-  add_string (builder, "data", shape);
-  add_int (builder, "samples", (gint64)figure->samples);
-  add_int (builder, "one_minute_buckets", (gint64)figure->buckets);
-  add_double (builder, "one_minute_buckets_per_s", figure->buckets_per_s);
-  add_double (builder, "samples_per_s", figure->samples_per_s);
-  add_double (builder, "one_minute_buckets_per_cpu_s", figure->buckets_per_cpu_s);
-  add_double (builder, "samples_per_cpu_s", figure->buckets_per_cpu_s * figure->samples / MAX (figure->buckets, 1));
+  aether_json_builder_add_string (builder, "data", shape);
+  aether_json_builder_add_int (builder, "samples", (gint64)figure->samples);
+  aether_json_builder_add_int (builder, "one_minute_buckets", (gint64)figure->buckets);
+  aether_json_builder_add_double (builder, "one_minute_buckets_per_s", figure->buckets_per_s);
+  aether_json_builder_add_double (builder, "samples_per_s", figure->samples_per_s);
+  aether_json_builder_add_double (builder, "one_minute_buckets_per_cpu_s", figure->buckets_per_cpu_s);
+  aether_json_builder_add_double (builder, "samples_per_cpu_s", figure->buckets_per_cpu_s * figure->samples / MAX (figure->buckets, 1));
   json_builder_end_object (builder);
 }
 
@@ -1100,8 +1070,8 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
   shape_60s = g_strdup_printf ("%d power series at 60 s for %d days", n_series, days_60s);
 
   json_builder_begin_object (builder);
-  add_string (builder, "benchmark", "rollup");
-  add_string (builder, "note", "everything kept (rollup alone), energy priced per minute with the demo tariff");
+  aether_json_builder_add_string (builder, "benchmark", "rollup");
+  aether_json_builder_add_string (builder, "note", "everything kept (rollup alone), energy priced per minute with the demo tariff");
   add_rollup_figure (builder, "at_1s", shape_1s, &at_1s);
   add_rollup_figure (builder, "at_60s", shape_60s, &at_60s);
 
@@ -1122,7 +1092,7 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
 
       json_builder_set_member_name (builder, "growth");
       json_builder_begin_object (builder);
-      add_string (builder, "data", shape);
+      aether_json_builder_add_string (builder, "data", shape);
       json_builder_set_member_name (builder, "weeks");
       json_builder_begin_array (builder);
       for (int w = 0; w < weeks; w++)
@@ -1148,23 +1118,23 @@ aether_cli_bench_rollup (AetherCliContext  *ctx,
           if (w == 0 || w == 3 || w == 12 || w == 25 || w == weeks - 1)
             {
               json_builder_begin_object (builder);
-              add_int (builder, "week", w + 1);
-              add_double (builder, "maintain_ns_per_sample", ns);
-              add_double (builder, "maintain_cpu_ns_per_sample", cpu_ns);
-              add_double (builder, "rollup_ns_per_sample", stats.rollup_us * 1000.0 / MAX (stats.samples_rolled, 1));
+              aether_json_builder_add_int (builder, "week", w + 1);
+              aether_json_builder_add_double (builder, "maintain_ns_per_sample", ns);
+              aether_json_builder_add_double (builder, "maintain_cpu_ns_per_sample", cpu_ns);
+              aether_json_builder_add_double (builder, "rollup_ns_per_sample", stats.rollup_us * 1000.0 / MAX (stats.samples_rolled, 1));
               json_builder_end_object (builder);
             }
         }
       json_builder_end_array (builder);
-      add_double (builder, "last_week_over_first_cpu", last_ns / MAX (first_ns, 1e-9));
+      aether_json_builder_add_double (builder, "last_week_over_first_cpu", last_ns / MAX (first_ns, 1e-9));
       json_builder_end_object (builder);
     }
 
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_object (builder);
-  add_string (builder, "at_60s.one_minute_buckets_per_s", ">= 500000");
-  add_string (builder, "at_1s.samples_per_s", ">= 5000000");
-  add_string (builder, "growth.last_week_over_first_cpu", "about 1 (constant per sample)");
+  aether_json_builder_add_string (builder, "at_60s.one_minute_buckets_per_s", ">= 500000");
+  aether_json_builder_add_string (builder, "at_1s.samples_per_s", ">= 5000000");
+  aether_json_builder_add_string (builder, "growth.last_week_over_first_cpu", "about 1 (constant per sample)");
   json_builder_end_object (builder);
   return bench_finish (builder, dir);
 }
@@ -1268,8 +1238,8 @@ aether_cli_bench_ingest (AetherCliContext  *ctx,
     return aether_cli_fail (error);
 
   json_builder_begin_object (builder);
-  add_string (builder, "benchmark", "ingest");
-  add_string (builder, "data", "CSV of ISO 8601 timestamps, 20 devices every 10 s, power in W");
+  aether_json_builder_add_string (builder, "benchmark", "ingest");
+  aether_json_builder_add_string (builder, "data", "CSV of ISO 8601 timestamps, 20 devices every 10 s, power in W");
   json_builder_set_member_name (builder, "runs");
   json_builder_begin_array (builder);
   for (guint i = 0; i < 2; i++)
@@ -1283,19 +1253,19 @@ aether_cli_bench_ingest (AetherCliContext  *ctx,
           !run_child_ingest (db, csv, &seconds, &cpu_seconds, &peak_mib, &error))
         return aether_cli_fail (error);
       json_builder_begin_object (builder);
-      add_int (builder, "rows", sizes[i]);
-      add_double (builder, "file_mib", g_stat (csv, &st) == 0 ? st.st_size / 1048576.0 : NAN);
-      add_double (builder, "samples_per_s", sizes[i] / seconds);
+      aether_json_builder_add_int (builder, "rows", sizes[i]);
+      aether_json_builder_add_double (builder, "file_mib", g_stat (csv, &st) == 0 ? st.st_size / 1048576.0 : NAN);
+      aether_json_builder_add_double (builder, "samples_per_s", sizes[i] / seconds);
       /* The machine may be shared: per second of the child's own CPU too. */
-      add_double (builder, "samples_per_cpu_s", sizes[i] / cpu_seconds);
-      add_double (builder, "peak_rss_mib", peak_mib);
+      aether_json_builder_add_double (builder, "samples_per_cpu_s", sizes[i] / cpu_seconds);
+      aether_json_builder_add_double (builder, "peak_rss_mib", peak_mib);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_object (builder);
-  add_string (builder, "samples_per_s", ">= 1000000");
-  add_string (builder, "peak_rss_mib", "the same for both sizes");
+  aether_json_builder_add_string (builder, "samples_per_s", ">= 1000000");
+  aether_json_builder_add_string (builder, "peak_rss_mib", "the same for both sizes");
   json_builder_end_object (builder);
   return bench_finish (builder, dir);
 }

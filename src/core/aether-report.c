@@ -17,37 +17,8 @@
 
 #include "aether-reading.h"
 #include "aether-report.h"
+#include "model/aether-json.h"
 #include "model/aether-home.h"
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
 
 /**
  * aether_report_series:
@@ -73,9 +44,9 @@ aether_report_series (const char *key_member,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, key_member, key);
-  add_string (builder, "metric_type", metric_type);
-  add_string (builder, "tier", aether_tier_to_string (tier));
+  aether_json_builder_add_string (builder, key_member, key);
+  aether_json_builder_add_string (builder, "metric_type", metric_type);
+  aether_json_builder_add_string (builder, "tier", aether_tier_to_string (tier));
   json_builder_set_member_name (builder, as_samples ? "samples" : "buckets");
   json_builder_begin_array (builder);
   for (guint i = 0; i < buckets->len; i++)
@@ -86,20 +57,20 @@ aether_report_series (const char *key_member,
       json_builder_begin_object (builder);
       if (as_samples)
         {
-          add_string (builder, "timestamp", start);
-          add_double (builder, "value", b->first);
+          aether_json_builder_add_string (builder, "timestamp", start);
+          aether_json_builder_add_double (builder, "value", b->first);
         }
       else
         {
-          add_string (builder, "start", start);
-          add_int (builder, "count", (gint64)b->count);
-          add_double (builder, "min", b->min);
-          add_double (builder, "max", b->max);
-          add_double (builder, "avg", b->avg);
-          add_double (builder, "first", b->first);
-          add_double (builder, "last", b->last);
-          add_double (builder, "p50", b->p50);
-          add_double (builder, "p95", b->p95);
+          aether_json_builder_add_string (builder, "start", start);
+          aether_json_builder_add_int (builder, "count", (gint64)b->count);
+          aether_json_builder_add_double (builder, "min", b->min);
+          aether_json_builder_add_double (builder, "max", b->max);
+          aether_json_builder_add_double (builder, "avg", b->avg);
+          aether_json_builder_add_double (builder, "first", b->first);
+          aether_json_builder_add_double (builder, "last", b->last);
+          aether_json_builder_add_double (builder, "p50", b->p50);
+          aether_json_builder_add_double (builder, "p95", b->p95);
         }
       json_builder_end_object (builder);
     }
@@ -144,9 +115,9 @@ aether_report_energy (AetherStore  *store,
     return NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "from", from_text);
-  add_string (builder, "to", to_text);
-  add_string (builder, "group_by", group_by);
+  aether_json_builder_add_string (builder, "from", from_text);
+  aether_json_builder_add_string (builder, "to", to_text);
+  aether_json_builder_add_string (builder, "group_by", group_by);
   json_builder_set_member_name (builder, "totals");
   json_builder_begin_array (builder);
   for (guint i = 0; i < totals->len; i++)
@@ -154,11 +125,11 @@ aether_report_energy (AetherStore  *store,
       AetherEnergyTotal *t = g_ptr_array_index (totals, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "key", t->key);
-      add_double (builder, "energy_kwh", t->energy_wh / 1000.0);
-      add_double (builder, "exported_kwh", t->exported_wh / 1000.0);
-      add_double (builder, "cost", t->cost);
-      add_double (builder, "co2_kg", t->co2_kg);
+      aether_json_builder_add_string (builder, "key", t->key);
+      aether_json_builder_add_double (builder, "energy_kwh", t->energy_wh / 1000.0);
+      aether_json_builder_add_double (builder, "exported_kwh", t->exported_wh / 1000.0);
+      aether_json_builder_add_double (builder, "cost", t->cost);
+      aether_json_builder_add_double (builder, "co2_kg", t->co2_kg);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -188,16 +159,16 @@ aether_report_energy (AetherStore  *store,
 
   json_builder_set_member_name (builder, "total");
   json_builder_begin_object (builder);
-  add_string (builder, "counts", aether_home_is_metered (home) ? "energy meters" : "every device");
+  aether_json_builder_add_string (builder, "counts", aether_home_is_metered (home) ? "energy meters" : "every device");
   json_builder_set_member_name (builder, "devices");
   json_builder_begin_array (builder);
   for (guint i = 0; i < counted->len; i++)
     json_builder_add_string_value (builder, g_ptr_array_index (counted, i));
   json_builder_end_array (builder);
-  add_double (builder, "energy_kwh", sum_wh / 1000.0);
-  add_double (builder, "exported_kwh", sum_exported_wh / 1000.0);
-  add_double (builder, "cost", sum_cost);
-  add_double (builder, "co2_kg", sum_co2);
+  aether_json_builder_add_double (builder, "energy_kwh", sum_wh / 1000.0);
+  aether_json_builder_add_double (builder, "exported_kwh", sum_exported_wh / 1000.0);
+  aether_json_builder_add_double (builder, "cost", sum_cost);
+  aether_json_builder_add_double (builder, "co2_kg", sum_co2);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

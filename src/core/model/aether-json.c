@@ -719,3 +719,36 @@ aether_json_ensure_object (JsonObject *object,
     }
   return child;
 }
+
+/* Members written into a JsonBuilder: a name and its value in one call; a
+ * number that is not finite (no reading) is written as null, which JSON
+ * can say and NaN it cannot. */
+void
+aether_json_builder_add_int (JsonBuilder *builder,
+                             const char  *member,
+                             gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+aether_json_builder_add_double (JsonBuilder *builder,
+                                const char  *member,
+                                double       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+aether_json_builder_add_string (JsonBuilder *builder,
+                                const char  *member,
+                                const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}

@@ -59,4 +59,14 @@ gboolean    aether_json_get_boolean_or  (JsonObject  *object,
                                          const char  *member,
                                          gboolean     fallback);
 
+void        aether_json_builder_add_int    (JsonBuilder *builder,
+                                            const char  *member,
+                                            gint64       value);
+void        aether_json_builder_add_double (JsonBuilder *builder,
+                                            const char  *member,
+                                            double       value);
+void        aether_json_builder_add_string (JsonBuilder *builder,
+                                            const char  *member,
+                                            const char  *value);
+
 G_END_DECLS
