@@ -34,6 +34,10 @@
 #define MIN_BACKOFF_US   (500 * 1000)
 #define MAX_BACKOFF_US   (60 * G_USEC_PER_SEC)
 #define RELOAD_US        (5 * G_USEC_PER_SEC)
+/* With no sink to deliver to, the thread sleeps: a sink added through
+ * this service wakes it at once (retry_now), one added by another process
+ * is found within this. */
+#define IDLE_RELOAD_US   (60 * G_USEC_PER_SEC)
 #define IDLE_WAIT_US     (1 * G_USEC_PER_SEC)
 
 struct _AetherSinkDeliverer
@@ -289,8 +293,10 @@ deliverer_thread (gpointer data)
       if (retry || now >= next_reload)
         {
           reload_targets (self);
-          next_reload = now + RELOAD_US;
+          next_reload = now + (g_hash_table_size (self->targets) > 0 ? RELOAD_US : IDLE_RELOAD_US);
         }
+      if (g_hash_table_size (self->targets) == 0)
+        wake = next_reload;
 
       g_hash_table_iter_init (&iter, self->targets);
       while (g_hash_table_iter_next (&iter, NULL, &value))

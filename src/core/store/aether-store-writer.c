@@ -186,32 +186,56 @@ writer_thread (gpointer data)
 {
   AetherStoreWriter *self = data;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)item_free);
-  gint64 next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+  gint64 interval_us = (gint64)self->commit_interval_ms * 1000;
+  gint64 next_commit = G_MAXINT64;
+  gint64 last_commit = 0;
   Maintenance *pending = NULL;
 
   for (;;)
     {
-      /* With maintenance to do, look at the queue and go on with it. */
-      gint64 wait = pending ? 0 : MAX (0, next_commit - g_get_monotonic_time ());
-      Item *item = g_async_queue_timeout_pop (self->queue, (guint64)wait);
+      Item *item;
       g_autoptr(GError) error = NULL;
+
+      /* With maintenance to do, look at the queue and go on with it; with
+       * nothing held, sleep until something comes (an idle home's writer
+       * wakes only when readings do). */
+      if (pending != NULL)
+        item = g_async_queue_try_pop (self->queue);
+      else if (batch->len == 0)
+        item = g_async_queue_pop (self->queue);
+      else
+        item = g_async_queue_timeout_pop (self->queue,
+                                          (guint64)MAX (0, next_commit - g_get_monotonic_time ()));
 
       if (item != NULL && item->kind == ITEM_READING)
         {
-          g_ptr_array_add (batch, item);
-          /* The batch owns it now. */
-          item = NULL;
-          if (batch->len < self->max_batch && g_get_monotonic_time () < next_commit)
+          /* A batch is committed an interval after the one before, or at
+           * once when that is long past: the polls of one second arrive
+           * together and go in with one wakeup and one commit. */
+          if (batch->len == 0)
+            next_commit = MAX (g_get_monotonic_time (), last_commit + interval_us * 3 / 4);
+          /* The batch owns them now; the rest of a burst is taken
+           * without sleeping in between. */
+          do
+            g_ptr_array_add (batch, item);
+          while (batch->len < self->max_batch &&
+                 (item = g_async_queue_try_pop (self->queue)) != NULL &&
+                 item->kind == ITEM_READING);
+          if (batch->len >= self->max_batch || (item != NULL && item->kind == ITEM_READING))
+            item = NULL;
+          if (item == NULL && batch->len < self->max_batch && g_get_monotonic_time () < next_commit)
             continue;
         }
 
       /* Readings pushed before a request are committed before it is
        * answered, and before maintenance rolls their minutes up. */
-      if (item != NULL || batch->len >= self->max_batch || g_get_monotonic_time () >= next_commit)
+      if (batch->len > 0 &&
+          (item != NULL || batch->len >= self->max_batch || g_get_monotonic_time () >= next_commit))
         {
           if (!write_batch (self, batch, &error))
             g_warning ("Readings kept in memory, not yet stored: %s", error->message);
-          next_commit = g_get_monotonic_time () + self->commit_interval_ms * 1000;
+          last_commit = g_get_monotonic_time ();
+          next_commit = last_commit + interval_us;
         }
 
       if (item != NULL && item->kind == ITEM_MAINTAIN)
