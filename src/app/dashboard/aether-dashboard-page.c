@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "aether-dashboard-page.h"
+#include "aether-figure.h"
 #include "aether-format.h"
 #include "aether-share-row.h"
 #include "aether-power-chart.h"
@@ -50,9 +51,9 @@ struct _AetherDashboardPage
 
   /* Template widgets */
   GtkStack            *stack;
-  GtkLabel            *now_value;
+  GtkWidget           *now_value;
   GtkLabel            *now_caption;
-  GtkLabel            *today_value;
+  GtkWidget           *today_value;
   GtkLabel            *today_caption;
   GtkLabel            *rate_value;
   GtkLabel            *rate_caption;
@@ -254,8 +255,11 @@ update_top (AetherDashboardPage *self,
   {
     const char *description = waiting_text ? waiting_text :
                               using->len == 0 ? _("Nothing is drawing power right now.") : NULL;
+    const char *shown = adw_preferences_group_get_description (self->top_group);
 
-    if (g_strcmp0 (adw_preferences_group_get_description (self->top_group), description) != 0)
+    /* The group gives "" for no description: setting NULL again would lay
+     * the window out again every refresh. */
+    if (g_strcmp0 (shown ? shown : "", description ? description : "") != 0)
       adw_preferences_group_set_description (self->top_group, description);
   }
 
@@ -960,11 +964,11 @@ refresh (gpointer user_data)
     g_autofree char *energy = aether_format_energy (today_wh);
     g_autofree char *caption = now_caption (self, members, n_now, n_waiting);
 
-    gtk_label_set_text (self->now_value, n_now > 0 && n_waiting == 0 ? power : "—");
+    aether_figure_set_text (self->now_value, n_now > 0 && n_waiting == 0 ? power : "—");
     gtk_label_set_text (self->now_caption, caption);
 
     /* Until the store is read back, today's figure would start from zero. */
-    gtk_label_set_text (self->today_value, restoring ? "—" : energy);
+    aether_figure_set_text (self->today_value, restoring ? "—" : energy);
     if (restoring)
       gtk_label_set_text (self->today_caption, _("Reading today’s total…"));
     else if (priced)
@@ -1097,7 +1101,7 @@ aether_dashboard_page_get_now_text (AetherDashboardPage *self)
 {
   g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
 
-  return gtk_label_get_text (self->now_value);
+  return aether_figure_get_text (self->now_value);
 }
 
 /* For tests: what a person reads on the page. */
@@ -1114,7 +1118,7 @@ aether_dashboard_page_get_today_text (AetherDashboardPage *self)
 {
   g_return_val_if_fail (AETHER_IS_DASHBOARD_PAGE (self), NULL);
 
-  return gtk_label_get_text (self->today_value);
+  return aether_figure_get_text (self->today_value);
 }
 
 const char *

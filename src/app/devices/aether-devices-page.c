@@ -35,6 +35,7 @@ struct _AetherDevicesPage
   /* Owned references */
   AetherService        *service;
   GHashTable           *rows;     /* device id → AdwActionRow (owned by the group) */
+  gboolean              stale;    /* a status changed while the page was not shown */
   GHashTable           *rooms;    /* device id → room */
   GHashTable           *switches; /* device id → GtkSwitch (owned by its row) */
 
@@ -93,7 +94,33 @@ on_status_changed (AetherCollector   *collector,
                    const char        *device_id,
                    AetherDevicesPage *self)
 {
+  /* A hidden page is brought up to date when it is shown: a row's new
+   * text lays the whole window out again, and statuses come every poll. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   update_row (self, device_id);
+}
+
+static void
+aether_devices_page_map (GtkWidget *widget)
+{
+  AetherDevicesPage *self = AETHER_DEVICES_PAGE (widget);
+
+  GTK_WIDGET_CLASS (aether_devices_page_parent_class)->map (widget);
+
+  if (self->stale)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      self->stale = FALSE;
+      g_hash_table_iter_init (&iter, self->rows);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        update_row (self, key);
+    }
 }
 
 static gboolean on_switch_state_set (GtkSwitch         *toggle,
@@ -596,6 +623,7 @@ aether_devices_page_class_init (AetherDevicesPageClass *klass)
 
   object_class->dispose = aether_devices_page_dispose;
   object_class->finalize = aether_devices_page_finalize;
+  widget_class->map = aether_devices_page_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/devices/aether-devices-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AetherDevicesPage, toasts);
