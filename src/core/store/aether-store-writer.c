@@ -30,6 +30,7 @@
 typedef enum
 {
   ITEM_READING,
+  ITEM_WAKE,
   ITEM_FLUSH,
   ITEM_STOP,
   ITEM_MAINTAIN,
@@ -67,8 +68,16 @@ struct _AetherStoreWriter
   /* Owned; the thread's own */
   sqlite3      *db;
   GThread      *thread;
-  GAsyncQueue  *queue;
+  GAsyncQueue  *queue;       /* requests, and a wake-up for readings */
   GHashTable   *series;
+
+  /* Readings wait here, not in the queue, so that pushing one does not
+   * wake the thread: it takes them at its next commit, once an interval.
+   * Only a reading for a thread asleep with nothing to do (or a full
+   * batch) sends it ITEM_WAKE. */
+  GMutex        incoming_lock;
+  GPtrArray    *incoming;     /* of Item, owned */
+  gboolean      asleep;
   GTimeZone    *tz;          /* the daily tier's, as the store's */
 
   guint         commit_interval_ms;
@@ -187,55 +196,54 @@ writer_thread (gpointer data)
   AetherStoreWriter *self = data;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)item_free);
   gint64 interval_us = (gint64)self->commit_interval_ms * 1000;
-  gint64 next_commit = G_MAXINT64;
-  gint64 last_commit = 0;
+  /* The readings are committed an interval after the last commit: a
+   * home's polls come every second or so and go in with one wakeup. */
+  gint64 last_commit = -interval_us;
   Maintenance *pending = NULL;
 
   for (;;)
     {
       Item *item;
       g_autoptr(GError) error = NULL;
+      gboolean sleep;
 
       /* With maintenance to do, look at the queue and go on with it; with
        * nothing held, sleep until something comes (an idle home's writer
-       * wakes only when readings do). */
+       * wakes only when readings do); else wait for the next commit. */
+      g_mutex_lock (&self->incoming_lock);
+      sleep = pending == NULL && batch->len == 0 && self->incoming->len == 0;
+      self->asleep = sleep;
+      g_mutex_unlock (&self->incoming_lock);
+
       if (pending != NULL)
         item = g_async_queue_try_pop (self->queue);
-      else if (batch->len == 0)
+      else if (sleep)
         item = g_async_queue_pop (self->queue);
       else
         item = g_async_queue_timeout_pop (self->queue,
-                                          (guint64)MAX (0, next_commit - g_get_monotonic_time ()));
+                                          (guint64)MAX (0, last_commit + interval_us - g_get_monotonic_time ()));
 
-      if (item != NULL && item->kind == ITEM_READING)
-        {
-          /* A batch is committed an interval after the one before, or at
-           * once when that is long past: the polls of one second arrive
-           * together and go in with one wakeup and one commit. */
-          if (batch->len == 0)
-            next_commit = MAX (g_get_monotonic_time (), last_commit + interval_us * 3 / 4);
-          /* The batch owns them now; the rest of a burst is taken
-           * without sleeping in between. */
-          do
-            g_ptr_array_add (batch, item);
-          while (batch->len < self->max_batch &&
-                 (item = g_async_queue_try_pop (self->queue)) != NULL &&
-                 item->kind == ITEM_READING);
-          if (batch->len >= self->max_batch || (item != NULL && item->kind == ITEM_READING))
-            item = NULL;
-          if (item == NULL && batch->len < self->max_batch && g_get_monotonic_time () < next_commit)
-            continue;
-        }
+      g_mutex_lock (&self->incoming_lock);
+      self->asleep = FALSE;
+      for (guint i = 0; i < self->incoming->len; i++)
+        g_ptr_array_add (batch, g_ptr_array_index (self->incoming, i));
+      g_ptr_array_set_size (self->incoming, 0);
+      g_mutex_unlock (&self->incoming_lock);
+
+      if (item != NULL && item->kind == ITEM_WAKE)
+        g_clear_pointer (&item, item_free);
+      if (item == NULL && pending == NULL && batch->len < self->max_batch &&
+          g_get_monotonic_time () < last_commit + interval_us)
+        continue;
 
       /* Readings pushed before a request are committed before it is
        * answered, and before maintenance rolls their minutes up. */
       if (batch->len > 0 &&
-          (item != NULL || batch->len >= self->max_batch || g_get_monotonic_time () >= next_commit))
+          (item != NULL || batch->len >= self->max_batch || g_get_monotonic_time () >= last_commit + interval_us))
         {
           if (!write_batch (self, batch, &error))
             g_warning ("Readings kept in memory, not yet stored: %s", error->message);
           last_commit = g_get_monotonic_time ();
-          next_commit = last_commit + interval_us;
         }
 
       if (item != NULL && item->kind == ITEM_MAINTAIN)
@@ -252,7 +260,7 @@ writer_thread (gpointer data)
           item_free (item);
           item = NULL;
           /* The readings that waited meanwhile go in at once. */
-          next_commit = g_get_monotonic_time ();
+          last_commit = g_get_monotonic_time () - interval_us;
         }
       else if (item != NULL)
         {
@@ -295,6 +303,10 @@ aether_store_writer_finalize (GObject *object)
     aether_store_writer_close (self, NULL);
 
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  if (self->incoming != NULL)
+    g_ptr_array_foreach (self->incoming, (GFunc)item_free, NULL);
+  g_clear_pointer (&self->incoming, g_ptr_array_unref);
+  g_mutex_clear (&self->incoming_lock);
   g_clear_pointer (&self->series, g_hash_table_unref);
   g_clear_pointer (&self->tz, g_time_zone_unref);
 
@@ -311,6 +323,9 @@ static void
 aether_store_writer_init (AetherStoreWriter *self)
 {
   self->queue = g_async_queue_new ();
+  g_mutex_init (&self->incoming_lock);
+  /* No free function: the thread moves its items into its batch. */
+  self->incoming = g_ptr_array_new ();
   self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->tz = g_time_zone_new_local ();
 }
@@ -389,6 +404,7 @@ writer_push (AetherReadingSink   *sink,
 {
   AetherStoreWriter *self = AETHER_STORE_WRITER (sink);
   Item *item;
+  gboolean wake;
 
   g_return_if_fail (!self->closed);
 
@@ -399,7 +415,20 @@ writer_push (AetherReadingSink   *sink,
   item->reading.metric_type = g_strdup (reading->metric_type);
   item->reading.value = reading->value;
   item->reading.unit = g_strdup (reading->unit);
-  g_async_queue_push (self->queue, item);
+
+  g_mutex_lock (&self->incoming_lock);
+  g_ptr_array_add (self->incoming, item);
+  wake = self->asleep || self->incoming->len == self->max_batch;
+  self->asleep = FALSE;
+  g_mutex_unlock (&self->incoming_lock);
+
+  if (wake)
+    {
+      Item *wake_item = g_new0 (Item, 1);
+
+      wake_item->kind = ITEM_WAKE;
+      g_async_queue_push (self->queue, wake_item);
+    }
 }
 
 static gboolean
