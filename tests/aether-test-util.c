@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <math.h>
 #include <string.h>
@@ -479,4 +480,106 @@ aether_test_log_count (const char *text)
   for (guint i = 0; i < log->len; i++)
     n += strstr (g_ptr_array_index (log, i), text) != NULL;
   return n;
+}
+
+/* ---- A fake Tasmota plug ------------------------------------------------ */
+
+struct _AetherTestPlug
+{
+  SoupServer *server;
+  GString    *commands;   /* what it was told, `|` between */
+  char       *power;      /* its relay: ON or OFF */
+  guint16     port;
+};
+
+/* Its meter, its relay, and switching. */
+static void
+serve_plug (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  AetherTestPlug *self = user_data;
+  const char *cmnd = query ? g_hash_table_lookup (query, "cmnd") : NULL;
+  g_autofree char *reply = NULL;
+
+  if (cmnd != NULL)
+    g_string_append_printf (self->commands, "%s%s", self->commands->len ? "|" : "", cmnd);
+  if (g_strcmp0 (cmnd, "Power On") == 0 || g_strcmp0 (cmnd, "Power Off") == 0)
+    {
+      g_free (self->power);
+      self->power = g_strdup (g_str_equal (cmnd, "Power On") ? "ON" : "OFF");
+      reply = g_strdup_printf ("{\"POWER\": \"%s\"}", self->power);
+    }
+  else if (g_strcmp0 (cmnd, "Status 11") == 0)
+    reply = g_strdup_printf ("{\"StatusSTS\": {\"POWER\": \"%s\"}}", self->power);
+  else
+    reply = g_strdup ("{\"StatusSNS\": {\"ENERGY\": {\"Total\": 0.72, \"Power\": 360, \"Voltage\": 230}}}");
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
+}
+
+/**
+ * aether_test_plug_new:
+ *
+ * A Tasmota plug on 127.0.0.1 (an ephemeral port) on the default main
+ * context: 360 W, 0.72 kWh, its relay on, switched by `Power On|Off`.
+ */
+AetherTestPlug *
+aether_test_plug_new (void)
+{
+  AetherTestPlug *self = g_new0 (AetherTestPlug, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  self->commands = g_string_new (NULL);
+  self->power = g_strdup ("ON");
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, "/cm", serve_plug, self, NULL);
+  g_assert_true (soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (self->server);
+  self->port = (guint16)g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  return self;
+}
+
+guint16
+aether_test_plug_get_port (AetherTestPlug *self)
+{
+  return self->port;
+}
+
+/* ON or OFF */
+const char *
+aether_test_plug_get_power (AetherTestPlug *self)
+{
+  return self->power;
+}
+
+/* Every command it was sent, `|` between */
+const char *
+aether_test_plug_get_commands (AetherTestPlug *self)
+{
+  return self->commands->str;
+}
+
+/* It stops answering (a plug unplugged). */
+void
+aether_test_plug_disconnect (AetherTestPlug *self)
+{
+  soup_server_disconnect (self->server);
+}
+
+void
+aether_test_plug_free (AetherTestPlug *self)
+{
+  if (self == NULL)
+    return;
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_string_free (self->commands, TRUE);
+  g_free (self->power);
+  g_free (self);
 }

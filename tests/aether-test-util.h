@@ -7,7 +7,7 @@
 
 /* What many tests do the same way: wait for an async call on the default
  * main context, read a value out of a poll's samples, remove a test's
- * temporary folder, run the real aetherlens-cli. */
+ * temporary folder, run the real aetherlens-cli, serve a fake Tasmota plug. */
 
 #pragma once
 
@@ -58,5 +58,16 @@ guint                 aether_test_drip_server_get_n_connections (AetherTestDripS
 void                  aether_test_drip_server_free     (AetherTestDripServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestDripServer, aether_test_drip_server_free)
+
+typedef struct _AetherTestPlug AetherTestPlug;
+
+AetherTestPlug *aether_test_plug_new          (void);
+guint16         aether_test_plug_get_port     (AetherTestPlug *self);
+const char     *aether_test_plug_get_power    (AetherTestPlug *self);
+const char     *aether_test_plug_get_commands (AetherTestPlug *self);
+void            aether_test_plug_disconnect   (AetherTestPlug *self);
+void            aether_test_plug_free         (AetherTestPlug *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestPlug, aether_test_plug_free)
 
 G_END_DECLS

@@ -5,11 +5,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Shared between aether-service.c and aether-service-watch.c only. */
+/* Shared between aether-service.c and the aether-service-*.c files that
+ * carry its concerns; nothing outside src/core includes it. */
 
 #pragma once
 
 #include "aether-service.h"
+#include "alerts/aether-webhook.h"
+#include "store/aether-store-lock.h"
+#include "store/aether-store-writer.h"
 
 G_BEGIN_DECLS
 
@@ -56,5 +60,50 @@ void                _aether_service_backup_if_due      (AetherService      *self
 void                _aether_service_start_sinks        (AetherService      *self);
 void                _aether_service_stop_sinks         (AetherService      *self);
 AetherStoreWriter  *_aether_service_get_writer         (AetherService      *self);
+
+/* aether-service-actions.c: what a fired alert does */
+void                _aether_service_connect_actions    (AetherService      *self);
+
+/* aether-service-tariff.c: the tariff in force, re-pricing, costs */
+void                _aether_service_set_reprice_progress (AetherService    *self,
+                                                          double            fraction);
+void                _aether_service_start_repricing    (AetherService      *self,
+                                                        gboolean            restart);
+void                _aether_service_update_costs       (AetherService      *self);
+
+struct _AetherService
+{
+  GObject             parent_instance;
+
+  /* Owned references */
+  AetherClock        *clock;
+  AetherStore        *store;
+  AetherStoreWriter  *writer;
+  AetherHotTier      *hot;
+  AetherPluginEngine *plugins;
+  AetherCollector    *collector;
+  AetherAlertEngine  *alerts;
+  AetherNotifier     *notifier;
+  AetherWebhook      *webhook;
+  AetherTariff       *tariff;
+  AetherTariff       *maintain_tariff;   /* the same versions, for the writer thread's maintenance */
+  GHashTable         *configs;     /* device id → JsonObject configuration */
+  AetherServiceWatch *watch;       /* changes other processes make */
+  AetherServiceFeeds *feeds;       /* price and carbon feeds on a timer */
+  AetherUser         *user;        /* the person's preferences, read once */
+  AetherSinkDeliverer *sinks;      /* while collecting */
+
+  guint               housekeeping_id;
+
+  /* One collector per database (aether-store-lock.c); what went wrong
+   * with the file while collecting, reported by stop() */
+  AetherStoreLock    *collector_lock;
+  GError             *store_error;
+
+  /* Re-pricing on a worker thread */
+  GCancellable       *reprice_cancellable;   /* set while it runs */
+  gboolean            reprice_again;         /* the tariff changed meanwhile */
+  double              reprice_progress;
+};
 
 G_END_DECLS

@@ -38,41 +38,11 @@ typedef struct
   AetherClock     *clock;
   AetherService   *service;
   AetherApiServer *api;
-  SoupServer      *plug;
+  AetherTestPlug  *plug;      /* a fake Tasmota plug */
   SoupSession     *session;
-  GString         *commands;   /* what the fake plug was told, `|` between */
-  char            *power;      /* its relay: ON or OFF */
   char            *all;        /* a token with every permission */
   char            *base;       /* http://127.0.0.1:PORT */
 } Fixture;
-
-/* A Tasmota plug: its meter, its relay, and switching. */
-static void
-serve_plug (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  Fixture *f = user_data;
-  const char *cmnd = query ? g_hash_table_lookup (query, "cmnd") : NULL;
-  g_autofree char *reply = NULL;
-
-  if (cmnd != NULL)
-    g_string_append_printf (f->commands, "%s%s", f->commands->len ? "|" : "", cmnd);
-  if (g_strcmp0 (cmnd, "Power On") == 0 || g_strcmp0 (cmnd, "Power Off") == 0)
-    {
-      g_free (f->power);
-      f->power = g_strdup (g_str_equal (cmnd, "Power On") ? "ON" : "OFF");
-      reply = g_strdup_printf ("{\"POWER\": \"%s\"}", f->power);
-    }
-  else if (g_strcmp0 (cmnd, "Status 11") == 0)
-    reply = g_strdup_printf ("{\"StatusSTS\": {\"POWER\": \"%s\"}}", f->power);
-  else
-    reply = g_strdup ("{\"StatusSNS\": {\"ENERGY\": {\"Total\": 0.72, \"Power\": 360, \"Voltage\": 230}}}");
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -87,22 +57,14 @@ fixture_setup (Fixture       *f,
   g_autofree char *json = NULL;
   g_autofree char *id = NULL;
   AetherStore *store;
-  GSList *uris;
   guint port;
 
   f->dir = g_dir_make_tmp ("aether-api-XXXXXX", NULL);
   f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
   f->clock = aether_clock_new_manual (US (T0 + 2 * 3600));
-  f->commands = g_string_new (NULL);
-  f->power = g_strdup ("ON");
 
-  f->plug = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->plug, "/cm", serve_plug, f, NULL);
-  g_assert_true (soup_server_listen_local (f->plug, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->plug);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  f->plug = aether_test_plug_new ();
+  port = aether_test_plug_get_port (f->plug);
 
   f->service = aether_service_new (f->db, f->clock, &error);
   g_assert_no_error (error);
@@ -155,14 +117,11 @@ fixture_teardown (Fixture       *f,
   if (f->service != NULL)
     aether_service_stop (f->service, NULL);
   g_clear_object (&f->service);
-  soup_server_disconnect (f->plug);
-  g_clear_object (&f->plug);
+  g_clear_pointer (&f->plug, aether_test_plug_free);
   g_clear_object (&f->clock);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   aether_test_remove_dir (f->dir);
-  g_string_free (f->commands, TRUE);
-  g_free (f->power);
   g_free (f->all);
   g_free (f->base);
   g_free (f->dir);
@@ -311,7 +270,7 @@ test_auth (Fixture       *f,
   assert_error (f, "GET", "/api/v1/energy", devices_only, NULL, 403, "read:costs");
   assert_error (f, "GET", "/api/v1/costs", devices_only, NULL, 403, "read:costs");
   assert_error (f, "POST", "/api/v1/devices/" PLUG "/state", devices_only, "{\"on\": false}", 403, "write:devices");
-  g_assert_cmpstr (f->commands->str, ==, "");
+  g_assert_cmpstr (aether_test_plug_get_commands (f->plug), ==, "");
   ok = get_json (f, "GET", "/api/v1/devices", devices_only, NULL, 200);
 
   /* Expired, once the clock passes its day. */
@@ -378,7 +337,7 @@ test_bad_requests (Fixture       *f,
   for (guint i = 0; i < AETHER_API_MAX_QUERY; i++)
     g_string_append_c (long_query, 'a');
   assert_error (f, "GET", long_query->str, f->all, NULL, 414, "2048");
-  g_assert_cmpstr (f->commands->str, ==, "");
+  g_assert_cmpstr (aether_test_plug_get_commands (f->plug), ==, "");
 }
 
 static void
@@ -561,15 +520,15 @@ test_switch (Fixture       *f,
 
   g_assert_cmpstr (aether_json_get_string (json_node_get_object (off), "device_id"), ==, PLUG);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (off), "on"));
-  g_assert_cmpstr (f->power, ==, "OFF");
-  g_assert_nonnull (strstr (f->commands->str, "Power Off"));
+  g_assert_cmpstr (aether_test_plug_get_power (f->plug), ==, "OFF");
+  g_assert_nonnull (strstr (aether_test_plug_get_commands (f->plug), "Power Off"));
 
   on = get_json (f, "POST", "/api/v1/devices/" PLUG "/state", f->all, "{\"on\": true}", 200);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (on), "on"));
-  g_assert_cmpstr (f->power, ==, "ON");
+  g_assert_cmpstr (aether_test_plug_get_power (f->plug), ==, "ON");
 
   /* A plug that does not answer: a gateway error, not a hang. */
-  soup_server_disconnect (f->plug);
+  aether_test_plug_disconnect (f->plug);
   assert_error (f, "POST", "/api/v1/devices/" PLUG "/state", f->all, "{\"on\": false}", 502, NULL);
 }
 

@@ -39,9 +39,7 @@ typedef struct
   AetherClock     *clock;
   AetherService   *service;
   AetherMqtt      *mqtt;
-  SoupServer      *plug;
-  GString         *commands;
-  char            *power;
+  AetherTestPlug  *plug;      /* a fake Tasmota plug */
   GSubprocess     *broker;
   GSubprocess     *sub;
   GDataInputStream *sub_out;
@@ -52,33 +50,6 @@ typedef struct
 } Fixture;
 
 static AetherTestKeyring *keyring;
-
-static void
-serve_plug (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  Fixture *f = user_data;
-  const char *cmnd = query ? g_hash_table_lookup (query, "cmnd") : NULL;
-  g_autofree char *reply = NULL;
-
-  if (cmnd != NULL)
-    g_string_append_printf (f->commands, "%s%s", f->commands->len ? "|" : "", cmnd);
-  if (g_strcmp0 (cmnd, "Power On") == 0 || g_strcmp0 (cmnd, "Power Off") == 0)
-    {
-      g_free (f->power);
-      f->power = g_strdup (g_str_equal (cmnd, "Power On") ? "ON" : "OFF");
-      reply = g_strdup_printf ("{\"POWER\": \"%s\"}", f->power);
-    }
-  else if (g_strcmp0 (cmnd, "Status 11") == 0)
-    reply = g_strdup_printf ("{\"StatusSTS\": {\"POWER\": \"%s\"}}", f->power);
-  else
-    reply = g_strdup ("{\"StatusSNS\": {\"ENERGY\": {\"Total\": 0.72, \"Power\": 360, \"Voltage\": 230}}}");
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
-}
 
 /* A broker or client of a test that failed dies with it. */
 static void
@@ -208,7 +179,6 @@ fixture_setup (Fixture       *f,
   g_autoptr(JsonNode) device = NULL;
   g_autofree char *json = NULL;
   g_autofree char *conf = NULL;
-  GSList *uris;
   guint plug_port;
 
   f->dir = g_dir_make_tmp ("aether-mqtt-XXXXXX", NULL);
@@ -219,15 +189,9 @@ fixture_setup (Fixture       *f,
   g_assert_true (g_file_set_contents (f->conf, conf, -1, NULL));
   f->lines = g_ptr_array_new_with_free_func (g_free);
   f->cancellable = g_cancellable_new ();
-  f->commands = g_string_new (NULL);
-  f->power = g_strdup ("ON");
 
-  f->plug = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->plug, "/cm", serve_plug, f, NULL);
-  g_assert_true (soup_server_listen_local (f->plug, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (f->plug);
-  plug_port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  f->plug = aether_test_plug_new ();
+  plug_port = aether_test_plug_get_port (f->plug);
 
   f->clock = aether_clock_new_manual (T0 * G_USEC_PER_SEC);
   f->service = aether_service_new (f->db, f->clock, &error);
@@ -255,16 +219,13 @@ fixture_teardown (Fixture       *f,
     kill_broker (f);
   aether_service_stop (f->service, NULL);
   g_clear_object (&f->service);
-  soup_server_disconnect (f->plug);
-  g_clear_object (&f->plug);
+  g_clear_pointer (&f->plug, aether_test_plug_free);
   g_clear_object (&f->clock);
   g_clear_object (&f->cancellable);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   aether_test_remove_dir (f->dir);
   g_ptr_array_unref (f->lines);
-  g_string_free (f->commands, TRUE);
-  g_free (f->power);
   g_free (f->conf);
   g_free (f->dir);
   g_free (f->db);
@@ -463,12 +424,12 @@ test_home_assistant (Fixture       *f,
   mark = f->lines->len;
   publish_set (f, "OFF");
   wait_for_line (f, "aetherlens/" PLUG "/relay 0", mark);
-  g_assert_cmpstr (f->power, ==, "OFF");
-  g_assert_nonnull (strstr (f->commands->str, "Power Off"));
+  g_assert_cmpstr (aether_test_plug_get_power (f->plug), ==, "OFF");
+  g_assert_nonnull (strstr (aether_test_plug_get_commands (f->plug), "Power Off"));
   mark = f->lines->len;
   publish_set (f, "ON");
   wait_for_line (f, "aetherlens/" PLUG "/relay 1", mark);
-  g_assert_cmpstr (f->power, ==, "ON");
+  g_assert_cmpstr (aether_test_plug_get_power (f->plug), ==, "ON");
   g_assert_cmpuint (aether_mqtt_get_n_connects (f->mqtt), ==, 1);
   /* The raw counter is not Home Assistant's. */
   g_assert_null (find_line (f, "aetherlens/" PLUG "/energy_counter", 0));
