@@ -27,6 +27,8 @@
 #include "model/aether-units.h"
 #include "model/aether-user.h"
 #include "model/aether-standby.h"
+#include "model/aether-device.h"
+#include "model/aether-cost-record.h"
 #include "store/aether-store-all.h"
 #include "tariff/aether-tariff-all.h"
 #include "collect/aether-collect-all.h"

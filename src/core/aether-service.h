@@ -15,6 +15,8 @@
 #include "collect/aether-collector.h"
 #include "collect/aether-plugin-engine.h"
 #include "model/aether-user.h"
+#include "model/aether-device.h"
+#include "model/aether-cost-record.h"
 #include "sinks/aether-sink-deliverer.h"
 #include "store/aether-hot-tier.h"
 #include "store/aether-store-backfill.h"
@@ -240,5 +242,30 @@ gboolean            aether_service_backfill_finish     (AetherService       *sel
                                                         GAsyncResult        *result,
                                                         AetherBackfillStats *stats,
                                                         GError             **error);
+
+/* The seed's models, typed (aether-service-devices.c). */
+GPtrArray          *aether_service_list_device_objects (AetherService     *self,
+                                                        GError           **error);
+AetherDevice       *aether_service_lookup_device       (AetherService     *self,
+                                                        const char        *device_id,
+                                                        GError           **error);
+char               *aether_service_add_device_objects  (AetherService     *self,
+                                                        GPtrArray         *devices,
+                                                        const char        *id,
+                                                        gboolean           exact_id,
+                                                        const AetherConfigField *secret_fields,
+                                                        GError           **keyring_error,
+                                                        GError           **error);
+gboolean            aether_service_save_device         (AetherService     *self,
+                                                        AetherDevice      *device,
+                                                        GError           **error);
+void                aether_service_set_device_password (AetherService     *self,
+                                                        AetherDevice      *device,
+                                                        const char        *key,
+                                                        const char        *secret,
+                                                        GError           **keyring_error);
+GPtrArray          *aether_service_list_cost_record_objects (AetherService *self,
+                                                             const char    *device_id,
+                                                             GError       **error);
 
 G_END_DECLS

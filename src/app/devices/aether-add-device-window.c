@@ -279,13 +279,13 @@ on_probed (GObject      *object,
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   room = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->room_row))));
   base = aether_device_id_from_name (name);
-  devices = aether_device_identity_to_devices (identity, base, name, *room ? room : NULL, self->configuration);
+  devices = aether_device_list_from_identity (identity, base, name, *room ? room : NULL, self->configuration);
 
   /* Every channel or none; "desk-lamp-2" when "desk-lamp" is taken. The
    * password goes to the keyring; without one it stays in the database. */
-  if (!(id = aether_service_add_devices (self->service, devices, base, FALSE,
-                                         aether_device_provider_get_config_fields (AETHER_DEVICE_PROVIDER (object)),
-                                         &keyring_error, &error)))
+  if (!(id = aether_service_add_device_objects (self->service, devices, base, FALSE,
+                                                aether_device_provider_get_config_fields (AETHER_DEVICE_PROVIDER (object)),
+                                                &keyring_error, &error)))
     {
       g_autofree char *message = g_strdup_printf (_("The device answered, but could not be saved: %s"), error->message);
 
@@ -346,17 +346,9 @@ already_added (GPtrArray  *devices,
                JsonObject *found)
 {
   for (guint i = 0; devices != NULL && i < devices->len; i++)
-    {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonNode *config = json_object_get_member (device, "configuration");
-
-      if (config != NULL && JSON_NODE_HOLDS_OBJECT (config) &&
-          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (config), "ip_address", NULL),
-                     json_object_get_string_member (found, "ip_address")) == 0 &&
-          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (config), "plugin", NULL),
-                     json_object_get_string_member (found, "plugin")) == 0)
-        return TRUE;
-    }
+    if (aether_device_is_at (g_ptr_array_index (devices, i),
+                             aether_json_get_string (found, "plugin"), aether_json_get_string (found, "ip_address")))
+      return TRUE;
   return FALSE;
 }
 
@@ -403,7 +395,7 @@ on_discovered (GObject      *object,
   /* The registry and the plugins' names, read once for all that was found. */
   if (found != NULL && found->len > 0)
     {
-      devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+      devices = aether_service_list_device_objects (self->service, NULL);
       infos = aether_plugin_engine_list (aether_service_get_plugin_engine (self->service));
     }
 

@@ -40,7 +40,7 @@ struct _AetherDeviceWindow
 
   /* Owned */
   AetherService       *service;
-  JsonNode            *device;
+  AetherDevice        *device;
 };
 
 G_DEFINE_FINAL_TYPE (AetherDeviceWindow, aether_device_window, ADW_TYPE_WINDOW)
@@ -123,30 +123,26 @@ move_siblings (AetherDeviceWindow *self,
                const char         *old_address,
                const char         *address)
 {
-  const char *id = json_object_get_string_member (json_node_get_object (self->device), "device_id");
-  g_autoptr(GPtrArray) devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+  const char *id = aether_device_get_id (self->device);
+  g_autoptr(GPtrArray) devices = aether_service_list_device_objects (self->service, NULL);
 
   for (guint i = 0; devices != NULL && i < devices->len; i++)
     {
-      JsonObject *other = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonObject *config = json_object_has_member (other, "configuration")
-                           ? json_object_get_object_member (other, "configuration") : NULL;
+      AetherDevice *other = g_ptr_array_index (devices, i);
       g_autoptr(GError) error = NULL;
 
-      if (config == NULL || g_strcmp0 (json_object_get_string_member (other, "device_id"), id) == 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (config, "plugin", NULL), plugin) != 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (config, "ip_address", NULL), old_address) != 0)
+      if (g_strcmp0 (aether_device_get_id (other), id) == 0 || !aether_device_is_at (other, plugin, old_address))
         continue;
-      json_object_set_string_member (config, "ip_address", address);
-      if (!aether_service_update_device (self->service, g_ptr_array_index (devices, i), &error))
-        g_message ("%s stays at %s: %s", json_object_get_string_member (other, "device_id"), old_address, error->message);
+      aether_device_set_address (other, address);
+      if (!aether_service_save_device (self->service, other, &error))
+        g_message ("%s stays at %s: %s", aether_device_get_id (other), old_address, error->message);
     }
 }
 
 static void
 on_save_clicked (AetherDeviceWindow *self)
 {
-  JsonObject *device = json_node_get_object (self->device);
+  AetherDevice *device = self->device;
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   g_autofree char *room = room_key (gtk_editable_get_text (GTK_EDITABLE (self->room_row)));
   g_autofree char *floor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->floor_row))));
@@ -156,49 +152,42 @@ on_save_clicked (AetherDeviceWindow *self)
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) keyring_error = NULL;
-  JsonObject *location, *metadata, *config, *plugin_config;
-  JsonArray *tag_array = json_array_new ();
+  g_autoptr(GStrvBuilder) tag_list = g_strv_builder_new ();
+  g_auto(GStrv) tag_array = NULL;
   g_autofree char *old_address = NULL;
   g_autofree char *problem = NULL;
-  gint64 value;
+  gint64 value = 0;
+  gboolean has_floor;
 
   if ((problem = validate (self)) != NULL)
     return;
 
-  json_object_set_string_member (device, "name", name);
-  location = aether_json_ensure_object (device, "location");
-  if (*room != '\0')
-    json_object_set_string_member (location, "room", room);
-  else if (json_object_has_member (location, "room"))
-    json_object_remove_member (location, "room");
-  if (*floor != '\0' && parse_whole (floor, -100, 1000, &value))
-    json_object_set_int_member (location, "floor", value);
-  else if (json_object_has_member (location, "floor"))
-    json_object_remove_member (location, "floor");
+  aether_device_set_name (device, name);
+  aether_device_set_location_room (device, room);
+  has_floor = *floor != '\0' && parse_whole (floor, -100, 1000, &value);
+  aether_device_set_floor (device, has_floor, value);
 
-  metadata = aether_json_ensure_object (device, "metadata");
   for (guint i = 0; tags[i] != NULL; i++)
     {
       g_strstrip (tags[i]);
       if (*tags[i] != '\0')
-        json_array_add_string_element (tag_array, tags[i]);
+        g_strv_builder_add (tag_list, tags[i]);
     }
-  json_object_set_array_member (metadata, "tags", tag_array);
+  tag_array = g_strv_builder_end (tag_list);
+  aether_device_set_tags (device, (const char * const *)tag_array);
 
-  config = aether_json_ensure_object (device, "configuration");
-  old_address = g_strdup (json_object_get_string_member_with_default (config, "ip_address", NULL));
+  old_address = g_strdup (aether_device_get_address (device));
   if (gtk_widget_get_visible (GTK_WIDGET (self->address_row)))
-    json_object_set_string_member (config, "ip_address", address);
-  plugin_config = aether_json_ensure_object (config, "plugin_config");
+    aether_device_set_address (device, address);
   if (parse_whole (interval, 1, 86400, &value))
-    json_object_set_int_member (plugin_config, "polling_interval", value);
+    aether_device_set_polling_interval (device, TRUE, value);
   if (gtk_widget_get_visible (GTK_WIDGET (self->password_row)) && *password != '\0')
-    aether_service_set_device_secret (self->service, self->device, "password", password, &keyring_error);
+    aether_service_set_device_password (self->service, device, "password", password, &keyring_error);
   if (keyring_error != NULL)
     g_message ("No keyring for the password of %s (it stays in the database): %s",
-               json_object_get_string_member (device, "device_id"), keyring_error->message);
+               aether_device_get_id (device), keyring_error->message);
 
-  if (!aether_service_update_device (self->service, self->device, &error))
+  if (!aether_service_save_device (self->service, device, &error))
     {
       GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Device Could Not Be Saved"), error->message);
 
@@ -211,7 +200,7 @@ on_save_clicked (AetherDeviceWindow *self)
    * each) are at the same address: they move with it. */
   if (old_address != NULL && gtk_widget_get_visible (GTK_WIDGET (self->address_row)) &&
       !g_str_equal (old_address, address))
-    move_siblings (self, json_object_get_string_member_with_default (config, "plugin", NULL), old_address, address);
+    move_siblings (self, aether_device_get_plugin (device), old_address, address);
 
   g_signal_emit (self, signals[SAVED], 0);
   gtk_window_close (GTK_WINDOW (self));
@@ -233,7 +222,7 @@ on_remove_response (AdwMessageDialog   *dialog,
 
   if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "delete") != 0)
     return;
-  id = g_strdup (json_object_get_string_member (json_node_get_object (self->device), "device_id"));
+  id = g_strdup (aether_device_get_id (self->device));
   g_signal_emit (self, signals[REMOVE_REQUESTED], 0, id, g_str_equal (response, "delete"));
   /* After the dialog, which belongs to this window, has closed. */
   g_idle_add_full (G_PRIORITY_HIGH_IDLE, close_idle, g_object_ref (self), g_object_unref);
@@ -242,7 +231,7 @@ on_remove_response (AdwMessageDialog   *dialog,
 static void
 on_remove_clicked (AetherDeviceWindow *self)
 {
-  const char *name = json_object_get_string_member_with_default (json_node_get_object (self->device), "name", "");
+  const char *name = aether_device_get_name (self->device);
   /* Translators: a device's name */
   g_autofree char *heading = g_strdup_printf (_("Remove “%s”?"), name);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
@@ -294,57 +283,51 @@ aether_device_window_new (GtkWindow     *parent,
                           const char    *device_id)
 {
   AetherDeviceWindow *self;
-  JsonObject *device, *config, *location;
+  AetherDevice *device;
+  const char *room_name;
+  const char * const *tags;
   g_autofree char *room = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  gint64 value;
 
   g_return_val_if_fail (AETHER_IS_SERVICE (service), NULL);
 
-  if (!(node = aether_store_get_device (aether_service_get_store (service), device_id, NULL)))
+  if (!(device = aether_service_lookup_device (service, device_id, NULL)))
     return NULL;
 
   self = g_object_new (AETHER_TYPE_DEVICE_WINDOW, "transient-for", parent, NULL);
   self->service = g_object_ref (service);
-  self->device = g_steal_pointer (&node);
-  device = json_node_get_object (self->device);
-  config = json_object_has_member (device, "configuration") ? json_object_get_object_member (device, "configuration") : NULL;
-  location = json_object_has_member (device, "location") ? json_object_get_object_member (device, "location") : NULL;
+  self->device = device;
 
-  gtk_window_set_title (GTK_WINDOW (self), json_object_get_string_member_with_default (device, "name", device_id));
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), json_object_get_string_member_with_default (device, "name", ""));
-  if (location && json_object_get_string_member_with_default (location, "room", NULL))
+  gtk_window_set_title (GTK_WINDOW (self), aether_device_get_name (device));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), aether_device_get_name (device));
+  if ((room_name = aether_device_get_location_room (device)) != NULL)
     {
-      room = g_strdelimit (g_strdup (json_object_get_string_member (location, "room")), "_", ' ');
+      room = g_strdelimit (g_strdup (room_name), "_", ' ');
       room[0] = g_ascii_toupper (room[0]);
       gtk_editable_set_text (GTK_EDITABLE (self->room_row), room);
     }
 
   /* Floor, tags, the connection. */
-  if (location && json_object_has_member (location, "floor"))
+  if (aether_device_get_floor (device, &value))
     {
-      g_autofree char *floor = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (location, "floor"));
+      g_autofree char *floor = g_strdup_printf ("%" G_GINT64_FORMAT, value);
 
       gtk_editable_set_text (GTK_EDITABLE (self->floor_row), floor);
     }
+  tags = aether_device_get_tags (device);
   {
-    JsonObject *metadata = json_object_has_member (device, "metadata") ? json_object_get_object_member (device, "metadata") : NULL;
-    JsonArray *tags = metadata && json_object_has_member (metadata, "tags") ? json_object_get_array_member (metadata, "tags") : NULL;
-    g_autoptr(GString) text = g_string_new (NULL);
+    g_autofree char *text = g_strjoinv (", ", (char **)tags);
 
-    for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
-      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", json_array_get_string_element (tags, i));
-    gtk_editable_set_text (GTK_EDITABLE (self->tags_row), text->str);
+    gtk_editable_set_text (GTK_EDITABLE (self->tags_row), text);
   }
   {
-    JsonObject *plugin_config = config && json_object_has_member (config, "plugin_config")
-                                ? json_object_get_object_member (config, "plugin_config") : NULL;
-    const char *plugin = config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL;
+    const char *plugin = aether_device_get_plugin (device);
     AetherDeviceProvider *provider = plugin ? aether_plugin_engine_get_provider (aether_service_get_plugin_engine (service),
                                                                                 plugin, NULL) : NULL;
     const AetherConfigField *fields = provider ? aether_device_provider_get_config_fields (provider) : NULL;
-    gboolean has_address = config && json_object_has_member (config, "ip_address");
-    gboolean has_password = plugin_config && (json_object_has_member (plugin_config, "password") ||
-                                              json_object_has_member (plugin_config, "keyring"));
+    gboolean has_address = aether_device_get_address (device) != NULL;
+    gboolean has_password = aether_device_get_plugin_setting (device, "password") != NULL ||
+                            aether_device_get_keyring_keys (device)[0] != NULL;
     g_autofree char *interval = NULL;
 
     for (guint i = 0; fields != NULL && fields[i].key != NULL; i++)
@@ -358,20 +341,20 @@ aether_device_window_new (GtkWindow     *parent,
     gtk_widget_set_visible (GTK_WIDGET (self->password_row), has_password);
     if (has_address)
       gtk_editable_set_text (GTK_EDITABLE (self->address_row),
-                             json_object_get_string_member_with_default (config, "ip_address", ""));
-    if (plugin_config && json_object_has_member (plugin_config, "polling_interval"))
+                             aether_device_get_address (device) ? aether_device_get_address (device) : "");
+    if (aether_device_get_polling_interval (device, &value))
       {
         g_free (interval);
-        interval = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (plugin_config, "polling_interval"));
+        interval = g_strdup_printf ("%" G_GINT64_FORMAT, value);
       }
     gtk_editable_set_text (GTK_EDITABLE (self->interval_row), interval ? interval : "10");
   }
 
-  add_fact (self, _("Maker"), json_object_get_string_member_with_default (device, "manufacturer", NULL));
-  add_fact (self, _("Model"), json_object_get_string_member_with_default (device, "model", NULL));
-  add_fact (self, _("Firmware"), config ? json_object_get_string_member_with_default (config, "firmware_version", NULL) : NULL);
-  add_fact (self, _("Hardware Address"), config ? json_object_get_string_member_with_default (config, "mac_address", NULL) : NULL);
-  add_fact (self, _("Plugin"), config ? json_object_get_string_member_with_default (config, "plugin", NULL) : NULL);
+  add_fact (self, _("Maker"), aether_device_get_manufacturer (device));
+  add_fact (self, _("Model"), aether_device_get_model (device));
+  add_fact (self, _("Firmware"), aether_device_get_firmware_version (device));
+  add_fact (self, _("Hardware Address"), aether_device_get_mac_address (device));
+  add_fact (self, _("Plugin"), aether_device_get_plugin (device));
   add_fact (self, _("Identifier"), device_id);
 
   update_sensitivity (self);
@@ -384,7 +367,7 @@ aether_device_window_finalize (GObject *object)
   AetherDeviceWindow *self = (AetherDeviceWindow *)object;
 
   g_clear_object (&self->service);
-  g_clear_pointer (&self->device, json_node_unref);
+  g_clear_object (&self->device);
 
   G_OBJECT_CLASS (aether_device_window_parent_class)->finalize (object);
 }

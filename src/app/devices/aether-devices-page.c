@@ -221,19 +221,6 @@ on_switch_state_set (GtkSwitch         *toggle,
   return TRUE;
 }
 
-static gboolean
-has_capability (JsonObject *device,
-                const char *capability)
-{
-  JsonArray *caps = json_object_has_member (device, "capabilities")
-                    ? json_object_get_array_member (device, "capabilities") : NULL;
-
-  for (guint i = 0; caps != NULL && i < json_array_get_length (caps); i++)
-    if (g_strcmp0 (json_array_get_string_element (caps, i), capability) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /**
  * aether_devices_page_reload:
  * @self: the page
@@ -258,7 +245,7 @@ aether_devices_page_reload (AetherDevicesPage *self)
   g_hash_table_remove_all (self->switches);
 
   if (self->service == NULL ||
-      !(devices = aether_store_list_devices (aether_service_get_store (self->service), &error)))
+      !(devices = aether_service_list_device_objects (self->service, &error)))
     {
       if (error != NULL)
         g_warning ("Could not list devices: %s", error->message);
@@ -268,22 +255,19 @@ aether_devices_page_reload (AetherDevicesPage *self)
 
   for (guint i = 0; i < devices->len; i++)
     {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      const char *id = json_object_get_string_member (device, "device_id");
-      JsonObject *location = json_object_has_member (device, "location")
-                             ? json_object_get_object_member (device, "location") : NULL;
+      AetherDevice *device = g_ptr_array_index (devices, i);
+      const char *id = aether_device_get_id (device);
       GtkWidget *row = adw_action_row_new ();
 
       /* Names are text, not markup: “Tom & Jerry’s Lamp”. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), json_object_get_string_member (device, "name"));
-      g_hash_table_insert (self->rooms, g_strdup (id),
-                           g_strdup (location ? json_object_get_string_member_with_default (location, "room", NULL) : NULL));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aether_device_get_name (device));
+      g_hash_table_insert (self->rooms, g_strdup (id), g_strdup (aether_device_get_location_room (device)));
 
-      if (has_capability (device, "on_off_control"))
+      if (aether_device_has_capability (device, "on_off_control"))
         {
           GtkWidget *toggle = gtk_switch_new ();
-          g_autofree char *label = g_strdup_printf (_("Switch %s on or off"), json_object_get_string_member (device, "name"));
+          g_autofree char *label = g_strdup_printf (_("Switch %s on or off"), aether_device_get_name (device));
           gboolean on = TRUE;
 
           /* Until the device has said otherwise, on, as a plug that is
@@ -305,7 +289,7 @@ aether_devices_page_reload (AetherDevicesPage *self)
 
       {
         GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-        g_autofree char *label = g_strdup_printf (_("Remove %s"), json_object_get_string_member (device, "name"));
+        g_autofree char *label = g_strdup_printf (_("Remove %s"), aether_device_get_name (device));
 
         gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
         gtk_widget_add_css_class (remove, "flat");
@@ -409,21 +393,21 @@ static void
 restore_device (AdwToast          *toast,
                 AetherDevicesPage *self)
 {
-  JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
+  AetherDevice *device = g_object_get_data (G_OBJECT (toast), "device");
   g_autoptr(GError) error = NULL;
 
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
   g_autofree char *id = NULL;
-  const char *device_id = json_object_get_string_member_with_default (json_node_get_object (device), "device_id", "");
+  const char *device_id = aether_device_get_id (device);
 
   if (self->service == NULL)
     return;
   g_object_set_data (G_OBJECT (toast), "undone", GINT_TO_POINTER (TRUE));
   /* Put back exactly: its own id (refused if another took it since), its
    * passwords already in the keyring. */
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_ptr_array_add (records, json_node_copy (device));
-  if (!(id = aether_service_add_devices (self->service, records, device_id, TRUE, NULL, NULL, &error)))
+  devices = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (devices, aether_device_copy (device));
+  if (!(id = aether_service_add_device_objects (self->service, devices, device_id, TRUE, NULL, NULL, &error)))
     {
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
       return;
@@ -438,14 +422,13 @@ static void
 on_removal_toast_dismissed (AdwToast          *toast,
                             AetherDevicesPage *self)
 {
-  JsonNode *device = g_object_get_data (G_OBJECT (toast), "device");
-
+  AetherDevice *device = g_object_get_data (G_OBJECT (toast), "device");
   const char *device_id;
   g_autoptr(GError) error = NULL;
 
   if (self->service == NULL || device == NULL || g_object_get_data (G_OBJECT (toast), "undone"))
     return;
-  device_id = json_object_get_string_member_with_default (json_node_get_object (device), "device_id", "");
+  device_id = aether_device_get_id (device);
   aether_service_forget_device_secrets (self->service, device_id);
   /* Deleted only now, when Undo is gone: never what was put back. */
   if (g_object_get_data (G_OBJECT (toast), "delete-history") &&
@@ -483,7 +466,7 @@ aether_devices_page_remove_device_full (AetherDevicesPage *self,
                                         const char        *device_id,
                                         gboolean           delete_history)
 {
-  g_autoptr(JsonNode) device = NULL;
+  g_autoptr(AetherDevice) device = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
@@ -491,7 +474,7 @@ aether_devices_page_remove_device_full (AetherDevicesPage *self,
   g_return_if_fail (AETHER_IS_DEVICES_PAGE (self));
 
   if (self->service == NULL ||
-      !(device = aether_store_get_device (aether_service_get_store (self->service), device_id, &error)) ||
+      !(device = aether_service_lookup_device (self->service, device_id, &error)) ||
       !aether_service_remove_device (self->service, device_id, &error))
     {
       if (error != NULL)
@@ -504,12 +487,12 @@ aether_devices_page_remove_device_full (AetherDevicesPage *self,
   /* Translators: a device's name */
   title = g_strdup_printf (delete_history ? _("“%s” removed; its history will be deleted")
                                           : _("“%s” removed; its history stays"),
-                           json_object_get_string_member_with_default (json_node_get_object (device), "name", device_id));
+                           aether_device_get_name (device));
   toast = adw_toast_new (title);
   if (delete_history)
     g_object_set_data (G_OBJECT (toast), "delete-history", GINT_TO_POINTER (TRUE));
   adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data_full (G_OBJECT (toast), "device", g_steal_pointer (&device), (GDestroyNotify)json_node_unref);
+  g_object_set_data_full (G_OBJECT (toast), "device", g_steal_pointer (&device), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (restore_device), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_removal_toast_dismissed), self, 0);
   g_set_weak_pointer (&self->removal_toast, toast);
