@@ -59,6 +59,17 @@ void                  aether_test_drip_server_free     (AetherTestDripServer *se
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestDripServer, aether_test_drip_server_free)
 
+AetherService *aether_test_service_new      (const char     *name,
+                                            gint64          now_us,
+                                            gboolean        default_clock,
+                                            char          **dir,
+                                            char          **db,
+                                            AetherClock   **clock);
+void           aether_test_service_destroy  (AetherService **service,
+                                            AetherClock   **clock,
+                                            char          **dir,
+                                            char          **db);
+
 typedef struct _AetherTestPlug AetherTestPlug;
 
 AetherTestPlug *aether_test_plug_new          (void);

@@ -34,24 +34,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("aether-tokens-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
-  f->clock = aether_clock_new_manual (T0 * G_USEC_PER_SEC);
-  f->service = aether_service_new (f->db, f->clock, &error);
-  g_assert_no_error (error);
+  f->service = aether_test_service_new ("tokens", T0 * G_USEC_PER_SEC, FALSE, &f->dir, &f->db, &f->clock);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_object (&f->service);
-  g_clear_object (&f->clock);
-  aether_test_remove_dir (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
+  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
 }
 
 static char *

@@ -41,26 +41,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("aether-set-state-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
-  f->clock = aether_clock_new_manual (NOON * G_USEC_PER_SEC);
-  aether_clock_set_default (f->clock);
-  f->service = aether_service_new (f->db, f->clock, &error);
-  g_assert_no_error (error);
+  f->service = aether_test_service_new ("set-state", NOON * G_USEC_PER_SEC, TRUE, &f->dir, &f->db, &f->clock);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  aether_service_stop (f->service, NULL);
-  g_clear_object (&f->service);
-  aether_clock_set_default (NULL);
-  g_clear_object (&f->clock);
-  g_free (f->db);
-  g_free (f->dir);
+  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
 }
 
 /* A switchable simulated plug that wants a password, added with one: the
