@@ -537,6 +537,14 @@ aether_test_service_destroy (AetherService **service,
   g_clear_pointer (db, g_free);
 }
 
+/* A g_test_add() teardown for an #AetherTestServiceFixture. */
+void
+aether_test_service_fixture_teardown (AetherTestServiceFixture *f,
+                                      gconstpointer             data)
+{
+  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
+}
+
 /* ---- A fake Tasmota plug ------------------------------------------------ */
 
 struct _AetherTestPlug

@@ -70,6 +70,19 @@ void           aether_test_service_destroy  (AetherService **service,
                                             char          **dir,
                                             char          **db);
 
+/* The fixture of a test that needs a service on a database of its own
+ * and nothing else: set up with aether_test_service_new(). */
+typedef struct
+{
+  char          *dir;
+  char          *db;
+  AetherClock   *clock;
+  AetherService *service;
+} AetherTestServiceFixture;
+
+void           aether_test_service_fixture_teardown (AetherTestServiceFixture *f,
+                                                     gconstpointer             data);
+
 typedef struct _AetherTestPlug AetherTestPlug;
 
 AetherTestPlug *aether_test_plug_new          (void);

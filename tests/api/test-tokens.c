@@ -22,13 +22,7 @@
 
 #define T0 G_GINT64_CONSTANT (1705312800)   /* 2024-01-15 10:00:00 UTC */
 
-typedef struct
-{
-  char          *dir;
-  char          *db;
-  AetherClock   *clock;
-  AetherService *service;
-} Fixture;
+typedef AetherTestServiceFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
@@ -37,12 +31,6 @@ fixture_setup (Fixture       *f,
   f->service = aether_test_service_new ("tokens", T0 * G_USEC_PER_SEC, FALSE, &f->dir, &f->db, &f->clock);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
-}
 
 static char *
 file_contents (const char *path)
@@ -271,8 +259,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/tokens/service", Fixture, NULL, fixture_setup, test_service, fixture_teardown);
-  g_test_add ("/tokens/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+  g_test_add ("/tokens/service", Fixture, NULL, fixture_setup, test_service, aether_test_service_fixture_teardown);
+  g_test_add ("/tokens/cli", Fixture, NULL, fixture_setup, test_cli, aether_test_service_fixture_teardown);
 
   return g_test_run ();
 }

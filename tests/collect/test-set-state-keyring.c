@@ -29,13 +29,7 @@ static const AetherConfigField fields[] = {
   { NULL }
 };
 
-typedef struct
-{
-  char          *dir;
-  char          *db;
-  AetherClock   *clock;
-  AetherService *service;
-} Fixture;
+typedef AetherTestServiceFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
@@ -44,12 +38,6 @@ fixture_setup (Fixture       *f,
   f->service = aether_test_service_new ("set-state", NOON * G_USEC_PER_SEC, TRUE, &f->dir, &f->db, &f->clock);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
-}
 
 /* A switchable simulated plug that wants a password, added with one: the
  * password goes to the keyring, the stored record has none. */
@@ -241,7 +229,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, aether_test_service_fixture_teardown)
   ADD ("/service/set-state/collected-device-uses-keyring-password", test_set_state_on_collected_device_uses_keyring_password);
   ADD ("/service/set-state/stored-device-uses-keyring-password", test_set_state_on_stored_device_uses_keyring_password);
   ADD ("/service/set-state/removal-undo-keeps-the-password", test_removal_undo_keeps_the_password);
