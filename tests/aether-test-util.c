@@ -482,6 +482,69 @@ aether_test_log_count (const char *text)
   return n;
 }
 
+/* ---- A service on a database of its own ------------------------------ */
+
+/**
+ * aether_test_service_new:
+ * @name: what the temporary folder is called after (aether-NAME-XXXXXX)
+ * @now_us: where the manual clock starts
+ * @default_clock: make the clock the process's default too
+ * @dir: (out): the temporary folder
+ * @db: (out): the database in it
+ * @clock: (out): the manual clock
+ *
+ * Returns: (transfer full): a service on @db, not loaded nor started
+ */
+AetherService *
+aether_test_service_new (const char   *name,
+                         gint64        now_us,
+                         gboolean      default_clock,
+                         char        **dir,
+                         char        **db,
+                         AetherClock **clock)
+{
+  g_autofree char *template = g_strdup_printf ("aether-%s-XXXXXX", name);
+  g_autoptr(GError) error = NULL;
+  AetherService *service;
+
+  *dir = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  *db = g_build_filename (*dir, "aetherlens.db", NULL);
+  *clock = aether_clock_new_manual (now_us);
+  if (default_clock)
+    aether_clock_set_default (*clock);
+  service = aether_service_new (*db, *clock, &error);
+  g_assert_no_error (error);
+  return service;
+}
+
+/* Stops and drops what aether_test_service_new() made, and its folder. */
+void
+aether_test_service_destroy (AetherService **service,
+                             AetherClock   **clock,
+                             char          **dir,
+                             char          **db)
+{
+  if (*service != NULL)
+    aether_service_stop (*service, NULL);
+  g_clear_object (service);
+  if (*clock != NULL && aether_clock_get_default () == *clock)
+    aether_clock_set_default (NULL);
+  g_clear_object (clock);
+  if (*dir != NULL)
+    aether_test_remove_dir (*dir);
+  g_clear_pointer (dir, g_free);
+  g_clear_pointer (db, g_free);
+}
+
+/* A g_test_add() teardown for an #AetherTestServiceFixture. */
+void
+aether_test_service_fixture_teardown (AetherTestServiceFixture *f,
+                                      gconstpointer             data)
+{
+  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
+}
+
 /* ---- A fake Tasmota plug ------------------------------------------------ */
 
 struct _AetherTestPlug

@@ -59,6 +59,30 @@ void                  aether_test_drip_server_free     (AetherTestDripServer *se
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherTestDripServer, aether_test_drip_server_free)
 
+AetherService *aether_test_service_new      (const char     *name,
+                                            gint64          now_us,
+                                            gboolean        default_clock,
+                                            char          **dir,
+                                            char          **db,
+                                            AetherClock   **clock);
+void           aether_test_service_destroy  (AetherService **service,
+                                            AetherClock   **clock,
+                                            char          **dir,
+                                            char          **db);
+
+/* The fixture of a test that needs a service on a database of its own
+ * and nothing else: set up with aether_test_service_new(). */
+typedef struct
+{
+  char          *dir;
+  char          *db;
+  AetherClock   *clock;
+  AetherService *service;
+} AetherTestServiceFixture;
+
+void           aether_test_service_fixture_teardown (AetherTestServiceFixture *f,
+                                                     gconstpointer             data);
+
 typedef struct _AetherTestPlug AetherTestPlug;
 
 AetherTestPlug *aether_test_plug_new          (void);

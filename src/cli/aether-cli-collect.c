@@ -88,21 +88,6 @@ peak_rss_kib (void)
   return usage.ru_maxrss;
 }
 
-static void
-remove_bench_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *entry;
-
-  while (listing != NULL && (entry = g_dir_read_name (listing)))
-    {
-      g_autofree char *file = g_build_filename (dir, entry, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
-}
-
 /**
  * aether_cli_bench_collect:
  *
@@ -244,7 +229,7 @@ aether_cli_bench_collect (AetherCliContext  *ctx,
 
   g_clear_object (&store);
   g_clear_object (&writer);
-  remove_bench_dir (dir);
+  aether_cli_remove_bench_dir (dir);
 
   return n_produced == (guint64)stored ? AETHER_CLI_EXIT_OK : AETHER_CLI_EXIT_FAILURE;
 }
@@ -601,6 +586,6 @@ aether_cli_bench_open (AetherCliContext  *ctx,
 
   report = json_builder_get_root (builder);
   aether_cli_print_json (report);
-  remove_bench_dir (dir);
+  aether_cli_remove_bench_dir (dir);
   return AETHER_CLI_EXIT_OK;
 }

@@ -750,18 +750,7 @@ aether_cli_bench_backfill (AetherCliContext  *ctx,
   aether_cli_print_json (root);
 
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_remove (file);
-      }
-    g_rmdir (dir);
-  }
+  aether_cli_remove_bench_dir (dir);
   return AETHER_CLI_EXIT_OK;
 }
 
@@ -908,18 +897,7 @@ aether_cli_bench_chart (AetherCliContext  *ctx,
 
   g_clear_object (&reader);
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_remove (file);
-      }
-    g_rmdir (dir);
-  }
+  aether_cli_remove_bench_dir (dir);
   return AETHER_CLI_EXIT_OK;
 }
 

@@ -354,17 +354,6 @@ aether_cli_bench_api (AetherCliContext  *ctx,
   aether_api_server_stop (api);
   aether_service_stop (service, NULL);
   g_clear_object (&service);
-  {
-    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-    const char *entry;
-
-    while (listing != NULL && (entry = g_dir_read_name (listing)))
-      {
-        g_autofree char *file = g_build_filename (dir, entry, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (dir);
-  }
+  aether_cli_remove_bench_dir (dir);
   return AETHER_CLI_EXIT_OK;
 }

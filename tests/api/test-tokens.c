@@ -22,37 +22,15 @@
 
 #define T0 G_GINT64_CONSTANT (1705312800)   /* 2024-01-15 10:00:00 UTC */
 
-typedef struct
-{
-  char          *dir;
-  char          *db;
-  AetherClock   *clock;
-  AetherService *service;
-} Fixture;
+typedef AetherTestServiceFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("aether-tokens-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
-  f->clock = aether_clock_new_manual (T0 * G_USEC_PER_SEC);
-  f->service = aether_service_new (f->db, f->clock, &error);
-  g_assert_no_error (error);
+  f->service = aether_test_service_new ("tokens", T0 * G_USEC_PER_SEC, FALSE, &f->dir, &f->db, &f->clock);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->service);
-  g_clear_object (&f->clock);
-  aether_test_remove_dir (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-}
 
 static char *
 file_contents (const char *path)
@@ -281,8 +259,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/tokens/service", Fixture, NULL, fixture_setup, test_service, fixture_teardown);
-  g_test_add ("/tokens/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+  g_test_add ("/tokens/service", Fixture, NULL, fixture_setup, test_service, aether_test_service_fixture_teardown);
+  g_test_add ("/tokens/cli", Fixture, NULL, fixture_setup, test_cli, aether_test_service_fixture_teardown);
 
   return g_test_run ();
 }

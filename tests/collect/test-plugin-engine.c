@@ -64,6 +64,8 @@ test_loads_embedded_and_user_plugins (void)
   g_assert_true (info->loaded);
   g_assert_false (info->builtin);
   g_assert_null (info->error);
+  /* Read from dummy-plugin.plugin beside the module. */
+  g_assert_cmpstr (info->name, ==, "Test Meter");
 }
 
 static void
@@ -75,6 +77,7 @@ test_user_plugin_polls_like_any_other (void)
   g_autoptr(JsonObject) config = json_object_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GArray) samples = NULL;
+  g_autoptr(AetherDeviceIdentity) identity = NULL;
   AetherDeviceProvider *provider;
   AetherSample *sample;
 
@@ -83,13 +86,33 @@ test_user_plugin_polls_like_any_other (void)
   g_assert_no_error (error);
   g_assert_true (AETHER_IS_DEVICE_PROVIDER (provider));
 
+  /* What the dummy plugin (tests/collect/plugin/dummy-plugin.c) says it is. */
+  aether_device_provider_probe_async (provider, config, NULL, aether_test_store_result, &result);
+  identity = aether_device_provider_probe_finish (provider, aether_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (identity);
+  g_assert_cmpstr (identity->manufacturer, ==, "Test");
+  g_assert_cmpstr (identity->model, ==, "Meter 42");
+  g_clear_object (&result);
+
   aether_device_provider_poll_async (provider, config, NULL, aether_test_store_result, &result);
   samples = aether_device_provider_poll_finish (provider, aether_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, 1);
   sample = &g_array_index (samples, AetherSample, 0);
   g_assert_cmpint (sample->metric, ==, AETHER_METRIC_POWER);
+  g_assert_cmpuint (sample->channel, ==, 0);
   g_assert_cmpfloat (sample->value, ==, 42.0);
+  g_assert_cmpint (sample->device_time_us, ==, 0);
+
+  /* Every poll reads the same 42 W. */
+  g_clear_object (&result);
+  g_clear_pointer (&samples, g_array_unref);
+  aether_device_provider_poll_async (provider, config, NULL, aether_test_store_result, &result);
+  samples = aether_device_provider_poll_finish (provider, aether_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (samples, AetherSample, 0).value, ==, 42.0);
 
   /* It only measures: switching is refused by the interface's default. */
   g_clear_object (&result);

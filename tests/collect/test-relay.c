@@ -108,18 +108,6 @@ settle (void)
     ;
 }
 
-/* Runs the clock second by second, letting the polls answer in between. */
-static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      settle ();
-    }
-}
-
 static void
 store_result (GObject      *object,
               GAsyncResult *result,
@@ -163,7 +151,7 @@ test_switch_is_read_back_at_once (Fixture       *f,
   double watts = -1;
 
   /* Every poll of the router says its relay is on. */
-  run_for (f, 25);
+  aether_test_run_for (f->clock, 25);
   g_assert_cmpuint (f->router_relay->len, >=, 2);
   g_assert_cmpfloat (hot_relay (f, NULL), ==, 1);
 
@@ -180,7 +168,7 @@ test_switch_is_read_back_at_once (Fixture       *f,
   g_assert_cmpfloat (watts, ==, 0);
 
   /* It stays off poll after poll, and the polls keep their interval. */
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   g_assert_cmpuint (f->router_relay->len, ==, n_before + 1 + 3);
   for (guint i = n_before; i < f->router_relay->len; i++)
     g_assert_cmpfloat (g_array_index (f->router_relay, Seen, i).value, ==, 0);
@@ -223,7 +211,7 @@ test_automation_is_read_back_at_once (Fixture       *f,
   g_assert_no_error (error);
   g_signal_connect (aether_service_get_alert_engine (f->service), "automation", G_CALLBACK (on_automation), &automation_us);
 
-  run_for (f, 60);
+  aether_test_run_for (f->clock, 60);
   g_assert_cmpint (automation_us, >, 0);
   g_assert_false (aether_sim_home_get_on (aether_sim_home_get (SEED, 0), AETHER_SIM_ROUTER));
 
@@ -274,10 +262,10 @@ test_relay_is_never_power_or_energy (Fixture       *f,
 
   /* Half an hour on, then off for half an hour: the relay says 1 and 0
    * while the router draws 8–10 W and then nothing. */
-  run_for (f, 1800);
+  aether_test_run_for (f->clock, 1800);
   switch_router (f, FALSE);
   settle ();
-  run_for (f, 1800);
+  aether_test_run_for (f->clock, 1800);
   end_us = aether_clock_now_us (f->clock);
   collector_wh = aether_collector_get_energy_wh (aether_service_get_collector (f->service), ROUTER);
   g_assert_true (aether_hot_tier_get_today (aether_service_get_hot_tier (f->service), ROUTER, &today_wh, NULL));

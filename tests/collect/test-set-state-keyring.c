@@ -29,39 +29,15 @@ static const AetherConfigField fields[] = {
   { NULL }
 };
 
-typedef struct
-{
-  char          *dir;
-  char          *db;
-  AetherClock   *clock;
-  AetherService *service;
-} Fixture;
+typedef AetherTestServiceFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("aether-set-state-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
-  f->clock = aether_clock_new_manual (NOON * G_USEC_PER_SEC);
-  aether_clock_set_default (f->clock);
-  f->service = aether_service_new (f->db, f->clock, &error);
-  g_assert_no_error (error);
+  f->service = aether_test_service_new ("set-state", NOON * G_USEC_PER_SEC, TRUE, &f->dir, &f->db, &f->clock);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  aether_service_stop (f->service, NULL);
-  g_clear_object (&f->service);
-  aether_clock_set_default (NULL);
-  g_clear_object (&f->clock);
-  g_free (f->db);
-  g_free (f->dir);
-}
 
 /* A switchable simulated plug that wants a password, added with one: the
  * password goes to the keyring, the stored record has none. */
@@ -253,7 +229,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, aether_test_service_fixture_teardown)
   ADD ("/service/set-state/collected-device-uses-keyring-password", test_set_state_on_collected_device_uses_keyring_password);
   ADD ("/service/set-state/stored-device-uses-keyring-password", test_set_state_on_stored_device_uses_keyring_password);
   ADD ("/service/set-state/removal-undo-keeps-the-password", test_removal_undo_keeps_the_password);

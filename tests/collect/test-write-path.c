@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aether-core.h"
+#include "aether-test-util.h"
 
 /* Monday 2024-01-15 12:00:00 UTC; the tests run with TZ=UTC. */
 #define NOON G_GINT64_CONSTANT (1705320000)
@@ -42,13 +43,7 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("aether-write-XXXXXX", NULL);
-  f->db = g_build_filename (f->dir, "aetherlens.db", NULL);
-  f->clock = aether_clock_new_manual (NOON * G_USEC_PER_SEC);
-  aether_clock_set_default (f->clock);
-
-  f->service = aether_service_new (f->db, f->clock, &error);
-  g_assert_no_error (error);
+  f->service = aether_test_service_new ("write", NOON * G_USEC_PER_SEC, TRUE, &f->dir, &f->db, &f->clock);
   aether_service_load (f->service, &error);
   g_assert_no_error (error);
   aether_service_start (f->service);
@@ -60,12 +55,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  aether_service_stop (f->service, NULL);
-  g_clear_object (&f->service);
-  aether_clock_set_default (NULL);
-  g_clear_object (&f->clock);
-  g_free (f->db);
-  g_free (f->dir);
+  aether_test_service_destroy (&f->service, &f->clock, &f->dir, &f->db);
 }
 
 static int

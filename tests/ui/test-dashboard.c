@@ -127,18 +127,6 @@ start_service (Fixture  *f,
 }
 
 static void
-run_for (Fixture *f,
-         gint64   seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-}
-
-static void
 wait_for_restore (Fixture *f)
 {
   while (aether_hot_tier_is_restoring (aether_service_get_hot_tier (f->service)))
@@ -225,7 +213,7 @@ test_first_readings_agree (Fixture       *f,
           aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
           aether_ui_test_save_screenshot (GTK_WIDGET (f->window), "dashboard-first-readings");
         }
-      run_for (f, 1);
+      aether_test_run_for (f->clock, 1);
     }
 
   g_assert_true (saw_waiting);
@@ -252,7 +240,7 @@ test_today_survives_restart (Fixture       *f,
 
   start_service (f, TRUE);
   gtk_window_present (f->window);
-  run_for (f, 2 * 3600);
+  aether_test_run_for (f->clock, 2 * 3600);
   g_assert_true (aether_service_stop (f->service, &error));
   aether_clock_advance_us (f->clock, G_USEC_PER_SEC);
   now_us = aether_clock_now_us (f->clock);
@@ -296,7 +284,7 @@ test_today_survives_restart (Fixture       *f,
   g_assert_null (aether_dashboard_page_get_cheapest_caption (f->page));
 
   /* The last hour is drawn again too, and the meter's next reading is "Now". */
-  run_for (f, 15);
+  aether_test_run_for (f->clock, 15);
   aether_dashboard_page_refresh (f->page);
   g_assert_cmpstr (aether_dashboard_page_get_now_caption (f->page), ==, "Mains meter");
   aether_ui_test_wait_for_frames (GTK_WIDGET (f->window));
@@ -314,7 +302,7 @@ test_unmetered_home_is_the_sum (Fixture       *f,
 
   start_service (f, FALSE);
   gtk_window_present (f->window);
-  run_for (f, 20 * 60);
+  aether_test_run_for (f->clock, 20 * 60);
   aether_dashboard_page_refresh (f->page);
 
   for (guint i = 0; i < devices->len; i++)
@@ -506,7 +494,7 @@ test_backfilled_figures (Fixture       *f,
   start_service (f, TRUE);
   gtk_window_present (f->window);
   wait_for_restore (f);
-  run_for (f, 30);
+  aether_test_run_for (f->clock, 30);
   aether_dashboard_page_refresh (f->page);
   wait_for_store_figures (f);
 

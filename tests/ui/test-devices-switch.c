@@ -69,17 +69,6 @@ settle (void)
 }
 
 static void
-run_for (AetherClock *clock,
-         gint64       seconds)
-{
-  for (gint64 i = 0; i < seconds; i++)
-    {
-      aether_clock_advance_us (clock, G_USEC_PER_SEC);
-      settle ();
-    }
-}
-
-static void
 store_result (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -120,7 +109,7 @@ test_switch_follows_the_relay (void)
   g_assert_nonnull (toggle);
 
   /* The first readings: the router is on. */
-  run_for (clock, 11);
+  aether_test_run_for (clock, 11);
   g_assert_true (gtk_switch_get_active (toggle));
 
   /* An automation or a Turn Off switches it off: the switch follows at
@@ -147,7 +136,7 @@ test_switch_follows_the_relay (void)
 
   /* Switched off on the plug itself: the next poll shows it. */
   aether_sim_home_set_on (home, AETHER_SIM_ROUTER, FALSE, aether_clock_now_s (clock));
-  run_for (clock, 10);
+  aether_test_run_for (clock, 10);
   g_assert_false (gtk_switch_get_active (toggle));
   g_assert_false (aether_sim_home_get_on (home, AETHER_SIM_ROUTER));
 

@@ -729,43 +729,14 @@ job_free (gpointer data)
   g_free (job);
 }
 
-typedef struct
-{
-  GTask  *task;
-  double  fraction;
-} ProgressReport;
-
-static gboolean
-report_progress (gpointer data)
-{
-  ProgressReport *report = data;
-  Job *job = g_task_get_task_data (report->task);
-
-  if (!g_task_get_completed (report->task) && job->progress)
-    job->progress (report->fraction, job->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_report_free (gpointer data)
-{
-  ProgressReport *report = data;
-
-  g_object_unref (report->task);
-  g_free (report);
-}
-
 static void
 on_thread_progress (double   fraction,
                     gpointer user_data)
 {
   GTask *task = user_data;
-  ProgressReport *report = g_new0 (ProgressReport, 1);
   Job *job = g_task_get_task_data (task);
 
-  report->task = g_object_ref (task);
-  report->fraction = fraction;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_progress, report, progress_report_free);
+  _aether_store_report_progress (task, job->context, job->progress, job->progress_data, fraction);
 }
 
 static void

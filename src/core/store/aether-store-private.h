@@ -306,4 +306,14 @@ void         _aether_store_writer_run_job (AetherStoreWriter *self,
                                            AetherWriterJob    job,
                                            gpointer           data);
 
+/* aether-store-progress.c: a worker's progress on the caller's context */
+typedef void (*AetherStoreProgressFunc) (double   fraction,
+                                         gpointer user_data);
+
+void _aether_store_report_progress (GTask                   *task,
+                                    GMainContext            *context,
+                                    AetherStoreProgressFunc  progress,
+                                    gpointer                 progress_data,
+                                    double                   fraction);
+
 G_END_DECLS

@@ -581,34 +581,6 @@ reprice_task_free (gpointer data)
   g_free (t);
 }
 
-typedef struct
-{
-  GTask  *task;
-  double  fraction;
-} ProgressCall;
-
-static gboolean
-deliver_progress (gpointer data)
-{
-  ProgressCall *call = data;
-  RepriceTask *t = g_task_get_task_data (call->task);
-
-  /* Once the result is delivered the caller may be gone. */
-  if (!g_task_get_completed (call->task) && t->progress != NULL)
-    t->progress (call->fraction, t->progress_data);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_call_free (gpointer data)
-{
-  ProgressCall *call = data;
-
-  g_object_unref (call->task);
-  g_free (call);
-}
-
 static void
 reprice_thread (GTask        *task,
                 gpointer      source_object,
@@ -644,8 +616,6 @@ reprice_thread (GTask        *task,
   more = n_jobs > 0;
   while (more)
     {
-      ProgressCall *call;
-
       if (g_task_return_error_if_cancelled (task))
         {
           repricer_clear (&r);
@@ -662,10 +632,8 @@ reprice_thread (GTask        *task,
 
       /* A job added meanwhile (another edit) makes the whole larger. */
       total_s = MAX (total_s, left_s);
-      call = g_new0 (ProgressCall, 1);
-      call->task = g_object_ref (task);
-      call->fraction = total_s > 0 ? CLAMP (1.0 - (double)left_s / (double)total_s, 0.0, 1.0) : 0.0;
-      g_main_context_invoke_full (t->context, G_PRIORITY_DEFAULT, deliver_progress, call, progress_call_free);
+      _aether_store_report_progress (task, t->context, t->progress, t->progress_data,
+                                     total_s > 0 ? CLAMP (1.0 - (double)left_s / (double)total_s, 0.0, 1.0) : 0.0);
     }
 
   repricer_clear (&r);

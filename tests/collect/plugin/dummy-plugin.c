@@ -1,13 +1,15 @@
-/* test-plugin.c
+/* dummy-plugin.c
  *
  * Copyright 2026 The AetherLens authors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The smallest real device plugin: a meter that always reads 42 W and
- * counts energy as if it did. Built as a shared module in tests/ and loaded
- * through AETHERLENS_PLUGIN_PATH, exactly as a user's own plugin. */
+/* Not a test: the smallest real device plugin, which
+ * tests/collect/test-plugin-engine.c loads and checks. A meter "Test Meter
+ * 42" that always reads 42 W on channel 0 and cannot switch. Built as a
+ * shared module in tests/ and loaded through AETHERLENS_PLUGIN_PATH,
+ * exactly as a user's own plugin. */
 
 #define G_LOG_DOMAIN "test-plugin"
 
