@@ -31,17 +31,35 @@ member (JsonObject *object,
   return aether_json_get_string_or (object, name, "");
 }
 
-static void
-print_device_row (JsonObject *device)
+static const char *
+or_empty (const char *text)
 {
-  JsonObject *status = aether_json_get_object (device, "status");
-  JsonObject *config = aether_json_get_object (device, "configuration");
-  gboolean online = status && json_object_get_boolean_member_with_default (status, "online", FALSE);
+  return text ? text : "";
+}
 
+/* A registry record typed, or NULL (said on stderr) when it is malformed. */
+static AetherDevice *
+typed_device (JsonNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  AetherDevice *device = aether_device_new_from_json (node, &error);
+
+  if (device == NULL)
+    g_printerr (_("Device %s is left out: %s\n"),
+                aether_json_get_string_or (json_node_get_object (node), "device_id", "?"), error->message);
+  return device;
+}
+
+static void
+print_device_row (AetherDevice *device)
+{
+  AetherDeviceRecordStatus status;
+
+  aether_device_get_status (device, &status);
   printf ("%-24s %-22s %-14s %-12s %-10s %s\n",
-          member (device, "device_id"), member (device, "name"), member (device, "type"),
-          member (aether_json_get_object (device, "location"), "room"), member (config, "plugin"),
-          online ? _("online") : _("offline"));
+          aether_device_get_id (device), aether_device_get_name (device), aether_device_get_device_type (device),
+          or_empty (aether_device_get_location_room (device)), or_empty (aether_device_get_plugin (device)),
+          status.online ? _("online") : _("offline"));
 }
 
 static int
@@ -86,7 +104,12 @@ devices_list (AetherCliContext  *ctx,
 
   printf ("%-24s %-22s %-14s %-12s %-10s %s\n", _("ID"), _("NAME"), _("TYPE"), _("ROOM"), _("PLUGIN"), _("STATUS"));
   for (guint i = 0; i < devices->len; i++)
-    print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
+    {
+      g_autoptr(AetherDevice) device = typed_device (g_ptr_array_index (devices, i));
+
+      if (device != NULL)
+        print_device_row (device);
+    }
 
   return AETHER_CLI_EXIT_OK;
 }
@@ -105,8 +128,8 @@ devices_show (AetherCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(AetherStore) store = NULL;
   g_autoptr(JsonNode) device = NULL;
-  JsonObject *object;
-  JsonObject *status;
+  g_autoptr(AetherDevice) typed = NULL;
+  AetherDeviceRecordStatus status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -129,30 +152,30 @@ devices_show (AetherCliContext  *ctx,
       return AETHER_CLI_EXIT_OK;
     }
 
-  object = json_node_get_object (device);
-  status = aether_json_get_object (object, "status");
-  printf ("%-14s %s\n", _("ID"), member (object, "device_id"));
-  printf ("%-14s %s\n", _("Name"), member (object, "name"));
-  printf ("%-14s %s\n", _("Type"), member (object, "type"));
-  printf ("%-14s %s %s\n", _("Model"), member (object, "manufacturer"), member (object, "model"));
-  printf ("%-14s %s\n", _("Room"), member (aether_json_get_object (object, "location"), "room"));
-  printf ("%-14s %s\n", _("Plugin"), member (aether_json_get_object (object, "configuration"), "plugin"));
+  if (!(typed = aether_device_new_from_json (device, &error)))
+    return aether_cli_fail (error);
+  printf ("%-14s %s\n", _("ID"), aether_device_get_id (typed));
+  printf ("%-14s %s\n", _("Name"), aether_device_get_name (typed));
+  printf ("%-14s %s\n", _("Type"), aether_device_get_device_type (typed));
+  printf ("%-14s %s %s\n", _("Model"), or_empty (aether_device_get_manufacturer (typed)),
+          or_empty (aether_device_get_model (typed)));
+  printf ("%-14s %s\n", _("Room"), or_empty (aether_device_get_location_room (typed)));
+  printf ("%-14s %s\n", _("Plugin"), or_empty (aether_device_get_plugin (typed)));
   {
-    g_autoptr(JsonNode) shown = aether_secrets_redact_device (device);
-    JsonObject *pc = aether_json_get_object (aether_json_get_object (json_node_get_object (shown), "configuration"), "plugin_config");
-    const char *password = pc ? aether_json_get_string (pc, "password") : NULL;
+    g_autoptr(JsonNode) redacted = aether_secrets_redact_device (device);
+    g_autoptr(AetherDevice) shown = aether_device_new_from_json (redacted, NULL);
+    const char *password = shown ? aether_device_get_plugin_setting (shown, "password") : NULL;
 
     /* Never the password itself: where it is kept. */
     if (password != NULL && *password != '\0')
       printf ("%-14s %s\n", _("Password"), password);
   }
-  if (status != NULL)
+  if (aether_device_get_status (typed, &status))
     {
-      printf ("%-14s %s\n", _("Status"),
-              json_object_get_boolean_member_with_default (status, "online", FALSE) ? _("online") : _("offline"));
-      printf ("%-14s %s\n", _("Last seen"), member (status, "last_seen"));
-      printf ("%-14s %" G_GINT64_FORMAT "\n", _("Errors"), json_object_get_int_member_with_default (status, "error_count", 0));
-      printf ("%-14s %.1f h\n", _("Running"), json_object_get_double_member_with_default (status, "total_runtime_hours", 0));
+      printf ("%-14s %s\n", _("Status"), status.online ? _("online") : _("offline"));
+      printf ("%-14s %s\n", _("Last seen"), or_empty (status.last_seen));
+      printf ("%-14s %" G_GINT64_FORMAT "\n", _("Errors"), status.error_count);
+      printf ("%-14s %.1f h\n", _("Running"), status.total_runtime_hours);
     }
 
   return AETHER_CLI_EXIT_OK;
@@ -224,6 +247,7 @@ devices_add (AetherCliContext  *ctx,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(AetherDeviceIdentity) identity = NULL;
   g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) keyring_error = NULL;
   g_autofree char *chosen = NULL;
   gboolean exact_id;
@@ -282,14 +306,15 @@ devices_add (AetherCliContext  *ctx,
   exact_id = id != NULL;
   if (id == NULL)
     id = aether_device_id_from_name (name);
-  devices = aether_device_identity_to_devices (identity, id, name, room, configuration);
+  devices = aether_device_list_from_identity (identity, id, name, room, configuration);
+  records = aether_device_list_to_json (devices);
 
   if (!(store = aether_store_open (ctx->db_path, ctx->clock, &error)))
     return aether_cli_fail (error);
 
   /* A strip or a multi-channel relay is one registry device per channel,
    * all added or none; a name already used gets the next free id. */
-  if (!(chosen = aether_devices_add (store, devices, id, exact_id, aether_device_provider_get_config_fields (provider),
+  if (!(chosen = aether_devices_add (store, records, id, exact_id, aether_device_provider_get_config_fields (provider),
                                      &keyring_error, &error)))
     return aether_cli_fail (error);
   /* Passwords to the keyring where there is one; said when there is not. */
@@ -298,12 +323,13 @@ devices_add (AetherCliContext  *ctx,
 
   for (guint i = 0; i < devices->len; i++)
     {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
+      JsonObject *record = json_node_get_object (g_ptr_array_index (records, i));
 
+      /* The ids chosen are in the records aether_devices_add() changed. */
       if (devices->len > 1)
-        printf (_("Added %s (%s %s, channel %u) as %s\n"), json_object_get_string_member (device, "name"),
+        printf (_("Added %s (%s %s, channel %u) as %s\n"), aether_device_get_name (g_ptr_array_index (devices, i)),
                 identity->manufacturer ? identity->manufacturer : "", identity->model ? identity->model : "", i + 1,
-                json_object_get_string_member (device, "device_id"));
+                aether_json_get_string (record, "device_id"));
       else
         printf (_("Added %s (%s %s) as %s\n"), name, identity->manufacturer ? identity->manufacturer : "",
                 identity->model ? identity->model : "", chosen);
@@ -332,10 +358,9 @@ devices_remove (AetherCliContext  *ctx,
 
   /* Nothing here can undo it: its passwords leave the keyring with it. */
   {
-    JsonObject *config = json_object_get_object_member (json_node_get_object (removed), "configuration");
-    JsonNode *pc = config ? json_object_get_member (config, "plugin_config") : NULL;
+    g_autoptr(AetherDevice) device = aether_device_new_from_json (removed, NULL);
 
-    if (pc != NULL && JSON_NODE_HOLDS_OBJECT (pc) && json_object_has_member (json_node_get_object (pc), "keyring"))
+    if (device == NULL || aether_device_get_keyring_keys (device)[0] != NULL)
       aether_secrets_clear (argv[1], NULL);
   }
 
@@ -458,11 +483,10 @@ registered_as (GPtrArray  *devices,
 {
   for (guint i = 0; devices && i < devices->len; i++)
     {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonObject *config = aether_json_get_object (device, "configuration");
+      AetherDevice *device = g_ptr_array_index (devices, i);
 
-      if (g_strcmp0 (member (config, "plugin"), plugin) == 0 && g_strcmp0 (member (config, "ip_address"), address) == 0)
-        return member (device, "device_id");
+      if (aether_device_is_at (device, plugin, address))
+        return aether_device_get_id (device);
     }
   return NULL;
 }
@@ -477,6 +501,7 @@ devices_discover (AetherCliContext  *ctx,
   g_autoptr(AetherPluginEngine) plugins = NULL;
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(AetherStore) store = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify)found_free);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
@@ -517,8 +542,9 @@ devices_discover (AetherCliContext  *ctx,
   g_ptr_array_sort (found, compare_found);
 
   /* Which are known already: a registry that cannot be read hides nothing. */
-  if ((store = aether_store_open (ctx->db_path, ctx->clock, NULL)))
-    devices = aether_store_list_devices (store, NULL);
+  if ((store = aether_store_open (ctx->db_path, ctx->clock, NULL)) &&
+      (records = aether_store_list_devices (store, NULL)))
+    devices = aether_device_list_from_json (records, NULL);
 
   for (guint i = 0; i < found->len; i++)
     {
@@ -644,7 +670,12 @@ aether_cli_demo_main (AetherCliContext  *ctx,
 
   printf (_("The demo home has %u devices:\n"), devices->len);
   for (guint i = 0; i < devices->len; i++)
-    print_device_row (json_node_get_object (g_ptr_array_index (devices, i)));
+    {
+      g_autoptr(AetherDevice) device = typed_device (g_ptr_array_index (devices, i));
+
+      if (device != NULL)
+        print_device_row (device);
+    }
   if (added_tariff)
     printf ("%s\n", _("It came with its tariff, a weekday peak from 16:00 to 21:00 (see “aetherlens-cli rates”)."));
 

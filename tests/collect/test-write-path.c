@@ -406,6 +406,67 @@ test_alert_writes_keep_other_rules_firing (Fixture       *f,
   g_assert_cmpuint (f->devices_changed, ==, 0);
 }
 
+/* The typed path the app uses: a channel list in, AetherDevice out, a
+ * change saved through the service, a malformed record left out. */
+static void
+test_typed_devices (Fixture       *f,
+                    gconstpointer  data)
+{
+  AetherStore *store = aether_service_get_store (f->service);
+  g_autoptr(GPtrArray) records = make_records ("duo", "Duo", 2);
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(AetherDevice) device = NULL;
+  g_autoptr(AetherDevice) again = NULL;
+  g_autoptr(AetherDevice) none = NULL;
+  g_autoptr(JsonNode) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *id2 = NULL;
+
+  devices = aether_device_list_from_json (records, &error);
+  g_assert_no_error (error);
+  id = aether_service_add_device_objects (f->service, devices, "duo", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "duo");
+  g_assert_cmpuint (f->devices_changed, ==, 1);
+  /* The same name again is a second device, never a replacement. */
+  id2 = aether_service_add_device_objects (f->service, devices, "duo", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id2, !=, "duo");
+
+  listed = aether_service_list_device_objects (f->service, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 4);
+
+  device = aether_service_lookup_device (f->service, "duo-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aether_device_get_channel (device), ==, 0);
+  aether_device_set_name (device, "Desk Lamp");
+  aether_device_set_location_room (device, "Study");
+  g_assert_true (aether_service_save_device (f->service, device, &error));
+  g_assert_no_error (error);
+  again = aether_service_lookup_device (f->service, "duo-1", &error);
+  g_assert_cmpstr (aether_device_get_name (again), ==, "Desk Lamp");
+  g_assert_cmpstr (aether_device_get_location_room (again), ==, "Study");
+
+  none = aether_service_lookup_device (f->service, "nowhere", &error);
+  g_assert_null (none);
+  g_assert_error (error, AETHER_ERROR, AETHER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A record the store takes but the model refuses is left out of the
+   * typed list, not the cause of an empty page. */
+  bad = json_from_string ("{\"device_id\": \"odd\", \"name\": \"Odd\", \"type\": \"smart_plug\","
+                          " \"capabilities\": [1]}", NULL);
+  g_assert_true (aether_store_put_device (store, bad, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = aether_service_list_device_objects (f->service, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -418,6 +479,7 @@ main (int   argc,
   ADD ("/write-path/devices/multi-channel-add-is-all-or-nothing", test_multi_channel_add_is_all_or_nothing);
   ADD ("/write-path/devices/update-changes-only-that-row", test_update_changes_only_that_row);
   ADD ("/write-path/alerts/writes-keep-other-rules-firing", test_alert_writes_keep_other_rules_firing);
+  ADD ("/write-path/devices/typed", test_typed_devices);
 #undef ADD
 
   return g_test_run ();

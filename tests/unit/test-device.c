@@ -86,6 +86,16 @@ test_device_seed (void)
   g_assert_true (aether_device_is_at (device, "shelly", "192.168.1.100"));
   g_assert_false (aether_device_is_at (device, "shelly", "192.168.1.101"));
 
+  {
+    AetherDeviceRecordStatus status;
+
+    g_assert_true (aether_device_get_status (device, &status));
+    g_assert_true (status.online);
+    g_assert_cmpstr (status.last_seen, ==, "2024-01-15T10:30:00Z");
+    g_assert_cmpint (status.error_count, ==, 0);
+    g_assert_cmpfloat (status.total_runtime_hours, ==, 720);
+  }
+
   /* Every member round-trips, `status` and `coordinates` included. */
   back = aether_device_to_json (device);
   g_assert_true (json_node_equal (seed, back));

@@ -649,7 +649,7 @@ static void
 fill_targets (AetherAlertWindow *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) devices = aether_store_list_devices (aether_service_get_store (self->service), NULL);
+  g_autoptr(GPtrArray) devices = aether_service_list_device_objects (self->service, NULL);
   g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
   Target home = { AETHER_ALERT_SCOPE_HOME, NULL, g_strdup (_("Whole Home")), FALSE };
 
@@ -658,7 +658,7 @@ fill_targets (AetherAlertWindow *self)
 
   for (guint i = 0; devices != NULL && i < devices->len; i++)
     {
-      const char *room = aether_device_get_room (json_node_get_object (g_ptr_array_index (devices, i)));
+      const char *room = aether_device_get_location_room (g_ptr_array_index (devices, i));
 
       if (room != NULL && !g_ptr_array_find_with_equal_func (rooms, room, (GEqualFunc)aether_room_equal, NULL))
         g_ptr_array_add (rooms, g_strdup (room));
@@ -676,18 +676,13 @@ fill_targets (AetherAlertWindow *self)
     }
   for (guint i = 0; devices != NULL && i < devices->len; i++)
     {
-      JsonObject *device = json_node_get_object (g_ptr_array_index (devices, i));
-      JsonArray *caps = json_object_has_member (device, "capabilities")
-                        ? json_object_get_array_member (device, "capabilities") : NULL;
-      Target target = { AETHER_ALERT_SCOPE_DEVICE, g_strdup (json_object_get_string_member (device, "device_id")),
-                        g_strdup (json_object_get_string_member_with_default (device, "name",
-                                                                              json_object_get_string_member (device, "device_id"))),
-                        FALSE };
+      AetherDevice *device = g_ptr_array_index (devices, i);
+      Target target = { AETHER_ALERT_SCOPE_DEVICE, g_strdup (aether_device_get_id (device)),
+                        g_strdup (aether_device_get_name (device)),
+                        aether_device_has_capability (device, "on_off_control") };
 
-      for (guint c = 0; caps != NULL && c < json_array_get_length (caps); c++)
-        target.switchable |= g_strcmp0 (json_array_get_string_element (caps, c), "on_off_control") == 0;
       /* A mains meter may be named like the whole home: say which is which. */
-      if (aether_device_is_energy_meter (device))
+      if (aether_device_get_is_energy_meter (device))
         {
           /* Translators: a meter among what an alert can watch */
           char *label = g_strdup_printf (_("%s (meter)"), target.label);

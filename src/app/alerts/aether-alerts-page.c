@@ -50,13 +50,12 @@ static char *
 dup_device_name (AetherAlertsPage *self,
                  const char       *device_id)
 {
-  g_autoptr(JsonNode) device = aether_store_get_device (aether_service_get_store (self->service), device_id, NULL);
+  g_autoptr(AetherDevice) device = aether_service_lookup_device (self->service, device_id, NULL);
 
   /* A person reads names, never a registry id. */
   if (device == NULL)
     return g_strdup (_("A device no longer listed"));
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (device), "name",
-                                                               _("A device without a name")));
+  return g_strdup (aether_device_get_name (device));
 }
 
 /* "Office Desk Plug power above 500 W for 5 minutes, then turn it off" */

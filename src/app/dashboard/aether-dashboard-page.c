@@ -74,7 +74,7 @@ struct _AetherDashboardPage
   /* Owned */
   AetherService       *service;
   AetherHome          *home;        /* the registry, read when devices change */
-  GPtrArray           *devices;     /* JsonObject, the registry, in order */
+  GPtrArray           *devices;     /* AetherDevice, the registry, in order */
   GSettings           *interface;   /* GNOME's clock format, when installed */
   GPtrArray           *top_rows;    /* owned by top_group */
   guint                refresh_id;
@@ -205,8 +205,8 @@ update_chart (AetherDashboardPage *self,
 
 typedef struct
 {
-  JsonObject *device;
-  double      watts;
+  AetherDevice *device;
+  double        watts;
 } Using;
 
 static int
@@ -232,9 +232,9 @@ update_top (AetherDashboardPage *self,
   for (guint i = 0; i < self->devices->len; i++)
     {
       Using u = { g_ptr_array_index (self->devices, i), 0 };
-      const char *id = json_object_get_string_member (u.device, "device_id");
+      const char *id = aether_device_get_id (u.device);
 
-      if (aether_device_is_energy_meter (u.device))
+      if (aether_device_get_is_energy_meter (u.device))
         continue;
       if (current_power (self, id, now, &u.watts))
         {
@@ -275,8 +275,8 @@ update_top (AetherDashboardPage *self,
     {
       Using *u = &g_array_index (using, Using, i);
       g_autofree char *power = aether_format_power (u->watts);
-      const char *name = json_object_get_string_member (u->device, "name");
-      const char *room = aether_device_get_room (u->device);
+      const char *name = aether_device_get_name (u->device);
+      const char *room = aether_device_get_location_room (u->device);
       double share = most > 0 ? u->watts / most : 0;
 
       if (i < self->top_rows->len)
@@ -785,10 +785,10 @@ device_name (AetherDashboardPage *self,
 {
   for (guint i = 0; i < self->devices->len; i++)
     {
-      JsonObject *d = g_ptr_array_index (self->devices, i);
+      AetherDevice *d = g_ptr_array_index (self->devices, i);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (d, "device_id", NULL), device_id) == 0)
-        return json_object_get_string_member_with_default (d, "name", device_id);
+      if (g_strcmp0 (aether_device_get_id (d), device_id) == 0)
+        return aether_device_get_name (d);
     }
   return device_id;
 }
@@ -912,9 +912,8 @@ read_insights (AetherDashboardPage *self)
   in->device_ids = g_ptr_array_new_with_free_func (g_free);
   /* Each appliance; a meter is the whole home's row. */
   for (guint i = 0; i < self->devices->len; i++)
-    if (!aether_device_is_energy_meter (g_ptr_array_index (self->devices, i)))
-      g_ptr_array_add (in->device_ids,
-                       g_strdup (json_object_get_string_member (g_ptr_array_index (self->devices, i), "device_id")));
+    if (!aether_device_get_is_energy_meter (g_ptr_array_index (self->devices, i)))
+      g_ptr_array_add (in->device_ids, g_strdup (aether_device_get_id (g_ptr_array_index (self->devices, i))));
   in->member_ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < members->len; i++)
     g_ptr_array_add (in->member_ids, g_strdup (g_ptr_array_index (members, i)));
@@ -1026,11 +1025,13 @@ aether_dashboard_page_reload (AetherDashboardPage *self)
 
   g_ptr_array_set_size (self->devices, 0);
   g_clear_pointer (&self->home, aether_home_unref);
-  if (self->service != NULL && (devices = aether_store_list_devices (aether_service_get_store (self->service), NULL)))
+  if (self->service != NULL && (devices = aether_service_list_device_objects (self->service, NULL)))
     {
-      self->home = aether_home_new (devices);
+      g_autoptr(GPtrArray) records = aether_device_list_to_json (devices);
+
+      self->home = aether_home_new (records);
       for (guint i = 0; i < devices->len; i++)
-        g_ptr_array_add (self->devices, json_object_ref (json_node_get_object (g_ptr_array_index (devices, i))));
+        g_ptr_array_add (self->devices, g_object_ref (g_ptr_array_index (devices, i)));
     }
 
   gtk_stack_set_visible_child_name (self->stack, self->devices->len > 0 ? "live" : "empty");
@@ -1249,7 +1250,7 @@ aether_dashboard_page_init (AetherDashboardPage *self)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
-  self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
   self->top_rows = g_ptr_array_new ();
   self->standby_rows = g_ptr_array_new ();
   self->standby_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -24,6 +24,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "aether-device.h"
 #include "aether-error.h"
 #include "aether-home.h"
@@ -1095,4 +1097,34 @@ aether_device_is_at (AetherDevice *self,
   return configuration (self, FALSE) != NULL &&
          g_strcmp0 (aether_device_get_plugin (self), plugin) == 0 &&
          g_strcmp0 (aether_device_get_address (self), address) == 0;
+}
+
+/**
+ * aether_device_get_status:
+ * @self: a device
+ * @status: (out caller-allocates): its `status` (all false or zero when
+ *   it has none); the strings belong to @self
+ *
+ * Returns: whether the record has a `status`
+ */
+gboolean
+aether_device_get_status (AetherDevice       *self,
+                          AetherDeviceRecordStatus *status)
+{
+  JsonObject *object;
+  double value;
+
+  g_return_val_if_fail (AETHER_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  memset (status, 0, sizeof *status);
+  if ((object = aether_json_get_object (self->json, "status")) == NULL)
+    return FALSE;
+  status->online = aether_json_get_boolean_or (object, "online", FALSE);
+  status->last_seen = aether_json_get_string (object, "last_seen");
+  if (aether_json_node_get_number (json_object_get_member (object, "error_count"), &value))
+    status->error_count = (gint64)value;
+  if (aether_json_node_get_number (json_object_get_member (object, "total_runtime_hours"), &value))
+    status->total_runtime_hours = value;
+  return TRUE;
 }

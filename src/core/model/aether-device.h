@@ -17,6 +17,23 @@ G_BEGIN_DECLS
 #define AETHER_DEVICE_TYPE_ENERGY_METER  "energy_meter"
 #define AETHER_DEVICE_TYPE_UTILITY_METER "utility_meter"
 
+/**
+ * AetherDeviceRecordStatus:
+ * @online: whether it answered last
+ * @last_seen: (nullable): when it last answered, ISO 8601
+ * @error_count: failed reads since it last answered
+ * @total_runtime_hours: how long it has been collected
+ *
+ * The seed's device `status`.
+ */
+typedef struct
+{
+  gboolean    online;
+  const char *last_seen;
+  gint64      error_count;
+  double      total_runtime_hours;
+} AetherDeviceRecordStatus;
+
 #define AETHER_TYPE_DEVICE (aether_device_get_type ())
 
 G_DECLARE_FINAL_TYPE (AetherDevice, aether_device, AETHER, DEVICE, GObject)
@@ -81,6 +98,9 @@ const char * const *aether_device_get_keyring_keys       (AetherDevice  *self);
 void                aether_device_add_keyring_key        (AetherDevice  *self,
                                                           const char    *key);
 JsonObject         *aether_device_dup_configuration      (AetherDevice  *self);
+
+gboolean            aether_device_get_status             (AetherDevice  *self,
+                                                          AetherDeviceRecordStatus *status);
 
 gboolean            aether_device_is_at                  (AetherDevice  *self,
                                                           const char    *plugin,
