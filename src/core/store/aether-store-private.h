@@ -306,4 +306,16 @@ void         _aether_store_writer_run_job (AetherStoreWriter *self,
                                            AetherWriterJob    job,
                                            gpointer           data);
 
+/* aether-store-query.c: energy totals of one device list over many ranges */
+typedef struct _AetherEnergyCache AetherEnergyCache;
+AetherEnergyCache *_aether_energy_cache_new           (void);
+void               _aether_energy_cache_free          (AetherEnergyCache  *cache);
+GPtrArray         *_aether_store_energy_totals_cached (AetherStore        *self,
+                                                       const char * const *device_ids,
+                                                       gint64              from_us,
+                                                       gint64              to_us,
+                                                       AetherEnergyCache  *cache,
+                                                       GError            **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherEnergyCache, _aether_energy_cache_free)
+
 G_END_DECLS
