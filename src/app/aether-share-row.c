@@ -242,5 +242,39 @@ aether_share_row_new_stacked (const char *name,
   gtk_box_append (GTK_BOX (box), bar);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "aether-share-bar", bar);
+  g_object_set_data (G_OBJECT (row), "aether-share-value", label);
   return row;
+}
+
+/**
+ * aether_share_row_update_stacked:
+ * @row: a row from aether_share_row_new_stacked()
+ * @name: the row's title (text, not markup)
+ * @subtitle: (nullable): a line under it, as shown
+ * @share: the bar's fill, 0 to 1
+ * @value: the figure, shown above the bar
+ *
+ * Shows new figures in the same stacked row (History's range changes),
+ * changing only what changed instead of laying the page out again.
+ */
+void
+aether_share_row_update_stacked (GtkWidget  *row,
+                                 const char *name,
+                                 const char *subtitle,
+                                 double      share,
+                                 const char *value)
+{
+  GtkWidget *bar = g_object_get_data (G_OBJECT (row), "aether-share-bar");
+  GtkWidget *label = g_object_get_data (G_OBJECT (row), "aether-share-value");
+
+  g_return_if_fail (ADW_IS_ACTION_ROW (row) && bar != NULL && label != NULL);
+
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  share_bar_set (bar, share);
+  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), value) != 0)
+    gtk_label_set_text (GTK_LABEL (label), value);
 }

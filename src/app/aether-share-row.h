@@ -25,5 +25,10 @@ GtkWidget *aether_share_row_new_stacked (const char *name,
                                          const char *subtitle,
                                          double      share,
                                          const char *value);
+void       aether_share_row_update_stacked (GtkWidget  *row,
+                                            const char *name,
+                                            const char *subtitle,
+                                            double      share,
+                                            const char *value);
 
 G_END_DECLS

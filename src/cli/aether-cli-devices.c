@@ -913,8 +913,9 @@ aether_cli_bench_chart (AetherCliContext  *ctx,
   json_builder_set_member_name (builder, "range_change_query_median_ms");
   json_builder_add_double_value (builder, median_ms (change_ms));
   json_builder_set_member_name (builder, "note");
-  json_builder_add_string_value (builder, "the store's half; snapshot and render are timed by "
-                                          "`meson test --benchmark bench-history-chart` (the CLI links no GTK)");
+  json_builder_add_string_value (builder, "the store's half; the whole path (snapshot+render per frame, target 4 ms, and a range "
+                                          "change on the History page to its drawn frame, target 50 ms) is timed by "
+                                          "`meson test -C _build --benchmark bench-history-chart` (the CLI links no GTK)");
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "frame_ms");

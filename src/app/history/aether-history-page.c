@@ -75,6 +75,7 @@ struct _AetherHistoryPage
   AdwPreferencesGroup *chart_group;
   AetherHistoryChart  *chart;
   GtkFlowBox          *legend;
+  char                *legend_key;  /* what the legend shows */
   GtkToggleButton     *by_device_button;
   GtkToggleButton     *by_room_button;
   AdwPreferencesGroup *periods_group;
@@ -807,6 +808,26 @@ add_share_row (AetherHistoryPage   *self,
   return row;
 }
 
+/* The same figures in a row already there: a range change keeps the
+ * breakdown's rows instead of laying the page out again. */
+static void
+update_share_row (AetherHistoryPage *self,
+                  GtkWidget         *row,
+                  const char        *name,
+                  const char        *subtitle,
+                  double             share,
+                  double             wh,
+                  double             cost,
+                  gboolean           priced)
+{
+  const char *currency = aether_service_get_currency (self->service);
+  g_autofree char *energy = aether_format_energy (wh);
+  g_autofree char *money = aether_format_money (cost, currency);
+  g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
+
+  aether_share_row_update_stacked (row, name, subtitle, share, text);
+}
+
 static void
 show_answers (AetherHistoryPage *self,
               Load              *load,
@@ -933,7 +954,19 @@ show_answers (AetherHistoryPage *self,
   else
     aether_history_chart_set_line (self->chart, NULL, 0);
 
-  /* The legend: one swatch per band, and the line's. */
+  /* The legend: one swatch per band, and the line's; kept as it is when
+   * the range changes and the bands do not. */
+  {
+    g_autoptr(GString) key = g_string_new (NULL);
+
+    for (guint s = 0; s < n_bands; s++)
+      g_string_append_printf (key, "%s\n", (const char *)g_ptr_array_index (names, s));
+    g_string_append_printf (key, "%d%d", any_export, load->line != NULL && load->line->len > 0);
+    if (g_strcmp0 (self->legend_key, key->str) == 0)
+      goto legend_done;
+    g_free (self->legend_key);
+    self->legend_key = g_strdup (key->str);
+  }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->legend))) != NULL)
     gtk_flow_box_remove (self->legend, child);
   for (guint s = 0; s < n_bands; s++)
@@ -957,6 +990,7 @@ show_answers (AetherHistoryPage *self,
       gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &color);
       add_legend_item (self, _("Average power (kW)"), &color);
     }
+legend_done:
 
   /* The period's total, and what it is against. */
   {
@@ -988,7 +1022,8 @@ show_answers (AetherHistoryPage *self,
     }
 
   /* The breakdown: each band, untracked as its own row. */
-  clear_rows (self->rows, self->breakdown_group);
+  if (self->rows->len != n_bands)
+    clear_rows (self->rows, self->breakdown_group);
   clear_rows (self->period_rows, self->periods_group);
   gtk_widget_set_visible (GTK_WIDGET (self->periods_group), FALSE);
   g_array_set_size (self->periods, 0);
@@ -1026,10 +1061,15 @@ show_answers (AetherHistoryPage *self,
 
           subtitle = room = key ? aether_format_key (key) : NULL;
         }
-      g_ptr_array_add (self->rows,
-                       add_share_row (self, self->breakdown_group, stack->name, subtitle,
-                                      most > 0 ? MAX (stack->wh, 0) / most : 0, stack->wh,
-                                      stack->untracked ? 0 : stack->cost, priced && !stack->untracked));
+      if (s < self->rows->len)
+        update_share_row (self, g_ptr_array_index (self->rows, s), stack->name, subtitle,
+                          most > 0 ? MAX (stack->wh, 0) / most : 0, stack->wh,
+                          stack->untracked ? 0 : stack->cost, priced && !stack->untracked);
+      else
+        g_ptr_array_add (self->rows,
+                         add_share_row (self, self->breakdown_group, stack->name, subtitle,
+                                        most > 0 ? MAX (stack->wh, 0) / most : 0, stack->wh,
+                                        stack->untracked ? 0 : stack->cost, priced && !stack->untracked));
     }
 
 }
@@ -1093,6 +1133,88 @@ load_new (const char *group_by,
   return load;
 }
 
+/* The comparisons wait for the bars' frame to be painted: their answer
+ * would lay the page out again before it, and their queries would take
+ * the cores the frame needs. A window that paints no frame (hidden, not
+ * mapped) waits a moment at most. */
+typedef struct
+{
+  AetherHistoryPage *self;         /* a reference */
+  Load              *load;
+  GCancellable      *cancellable;  /* the details slot when it was deferred */
+  GdkFrameClock     *clock;
+  gulong             handler;
+  guint              timeout;
+} Deferred;
+
+static void
+deferred_run (Deferred *deferred)
+{
+  AetherHistoryPage *self = deferred->self;
+
+  if (deferred->handler != 0)
+    g_signal_handler_disconnect (deferred->clock, deferred->handler);
+  g_clear_handle_id (&deferred->timeout, g_source_remove);
+  /* Still the request of the page's range, or a newer one replaced it. */
+  if (self->details_cancellable == deferred->cancellable &&
+      !g_cancellable_is_cancelled (deferred->cancellable) && self->service != NULL)
+    {
+      g_autoptr(GTask) task = NULL;
+
+      deferred->load->store = g_object_ref (aether_service_get_store (self->service));
+      task = g_task_new (NULL, deferred->cancellable, on_details_loaded, g_object_ref (self));
+      g_task_set_source_tag (task, start_load);
+      g_task_set_task_data (task, g_steal_pointer (&deferred->load), load_free);
+      g_task_run_in_thread (task, load_in_thread);
+    }
+  else if (self->details_cancellable == deferred->cancellable)
+    g_clear_object (&self->details_cancellable);
+  g_clear_pointer (&deferred->load, load_free);
+  g_clear_object (&deferred->cancellable);
+  g_clear_object (&deferred->clock);
+  g_object_unref (deferred->self);
+  g_free (deferred);
+}
+
+static void
+on_deferred_painted (GdkFrameClock *clock,
+                     Deferred      *deferred)
+{
+  deferred_run (deferred);
+}
+
+static gboolean
+on_deferred_timeout (gpointer data)
+{
+  Deferred *deferred = data;
+
+  deferred->timeout = 0;
+  deferred_run (deferred);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+defer_details (AetherHistoryPage *self,
+               Load              *load)
+{
+  Deferred *deferred = g_new0 (Deferred, 1);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->details_cancellable != NULL)
+    g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+  self->details_cancellable = g_cancellable_new ();
+  deferred->self = g_object_ref (self);
+  deferred->load = load;
+  deferred->cancellable = g_object_ref (self->details_cancellable);
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      deferred->clock = g_object_ref (clock);
+      deferred->handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_deferred_painted), deferred);
+    }
+  deferred->timeout = g_timeout_add (deferred->clock != NULL ? 100 : 0, on_deferred_timeout, deferred);
+}
+
 static void
 on_update_loaded (GObject      *object,
                   GAsyncResult *result,
@@ -1150,7 +1272,7 @@ on_update_loaded (GObject      *object,
       details->previous_to_us = load->previous_to_us;
       details->year_from_us = load->year_from_us;
       details->year_to_us = load->year_to_us;
-      start_load (self, details, &self->details_cancellable, on_details_loaded);
+      defer_details (self, details);
     }
 }
 
@@ -1860,6 +1982,7 @@ aether_history_page_finalize (GObject *object)
   g_clear_pointer (&self->home, aether_home_unref);
   g_clear_pointer (&self->subjects, g_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->legend_key, g_free);
   g_clear_pointer (&self->period_rows, g_ptr_array_unref);
   g_clear_pointer (&self->anchor, g_date_time_unref);
   g_clear_pointer (&self->range, g_free);

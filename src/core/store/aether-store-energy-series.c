@@ -213,6 +213,8 @@ aether_store_energy_series_for_devices (AetherStore        *self,
                                         GError            **error)
 {
   g_autoptr(GPtrArray) series = NULL;
+  /* One set of statements and tier spans for every bar. */
+  g_autoptr(AetherEnergyCache) cache = NULL;
 
   g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
   g_return_val_if_fail (device_ids != NULL, NULL);
@@ -237,7 +239,9 @@ aether_store_energy_series_for_devices (AetherStore        *self,
         }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (!(totals = aether_store_energy_totals_for_devices (self, device_ids, edges_us[i], edges_us[i + 1], error)))
+      if (cache == NULL)
+        cache = _aether_energy_cache_new ();
+      if (!(totals = _aether_store_energy_totals_cached (self, device_ids, edges_us[i], edges_us[i + 1], cache, error)))
         return NULL;
       g_ptr_array_add (series, totals);
     }

@@ -315,5 +315,16 @@ void _aether_store_report_progress (GTask                   *task,
                                     AetherStoreProgressFunc  progress,
                                     gpointer                 progress_data,
                                     double                   fraction);
+/* aether-store-query.c: energy totals of one device list over many ranges */
+typedef struct _AetherEnergyCache AetherEnergyCache;
+AetherEnergyCache *_aether_energy_cache_new           (void);
+void               _aether_energy_cache_free          (AetherEnergyCache  *cache);
+GPtrArray         *_aether_store_energy_totals_cached (AetherStore        *self,
+                                                       const char * const *device_ids,
+                                                       gint64              from_us,
+                                                       gint64              to_us,
+                                                       AetherEnergyCache  *cache,
+                                                       GError            **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AetherEnergyCache, _aether_energy_cache_free)
 
 G_END_DECLS

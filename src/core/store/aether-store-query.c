@@ -709,24 +709,69 @@ typedef struct
   gboolean           any;
 } Held;
 
+/* The statements of energy_per_device() and what each tier holds of each
+ * device: the same for every bar of a series, so asked once for all of
+ * them (_aether_store_energy_cache_new()) instead of once per bar. */
+struct _AetherEnergyCache
+{
+  sqlite3_stmt *span[AETHER_N_TIERS];
+  sqlite3_stmt *sum[AETHER_N_TIERS];
+  guint         n;                   /* devices whose spans are known */
+  gint64       *oldest;              /* [tier * n + i]; G_MAXINT64: none */
+  gint64       *newest;
+};
+
+void
+_aether_energy_cache_free (AetherEnergyCache *cache)
+{
+  if (cache == NULL)
+    return;
+  for (guint t = 0; t < AETHER_N_TIERS; t++)
+    {
+      sqlite3_finalize (cache->span[t]);
+      sqlite3_finalize (cache->sum[t]);
+    }
+  g_free (cache->oldest);
+  g_free (cache->newest);
+  g_free (cache);
+}
+
+AetherEnergyCache *
+_aether_energy_cache_new (void)
+{
+  return g_new0 (AetherEnergyCache, 1);
+}
+
 /* Energy per device over [from, to). Each instant is counted from one tier
  * only, the finest that holds it: a coarser bucket counts only when all of
  * it lies outside what the finer tiers hold of that device. The coarser
  * bucket around the finer tier's first one summarises the same minutes (a
  * device that started mid-hour has an hourly bucket of them), and
  * retention cuts on the coarser tier's edges, so nothing is lost. Every
- * tier is asked by (device, bucket), its primary key. */
+ * tier is asked by (device, bucket), its primary key. @cache keeps the
+ * statements and the tiers' spans of the same @device_ids between calls. */
 static gboolean
 energy_per_device (AetherStore        *self,
                    const char * const *device_ids,
                    gint64              from,
                    gint64              to,
                    GPtrArray          *totals,
+                   AetherEnergyCache  *cache,
                    GError            **error)
 {
   sqlite3 *db = _aether_store_get_db (self);
   guint n = g_strv_length ((char **)device_ids);
   g_autofree Held *held = g_new0 (Held, n);
+  gboolean spans_known = cache->oldest != NULL && cache->n == n;
+
+  if (!spans_known)
+    {
+      g_free (cache->oldest);
+      g_free (cache->newest);
+      cache->n = n;
+      cache->oldest = g_new (gint64, MAX (n, 1) * AETHER_N_TIERS);
+      cache->newest = g_new (gint64, MAX (n, 1) * AETHER_N_TIERS);
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -738,23 +783,25 @@ energy_per_device (AetherStore        *self,
 
   for (AetherTier tier = AETHER_TIER_1M; tier < AETHER_N_TIERS; tier++)
     {
-      g_autofree char *span_sql = g_strdup_printf ("SELECT (SELECT MIN(bucket) FROM %s WHERE device_id = ?1),"
-                                                   " (SELECT MAX(bucket) FROM %s WHERE device_id = ?1)",
-                                                   _aether_energy_tables[tier], _aether_energy_tables[tier]);
-      g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg),"
-                                                  " SUM(exported_wh) FROM %s"
-                                                  " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
-                                                  " AND (bucket < ?4 OR bucket >= ?5)",
-                                                  _aether_energy_tables[tier]);
-      sqlite3_stmt *span = NULL;
-      sqlite3_stmt *sum = NULL;
-      int rc = sqlite3_prepare_v2 (db, span_sql, -1, &span, NULL);
+      int rc = SQLITE_OK;
 
-      if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2 (db, sum_sql, -1, &sum, NULL);
+      if (cache->span[tier] == NULL)
+        {
+          g_autofree char *span_sql = g_strdup_printf ("SELECT (SELECT MIN(bucket) FROM %s WHERE device_id = ?1),"
+                                                       " (SELECT MAX(bucket) FROM %s WHERE device_id = ?1)",
+                                                       _aether_energy_tables[tier], _aether_energy_tables[tier]);
+          g_autofree char *sum_sql = g_strdup_printf ("SELECT COUNT(*), SUM(energy_wh), SUM(cost), SUM(co2_kg),"
+                                                      " SUM(exported_wh) FROM %s"
+                                                      " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
+                                                      " AND (bucket < ?4 OR bucket >= ?5)",
+                                                      _aether_energy_tables[tier]);
+
+          rc = sqlite3_prepare_v2 (db, span_sql, -1, &cache->span[tier], NULL);
+          if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2 (db, sum_sql, -1, &cache->sum[tier], NULL);
+        }
       if (rc != SQLITE_OK)
         {
-          sqlite3_finalize (span);
           for (guint i = 0; i < n; i++)
             aether_energy_total_free (held[i].total);
           return _aether_sqlite_fail (db, rc, "Could not sum energy", error);
@@ -762,19 +809,27 @@ energy_per_device (AetherStore        *self,
 
       for (guint i = 0; i < n; i++)
         {
+          sqlite3_stmt *span = cache->span[tier];
+          sqlite3_stmt *sum = cache->sum[tier];
           Held *h = &held[i];
-          gint64 oldest, newest;
+          gint64 *oldest = &cache->oldest[tier * n + i];
+          gint64 *newest = &cache->newest[tier * n + i];
 
-          sqlite3_bind_text (span, 1, device_ids[i], -1, SQLITE_TRANSIENT);
-          rc = sqlite3_step (span);
-          if (rc != SQLITE_ROW || sqlite3_column_type (span, 0) == SQLITE_NULL)
+          if (!spans_known)
             {
+              sqlite3_bind_text (span, 1, device_ids[i], -1, SQLITE_TRANSIENT);
+              rc = sqlite3_step (span);
+              if (rc != SQLITE_ROW || sqlite3_column_type (span, 0) == SQLITE_NULL)
+                *oldest = G_MAXINT64;
+              else
+                {
+                  *oldest = sqlite3_column_int64 (span, 0);
+                  *newest = sqlite3_column_int64 (span, 1);
+                }
               sqlite3_reset (span);
-              continue;
             }
-          oldest = sqlite3_column_int64 (span, 0);
-          newest = sqlite3_column_int64 (span, 1);
-          sqlite3_reset (span);
+          if (*oldest == G_MAXINT64)
+            continue;
 
           sqlite3_bind_text (sum, 1, device_ids[i], -1, SQLITE_TRANSIENT);
           sqlite3_bind_int64 (sum, 2, from);
@@ -791,14 +846,11 @@ energy_per_device (AetherStore        *self,
             }
           sqlite3_reset (sum);
 
-          h->lo = MIN (h->lo, oldest);
+          h->lo = MIN (h->lo, *oldest);
           /* A day is 23 to 25 hours: its end is the next local midnight. */
-          h->hi = MAX (h->hi, tier == AETHER_TIER_1D ? _aether_bucket_of (self, tier, newest + 36 * 3600)
-                                                     : newest + aether_tier_get_width_s (tier));
+          h->hi = MAX (h->hi, tier == AETHER_TIER_1D ? _aether_bucket_of (self, tier, *newest + 36 * 3600)
+                                                     : *newest + aether_tier_get_width_s (tier));
         }
-
-      sqlite3_finalize (span);
-      sqlite3_finalize (sum);
     }
 
   for (guint i = 0; i < n; i++)
@@ -817,8 +869,10 @@ energy_totals_of (AetherStore        *self,
                   const char * const *device_ids,
                   gint64              from_us,
                   gint64              to_us,
+                  AetherEnergyCache  *cache,
                   GError            **error)
 {
+  g_autoptr(AetherEnergyCache) own = cache ? NULL : _aether_energy_cache_new ();
   g_autoptr(GPtrArray) totals = g_ptr_array_new_with_free_func ((GDestroyNotify)aether_energy_total_free);
   g_autoptr(GPtrArray) unique = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -830,7 +884,7 @@ energy_totals_of (AetherStore        *self,
   g_ptr_array_add (unique, NULL);
 
   if (!energy_per_device (self, (const char * const *)unique->pdata, from_us / G_USEC_PER_SEC,
-                          to_us / G_USEC_PER_SEC, totals, error))
+                          to_us / G_USEC_PER_SEC, totals, cache ? cache : own, error))
     return NULL;
   return g_steal_pointer (&totals);
 }
@@ -858,7 +912,20 @@ aether_store_energy_totals_for_devices (AetherStore        *self,
   g_return_val_if_fail (AETHER_IS_STORE (self), NULL);
   g_return_val_if_fail (device_ids != NULL, NULL);
 
-  return energy_totals_of (self, device_ids, from_us, to_us, error);
+  return energy_totals_of (self, device_ids, from_us, to_us, NULL, error);
+}
+
+/* The same, keeping @cache's statements and the tiers' spans for the next
+ * call with the same @device_ids (a series' bars). */
+GPtrArray *
+_aether_store_energy_totals_cached (AetherStore        *self,
+                                    const char * const *device_ids,
+                                    gint64              from_us,
+                                    gint64              to_us,
+                                    AetherEnergyCache  *cache,
+                                    GError            **error)
+{
+  return energy_totals_of (self, device_ids, from_us, to_us, cache, error);
 }
 
 static AetherEnergyTotal *
@@ -937,7 +1004,7 @@ aether_store_energy_totals (AetherStore  *self,
   sqlite3_finalize (stmt);
   g_ptr_array_add (ids, NULL);
 
-  if (!(per_device = energy_totals_of (self, (const char * const *)ids->pdata, from_us, to_us, error)))
+  if (!(per_device = energy_totals_of (self, (const char * const *)ids->pdata, from_us, to_us, NULL, error)))
     return NULL;
   if (group_by == NULL || g_str_equal (group_by, "device"))
     return g_steal_pointer (&per_device);
