@@ -27,7 +27,7 @@
 #include "aether-sketch.h"
 #include "model/aether-energy-rule.h"
 #include "model/aether-home.h"
-#include "aether-store-private.h"
+#include "aether-store-rollup-private.h"
 
 #define CHUNK_S         3600
 /* A transaction of the 1-minute step ends after this many samples, hour
@@ -39,65 +39,14 @@
 
 /* ---- Statements ---------------------------------------------------------- */
 
-/* Statements a maintenance run uses again and again (every chunk, every
- * series), prepared once per run. @sql must be a string literal: the
- * cache is keyed by its address. Reset before it is handed out. */
+/* @sql must be a string literal: the run's cache is keyed by its
+ * address. */
 static sqlite3_stmt *
 cached_stmt (const AetherMaintainCtx  *self,
              const char               *sql,
              GError                  **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
-  int rc;
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _aether_sqlite_fail (self->db, rc, "Could not roll up", error);
-      return NULL;
-    }
-  g_hash_table_insert (self->stmts, (gpointer)sql, stmt);
-  return stmt;
-}
-
-/* ---- Buckets in the database ------------------------------------------ */
-
-static int
-bind_acc (sqlite3_stmt *stmt,
-          gint64        series_id,
-          const Acc    *acc,
-          GByteArray   *blob)
-{
-  int rc;
-
-  sqlite3_bind_int64 (stmt, 1, series_id);
-  sqlite3_bind_int64 (stmt, 2, acc->start);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64)acc->count);
-  sqlite3_bind_double (stmt, 4, acc->sum);
-  sqlite3_bind_double (stmt, 5, acc->min);
-  sqlite3_bind_double (stmt, 6, acc->max);
-  sqlite3_bind_double (stmt, 7, acc->first);
-  sqlite3_bind_double (stmt, 8, acc->last);
-  if (acc->sketch != NULL)
-    {
-      /* One buffer for every bucket: no allocation per row. */
-      g_byte_array_set_size (blob, 0);
-      aether_sketch_serialize_into (acc->sketch, blob);
-      sqlite3_bind_blob (stmt, 9, blob->data, (int)blob->len, SQLITE_STATIC);
-    }
-  else
-    sqlite3_bind_null (stmt, 9);
-
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc;
+  return _aether_rollup_stmt (self, sql, sql, error);
 }
 
 /* ---- The 1-minute step: raw → 1m, and energy ---------------------------- */
@@ -748,9 +697,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
   g_autoptr(GHashTable) power_energy = minute_table_new ();
   g_autoptr(GHashTable) covered = minute_table_new ();
   g_autoptr(GPtrArray) by_id = NULL;
-  g_autoptr(GByteArray) blob = g_byte_array_sized_new (64);
+  AetherAccBatch batch;
   sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *insert = NULL;
   GHashTableIter iter;
   gpointer value;
   int rc;
@@ -875,11 +823,8 @@ roll_raw_chunk (const AetherMaintainCtx *self,
         }
   }
 
-  if (!(insert = cached_stmt (self, "INSERT OR REPLACE INTO rollup_1m (series_id, bucket, count, sum, min, max,"
-                                    " first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error)))
-    return FALSE;
-
   /* In key order: series by series, minute by minute. */
+  _aether_acc_batch_init (&batch, self, AETHER_TIER_1M);
   for (guint id = 0; id < by_id->len; id++)
     {
       SeriesWork *work = g_ptr_array_index (by_id, id);
@@ -888,16 +833,28 @@ roll_raw_chunk (const AetherMaintainCtx *self,
         continue;
       for (guint m = 0; m < CHUNK_MINUTES; m++)
         {
+          gboolean added;
+
           if (!(work->used & (G_GUINT64_CONSTANT (1) << m)))
             continue;
-          rc = bind_acc (insert, work->series_id, &work->minutes[m], blob);
+          added = _aether_acc_batch_add (&batch, work->series_id, &work->minutes[m], error);
           _aether_acc_clear (&work->minutes[m]);
-          if (rc != SQLITE_DONE)
-            return _aether_sqlite_fail (db, rc, "Could not store rollups", error);
+          if (!added)
+            {
+              _aether_acc_batch_clear (&batch);
+              return FALSE;
+            }
           stats->rolled[AETHER_TIER_1M]++;
         }
       work->used = 0;
     }
+  {
+    gboolean flushed = _aether_acc_batch_flush (&batch, error);
+
+    _aether_acc_batch_clear (&batch);
+    if (!flushed)
+      return FALSE;
+  }
 
   {
     g_autoptr(GHashTable) orphans = minute_table_new ();
@@ -1098,16 +1055,13 @@ roll_up_tier (const AetherMaintainCtx *self,
                                              " FROM %s WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3"
                                              " ORDER BY bucket",
                                              _aether_rollup_tables[tier - 1]);
-  g_autofree char *insert_sql = g_strdup_printf ("INSERT OR REPLACE INTO %s (series_id, bucket, count, sum, min,"
-                                                 " max, first, last, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                                 _aether_rollup_tables[tier]);
   g_autofree char *energy_select = g_strdup_printf ("SELECT device_id, bucket, energy_wh, cost, co2_kg, exported_wh FROM %s"
                                                     " WHERE device_id = ?1 AND bucket >= ?2 AND bucket < ?3"
                                                     " ORDER BY bucket",
                                                     _aether_energy_tables[tier - 1]);
   g_autoptr(GArray) series_ids = NULL;
   g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GByteArray) blob = g_byte_array_sized_new (64);
+  AetherAccBatch batch;
   KeyedScan scan = { 0 };
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *insert = NULL;
@@ -1116,20 +1070,15 @@ roll_up_tier (const AetherMaintainCtx *self,
   int rc;
 
   rc = sqlite3_prepare_v2 (db, select, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, insert_sql, -1, &insert, NULL);
   if (rc != SQLITE_OK)
-    {
-      sqlite3_finalize (stmt);
-      return _aether_sqlite_fail (db, rc, "Could not roll up", error);
-    }
+    return _aether_sqlite_fail (db, rc, "Could not roll up", error);
 
   if (!(series_ids = load_series_ids (db, error)))
     {
       sqlite3_finalize (stmt);
-      sqlite3_finalize (insert);
       return FALSE;
     }
+  _aether_acc_batch_init (&batch, self, tier);
   keyed_scan_init_ids (&scan, stmt, series_ids, from_s, to_s);
 
   while ((rc = keyed_scan_step (&scan)) == SQLITE_ROW)
@@ -1139,8 +1088,8 @@ roll_up_tier (const AetherMaintainCtx *self,
 
       if (sid != current_series || bucket != current.start)
         {
-          if (current.count > 0 && bind_acc (insert, current_series, &current, blob) != SQLITE_DONE)
-            goto fail;
+          if (current.count > 0 && !_aether_acc_batch_add (&batch, current_series, &current, error))
+            goto fail_batch;
           if (current.count > 0)
             stats->rolled[tier]++;
           _aether_acc_clear (&current);
@@ -1154,16 +1103,21 @@ roll_up_tier (const AetherMaintainCtx *self,
     }
 
   if (rc != SQLITE_DONE)
-    goto fail;
+    {
+      _aether_acc_batch_clear (&batch);
+      goto fail;
+    }
   if (current.count > 0)
     {
-      if (bind_acc (insert, current_series, &current, blob) != SQLITE_DONE)
-        goto fail;
+      if (!_aether_acc_batch_add (&batch, current_series, &current, error))
+        goto fail_batch;
       stats->rolled[tier]++;
     }
+  if (!_aether_acc_batch_flush (&batch, error))
+    goto fail_batch;
+  _aether_acc_batch_clear (&batch);
   _aether_acc_clear (&current);
   sqlite3_finalize (stmt);
-  sqlite3_finalize (insert);
 
   /* Energy: sums per device per bucket; the daily tier adds its hour profile. */
   {
@@ -1277,6 +1231,12 @@ roll_up_tier (const AetherMaintainCtx *self,
   sqlite3_finalize (stmt);
   sqlite3_finalize (insert);
   return TRUE;
+
+fail_batch:
+  _aether_acc_batch_clear (&batch);
+  _aether_acc_clear (&current);
+  sqlite3_finalize (stmt);
+  return FALSE;
 
 fail:
   _aether_acc_clear (&current);
@@ -1548,7 +1508,7 @@ _aether_maintain (const AetherMaintainCtx  *self,
           gint64 carry_from = G_MININT64, carry_until_ms = G_MININT64;
           gint64 next_ms;
           gint64 skip_to = G_MININT64;
-          gint64 open_from, open_until;
+          gint64 open_from = G_MAXINT64, open_until = G_MININT64;
 
           /* The writer thread may have moved the watermark back for a late
            * reading since the last transaction: read it under the lock. */
