@@ -496,6 +496,82 @@ compare_minute_slots (gconstpointer a,
  *
  * Rows go in key order, so the table grows at the end of each device's
  * range instead of at random places. */
+/* A minute of energy waiting for the multi-row INSERT OR REPLACE. */
+typedef struct
+{
+  const char *device;
+  gint64      minute;
+  double      wh;
+  double      exported_wh;
+  double      cost;
+  double      co2_kg;
+  gboolean    priced;
+} EnergyRow;
+
+static const char energy_many_key;
+
+static gboolean
+flush_energy_rows (const AetherMaintainCtx  *self,
+                   sqlite3_stmt             *one,
+                   GArray                   *rows,
+                   GError                  **error)
+{
+  const EnergyRow *row = (const EnergyRow *)(gpointer)rows->data;
+  guint i = 0;
+
+  while (i < rows->len)
+    {
+      gboolean many = rows->len - i >= AETHER_ROLLUP_BATCH_ROWS;
+      guint take = many ? AETHER_ROLLUP_BATCH_ROWS : 1;
+      sqlite3_stmt *stmt = one;
+      int rc;
+
+      if (many)
+        {
+          g_autoptr(GString) sql = NULL;
+
+          if (g_hash_table_lookup (self->stmts, &energy_many_key) == NULL)
+            {
+              sql = g_string_new ("INSERT OR REPLACE INTO energy_1m (device_id, bucket, energy_wh, cost, co2_kg,"
+                                  " exported_wh) VALUES ");
+              for (guint r = 0; r < AETHER_ROLLUP_BATCH_ROWS; r++)
+                g_string_append (sql, r == 0 ? "(?,?,?,?,?,?)" : ",(?,?,?,?,?,?)");
+            }
+          if (!(stmt = _aether_rollup_stmt (self, &energy_many_key, sql ? sql->str : NULL, error)))
+            return FALSE;
+        }
+      else
+        sqlite3_reset (stmt);
+
+      for (guint r = 0; r < take; r++, row++)
+        {
+          int base = (int)r * 6;
+
+          sqlite3_bind_text (stmt, base + 1, row->device, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, base + 2, row->minute);
+          sqlite3_bind_double (stmt, base + 3, row->wh);
+          if (row->priced)
+            {
+              sqlite3_bind_double (stmt, base + 4, row->cost);
+              sqlite3_bind_double (stmt, base + 5, row->co2_kg);
+            }
+          else
+            {
+              sqlite3_bind_null (stmt, base + 4);
+              sqlite3_bind_null (stmt, base + 5);
+            }
+          sqlite3_bind_double (stmt, base + 6, row->exported_wh);
+        }
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _aether_sqlite_fail (self->db, rc, "Could not store energy", error);
+      i += take;
+    }
+  g_array_set_size (rows, 0);
+  return TRUE;
+}
+
 static gboolean
 write_energy (const AetherMaintainCtx *self,
               sqlite3      *db,
@@ -507,6 +583,8 @@ write_energy (const AetherMaintainCtx *self,
   AetherPricer *pricer = self->pricer;
   sqlite3_stmt *stmt, *add, *keep;
   g_autofree MinuteSlot **slots = NULL;
+  g_autoptr(GArray) pending = g_array_sized_new (FALSE, FALSE, sizeof (EnergyRow), g_hash_table_size (energy) + 1);
+  EnergyRow row = { 0 };
   GHashTableIter iter;
   gpointer key;
   guint n = 0;
@@ -556,11 +634,11 @@ write_energy (const AetherMaintainCtx *self,
           continue;
         }
 
-      sqlite3_bind_text (target, 1, device, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (target, 2, minute);
-      sqlite3_bind_double (target, 3, wh);
-      sqlite3_bind_double (target, 6, exported_wh);
-
+      row.device = device;
+      row.minute = minute;
+      row.wh = wh;
+      row.exported_wh = exported_wh;
+      row.priced = FALSE;
       if (pricer != NULL)
         {
           AetherPrice price;
@@ -569,15 +647,30 @@ write_energy (const AetherMaintainCtx *self,
 
           if (aether_energy_rule_price (pricer, device, minute, minute + 60, &split, &price, &local_error))
             {
-              sqlite3_bind_double (target, 4, price.cost);
-              sqlite3_bind_double (target, 5, price.co2_kg);
+              row.priced = TRUE;
+              row.cost = price.cost;
+              row.co2_kg = price.co2_kg;
             }
           else
-            {
-              g_debug ("No price for %s at %" G_GINT64_FORMAT ": %s", device, minute, local_error->message);
-              sqlite3_bind_null (target, 4);
-              sqlite3_bind_null (target, 5);
-            }
+            g_debug ("No price for %s at %" G_GINT64_FORMAT ": %s", device, minute, local_error->message);
+        }
+
+      /* A minute is written once: the plain ones can wait for a
+       * multi-row INSERT, those that merge with what is stored go now. */
+      if (target == stmt)
+        {
+          g_array_append_val (pending, row);
+          continue;
+        }
+
+      sqlite3_bind_text (target, 1, device, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (target, 2, minute);
+      sqlite3_bind_double (target, 3, wh);
+      sqlite3_bind_double (target, 6, exported_wh);
+      if (row.priced)
+        {
+          sqlite3_bind_double (target, 4, row.cost);
+          sqlite3_bind_double (target, 5, row.co2_kg);
         }
       else
         {
@@ -591,7 +684,7 @@ write_energy (const AetherMaintainCtx *self,
         return _aether_sqlite_fail (db, rc, "Could not store energy", error);
     }
 
-  return TRUE;
+  return flush_energy_rows (self, stmt, pending, error);
 }
 
 /* A chunk that rolls minutes again (the watermark moved back for readings
