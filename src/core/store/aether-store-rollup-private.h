@@ -14,6 +14,14 @@
 
 G_BEGIN_DECLS
 
+#define CHUNK_S         3600
+/* A transaction of the 1-minute step ends after this many samples, hour
+ * chunks or microseconds, whichever comes first: few commits (each one
+ * writes and may checkpoint the WAL) yet short locks. */
+#define TX_SAMPLES      200000
+#define TX_CHUNKS       168
+#define TX_US           (100 * 1000)
+
 /* Rows a bucket INSERT carries: one statement step per this many buckets
  * instead of one per bucket (9 parameters a row, well under SQLite's
  * 32,766). */
@@ -43,6 +51,20 @@ gboolean      _aether_acc_batch_add     (AetherAccBatch           *batch,
                                          const Acc                *acc,
                                          GError                  **error);
 gboolean      _aether_acc_batch_flush   (AetherAccBatch           *batch,
+                                         GError                  **error);
+
+GHashTable   *_aether_rollup_load_series (sqlite3                  *db,
+                                         GError                  **error);
+gboolean      _aether_roll_raw_chunk    (const AetherMaintainCtx  *self,
+                                         sqlite3                  *db,
+                                         GHashTable               *series,
+                                         gint64                    from_s,
+                                         gint64                    to_s,
+                                         gint64                    carry_from,
+                                         gint64                    carry_until_ms,
+                                         gint64                   *open_from,
+                                         gint64                   *open_until,
+                                         AetherMaintainStats      *stats,
                                          GError                  **error);
 
 G_END_DECLS
