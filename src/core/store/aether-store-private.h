@@ -315,6 +315,7 @@ void _aether_store_report_progress (GTask                   *task,
                                     AetherStoreProgressFunc  progress,
                                     gpointer                 progress_data,
                                     double                   fraction);
+
 /* aether-store-query.c: energy totals of one device list over many ranges */
 typedef struct _AetherEnergyCache AetherEnergyCache;
 AetherEnergyCache *_aether_energy_cache_new           (void);
