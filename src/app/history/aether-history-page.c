@@ -786,6 +786,22 @@ last_year_name (const char *range)
   return _("the same day last year");
 }
 
+/* What a breakdown row shows: the energy, and its cost when priced. */
+static char *
+share_row_text (AetherHistoryPage *self,
+                double             wh,
+                double             cost,
+                gboolean           priced)
+{
+  g_autofree char *energy = aether_format_energy (wh);
+  g_autofree char *money = NULL;
+
+  if (!priced)
+    return g_steal_pointer (&energy);
+  money = aether_format_money (cost, aether_service_get_currency (self->service));
+  return g_strdup_printf ("%s · %s", energy, money);
+}
+
 /* A row of the breakdown: the name (and room), the energy and cost over a
  * share bar. */
 static GtkWidget *
@@ -798,10 +814,7 @@ add_share_row (AetherHistoryPage   *self,
                double               cost,
                gboolean             priced)
 {
-  const char *currency = aether_service_get_currency (self->service);
-  g_autofree char *energy = aether_format_energy (wh);
-  g_autofree char *money = aether_format_money (cost, currency);
-  g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
+  g_autofree char *text = share_row_text (self, wh, cost, priced);
   GtkWidget *row = aether_share_row_new_stacked (name, subtitle, share, text);
 
   adw_preferences_group_add (group, row);
@@ -820,10 +833,7 @@ update_share_row (AetherHistoryPage *self,
                   double             cost,
                   gboolean           priced)
 {
-  const char *currency = aether_service_get_currency (self->service);
-  g_autofree char *energy = aether_format_energy (wh);
-  g_autofree char *money = aether_format_money (cost, currency);
-  g_autofree char *text = priced ? g_strdup_printf ("%s · %s", energy, money) : g_strdup (energy);
+  g_autofree char *text = share_row_text (self, wh, cost, priced);
 
   aether_share_row_update_stacked (row, name, subtitle, share, text);
 }
