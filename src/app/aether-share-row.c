@@ -130,6 +130,34 @@ share_bar_new (double share)
   return bar;
 }
 
+/* Shows new figures in a row from either constructor, setting only what
+ * changed: each new text lays the window out again. */
+static void
+share_row_show (GtkWidget  *row,
+                const char *name,
+                const char *subtitle,
+                double      share,
+                const char *value)
+{
+  GtkWidget *bar = g_object_get_data (G_OBJECT (row), "aether-share-bar");
+  GtkWidget *label = g_object_get_data (G_OBJECT (row), "aether-share-value");
+  const char *shown = NULL;
+
+  g_return_if_fail (ADW_IS_ACTION_ROW (row) && bar != NULL && label != NULL);
+
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  /* A row with no subtitle gives "" back, not NULL. */
+  shown = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  if (g_strcmp0 (shown ? shown : "", subtitle ? subtitle : "") != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  share_bar_set (bar, share);
+  if (GTK_IS_INSCRIPTION (label))
+    aether_figure_set_text (label, value);
+  else if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), value) != 0)
+    gtk_label_set_text (GTK_LABEL (label), value);
+}
+
 /**
  * aether_share_row_new:
  * @name: the device's name (text, not markup)
@@ -194,18 +222,9 @@ aether_share_row_update (GtkWidget  *row,
                          double      share,
                          const char *value)
 {
-  GtkWidget *bar = g_object_get_data (G_OBJECT (row), "aether-share-bar");
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "aether-share-value");
   g_autofree char *pretty = room ? aether_format_key (room) : NULL;
 
-  g_return_if_fail (ADW_IS_ACTION_ROW (row) && bar != NULL && label != NULL);
-
-  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), pretty) != 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), pretty);
-  share_bar_set (bar, share);
-  aether_figure_set_text (label, value);
+  share_row_show (row, name, pretty, share, value);
 }
 
 /**
@@ -265,16 +284,5 @@ aether_share_row_update_stacked (GtkWidget  *row,
                                  double      share,
                                  const char *value)
 {
-  GtkWidget *bar = g_object_get_data (G_OBJECT (row), "aether-share-bar");
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "aether-share-value");
-
-  g_return_if_fail (ADW_IS_ACTION_ROW (row) && bar != NULL && label != NULL);
-
-  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) != 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  share_bar_set (bar, share);
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), value) != 0)
-    gtk_label_set_text (GTK_LABEL (label), value);
+  share_row_show (row, name, subtitle, share, value);
 }
